@@ -1,0 +1,49 @@
+# One place for every build and test step. `make test` is what CI runs (through .ci/run).
+SHELL := /bin/bash
+BIN := node_modules/.bin
+AS_SOURCES := $(wildcard assembly/*.ts assembly/**/*.ts) asconfig.json
+TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsconfig.json
+# Strict WebAssembly MVP: every post-MVP feature that wabt knows, turned off.
+MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
+            --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd
+
+.PHONY: all build wasm js test clean deps $(TEST_SUITES)
+all: build
+
+deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund
+	@touch $@
+
+build: wasm js
+
+wasm: build/opaygo-device.wasm build/opaygo.wasm
+
+build/opaygo-device.wasm: $(AS_SOURCES) | deps
+	$(BIN)/asc assembly/index-device.ts --config asconfig.json --target device
+	$(BIN)/wasm-opt --mvp-features -O3 build/asc/opaygo-device.wasm -o $@
+	wasm-validate $(MVP_ONLY) $@
+
+build/opaygo.wasm: $(AS_SOURCES) | deps
+	$(BIN)/asc assembly/index-full.ts --config asconfig.json --target full
+	$(BIN)/wasm-opt --mvp-features -O3 build/asc/opaygo.wasm -o $@
+	wasm-validate $(MVP_ONLY) $@
+
+js: build/js/.done
+build/js/.done: $(TS_SOURCES) | deps
+	$(BIN)/tsc -p tsconfig.json
+	@touch $@
+
+clean:
+	rm -rf build
+
+# Test suites: each mk/*.mk adds its suite targets to TEST_SUITES. A suite target runs its tests
+# and writes build/test-results/<suite>.json = {"passed":N,"failed":M}; `make test` runs them all
+# (going on past a failing one) and ends with the summed line "N passed, M failed".
+TEST_SUITES :=
+include $(sort $(wildcard mk/*.mk))
+
+test:
+	@rm -rf build/test-results; mkdir -p build/test-results
+	@status=0; for s in $(TEST_SUITES); do $(MAKE) --no-print-directory $$s || status=1; done; \
+	  node tests/tools/summary.mjs $(TEST_SUITES) || status=1; exit $$status

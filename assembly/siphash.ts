@@ -1,0 +1,99 @@
+// SipHash-2-4 (Aumasson & Bernstein), 64-bit output, over bytes in linear memory.
+// Two entry points: a streaming hasher kept in a caller-owned static block (the metrics
+// encoder feeds it as it writes), and sip8(), the one-block hash that the token chain calls
+// millions of times, kept free of loops over memory.
+
+@inline function rotl(x: u64, b: u64): u64 {
+  return (x << b) | (x >> (64 - b));
+}
+
+// State of one streaming hash. Never allocated: place it on static memory with
+// changetype<SipHasher>(memory.data(SIPHASHER_SIZE)).
+@unmanaged
+export class SipHasher {
+  v0: u64;
+  v1: u64;
+  v2: u64;
+  v3: u64;
+  pending: u64; // bytes not yet compressed, little-endian
+  pendingBytes: u32;
+  total: u32;
+}
+export const SIPHASHER_SIZE: i32 = 48;
+
+let v0: u64 = 0;
+let v1: u64 = 0;
+let v2: u64 = 0;
+let v3: u64 = 0;
+
+@inline function sipRound(): void {
+  v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
+  v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
+  v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
+  v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+}
+
+@inline function compress(m: u64): void {
+  v3 ^= m;
+  sipRound();
+  sipRound();
+  v0 ^= m;
+}
+
+@inline function finish(): u64 {
+  v2 ^= 0xff;
+  sipRound();
+  sipRound();
+  sipRound();
+  sipRound();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+@inline function start(k0: u64, k1: u64): void {
+  v0 = k0 ^ 0x736f6d6570736575;
+  v1 = k1 ^ 0x646f72616e646f6d;
+  v2 = k0 ^ 0x6c7967656e657261;
+  v3 = k1 ^ 0x7465646279746573;
+}
+
+// Hash of exactly 8 bytes given as the little-endian word m.
+export function sip8(k0: u64, k1: u64, m: u64): u64 {
+  start(k0, k1);
+  compress(m);
+  compress(<u64>8 << 56);
+  return finish();
+}
+
+export function sipReset(s: SipHasher, k0: u64, k1: u64): void {
+  start(k0, k1);
+  s.v0 = v0; s.v1 = v1; s.v2 = v2; s.v3 = v3;
+  s.pending = 0;
+  s.pendingBytes = 0;
+  s.total = 0;
+}
+
+export function sipWriteByte(s: SipHasher, b: u32): void {
+  s.pending |= <u64>(b & 0xff) << (<u64>s.pendingBytes << 3);
+  s.total++;
+  if (++s.pendingBytes == 8) {
+    v0 = s.v0; v1 = s.v1; v2 = s.v2; v3 = s.v3;
+    compress(s.pending);
+    s.v0 = v0; s.v1 = v1; s.v2 = v2; s.v3 = v3;
+    s.pending = 0;
+    s.pendingBytes = 0;
+  }
+}
+
+export function sipWrite(s: SipHasher, ptr: usize, len: i32): void {
+  for (let i = 0; i < len; i++) sipWriteByte(s, load<u8>(ptr + <usize>i));
+}
+
+export function sipFinish(s: SipHasher): u64 {
+  v0 = s.v0; v1 = s.v1; v2 = s.v2; v3 = s.v3;
+  compress(s.pending | (<u64>(s.total & 0xff) << 56));
+  return finish();
+}
+
+// Key words from 16 raw key bytes (little-endian, as SipHash defines them).
+export function keyWord0(key: usize): u64 { return load<u64>(key); }
+export function keyWord1(key: usize): u64 { return load<u64>(key, 8); }

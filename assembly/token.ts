@@ -1,0 +1,250 @@
+// OpenPAYGO Token: chain hashing, generation and decoding (standard 9-digit, extended
+// 12-digit, restricted 1-4 keypads). Device state is the C reference's: the highest count seen
+// and a 16-bit mask of which of the 16 counts below it were used.
+import { K0, K1, hash8, hashOfKey } from "./key";
+
+export const ADD_TIME: i32 = 1;
+export const SET_TIME: i32 = 2;
+export const DISABLE_PAYG: i32 = 3;
+export const COUNTER_SYNC: i32 = 4;
+export const INVALID: i32 = 10;
+export const ALREADY_USED: i32 = 11;
+
+export const FLAG_EXTENDED: i32 = 1;
+export const FLAG_RESTRICTED: i32 = 2;
+
+export const PAYG_DISABLE_VALUE: u32 = 998;
+export const COUNTER_SYNC_VALUE: u32 = 999;
+const MAX_STANDARD_VALUE: u32 = 995;
+const MAX_EXTENDED_VALUE: u32 = 999999;
+const MAX_TOKEN_JUMP: u32 = 64;
+const MAX_TOKEN_JUMP_COUNTER_SYNC: u32 = 100;
+const UNUSED_OLDER_WINDOW: u32 = 16;
+export const MAX_COUNT: u32 = 0xffff;
+
+// Generation errors (negative so that they never look like a token length).
+export const ERR_TOKEN_TYPE: i32 = -1;
+export const ERR_VALUE_RANGE: i32 = -2;
+export const ERR_STARTING_CODE: i32 = -3;
+export const ERR_COUNT_RANGE: i32 = -4;
+export const ERR_OUTPUT_SPACE: i32 = -5;
+
+// ---- chain ----------------------------------------------------------------------------
+
+@inline function bswap32(x: u32): u32 {
+  return (x << 24) | ((x & 0xff00) << 8) | ((x >> 8) & 0xff00) | (x >> 24);
+}
+
+@inline function bswap64(x: u64): u64 {
+  return (<u64>bswap32(<u32>x) << 32) | <u64>bswap32(<u32>(x >> 32));
+}
+
+@inline function hashToStandard(h: u64): u32 {
+  let t = (<u32>(h >> 32) ^ <u32>h) >> 2;
+  return t > 999999999 ? t - 73741825 : t;
+}
+
+@inline function hashToExtended(h: u64): u64 {
+  let t = h >> 24;
+  return t > 999999999999 ? t - 99511627777 : t;
+}
+
+// The 8 bytes hashed are be32(code) twice; as a little-endian word that is bswap twice over.
+@inline function nextStandard(code: u32): u32 {
+  let w = <u64>bswap32(code);
+  return hashToStandard(hash8(w | (w << 32)));
+}
+
+@inline function nextExtended(code: u64): u64 {
+  return hashToExtended(hash8(bswap64(code)));
+}
+
+export function startingCodeFromKey(): u32 {
+  return hashToStandard(hashOfKey());
+}
+
+// ---- values and counts ----------------------------------------------------------------
+
+function isSetLike(type: i32): bool {
+  return type == SET_TIME || type == DISABLE_PAYG || type == COUNTER_SYNC;
+}
+
+// Next count of the right parity: odd for SET_TIME / DISABLE_PAYG / COUNTER_SYNC, even for ADD_TIME.
+export function nextCount(count: u32, type: i32): u32 {
+  let odd = (count & 1) != 0;
+  return isSetLike(type) == odd ? count + 2 : count + 1;
+}
+
+// ---- generation -----------------------------------------------------------------------
+
+let lastNewCount: u32 = 0;
+export function generatedCount(): u32 { return lastNewCount; }
+
+// Writes the token's digits to out and returns how many, or a negative ERR_*.
+// value is the raw value placed in the token (already multiplied by any divider).
+export function generate(startingCode: u32, count: u32, type: i32, value: u32, flags: i32, out: usize, outCapacity: i32): i32 {
+  let extended = (flags & FLAG_EXTENDED) != 0;
+  let restricted = (flags & FLAG_RESTRICTED) != 0;
+  if (type == DISABLE_PAYG) value = PAYG_DISABLE_VALUE;
+  else if (type == COUNTER_SYNC) value = COUNTER_SYNC_VALUE;
+  else if (type != ADD_TIME && type != SET_TIME) return ERR_TOKEN_TYPE;
+  else if (value > (extended ? MAX_EXTENDED_VALUE : MAX_STANDARD_VALUE)) return ERR_VALUE_RANGE;
+  if (startingCode == 0) startingCode = startingCodeFromKey();
+  if (startingCode > 999999999) return ERR_STARTING_CODE;
+  if (count > 0x7ffffff0) return ERR_COUNT_RANGE;
+  let newCount = nextCount(count, type);
+  let digits = extended ? (restricted ? 20 : 12) : (restricted ? 15 : 9);
+  if (outCapacity < digits) return ERR_OUTPUT_SPACE;
+  let number: u64;
+  if (extended) {
+    let base = <u64>(<u32>(startingCode % 1000000) + value) % 1000000;
+    let code: u64 = <u64>startingCode - <u64>startingCode % 1000000 + base;
+    for (let i: u32 = 0; i < newCount; i++) code = nextExtended(code);
+    number = code - code % 1000000 + base;
+  } else {
+    let base = (startingCode % 1000 + value) % 1000;
+    let code = startingCode - startingCode % 1000 + base;
+    for (let i: u32 = 0; i < newCount; i++) code = nextStandard(code);
+    number = <u64>(code - code % 1000 + base);
+  }
+  if (restricted) {
+    // Each 2 bits, most significant first, become one digit 1..4.
+    for (let i = digits - 1; i >= 0; i--) {
+      store<u8>(out + <usize>i, 0x31 + <u32>(number & 3));
+      number >>= 2;
+    }
+  } else {
+    for (let i = digits - 1; i >= 0; i--) {
+      store<u8>(out + <usize>i, 0x30 + <u32>(number % 10));
+      number /= 10;
+    }
+  }
+  lastNewCount = newCount;
+  return digits;
+}
+
+// ---- decoding -------------------------------------------------------------------------
+
+// Results of the last decode.
+let decodedValue: u32 = 0;
+let decodedTokenCount: u32 = 0;
+let stateMaxCount: u32 = 0;
+let stateUsedCounts: u32 = 0;
+export function decodedValueRaw(): u32 { return decodedValue; }
+export function decodedCount(): u32 { return decodedTokenCount; }
+export function resultMaxCount(): u32 { return stateMaxCount; }
+export function resultUsedCounts(): u32 { return stateUsedCounts; }
+
+// Bit i of usedCounts is count maxCount - 1 - i. The max count itself and odd counts at or
+// below it are always used; counts older than the window are treated as used.
+function isUsed(count: u32, maxCount: u32, usedCounts: u32): bool {
+  if (count > maxCount) return false;
+  if (count == maxCount || (count & 1) != 0) return true;
+  let rel = maxCount - 1 - count;
+  if (rel >= UNUSED_OLDER_WINDOW) return true;
+  return ((usedCounts >> rel) & 1) != 0;
+}
+
+function countIsValid(count: u32, maxCount: u32, type: i32, isSync: bool, usedCounts: u32): bool {
+  if (isSync) return count + MAX_TOKEN_JUMP > maxCount;
+  if (count > maxCount) return true;
+  return type == ADD_TIME && count + UNUSED_OLDER_WINDOW > maxCount && !isUsed(count, maxCount, usedCounts);
+}
+
+function markUsed(count: u32, marksWholeWindow: bool): void {
+  if (marksWholeWindow) {
+    stateUsedCounts = 0xffff;
+  } else if (count > stateMaxCount) {
+    let shift = count - stateMaxCount;
+    let mask = shift >= UNUSED_OLDER_WINDOW ? 0 : (stateUsedCounts << shift) & 0xffff;
+    // The old max count was used; it now sits shift - 1 below the new one.
+    if (shift - 1 < UNUSED_OLDER_WINDOW) mask |= 1 << (shift - 1);
+    stateUsedCounts = mask;
+  } else {
+    stateUsedCounts |= 1 << (stateMaxCount - 1 - count);
+  }
+  if (count > stateMaxCount) stateMaxCount = count;
+}
+
+// Parses keypad text: digits, spaces ignored; anything else makes the token INVALID.
+// Sets parsedNumber / parsedExtended; returns false when the text is not a token.
+let parsedNumber: u64 = 0;
+let parsedExtended: bool = false;
+function parseToken(text: usize, len: i32, restricted: bool): bool {
+  let number: u64 = 0;
+  let digits = 0;
+  for (let i = 0; i < len; i++) {
+    let c = <u32>load<u8>(text + <usize>i);
+    if (c == 0x20) continue;
+    if (restricted) {
+      if (c < 0x31 || c > 0x34) return false;
+      number = (number << 2) | <u64>(c - 0x31);
+    } else {
+      if (c < 0x30 || c > 0x39) return false;
+      number = number * 10 + <u64>(c - 0x30);
+    }
+    if (++digits > (restricted ? 20 : 12)) return false;
+  }
+  if (digits == 0) return false;
+  parsedExtended = digits > (restricted ? 15 : 9);
+  parsedNumber = number;
+  return true;
+}
+
+// Decodes a token against the state (maxCount, usedCounts). Returns the token type, INVALID or
+// ALREADY_USED; on success the new state is in resultMaxCount()/resultUsedCounts(), the raw
+// value in decodedValueRaw() and the token's own count in decodedCount(). Cost: one hash per
+// count from 0 to maxCount + 64 (+100 for COUNTER_SYNC).
+export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: usize, len: i32, restricted: bool): i32 {
+  stateMaxCount = maxCount;
+  stateUsedCounts = usedCounts & 0xffff;
+  decodedValue = 0;
+  decodedTokenCount = 0;
+  if (startingCode == 0) startingCode = startingCodeFromKey();
+  if (startingCode > 999999999 || maxCount > MAX_COUNT) return INVALID;
+  if (!parseToken(text, len, restricted)) return INVALID;
+  let token = parsedNumber;
+  let extended = parsedExtended;
+  let modulus: u32 = extended ? 1000000 : 1000;
+  let tokenBase = <u32>(token % <u64>modulus);
+  let startBase = startingCode % modulus;
+  let value = tokenBase >= startBase ? tokenBase - startBase : tokenBase + modulus - startBase;
+  // Extended tokens carry 998 and 999 as ordinary values.
+  let isSync = !extended && value == COUNTER_SYNC_VALUE;
+  let isDisable = !extended && value == PAYG_DISABLE_VALUE;
+  let lastTry = maxCount + (isSync ? MAX_TOKEN_JUMP_COUNTER_SYNC : MAX_TOKEN_JUMP);
+  if (lastTry > MAX_COUNT) lastTry = MAX_COUNT;
+  let seenOlder = false;
+  let matchCount: i64 = -1;
+  let matchType = INVALID;
+  if (extended) {
+    let code: u64 = <u64>startingCode - <u64>(startingCode % modulus) + <u64>tokenBase;
+    let tokenHigh = token - <u64>tokenBase;
+    for (let count: u32 = 0; count <= lastTry; count++) {
+      if (code - code % 1000000 == tokenHigh) {
+        let type = (count & 1) != 0 ? SET_TIME : ADD_TIME;
+        if (countIsValid(count, maxCount, type, false, stateUsedCounts)) { matchCount = count; matchType = type; break; }
+        seenOlder = true;
+      }
+      code = nextExtended(code);
+    }
+  } else {
+    if (token > 999999999) return INVALID;
+    let tokenHigh = <u32>token - tokenBase;
+    let code = startingCode - startBase + tokenBase;
+    for (let count: u32 = 0; count <= lastTry; count++) {
+      if (code - code % 1000 == tokenHigh) {
+        let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
+        if (countIsValid(count, maxCount, type, isSync, stateUsedCounts)) { matchCount = count; matchType = type; break; }
+        seenOlder = true;
+      }
+      code = nextStandard(code);
+    }
+  }
+  if (matchCount < 0) return seenOlder ? ALREADY_USED : INVALID;
+  let count = <u32>matchCount;
+  markUsed(count, matchType != ADD_TIME || isSync || isDisable);
+  decodedValue = value;
+  decodedTokenCount = count;
+  return matchType;
+}
