@@ -14,7 +14,7 @@ from openpaygo import generate_token
 from openpaygo.token_shared import TokenType
 
 KEY = "a29ab82edc5fbbc41ec9530f6dac86b1"
-STARTING_CODE = 123456789
+STARTING_CODE = 284712936
 
 
 class Scenario:

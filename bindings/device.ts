@@ -1,0 +1,100 @@
+// A PAYGO device's credit state on opaygo-device.wasm: keypad entry, credit, waiting period,
+// and the 32-byte state blob the firmware saves to flash.
+import { OpaygoError, WasmInstance } from "./wasm.js";
+import { RESULT_NAMES } from "./token.js";
+
+export interface DeviceOptions {
+  key: string;
+  startingCode?: number | null;
+  count?: number;
+  restricted?: boolean;
+  /** waiting period of 2^n minutes after n invalid tokens; on unless false */
+  waitingPeriod?: boolean;
+  /** seconds of credit per token value unit; 86400 (days) by default */
+  secondsPerUnit?: number;
+}
+
+export type EntryResult = "ACCEPTED" | "ALREADY_USED" | "INVALID" | "BLOCKED";
+
+export interface Entry {
+  result: EntryResult;
+  /** the accepted token's type */
+  type: string | null;
+  value: number | null;
+}
+
+const STATE_ERRORS: Record<number, string> = {
+  [-10]: "not a state blob (bad magic)",
+  [-11]: "state blob of another version",
+  [-12]: "state blob checksum mismatch (corrupt, or from another device's key)",
+  [-13]: "state blob fields out of range or bound to another starting code",
+};
+
+export class Device {
+  readonly wasm = new WasmInstance("device");
+
+  constructor(o: DeviceOptions) {
+    this.wasm.setKey(o.key);
+    const flags = (o.restricted ? 1 : 0) | (o.waitingPeriod === false ? 2 : 0);
+    const rc = this.wasm.exports.device_init(o.startingCode ?? 0, o.count ?? 0, flags, o.secondsPerUnit ?? 86400);
+    if (rc !== 0) throw new OpaygoError("device configuration out of range (starting code 0..999999999, count 0..65535, seconds per unit > 0)", rc);
+  }
+
+  enterToken(text: string, now: number): Entry {
+    let length: number;
+    try {
+      length = this.wasm.setText(text);
+    } catch {
+      length = -1; // too long for a keypad: entered as an invalid token
+    }
+    const code = this.wasm.exports.device_enter_token(checkTime(now), length);
+    if (code >= 1 && code <= 4) {
+      const value = code <= 2 ? this.wasm.exports.device_last_value() >>> 0 : null;
+      return { result: "ACCEPTED", type: RESULT_NAMES[code], value };
+    }
+    return { result: RESULT_NAMES[code] as EntryResult, type: null, value: null };
+  }
+
+  isActive(now: number): boolean {
+    return this.wasm.exports.device_is_active(checkTime(now)) !== 0;
+  }
+
+  paygDisabled(): boolean {
+    return this.wasm.exports.device_payg_disabled() !== 0;
+  }
+
+  secondsLeft(now: number): number {
+    return this.wasm.exports.device_seconds_left(checkTime(now)) >>> 0;
+  }
+
+  /** seconds left / 86400; null while PAYG is disabled */
+  daysRemaining(now: number): number | null {
+    return this.paygDisabled() ? null : this.secondsLeft(now) / 86400;
+  }
+
+  count(): number {
+    return this.wasm.exports.device_count() >>> 0;
+  }
+
+  usedCounts(): number {
+    return this.wasm.exports.device_used_counts() & 0xffff;
+  }
+
+  save(): Uint8Array {
+    const n = this.wasm.exports.device_save();
+    return this.wasm.read(this.wasm.exports.state_buffer(), n);
+  }
+
+  /** Restores a saved blob; a corrupt or foreign blob throws and leaves the state as it was. */
+  load(blob: Uint8Array): void {
+    if (blob.length !== 32) throw new OpaygoError(`a state blob is 32 bytes, not ${blob.length}`);
+    this.wasm.bytes().set(blob, this.wasm.exports.state_buffer());
+    const rc = this.wasm.exports.device_load();
+    if (rc !== 0) throw new OpaygoError(STATE_ERRORS[rc] ?? `state blob refused (${rc})`, rc);
+  }
+}
+
+function checkTime(now: number): number {
+  if (!Number.isInteger(now) || now < 0 || now > 0xffffffff) throw new OpaygoError("time must be whole seconds from 0 to 2^32-1");
+  return now;
+}

@@ -1,0 +1,72 @@
+// Loads one of the two modules and gives typed access to its exports and memory.
+// Every instance has its own 64 KiB memory: a simulated device is one instance.
+import fs from "node:fs";
+import { instantiateSync } from "@assemblyscript/loader";
+
+export type ModuleKind = "device" | "full";
+
+const files: Record<ModuleKind, URL> = {
+  device: new URL("../../opaygo-device.wasm", import.meta.url),
+  full: new URL("../../opaygo.wasm", import.meta.url),
+};
+const compiled = new Map<ModuleKind, WebAssembly.Module>();
+
+export class OpaygoError extends Error {
+  constructor(message: string, readonly code?: number) {
+    super(message);
+    this.name = "OpaygoError";
+  }
+}
+
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  [name: string]: any;
+}
+
+export class WasmInstance {
+  readonly exports: WasmExports;
+
+  constructor(readonly kind: ModuleKind) {
+    let module = compiled.get(kind);
+    if (!module) {
+      module = new WebAssembly.Module(fs.readFileSync(files[kind]));
+      compiled.set(kind, module);
+    }
+    this.exports = instantiateSync(module, {}).exports as unknown as WasmExports;
+  }
+
+  bytes(): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer);
+  }
+
+  write(ptr: number, data: Uint8Array, capacity: number, what: string): void {
+    if (data.length > capacity) throw new OpaygoError(`${what} is ${data.length} bytes; the limit is ${capacity}`);
+    this.bytes().set(data, ptr);
+  }
+
+  read(ptr: number, length: number): Uint8Array {
+    return this.bytes().slice(ptr, ptr + length);
+  }
+
+  setKey(hex: string): void {
+    this.bytes().set(parseKey(hex), this.exports.key_buffer());
+  }
+
+  // Writes text to the token text buffer and returns its byte length.
+  setText(text: string): number {
+    const data = Buffer.from(text, "utf8");
+    this.write(this.exports.text_buffer(), data, this.exports.text_capacity(), "token text");
+    return data.length;
+  }
+
+  text(length: number): string {
+    return Buffer.from(this.read(this.exports.text_buffer(), length)).toString("latin1");
+  }
+}
+
+export function parseKey(hex: string): Uint8Array {
+  if (typeof hex !== "string" || !/^[0-9a-fA-F]{32}$/.test(hex)) {
+    throw new OpaygoError("the secret key must be 32 hexadecimal characters (16 bytes)");
+  }
+  return Uint8Array.from(Buffer.from(hex, "hex"));
+}
