@@ -1,0 +1,5 @@
+# Node tests of the bindings, the CLI and the .wasm files.
+TEST_SUITES += test-node
+test-node: build
+	node tests/tools/node-suite.mjs test-node build/js/tests/token.test.js build/js/tests/device.test.js \
+	  build/js/tests/cli.test.js build/js/tests/wasm.test.js

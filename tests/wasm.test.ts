@@ -1,0 +1,24 @@
+// The .wasm files themselves: strict MVP, no imports, one page that never grows.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { ROOT } from "./helpers.js";
+
+for (const name of ["opaygo-device.wasm", "opaygo.wasm"]) {
+  const file = path.join(ROOT, "build", name);
+  test(`${name}: no imports, one fixed 64 KiB page, no memory.grow, strict MVP`, () => {
+    const module = new WebAssembly.Module(fs.readFileSync(file));
+    assert.deepEqual(WebAssembly.Module.imports(module), []);
+    const dump = spawnSync("wasm-objdump", ["-x", "-d", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(dump.status, 0, dump.stderr);
+    assert.match(dump.stdout, /memory\[0\] pages: initial=1 max=1/);
+    assert.doesNotMatch(dump.stdout, /memory\.grow/);
+    const validate = spawnSync("wasm-validate", [
+      "--disable-sign-extension", "--disable-saturating-float-to-int", "--disable-bulk-memory",
+      "--disable-multi-value", "--disable-reference-types", "--disable-mutable-globals", "--disable-simd", file,
+    ], { encoding: "utf8" });
+    assert.equal(validate.status, 0, validate.stderr);
+  });
+}
