@@ -7,7 +7,7 @@ TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsc
 MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
             --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd
 
-.PHONY: all build wasm js test clean deps $(TEST_SUITES)
+.PHONY: all build wasm js test check setup demo clean deps $(TEST_SUITES)
 all: build
 
 deps: node_modules/.package-lock.json
@@ -33,6 +33,19 @@ js: build/js/.done
 build/js/.done: $(TS_SOURCES) | deps
 	$(BIN)/tsc -p tsconfig.json
 	@touch $@
+
+# Fresh machine: install everything, build, run every suite.
+check: setup
+	$(MAKE) build
+	$(MAKE) test
+
+setup:
+	scripts/install-deps.sh
+
+# The main job on its embedded defaults.
+demo: setup
+	$(MAKE) build
+	node bin/opaygo.js demo
 
 clean:
 	rm -rf build

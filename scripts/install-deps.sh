@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the benchmarks need on a fresh Debian machine:
+# system packages (apt), the Python test peers (pip) and the npm packages. Safe to run again:
+# it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind)
+PIP_PACKAGES=(openpaygo==0.6.3 pywasm3==0.5.0 cbor2==5.6.5)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c "import openpaygo, wasm3, cbor2" 2>/dev/null; then
+  echo "install-deps: pip install ${PIP_PACKAGES[*]}"
+  python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm install"
+  npm install --no-audit --no-fund --loglevel=error
+fi
