@@ -49,7 +49,8 @@ extern "C" {
 #define OPAYGO_ALREADY_USED 11
 #define OPAYGO_BLOCKED 12 /* device in its waiting period after invalid entries */
 
-/* Errors (negative). -1..-63 come from the module, -64 and below from this C layer. */
+/* Errors (negative). -1..-99 come from the module (token/device -1..-14; metrics and the
+ * JSON/CBOR layers use their own ranges), -100 and below from this C layer. */
 #define OPAYGO_OK 0
 #define OPAYGO_ERR_TOKEN_TYPE (-1)
 #define OPAYGO_ERR_VALUE_RANGE (-2)
@@ -61,9 +62,9 @@ extern "C" {
 #define OPAYGO_ERR_STATE_CHECKSUM (-12)
 #define OPAYGO_ERR_STATE_FIELDS (-13)
 #define OPAYGO_ERR_DEVICE_CONFIG (-14)
-#define OPAYGO_ERR_NOT_INITIALIZED (-64) /* opaygo_init() not called or failed */
-#define OPAYGO_ERR_MEMORY_SIZE (-65)     /* memory block smaller than opaygo_memory_required() */
-#define OPAYGO_ERR_ARGUMENT (-66)        /* NULL pointer, text too long, bad hex key */
+#define OPAYGO_ERR_NOT_INITIALIZED (-100) /* opaygo_init() not called or failed */
+#define OPAYGO_ERR_MEMORY_SIZE (-101)     /* memory block smaller than opaygo_memory_required() */
+#define OPAYGO_ERR_ARGUMENT (-102)        /* NULL pointer, text too long, bad hex key */
 
 /* Token generation flags. */
 #define OPAYGO_TOKEN_EXTENDED 1u   /* 12 digits, values 0..999999 */

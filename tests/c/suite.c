@@ -259,7 +259,7 @@ static int check_not_initialized(const void *arg, char *why, size_t why_size) {
 
 static int check_strerror(const void *arg, char *why, size_t why_size) {
   (void)arg;
-  static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -1, -2, -3, -4, -5, -10, -11, -12, -13, -14, -64, -65, -66};
+  static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -1, -2, -3, -4, -5, -10, -11, -12, -13, -14, -100, -101, -102};
   for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
     if (strncmp(opaygo_strerror(codes[i]), "OPAYGO_", 7) != 0) return FAILWHY("no name for %d", codes[i]);
   return 1;
@@ -285,6 +285,8 @@ static int check_footprint(const void *arg, char *why, size_t why_size) {
   (void)arg;
   uint32_t required = opaygo_memory_required();
   if (required > 4096) return FAILWHY("module needs %lu bytes (> 4 KiB)", (unsigned long)required);
+  if (required > OPAYGO_MEMORY_BYTES)
+    return FAILWHY("module needs %lu bytes: raise OPAYGO_MEMORY_BYTES in opaygo.h", (unsigned long)required);
   /* One byte short: the module must trap (not scribble) and the workload must fail. */
   clamp = required - 1;
   fresh();
