@@ -1,6 +1,6 @@
 # Cortex-M builds of the device library (arm-none-eabi-gcc) and the QEMU test.
 #   make cortex-m   build/arm/{cortex-m0plus,cortex-m4}/libopaygo-device.a,
-#                   build/arm/cortex-m0plus/{token-decode,baseline}.elf
+#                   build/arm/{cortex-m0plus,cortex-m4}/{token-decode,baseline}.elf
 #   make qemu-test  (suite test-qemu) the C harness on a Cortex-M3 (qemu-system-arm -M mps2-an385)
 ARM_CC := arm-none-eabi-gcc
 ARM_AR := arm-none-eabi-ar
@@ -11,7 +11,8 @@ ARM_CPUS := cortex-m0plus cortex-m3 cortex-m4
 
 .PHONY: cortex-m qemu-test test-qemu
 cortex-m: $(ARM_DIR)/cortex-m0plus/libopaygo-device.a $(ARM_DIR)/cortex-m4/libopaygo-device.a \
-          $(ARM_DIR)/cortex-m0plus/token-decode.elf $(ARM_DIR)/cortex-m0plus/baseline.elf
+          $(ARM_DIR)/cortex-m0plus/token-decode.elf $(ARM_DIR)/cortex-m0plus/baseline.elf \
+          $(ARM_DIR)/cortex-m4/token-decode.elf $(ARM_DIR)/cortex-m4/baseline.elf
 
 # $(1): CPU. Library objects: the generated module (warnings off), the API, the runtime shim.
 define ARM_CPU_RULES
