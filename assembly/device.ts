@@ -1,7 +1,7 @@
 // Device credit state: what a PAYGO device keeps between keypad entries and reboots.
 // Time is whatever seconds clock the host has (u32); the module never reads a clock itself.
 import { ADD_TIME, SET_TIME, DISABLE_PAYG, INVALID, ALREADY_USED, decode, decodedValueRaw, resultMaxCount, resultUsedCounts } from "./token";
-import { hashBytes, loadKey } from "./key";
+import { hashWords, loadKey } from "./key";
 
 export const BLOCKED: i32 = 12;
 export const DEVICE_FLAG_RESTRICTED: i32 = 1;
@@ -114,7 +114,7 @@ export function deviceBlockedUntil(): u32 { return blockedUntil; }
 // 20 starting code u32 (binds the blob to this device)   24 SipHash of bytes 0..23 with the key
 
 function blobMac(): u64 {
-  return hashBytes(STATE_BLOB, 24);
+  return hashWords(STATE_BLOB, 3);
 }
 
 export function deviceSave(): i32 {

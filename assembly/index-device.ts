@@ -43,3 +43,7 @@ export function device_invalid_streak(): u32 { return device.deviceInvalidStreak
 export function device_blocked_until(): u32 { return device.deviceBlockedUntil(); }
 export function device_save(): i32 { return device.deviceSave(); }
 export function device_load(): i32 { return device.deviceLoad(); }
+
+// End of the module's static memory: every byte the module ever touches lies below it (there is no
+// heap and no shadow stack), so a host may provide just this many bytes of linear memory.
+export function memory_used(): usize { return __heap_base; }

@@ -63,6 +63,15 @@ export function startingCodeFromKey(): u32 {
   return hashToStandard(hashOfKey());
 }
 
+// x % m for x < 2^40 (every token number and extended code is) with 32-bit arithmetic only:
+// on a Cortex-M0+ a 64-bit division pulls about 500 bytes of libgcc into the decoder.
+// m is one of the token moduli, 1000 or 1000000: 2^32 % m is 296 or 967296.
+// x = hi * 2^32 + lo with hi < 2^8, so nothing below overflows 32 bits.
+@inline function mod40(x: u64, m: u32): u32 {
+  let twoTo32ModM: u32 = m == 1000000 ? 967296 : 296;
+  return (<u32>(x >> 32) * twoTo32ModM + <u32>x % m) % m;
+}
+
 // ---- values and counts ----------------------------------------------------------------
 
 function isSetLike(type: i32): bool {
@@ -206,7 +215,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   let token = parsedNumber;
   let extended = parsedExtended;
   let modulus: u32 = extended ? 1000000 : 1000;
-  let tokenBase = <u32>(token % <u64>modulus);
+  let tokenBase = mod40(token, modulus);
   let startBase = startingCode % modulus;
   let value = tokenBase >= startBase ? tokenBase - startBase : tokenBase + modulus - startBase;
   // Extended tokens carry 998 and 999 as ordinary values.
@@ -221,7 +230,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
     let code: u64 = <u64>startingCode - <u64>(startingCode % modulus) + <u64>tokenBase;
     let tokenHigh = token - <u64>tokenBase;
     for (let count: u32 = 0; count <= lastTry; count++) {
-      if (code - code % 1000000 == tokenHigh) {
+      if (code - <u64>mod40(code, 1000000) == tokenHigh) {
         let type = (count & 1) != 0 ? SET_TIME : ADD_TIME;
         if (countIsValid(count, maxCount, type, false, stateUsedCounts)) { matchCount = count; matchType = type; break; }
         seenOlder = true;

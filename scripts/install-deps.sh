@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind)
+# wabt: wasm2c, wasm-validate, wasm-objdump; arm-none-eabi + newlib: Cortex-M builds; qemu: the
+# emulated Cortex-M3 test run; clang: fuzzing; valgrind: instruction counts in the benchmarks.
+APT_PACKAGES=(make gcc python3 python3-pip wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind)
 PIP_PACKAGES=(openpaygo==0.6.3 pywasm3==0.5.0 cbor2==5.6.5)
 
 missing=()
@@ -19,9 +21,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The wasmi driver (tests/interp/wasmi-driver) is built with cargo: the machine's Rust, else Debian's.
+if ! command -v cargo >/dev/null; then
+  echo "install-deps: apt-get install cargo rustc"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cargo rustc >/dev/null
+fi
+
 if ! python3 -c "import openpaygo, wasm3, cbor2" 2>/dev/null; then
   echo "install-deps: pip install ${PIP_PACKAGES[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
+  python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}" ||
+    python3 -m pip install -q --disable-pip-version-check --break-system-packages "${PIP_PACKAGES[@]}"
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then

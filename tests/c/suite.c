@@ -1,0 +1,341 @@
+/* The C harness: every token vector and device scenario through the C API, with the module's
+ * memory clamped to what it says it needs; bad input; state blobs; the footprint. The same file
+ * runs on the host (tests/c/host_main.c) and on Cortex-M under QEMU (tests/c/arm_main.c).
+ * OPAYGO_FULL selects the library under test (1: libopaygo.a, with generation). */
+#include "suite.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opaygo.h"
+#include "test_vectors.h"
+
+#define T0 1700000000u /* device clock at the start of a scenario */
+
+static uint8_t memory[65536] __attribute__((aligned(8)));
+static uint32_t clamp; /* bytes of memory given to the module */
+static int quiet;      /* footprint search: count, do not print */
+static unsigned passed, failed;
+
+/* ---- traps: a trap fails the running check and jumps back to it -------------------------- */
+static jmp_buf trap_jump;
+static int trap_armed, last_trap;
+
+void opaygo_trap_handler(int code) {
+  last_trap = code;
+  if (trap_armed) longjmp(trap_jump, 1);
+  printf("FATAL: trap %d outside a guarded check\n", code);
+  suite_abort();
+}
+
+typedef int (*check_fn)(const void *arg, char *why, size_t why_size);
+
+/* Runs one check; returns 1 when it passed. A trap counts as a failure. */
+static int run_check(const char *name, check_fn fn, const void *arg) {
+  char why[200] = "";
+  int ok;
+  trap_armed = 1;
+  if (setjmp(trap_jump) == 0) {
+    ok = fn(arg, why, sizeof why);
+  } else {
+    ok = 0;
+    snprintf(why, sizeof why, "trapped (%d)", last_trap);
+  }
+  trap_armed = 0;
+  if (ok) passed++;
+  else failed++;
+  if (!ok && !quiet) printf("FAIL %s: %s\n", name, why);
+  return ok;
+}
+
+#define FAILWHY(...) (snprintf(why, why_size, __VA_ARGS__), 0)
+
+static int fresh(void) { return opaygo_init_unchecked(memory, clamp); }
+
+/* ---- token vectors --------------------------------------------------------------------- */
+
+static int check_decode(const void *arg, char *why, size_t why_size) {
+  const token_vector_t *v = arg;
+  opaygo_decoded_t d;
+  if (opaygo_set_key_hex(v->key) != OPAYGO_OK) return FAILWHY("set key");
+  int type = opaygo_token_decode(v->token, strlen(v->token), v->starting_code, v->count, 0,
+                                 (v->flags & OPAYGO_TOKEN_RESTRICTED) != 0, &d);
+  if (type != v->decoded_type || d.value != v->value || d.count != v->new_count)
+    return FAILWHY("decode %s: type %d value %lu count %lu, want %d %lu %lu", v->token, type,
+                   (unsigned long)d.value, (unsigned long)d.count, v->decoded_type,
+                   (unsigned long)v->value, (unsigned long)v->new_count);
+  return 1;
+}
+
+#if OPAYGO_FULL
+static int check_generate(const void *arg, char *why, size_t why_size) {
+  const token_vector_t *v = arg;
+  char out[32];
+  uint32_t new_count = 0;
+  if (opaygo_set_key_hex(v->key) != OPAYGO_OK) return FAILWHY("set key");
+  int n = opaygo_token_generate(v->starting_code, v->count, v->type, v->value, v->flags, out, sizeof out, &new_count);
+  if (n < 0) return FAILWHY("generate: %s", opaygo_strerror(n));
+  if (strcmp(out, v->token) != 0 || new_count != v->new_count)
+    return FAILWHY("generated %s count %lu, want %s %lu", out, (unsigned long)new_count, v->token,
+                   (unsigned long)v->new_count);
+  return 1;
+}
+#endif
+
+/* ---- device scenarios ------------------------------------------------------------------ */
+
+typedef struct {
+  uint32_t active_until, count, used, streak, blocked, last_value;
+  int disabled;
+} snapshot_t;
+
+static snapshot_t snap(void) {
+  snapshot_t s = {opaygo_device_active_until(), opaygo_device_count(), opaygo_device_used_counts(),
+                  opaygo_device_invalid_streak(), opaygo_device_blocked_until(),
+                  opaygo_device_last_value(), opaygo_device_payg_disabled()};
+  return s;
+}
+
+static int same(snapshot_t a, snapshot_t b) {
+  return a.active_until == b.active_until && a.count == b.count && a.used == b.used &&
+         a.streak == b.streak && a.blocked == b.blocked && a.disabled == b.disabled;
+}
+
+static int check_scenario(const void *arg, char *why, size_t why_size) {
+  const device_scenario_t *sc = arg;
+  uint32_t flags = sc->waiting_period ? 0 : OPAYGO_DEVICE_NO_WAITING_PERIOD;
+  if (opaygo_set_key_hex(sc->key) != OPAYGO_OK) return FAILWHY("set key");
+  int rc = opaygo_device_init(sc->starting_code, sc->count, flags, 86400);
+  if (rc != OPAYGO_OK) return FAILWHY("device init: %s", opaygo_strerror(rc));
+  uint32_t now = T0;
+  for (unsigned i = 0; i < sc->steps; i++) {
+    const device_step_t *s = &device_steps[sc->first_step + i];
+    if (s->advance) {
+      now += s->seconds;
+      continue;
+    }
+    int r = opaygo_device_enter_token(now, s->token, strlen(s->token));
+    int result_ok = s->result < 0 ? (r >= OPAYGO_ADD_TIME && r <= OPAYGO_COUNTER_SYNC) : r == s->result;
+    double days = opaygo_device_seconds_left(now) / 86400.0;
+    int days_ok = s->days_null ? opaygo_device_payg_disabled()
+                               : !opaygo_device_payg_disabled() && days == s->days;
+    if (!result_ok || !days_ok || opaygo_device_count() != s->count)
+      return FAILWHY("step %u token %s: result %d days %.6f%s count %lu, want %d %.6f%s %lu", i + 1,
+                     s->token, r, days, opaygo_device_payg_disabled() ? " (disabled)" : "", 
+                     (unsigned long)opaygo_device_count(), s->result, s->days,
+                     s->days_null ? " (disabled)" : "", (unsigned long)s->count);
+    /* Persistence at every step: save, reboot (init), load, same state. */
+    uint8_t blob[OPAYGO_STATE_BLOB_SIZE];
+    snapshot_t before = snap();
+    if (opaygo_device_save(blob) != (int)OPAYGO_STATE_BLOB_SIZE) return FAILWHY("step %u: save", i + 1);
+    opaygo_device_init(sc->starting_code, sc->count, flags, 86400);
+    rc = opaygo_device_load(blob);
+    if (rc != OPAYGO_OK || !same(before, snap()))
+      return FAILWHY("step %u: state after save/load differs (%s)", i + 1, opaygo_strerror(rc));
+  }
+  return 1;
+}
+
+/* ---- bad input and refusals ------------------------------------------------------------ */
+
+static const char *const bad_texts[] = {
+    "", " ", "abc", "12345678a", "-12345678", "1234567890123", "99999999999999999999",
+    "999999999999", "000000000", "1 2 3 4 5 6 7 8 9", "\xff\xfe\x01", "5555555555555555",
+    "9999999999999999999999999999999999999999999999999999999999999999",
+};
+
+static int check_bad_input(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  opaygo_decoded_t d;
+  if (opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1") != OPAYGO_OK) return FAILWHY("set key");
+  if (opaygo_device_init(284712936, 1, OPAYGO_DEVICE_NO_WAITING_PERIOD, 86400) != OPAYGO_OK) return FAILWHY("init");
+  for (unsigned i = 0; i < sizeof bad_texts / sizeof bad_texts[0]; i++) {
+    const char *t = bad_texts[i];
+    for (int restricted = 0; restricted < 2; restricted++) {
+      int r = opaygo_token_decode(t, strlen(t), 284712936, 1, 0, restricted, &d);
+      if (r != OPAYGO_INVALID && r != OPAYGO_ALREADY_USED) return FAILWHY("decode '%s': %d", t, r);
+      if (restricted) continue;
+      for (uint32_t max = 0xffff; max <= 0x10000; max++) /* the highest count, and past it */
+        if (opaygo_token_decode(t, strlen(t), 284712936, max, 0xffffffffu, restricted, &d) < 0)
+          return FAILWHY("decode '%s' at count %lu: error", t, (unsigned long)max);
+    }
+    int r = opaygo_device_enter_token(T0, t, strlen(t));
+    if (r != OPAYGO_INVALID && r != OPAYGO_ALREADY_USED) return FAILWHY("enter '%s': %d", t, r);
+  }
+  char too_long[OPAYGO_TEXT_CAPACITY + 1];
+  memset(too_long, '1', sizeof too_long);
+  if (opaygo_token_decode(too_long, sizeof too_long, 0, 0, 0, 0, &d) != OPAYGO_ERR_ARGUMENT) return FAILWHY("65 chars accepted");
+  if (opaygo_device_enter_token(T0, too_long, sizeof too_long) != OPAYGO_ERR_ARGUMENT) return FAILWHY("65 chars entered");
+  if (opaygo_set_key_hex("xyz") != OPAYGO_ERR_ARGUMENT) return FAILWHY("bad hex key accepted");
+  if (opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1ff") != OPAYGO_ERR_ARGUMENT) return FAILWHY("long key accepted");
+  if (opaygo_device_init(1000000000u, 1, 0, 86400) != OPAYGO_ERR_DEVICE_CONFIG) return FAILWHY("bad starting code accepted");
+  if (opaygo_device_init(1, 0x10000, 0, 86400) != OPAYGO_ERR_DEVICE_CONFIG) return FAILWHY("count > 65535 accepted");
+  if (opaygo_device_init(1, 1, 0, 0) != OPAYGO_ERR_DEVICE_CONFIG) return FAILWHY("0 seconds per unit accepted");
+  /* Extremes of time never wrap. */
+  if (opaygo_device_init(284712936, 1, 0, 0xffffffffu) != OPAYGO_OK) return FAILWHY("init");
+  opaygo_device_enter_token(0xffffffffu, "1", 1);
+  opaygo_device_enter_token(0, "1", 1);
+  if (opaygo_device_is_active(0)) return FAILWHY("active after invalid tokens");
+#if OPAYGO_FULL
+  char out[32];
+  if (opaygo_token_generate(0, 1, 7, 1, 0, out, sizeof out, NULL) != OPAYGO_ERR_TOKEN_TYPE) return FAILWHY("type 7");
+  if (opaygo_token_generate(0, 1, OPAYGO_ADD_TIME, 996, 0, out, sizeof out, NULL) != OPAYGO_ERR_VALUE_RANGE) return FAILWHY("value 996");
+  if (opaygo_token_generate(0, 1, OPAYGO_ADD_TIME, 1000000, 1, out, sizeof out, NULL) != OPAYGO_ERR_VALUE_RANGE) return FAILWHY("value 1000000");
+  if (opaygo_token_generate(1000000000u, 1, OPAYGO_ADD_TIME, 1, 0, out, sizeof out, NULL) != OPAYGO_ERR_STARTING_CODE) return FAILWHY("starting code");
+  if (opaygo_token_generate(0, 0xffffffffu, OPAYGO_ADD_TIME, 1, 0, out, sizeof out, NULL) != OPAYGO_ERR_COUNT_RANGE) return FAILWHY("count");
+  if (opaygo_token_generate(0, 1, OPAYGO_ADD_TIME, 1, 0, out, 9, NULL) != OPAYGO_ERR_OUTPUT_SPACE) return FAILWHY("out_size 9");
+  if (opaygo_token_generate(0, 1, OPAYGO_ADD_TIME, 1, 0, NULL, 0, NULL) != OPAYGO_ERR_ARGUMENT) return FAILWHY("NULL out");
+#endif
+  return 1;
+}
+
+static int check_blob_refusals(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  uint8_t blob[OPAYGO_STATE_BLOB_SIZE], bad[OPAYGO_STATE_BLOB_SIZE];
+  opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1");
+  opaygo_device_init(284712936, 1, 0, 86400);
+  opaygo_device_enter_token(T0, "123456789", 9); /* invalid: a waiting period to save */
+  snapshot_t saved = snap();
+  if (opaygo_device_save(blob) != (int)OPAYGO_STATE_BLOB_SIZE) return FAILWHY("save");
+  opaygo_device_init(284712936, 1, 0, 86400);
+  snapshot_t blank = snap();
+  for (unsigned i = 0; i < OPAYGO_STATE_BLOB_SIZE; i++) {
+    for (unsigned bit = 0; bit < 8; bit++) {
+      memcpy(bad, blob, sizeof bad);
+      bad[i] ^= (uint8_t)(1u << bit);
+      int rc = opaygo_device_load(bad);
+      if (rc >= 0) return FAILWHY("blob with byte %u bit %u flipped loaded", i, bit);
+      if (!same(blank, snap())) return FAILWHY("refused blob changed the state");
+    }
+  }
+  /* Another device's key or starting code. */
+  opaygo_device_init(284712937, 1, 0, 86400);
+  if (opaygo_device_load(blob) != OPAYGO_ERR_STATE_FIELDS) return FAILWHY("foreign starting code loaded");
+  opaygo_set_key_hex("b29ab82edc5fbbc41ec9530f6dac86b1");
+  opaygo_device_init(284712936, 1, 0, 86400);
+  if (opaygo_device_load(blob) != OPAYGO_ERR_STATE_CHECKSUM) return FAILWHY("foreign key loaded");
+  opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1");
+  opaygo_device_init(284712936, 1, 0, 86400);
+  if (opaygo_device_load(blob) != OPAYGO_OK || !same(saved, snap())) return FAILWHY("good blob refused");
+  if (opaygo_device_enter_token(T0 + 1, "123456789", 9) != OPAYGO_BLOCKED) return FAILWHY("waiting period lost on reload");
+  return 1;
+}
+
+/* ---- whole workload at one memory size ------------------------------------------------- */
+
+static void run_workload(void) {
+  char name[96];
+  for (unsigned i = 0; i < token_vectors_len; i++) {
+    const token_vector_t *v = &token_vectors[i];
+#if OPAYGO_FULL
+    snprintf(name, sizeof name, "generate %s", v->where);
+    run_check(name, check_generate, v);
+#endif
+    snprintf(name, sizeof name, "decode %s", v->where);
+    run_check(name, check_decode, v);
+  }
+  for (unsigned i = 0; i < device_scenarios_len; i++) {
+    snprintf(name, sizeof name, "device %s", device_scenarios[i].name);
+    run_check(name, check_scenario, &device_scenarios[i]);
+  }
+  run_check("bad input never traps, is refused", check_bad_input, NULL);
+  run_check("state blob: refusals and reload", check_blob_refusals, NULL);
+}
+
+/* ---- API basics and footprint ---------------------------------------------------------- */
+
+static int check_not_initialized(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  opaygo_decoded_t d;
+  if (opaygo_init(memory, opaygo_memory_required() - 1) != OPAYGO_ERR_MEMORY_SIZE) return FAILWHY("small block accepted");
+  if (opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1") != OPAYGO_ERR_NOT_INITIALIZED) return FAILWHY("set key");
+  if (opaygo_token_decode("1", 1, 0, 0, 0, 0, &d) != OPAYGO_ERR_NOT_INITIALIZED) return FAILWHY("decode");
+  if (opaygo_device_enter_token(0, "1", 1) != OPAYGO_ERR_NOT_INITIALIZED) return FAILWHY("enter");
+  if (opaygo_init(NULL, 65536) != OPAYGO_ERR_ARGUMENT) return FAILWHY("NULL memory accepted");
+  return 1;
+}
+
+static int check_strerror(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -1, -2, -3, -4, -5, -10, -11, -12, -13, -14, -100, -101, -102};
+  for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    if (strncmp(opaygo_strerror(codes[i]), "OPAYGO_", 7) != 0) return FAILWHY("no name for %d", codes[i]);
+  return 1;
+}
+
+/* Runs the workload with the memory clamped to size; returns 1 when everything passed. */
+static int workload_passes(uint32_t size) {
+  unsigned p = passed, f = failed;
+  clamp = size;
+  quiet = 1;
+  fresh();
+  run_workload();
+  int ok = failed == f;
+  passed = p;
+  failed = f;
+  quiet = 0;
+  return ok;
+}
+
+static uint32_t touched;
+
+static int check_footprint(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  uint32_t required = opaygo_memory_required();
+  if (required > 4096) return FAILWHY("module needs %lu bytes (> 4 KiB)", (unsigned long)required);
+  if (required > OPAYGO_MEMORY_BYTES)
+    return FAILWHY("module needs %lu bytes: raise OPAYGO_MEMORY_BYTES in opaygo.h", (unsigned long)required);
+  /* One byte short: the module must trap (not scribble) and the workload must fail. */
+  clamp = required - 1;
+  fresh();
+  unsigned f = failed;
+  quiet = 1;
+  trap_armed = 1;
+  last_trap = 0;
+  int trapped = 0;
+  if (setjmp(trap_jump) == 0) {
+    uint8_t blob[OPAYGO_STATE_BLOB_SIZE];
+    opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1");
+    opaygo_device_init(284712936, 1, 0, 86400);
+    opaygo_device_save(blob); /* writes the state blob, the last static buffer */
+  } else {
+    trapped = last_trap == OPAYGO_TRAP_OOB;
+  }
+  trap_armed = 0;
+  quiet = 0;
+  failed = f;
+  if (!trapped) return FAILWHY("no OOB trap with %lu bytes", (unsigned long)(required - 1));
+  /* Smallest block that runs the whole workload: the module's real high-water mark. */
+  uint32_t lo = 0, hi = required;
+  if (!workload_passes(hi)) return FAILWHY("workload fails at the required size");
+  while (lo + 1 < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (workload_passes(mid)) hi = mid;
+    else lo = mid;
+  }
+  touched = hi;
+  printf("footprint: module needs %lu bytes of linear memory; the workload touches %lu\n",
+         (unsigned long)required, (unsigned long)touched);
+  return 1;
+}
+
+int suite_run(int measure_footprint) {
+  printf("opaygo C harness (%s build)\n", OPAYGO_FULL ? "full" : "device");
+  run_check("init refuses a small block; calls before init are refused", check_not_initialized, NULL);
+  run_check("every code has a name", check_strerror, NULL);
+  if (measure_footprint) run_check("footprint: clamped memory traps, high-water mark", check_footprint, NULL);
+  /* The vectors with the memory clamped to exactly what the module says it needs. */
+  clamp = opaygo_memory_required();
+  if (opaygo_init(memory, clamp) != OPAYGO_OK) {
+    printf("FAIL init with %lu bytes\n", (unsigned long)clamp);
+    failed++;
+  }
+  run_workload();
+  printf("memory given: %lu bytes\n", (unsigned long)clamp);
+  printf("%u passed, %u failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+uint32_t suite_touched(void) { return touched; }
