@@ -52,3 +52,8 @@ export function json_parse_number(len: i32): i32 {
 }
 export function json_number_int(): i64 { return numberInt(); }
 export function json_number_float(): f64 { return numberFloat(); }
+
+// ---- OpenPAYGO Metrics: in the full build, requests are written to json_out_buffer() ----
+import { metricsUseStorage } from "./metrics/request";
+const FULL_RING_CAPACITY: i32 = 6144;
+metricsUseStorage(JSON_OUT, JSON_IO_CAPACITY, memory.data(FULL_RING_CAPACITY, 8), FULL_RING_CAPACITY);
