@@ -9,7 +9,7 @@
 // Integers print in full (0..2^64-1 and -2^64..-1), floats of any width through formatFloat (an f16
 // 684.0 prints "684.0", the integer 684 "684"); definite and indefinite lengths are accepted.
 import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY,
-  ERR_JSON_SPACE, MAX_DEPTH } from "../json/errors";
+  ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, MAX_DEPTH } from "../json/errors";
 import { utf8Next, utf8Size } from "../json/string";
 import { jsonNext } from "../json/reader";
 import { wAt, wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
@@ -127,7 +127,10 @@ function item(p: i32, depth: i32): i32 {
     if (info == 20 || info == 21) { wBytes(WORDS + <usize>(info == 21 ? 0 : 4), info == 21 ? 4 : 5); return p; }
     if (info == 22) { wBytes(WORDS + 9, 4); return p; }
     let v: f64;
-    if (info == 25) v = half(<u32>arg);
+    if (info == 25) {
+      if ((arg & 0x7c00) == 0x7c00) return ERR_JSON_NOT_FINITE;
+      v = half(<u32>arg);
+    }
     else if (info == 26) v = <f64>reinterpret<f32>(<u32>arg);
     else if (info == 27) v = reinterpret<f64>(arg);
     else return info == 31 || (info == 24 && arg < 32) ? ERR_CBOR_SYNTAX : ERR_CBOR_UNSUPPORTED;

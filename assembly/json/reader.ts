@@ -73,9 +73,9 @@ function word(p: i32, w: i32, n: i32): i32 {
 }
 
 function hex4(p: i32): i32 {
-  if (N - p < 4) return ERR_JSON_TRUNCATED;
   let v = 0;
   for (let i = 0; i < 4; i++) {
+    if (p + i >= N) return ERR_JSON_TRUNCATED;
     let c = at(p + i);
     let d: u32;
     if (c - 48 < 10) d = c - 48;
@@ -97,11 +97,12 @@ function nextCp(p: i32): i32 {
   if (c < 0x20) return ERR_JSON_CONTROL;
   if (c >= 0x80) {
     let cp = utf8Next(S, p, N);
-    if (cp == ERR_JSON_UTF8 && N - p < 4) {
+    let need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (cp == ERR_JSON_UTF8 && N - p < need && c >= 0xc2 && c <= 0xf4) {
       // A sequence cut by the end of input is truncation when what is there is a valid prefix.
       let ok = true;
       for (let i = p + 1; i < N; i++) if ((at(i) & 0xc0) != 0x80) ok = false;
-      if (ok && c >= 0xc2 && c <= 0xf4) return ERR_JSON_TRUNCATED;
+      if (ok) return ERR_JSON_TRUNCATED;
     }
     cpEnd = p + utf8Size();
     return cp;
@@ -155,7 +156,7 @@ function parseNum(p: i32): i32 {
   if (k == NUM_FLOAT) {
     let e = wFloat(numberFloat());
     if (e < 0) return e;
-  } else if (q - p == 2 && at(p) == 0x2d) {
+  } else if (q - p == 2 && at(p) == 0x2d && at(p + 1) == 0x30) {
     wByte(0x30);
   } else {
     wBytes(S + <usize>p, q - p);
