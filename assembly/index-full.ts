@@ -57,3 +57,18 @@ export function json_number_float(): f64 { return numberFloat(); }
 import { metricsUseStorage } from "./metrics/request";
 const FULL_RING_CAPACITY: i32 = 6144;
 metricsUseStorage(JSON_OUT, JSON_IO_CAPACITY, memory.data(FULL_RING_CAPACITY, 8), FULL_RING_CAPACITY);
+
+// ---- OpenPAYGO Metrics, server side: the body goes to json_in_buffer(), results come back
+// in json_out_buffer(). See assembly/metrics/server.ts.
+import * as mserver from "./metrics/server";
+// Loads a request body (JSON, or CBOR when cbor); returns its canonical JSON length.
+export function metrics_server_load(length: i32, cbor: bool): i32 { return mserver.serverLoad(length, cbor); }
+export function metrics_server_request_buffer(): usize { return mserver.requestBuffer(); }
+// The host's data format as JSON in json_in_buffer() (0: use the request's own).
+export function metrics_server_format(length: i32): i32 { return mserver.serverFormat(length); }
+// 1 valid, 0 bad signature, 2 unsigned, 3 replay, 4 neither ts nor rc; key in key_buffer().
+export function metrics_server_verify(lastTimestamp: i64, lastRequestCount: i64): i32 { return mserver.serverVerify(lastTimestamp, lastRequestCount); }
+// The request's ts (which 0) or rc (1) as an integer, 0 when absent.
+export function metrics_server_request_number(which: i32): i64 { return mserver.serverRequestNumber(which); }
+export function metrics_server_expand(receivedAt: i64): i32 { return mserver.serverExpand(receivedAt); }
+export function metrics_server_answer(length: i32, sign: bool): i32 { return mserver.serverAnswer(length, sign); }

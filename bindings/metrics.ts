@@ -188,3 +188,108 @@ export class MetricsEncoder {
     };
   }
 }
+
+// ---- server side (opaygo.wasm) ---------------------------------------------------------------
+
+let serverWasm: WasmInstance | null = null;
+function server(): WasmInstance {
+  return (serverWasm ??= new WasmInstance("full"));
+}
+
+function serverInput(w: WasmInstance, data: Uint8Array, what: string): number {
+  w.write(w.exports.json_in_buffer(), data, w.exports.json_buffer_capacity(), what);
+  return data.length;
+}
+
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+const text = (s: string | Uint8Array) => (typeof s === "string" ? utf8.encode(s) : s);
+
+export interface RequestInput {
+  /** the body as received: JSON text or bytes, or CBOR bytes with cbor: true */
+  body: string | Uint8Array;
+  cbor?: boolean;
+}
+
+/** Loads a request into the server module; returns its canonical JSON (what signatures cover). */
+export function canonicalRequest(req: RequestInput): string {
+  const w = server();
+  const n = w.exports.metrics_server_load(serverInput(w, text(req.body), "request body"), !!req.cbor);
+  if (n < 0) throw metricsError(n, "request");
+  return latin1(w.read(w.exports.metrics_server_request_buffer(), n));
+}
+
+export type Verification = "valid" | "bad_signature" | "unsigned" | "replay" | "no_timestamp_or_count";
+const VERIFICATIONS: Verification[] = ["bad_signature", "valid", "unsigned", "replay", "no_timestamp_or_count"];
+
+export interface VerifyOptions extends RequestInput {
+  key: string;
+  /** last accepted timestamp / request count of this device (omit or 0: none) */
+  lastTimestamp?: number | bigint;
+  lastRequestCount?: number | bigint;
+}
+
+export interface VerifyResult {
+  result: Verification;
+  valid: boolean;
+  /** the request's ts / rc as integers (null when absent): store them when valid */
+  timestamp: bigint | null;
+  requestCount: bigint | null;
+}
+
+/** Verifies a request's auth exactly as the reference does, plus replay protection. */
+export function verifyRequest(o: VerifyOptions): VerifyResult {
+  canonicalRequest(o);
+  const w = server();
+  w.setKey(o.key);
+  const r = w.exports.metrics_server_verify(BigInt(o.lastTimestamp ?? 0), BigInt(o.lastRequestCount ?? 0));
+  if (r < 0) throw metricsError(r, "verification");
+  const ts = w.exports.metrics_server_request_number(0) as bigint;
+  const rc = w.exports.metrics_server_request_number(1) as bigint;
+  return { result: VERIFICATIONS[r], valid: r === 1, timestamp: ts === 0n ? null : ts, requestCount: rc === 0n ? null : rc };
+}
+
+export interface ExpandOptions extends RequestInput {
+  /** the registered data format (JSON text or object); default: the request's own `dfo` */
+  dataFormat?: string | DataFormat | null;
+  /** reception time (s) used when the request has no timestamp */
+  receivedAt: number;
+}
+
+/** Expands a request to the simple form with historical timestamps filled: canonical JSON text. */
+export function expandRequest(o: ExpandOptions): string {
+  canonicalRequest(o);
+  const w = server();
+  const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonValue);
+  const fr = w.exports.metrics_server_format(serverInput(w, utf8.encode(f), "data format"));
+  if (fr < 0) throw metricsError(fr, "data format");
+  const n = w.exports.metrics_server_expand(BigInt(Math.trunc(o.receivedAt)));
+  if (n < 0) throw metricsError(n, "expansion");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}
+
+export interface AnswerOptions extends RequestInput {
+  /** signs the answer (`a`, data auth) when given */
+  key?: string | null;
+  /** answer members in the order to write: token_list, settings, extra_data,
+   *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text or object */
+  answer: string | Record<string, JsonValue>;
+}
+
+/** Builds the answer payload (condensed keys, canonical JSON, `a` last when signed). */
+export function buildAnswer(o: AnswerOptions): string {
+  canonicalRequest(o);
+  const w = server();
+  if (o.key) w.setKey(o.key);
+  const a = typeof o.answer === "string" ? o.answer : stringifyLossless(o.answer as JsonValue);
+  const n = w.exports.metrics_server_answer(serverInput(w, utf8.encode(a), "answer"), !!o.key);
+  if (n < 0) throw metricsError(n, "answer");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}
+
+/** Canonical JSON (Python json.dumps with compact separators) of a JSON text. */
+export function canonicalJson(json: string): string {
+  const w = server();
+  const n = w.exports.json_canonicalize(serverInput(w, utf8.encode(json), "JSON text"));
+  if (n < 0) throw metricsError(n, "JSON");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}

@@ -41,7 +41,7 @@ export let strCodePoint: u32 = 0;
 // Decodes one character of a JSON string body at p; returns the position after it (its code
 // point in strCodePoint), 0 at the closing quote, or -1 when malformed. Lone surrogates are
 // refused (they have no UTF-8 or CBOR form).
-function stringChar(p: usize, end: usize): isize {
+export function stringChar(p: usize, end: usize): isize {
   if (p >= end) return -1;
   let c = <u32>load<u8>(p);
   if (c == 0x22) return 0;
