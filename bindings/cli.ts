@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { register as registerToken } from "./cli/token.js";
 import { register as registerDevice } from "./cli/device.js";
+import { register as registerMetrics } from "./cli/metrics.js";
 import { OpaygoError } from "./wasm.js";
 
 const program = new Command("opaygo")
@@ -12,6 +13,7 @@ program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerToken(program);
 registerDevice(program);
+registerMetrics(program);
 
 try {
   await program.parseAsync(process.argv);
