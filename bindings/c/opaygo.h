@@ -33,8 +33,13 @@
 extern "C" {
 #endif
 
-/* Enough linear memory for either module today; opaygo_memory_required() is the exact figure. */
-#define OPAYGO_MEMORY_BYTES 256u
+/* Linear memory to give the module (build with -DOPAYGO_FULL=1 for the full one);
+ * opaygo_memory_required() is the exact figure, and the module traps rather than reach past it. */
+#if defined(OPAYGO_FULL) && OPAYGO_FULL
+#define OPAYGO_MEMORY_BYTES 65536u
+#else
+#define OPAYGO_MEMORY_BYTES 6144u
+#endif
 #define OPAYGO_KEY_SIZE 16u
 #define OPAYGO_STATE_BLOB_SIZE 32u
 /* Longest token text accepted or produced (the module's text buffer). */
