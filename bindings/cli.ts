@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { register as registerToken } from "./cli/token.js";
 import { register as registerDevice } from "./cli/device.js";
 import { register as registerDemo } from "./cli/demo.js";
+import { register as registerSim } from "./cli/sim.js";
 import { OpaygoError } from "./wasm.js";
 
 const program = new Command("opaygo")
@@ -14,6 +15,7 @@ program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerToken(program);
 registerDevice(program);
 registerDemo(program);
+registerSim(program);
 
 try {
   await program.parseAsync(process.argv);
