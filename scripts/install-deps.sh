@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind)
+# chromium: the sim's HTML report is checked in headless Chromium; python3-dev/make/g++: better-sqlite3
+# builds from source when no prebuilt binary can be fetched.
+APT_PACKAGES=(wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium make g++ python3)
 PIP_PACKAGES=(openpaygo==0.6.3 pywasm3==0.5.0 cbor2==5.6.5)
 
 missing=()
