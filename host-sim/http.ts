@@ -51,6 +51,8 @@ export async function postJson(url: URL, value: unknown): Promise<any> {
 /** base URL + route, keeping any path in the base */
 export function route(base: string, path: string): URL {
   const u = new URL(base);
-  u.pathname = u.pathname.replace(/\/+$/, "") + path;
+  const [p, query] = path.split("?", 2);
+  u.pathname = u.pathname.replace(/\/+$/, "") + p;
+  if (query !== undefined) u.search = "?" + query;
   return u;
 }
