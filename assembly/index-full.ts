@@ -11,3 +11,64 @@ export function token_generate(startingCode: u32, count: u32, type: i32, value: 
   return token.generate(startingCode, count, type, value, flags, TEXT, TEXT_CAPACITY);
 }
 export function token_generated_count(): u32 { return token.generatedCount(); }
+
+// ---- byte layer: JSON and CBOR over json_in_buffer() / json_out_buffer() ----------------
+import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./json/buffers";
+import { formatFloat, formatInt, numberFloat, numberInt, parseNumber } from "./json/number";
+import { formatString } from "./json/string";
+import { canonicalize } from "./json/reader";
+import { cborToJson } from "./cbor/decode";
+import { cborFloat, cborInt, cborText } from "./cbor/encode";
+import { ERR_JSON_SPACE } from "./json/errors";
+
+export function json_in_buffer(): usize { return JSON_IN; }
+export function json_out_buffer(): usize { return JSON_OUT; }
+export function json_buffer_capacity(): i32 { return JSON_IO_CAPACITY; }
+
+@inline function inputOk(len: i32): bool { return len >= 0 && len <= JSON_IO_CAPACITY; }
+
+// Each writes its result to json_out_buffer() and returns its length, or a negative error.
+export function json_format_float(v: f64): i32 { return formatFloat(v, JSON_OUT, JSON_IO_CAPACITY); }
+export function json_format_int(v: i64): i32 { return formatInt(v, JSON_OUT, JSON_IO_CAPACITY); }
+export function json_format_string(len: i32): i32 {
+  return inputOk(len) ? formatString(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
+}
+export function json_canonicalize(len: i32): i32 {
+  return inputOk(len) ? canonicalize(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
+}
+export function cbor_to_json(len: i32): i32 {
+  return inputOk(len) ? cborToJson(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
+}
+export function cbor_encode_float(v: f64): i32 { return cborFloat(v, JSON_OUT, JSON_IO_CAPACITY); }
+export function cbor_encode_int(v: i64): i32 { return cborInt(v, JSON_OUT, JSON_IO_CAPACITY); }
+export function cbor_encode_text(len: i32): i32 {
+  return inputOk(len) ? cborText(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
+}
+
+// The number in json_in_buffer(): NUM_INT 1 (json_number_int), NUM_FLOAT 2 (json_number_float),
+// NUM_BIG_INT 3, or an error.
+export function json_parse_number(len: i32): i32 {
+  return inputOk(len) ? parseNumber(JSON_IN, len) : ERR_JSON_SPACE;
+}
+export function json_number_int(): i64 { return numberInt(); }
+export function json_number_float(): f64 { return numberFloat(); }
+
+// ---- OpenPAYGO Metrics: in the full build, requests are written to json_out_buffer() ----
+import { metricsUseStorage } from "./metrics/request";
+const FULL_RING_CAPACITY: i32 = 6144;
+metricsUseStorage(JSON_OUT, JSON_IO_CAPACITY, memory.data(FULL_RING_CAPACITY, 8), FULL_RING_CAPACITY);
+
+// ---- OpenPAYGO Metrics, server side: the body goes to json_in_buffer(), results come back
+// in json_out_buffer(). See assembly/metrics/server.ts.
+import * as mserver from "./metrics/server";
+// Loads a request body (JSON, or CBOR when cbor); returns its canonical JSON length.
+export function metrics_server_load(length: i32, cbor: bool): i32 { return mserver.serverLoad(length, cbor); }
+export function metrics_server_request_buffer(): usize { return mserver.requestBuffer(); }
+// The host's data format as JSON in json_in_buffer() (0: use the request's own).
+export function metrics_server_format(length: i32): i32 { return mserver.serverFormat(length); }
+// 1 valid, 0 bad signature, 2 unsigned, 3 replay, 4 neither ts nor rc; key in key_buffer().
+export function metrics_server_verify(lastTimestamp: i64, lastRequestCount: i64): i32 { return mserver.serverVerify(lastTimestamp, lastRequestCount); }
+// The request's ts (which 0) or rc (1) as an integer, 0 when absent.
+export function metrics_server_request_number(which: i32): i64 { return mserver.serverRequestNumber(which); }
+export function metrics_server_expand(receivedAt: i64): i32 { return mserver.serverExpand(receivedAt); }
+export function metrics_server_answer(length: i32, sign: bool): i32 { return mserver.serverAnswer(length, sign); }

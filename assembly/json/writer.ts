@@ -1,0 +1,67 @@
+// The output cursor shared by the JSON reader and the CBOR decoder (one conversion at a time).
+// When not writing (validation only) it just counts. Running out of room sets a flag instead of
+// failing at once, so the callers check wFull() once at the end.
+import { ERR_JSON_SPACE } from "./errors";
+import { escapeCodePoint, escapedSize } from "./string";
+import { formatFloat, formatUint } from "./number";
+
+let base: usize = 0;
+let capacity: i32 = 0;
+let length: i32 = 0;
+let writing: bool = false;
+let full: bool = false;
+
+export function wBegin(out: usize, cap: i32, write: bool): void {
+  base = out;
+  capacity = cap;
+  length = 0;
+  writing = write;
+  full = false;
+}
+export function wLen(): i32 { return length; }
+export function wFull(): bool { return full; }
+export function wWriting(): bool { return writing && !full; }
+// Byte i of what was written so far (0 if it was not stored).
+export function wAt(i: i32): u32 { return i >= 0 && i < length && i < capacity ? <u32>load<u8>(base + <usize>i) : 0; }
+
+export function wByte(b: u32): void {
+  if (writing) {
+    if (length >= capacity) full = true;
+    else store<u8>(base + <usize>length, <u8>b);
+  }
+  length++;
+}
+
+export function wBytes(src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) wByte(<u32>load<u8>(src + <usize>i));
+}
+
+export function wCodePoint(cp: u32): void {
+  if (writing && !full) {
+    let k = escapeCodePoint(cp, base + <usize>length, capacity - length);
+    if (k < 0) { full = true; length += escapedSize(cp); } else length += k;
+  } else length += escapedSize(cp);
+}
+
+const SCRATCH: usize = memory.data(32);
+
+// Returns 0 or ERR_JSON_NOT_FINITE.
+export function wFloat(v: f64): i32 {
+  let k = writing && !full ? formatFloat(v, base + <usize>length, capacity - length) : ERR_JSON_SPACE;
+  if (k == ERR_JSON_SPACE) {
+    k = formatFloat(v, SCRATCH, 32);
+    if (k >= 0 && writing) full = true;
+  }
+  if (k < 0) return k;
+  length += k;
+  return 0;
+}
+
+export function wBase(): usize { return base; }
+
+// Decimal of v, with a '-' in front when neg.
+export function wUint(v: u64, neg: bool): void {
+  if (neg) wByte(0x2d);
+  let k = formatUint(v, SCRATCH, 32);
+  if (k > 0) wBytes(SCRATCH, k);
+}

@@ -1,0 +1,79 @@
+// Fixed-size unsigned big integers for exact float <-> decimal conversion. Each number is
+// LIMBS little-endian u32 words at a static address; nothing is allocated. 1280 bits hold
+// every intermediate of shortest-digit printing and of correctly rounded parsing within the
+// limits that num.ts enforces (at most MAX_DIGITS significant digits, |exponent| bounded).
+export const LIMBS: i32 = 40;
+export const BN_SIZE: i32 = LIMBS * 4;
+
+export function bnZero(a: usize): void {
+  for (let i = 0; i < LIMBS; i++) store<u32>(a + (<usize>i << 2), 0);
+}
+
+export function bnCopy(dst: usize, src: usize): void {
+  for (let i = 0; i < LIMBS; i++) store<u32>(dst + (<usize>i << 2), load<u32>(src + (<usize>i << 2)));
+}
+
+export function bnSetU64(a: usize, v: u64): void {
+  bnZero(a);
+  store<u32>(a, <u32>v);
+  store<u32>(a, <u32>(v >> 32), 4);
+}
+
+// a <<= n bits (bits shifted past the top are lost; callers stay within range).
+export function bnShl(a: usize, n: i32): void {
+  if (n <= 0) return;
+  let words = n >> 5;
+  let bits = n & 31;
+  for (let i = LIMBS - 1; i >= 0; i--) {
+    let src = i - words;
+    let hi: u32 = src >= 0 ? load<u32>(a + (<usize>src << 2)) : 0;
+    let lo: u32 = src - 1 >= 0 ? load<u32>(a + (<usize>(src - 1) << 2)) : 0;
+    let v = bits == 0 ? hi : (hi << bits) | (lo >> (32 - bits));
+    store<u32>(a + (<usize>i << 2), v);
+  }
+}
+
+export function bnMulSmall(a: usize, m: u32): void {
+  let carry: u64 = 0;
+  for (let i = 0; i < LIMBS; i++) {
+    let p = <u64>load<u32>(a + (<usize>i << 2)) * <u64>m + carry;
+    store<u32>(a + (<usize>i << 2), <u32>p);
+    carry = p >> 32;
+  }
+}
+
+export function bnMulPow10(a: usize, n: i32): void {
+  while (n >= 9) { bnMulSmall(a, 1000000000); n -= 9; }
+  let m: u32 = 1;
+  while (n-- > 0) m *= 10;
+  if (m != 1) bnMulSmall(a, m);
+}
+
+// dst = a + b (dst may be a or b)
+export function bnAdd(dst: usize, a: usize, b: usize): void {
+  let carry: u64 = 0;
+  for (let i = 0; i < LIMBS; i++) {
+    let s = <u64>load<u32>(a + (<usize>i << 2)) + <u64>load<u32>(b + (<usize>i << 2)) + carry;
+    store<u32>(dst + (<usize>i << 2), <u32>s);
+    carry = s >> 32;
+  }
+}
+
+// a -= b, requires a >= b
+export function bnSub(a: usize, b: usize): void {
+  let borrow: i64 = 0;
+  for (let i = 0; i < LIMBS; i++) {
+    let d = <i64>load<u32>(a + (<usize>i << 2)) - <i64>load<u32>(b + (<usize>i << 2)) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    store<u32>(a + (<usize>i << 2), <u32>(d + (borrow << 32)));
+  }
+}
+
+export function bnCmp(a: usize, b: usize): i32 {
+  for (let i = LIMBS - 1; i >= 0; i--) {
+    let x = load<u32>(a + (<usize>i << 2));
+    let y = load<u32>(b + (<usize>i << 2));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

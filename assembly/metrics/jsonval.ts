@@ -1,0 +1,269 @@
+// Reading JSON text held in linear memory: validation, navigation and canonical re-writing
+// through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
+// Positions are absolute addresses; every function is bounded by an end address and returns
+// a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
+import { ERR_JSON, ERR_TOO_DEEP } from "./errors";
+import { NUM_FLOAT, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
+import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
+
+export const MAX_DEPTH: i32 = 16;
+
+export function skipWs(p: usize, end: usize): usize {
+  while (p < end) {
+    let c = load<u8>(p);
+    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    p++;
+  }
+  return p;
+}
+
+function hexValue(c: u32): i32 {
+  if (c - 48 < 10) return <i32>(c - 48);
+  c |= 0x20;
+  if (c - 97 < 6) return <i32>(c - 87);
+  return -1;
+}
+
+function hex4(p: usize, end: usize): i32 {
+  if (p + 4 > end) return -1;
+  let v = 0;
+  for (let i: usize = 0; i < 4; i++) {
+    let h = hexValue(load<u8>(p + i));
+    if (h < 0) return -1;
+    v = (v << 4) | h;
+  }
+  return v;
+}
+
+// ---- strings ---------------------------------------------------------------------------
+
+export let strCodePoint: u32 = 0;
+// Decodes one character of a JSON string body at p; returns the position after it (its code
+// point in strCodePoint), 0 at the closing quote, or -1 when malformed. Lone surrogates are
+// refused (they have no UTF-8 or CBOR form).
+export function stringChar(p: usize, end: usize): isize {
+  if (p >= end) return -1;
+  let c = <u32>load<u8>(p);
+  if (c == 0x22) return 0;
+  if (c < 0x20) return -1;
+  if (c != 0x5c) {
+    let n = utf8Sequence(p, <i32>(end - p));
+    if (n == 0) return -1;
+    strCodePoint = lastCodePoint;
+    return <isize>(p + <usize>n);
+  }
+  if (p + 1 >= end) return -1;
+  let e = <u32>load<u8>(p + 1);
+  p += 2;
+  if (e == 0x75) {
+    let u = hex4(p, end);
+    if (u < 0) return -1;
+    p += 4;
+    if (u >= 0xdc00 && u <= 0xdfff) return -1;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (p + 2 > end || load<u8>(p) != 0x5c || load<u8>(p + 1) != 0x75) return -1;
+      let lo = hex4(p + 2, end);
+      if (lo < 0xdc00 || lo > 0xdfff) return -1;
+      p += 6;
+      u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+    }
+    strCodePoint = <u32>u;
+    return <isize>p;
+  }
+  if (e == 0x22 || e == 0x5c || e == 0x2f) strCodePoint = e;
+  else if (e == 0x62) strCodePoint = 0x08;
+  else if (e == 0x66) strCodePoint = 0x0c;
+  else if (e == 0x6e) strCodePoint = 0x0a;
+  else if (e == 0x72) strCodePoint = 0x0d;
+  else if (e == 0x74) strCodePoint = 0x09;
+  else return -1;
+  return <isize>p;
+}
+
+let stringBytes: i32 = 0; // UTF-8 length of the last scanned string
+// p at the opening quote; returns the position after the closing quote, or -1.
+export function scanString(p: usize, end: usize): isize {
+  if (p >= end || load<u8>(p) != 0x22) return -1;
+  p++;
+  let bytes = 0;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q < 0) return -1;
+    if (q == 0) break;
+    let c = strCodePoint;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    p = <usize>q;
+  }
+  stringBytes = bytes;
+  return <isize>(p + 1);
+}
+
+function cborUtf8(c: u32): void {
+  if (c < 0x80) cborByte(c);
+  else if (c < 0x800) { cborByte(0xc0 | (c >> 6)); cborByte(0x80 | (c & 0x3f)); }
+  else if (c < 0x10000) { cborByte(0xe0 | (c >> 12)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
+  else { cborByte(0xf0 | (c >> 18)); cborByte(0x80 | ((c >> 12) & 0x3f)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
+}
+
+export function writeString(p: usize, end: usize): isize {
+  let after = scanString(p, end);
+  if (after < 0) return -1;
+  cborHead(3, <u64>stringBytes);
+  jsonByte(0x22);
+  p++;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q <= 0) break;
+    jsonCodePoint(strCodePoint);
+    cborUtf8(strCodePoint);
+    p = <usize>q;
+  }
+  jsonByte(0x22);
+  return after;
+}
+
+// Compares the JSON string at p (opening quote) with an ASCII literal.
+export function stringEquals(p: usize, end: usize, s: string): bool {
+  if (p >= end || load<u8>(p) != 0x22) return false;
+  p++;
+  let n = s.length;
+  let sp = changetype<usize>(s);
+  for (let i = 0; i < n; i++) {
+    let q = stringChar(p, end);
+    if (q <= 0 || strCodePoint != <u32>load<u16>(sp + (<usize>i << 1))) return false;
+    p = <usize>q;
+  }
+  return stringChar(p, end) == 0;
+}
+
+// Compares the JSON string at p with raw UTF-8 bytes.
+export function stringEqualsBytes(p: usize, end: usize, bytes: usize, len: i32): bool {
+  if (p >= end || load<u8>(p) != 0x22) return false;
+  p++;
+  let i = 0;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q < 0) return false;
+    if (q == 0) return i == len;
+    let c = strCodePoint;
+    let n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (i + n > len || utf8Sequence(bytes + <usize>i, len - i) != n || lastCodePoint != c) return false;
+    i += n;
+    p = <usize>q;
+  }
+}
+
+// ---- values ----------------------------------------------------------------------------
+
+function literal(p: usize, end: usize, s: string): bool {
+  let n = s.length;
+  if (p + <usize>n > end) return false;
+  let sp = changetype<usize>(s);
+  for (let i = 0; i < n; i++) if (<u32>load<u8>(p + <usize>i) != <u32>load<u16>(sp + (<usize>i << 1))) return false;
+  return true;
+}
+
+// Skips one value at p (after whitespace). Returns its end, or a negative error.
+// containerCount receives the number of elements / members of an array / object.
+export let containerCount: i32 = 0;
+export function skipValue(p: usize, end: usize, depth: i32): isize {
+  p = skipWs(p, end);
+  if (p >= end) return ERR_JSON;
+  let c = load<u8>(p);
+  if (c == 0x22) { let q = scanString(p, end); return q < 0 ? <isize>ERR_JSON : q; }
+  if (c == 0x7b || c == 0x5b) {
+    if (depth >= MAX_DEPTH) return ERR_TOO_DEEP;
+    let close: u32 = c == 0x7b ? 0x7d : 0x5d;
+    let count = 0;
+    p = skipWs(p + 1, end);
+    if (p < end && load<u8>(p) == close) { containerCount = 0; return <isize>(p + 1); }
+    while (true) {
+      if (c == 0x7b) {
+        let k = scanString(p, end);
+        if (k < 0) return ERR_JSON;
+        p = skipWs(<usize>k, end);
+        if (p >= end || load<u8>(p) != 0x3a) return ERR_JSON;
+        p++;
+      }
+      let q = skipValue(p, end, depth + 1);
+      if (q < 0) return q;
+      count++;
+      p = skipWs(<usize>q, end);
+      if (p >= end) return ERR_JSON;
+      let d = load<u8>(p);
+      if (d == close) { containerCount = count; return <isize>(p + 1); }
+      if (d != 0x2c) return ERR_JSON;
+      p = skipWs(p + 1, end);
+    }
+  }
+  if (literal(p, end, "true")) return <isize>(p + 4);
+  if (literal(p, end, "false")) return <isize>(p + 5);
+  if (literal(p, end, "null")) return <isize>(p + 4);
+  let n = scanNumber(p, <i32>(end - p));
+  if (n == 0) return ERR_JSON;
+  let kind = parseNumber(p, n);
+  if (kind < 0) return kind;
+  return <isize>(p + <usize>n);
+}
+
+// Writes the value at p canonically. Returns its end, or a negative error.
+export function writeValue(p: usize, end: usize, depth: i32): isize {
+  p = skipWs(p, end);
+  let after = skipValue(p, end, depth);
+  if (after < 0) return after;
+  let c = load<u8>(p);
+  if (c == 0x22) return writeString(p, end);
+  if (c == 0x7b || c == 0x5b) {
+    let obj = c == 0x7b;
+    if (obj) wMapOpen(containerCount); else wArrayOpen(containerCount);
+    p = skipWs(p + 1, end);
+    let first = true;
+    while (load<u8>(p) != (obj ? 0x7d : 0x5d)) {
+      if (!first) wComma();
+      first = false;
+      if (obj) {
+        let k = writeString(p, end);
+        p = skipWs(<usize>k, end) + 1;
+        wColon();
+      }
+      let q = writeValue(p, end, depth + 1);
+      if (q < 0) return q;
+      p = skipWs(<usize>q, end);
+      if (load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
+    }
+    if (obj) wMapClose(); else wArrayClose();
+    return after;
+  }
+  if (c == 0x74) { wBool(true); return after; }
+  if (c == 0x66) { wBool(false); return after; }
+  if (c == 0x6e) { wNull(); return after; }
+  let n = <i32>(<usize>after - p);
+  if (parseNumber(p, n) == NUM_FLOAT) { wFloat(parsedFloat); return after; }
+  if (parsedIntFits) { wInt(parsedInt); return after; }
+  // An integer beyond 64 bits: Python keeps it exactly; JSON copies the digits. CBOR would
+  // need a bignum tag, which this codec does not write.
+  if (outIsCbor()) return ERR_NUMBER_RANGE;
+  for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
+  return after;
+}
+
+// Finds the member `key` of the object at p; returns the position of its value, or 0.
+export function findMember(p: usize, end: usize, key: string): usize {
+  p = skipWs(p, end);
+  if (p >= end || load<u8>(p) != 0x7b) return 0;
+  p = skipWs(p + 1, end);
+  while (p < end && load<u8>(p) == 0x22) {
+    let k = scanString(p, end);
+    if (k < 0) return 0;
+    let match = stringEquals(p, end, key);
+    p = skipWs(<usize>k, end) + 1;
+    p = skipWs(p, end);
+    if (match) return p;
+    let q = skipValue(p, end, 1);
+    if (q < 0) return 0;
+    p = skipWs(<usize>q, end);
+    if (p < end && load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
+    else break;
+  }
+  return 0;
+}

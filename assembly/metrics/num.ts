@@ -1,0 +1,328 @@
+// Numbers as Python's json module writes them: integers in decimal, floats as repr()
+// (shortest round-trip digits, exponent form below 1e-4 and from 1e16), and the exact parse
+// of JSON number text to a double (round half to even), so that a received number can be
+// re-serialized exactly as the reference would. All text goes to NUM_TEXT.
+import { BN_SIZE, bnAdd, bnCmp, bnCopy, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
+
+export const NUM_TEXT_CAPACITY: i32 = 32;
+export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
+// Significant digits of a parsed number kept exactly; longer numbers are refused.
+export const MAX_DIGITS: i32 = 40;
+const DIGITS: usize = memory.data(MAX_DIGITS);
+
+// Shared work space of both directions: r, s, m+ (m- is m+ or m+/2), and a temporary.
+const BN_R: usize = memory.data(BN_SIZE, 8);
+const BN_S: usize = memory.data(BN_SIZE, 8);
+const BN_M: usize = memory.data(BN_SIZE, 8);
+const BN_T: usize = memory.data(BN_SIZE, 8);
+
+const FRAC_MASK: u64 = (<u64>1 << 52) - 1;
+const HIDDEN: u64 = <u64>1 << 52;
+
+let mant: u64 = 0;
+let bexp: i32 = 0;
+
+function decompose(x: f64): void {
+  let bits = reinterpret<u64>(x);
+  let be = <i32>((bits >> 52) & 0x7ff);
+  mant = bits & FRAC_MASK;
+  if (be == 0) bexp = -1074;
+  else { mant |= HIDDEN; bexp = be - 1075; }
+}
+
+// ---- shortest digits (Burger & Dybvig free-format, boundaries included for even mantissas) ----
+
+let digitCount: i32 = 0;
+let decimalExponent: i32 = 0; // value = 0.d1d2...dn * 10^decimalExponent
+
+function bitLength(v: u64): i32 { return 64 - <i32>clz(v); }
+
+// x must be finite and > 0. Digits go to DIGITS (at most 17).
+function shortestDigits(x: f64): void {
+  decompose(x);
+  let even = (mant & 1) == 0;
+  // m- is m+ except just above a power of two, where the gap below is half the gap above.
+  let unequal = mant == HIDDEN && bexp > -1074;
+  bnSetU64(BN_R, mant);
+  bnSetU64(BN_M, 1);
+  if (bexp >= 0) {
+    bnShl(BN_R, bexp + (unequal ? 2 : 1));
+    bnSetU64(BN_S, unequal ? 4 : 2);
+    bnShl(BN_M, bexp);
+  } else {
+    bnShl(BN_R, unequal ? 2 : 1);
+    bnSetU64(BN_S, 1);
+    bnShl(BN_S, (unequal ? 2 : 1) - bexp);
+  }
+  // BN_M holds m-; m+ = m- << (unequal ? 1 : 0), rebuilt where needed.
+  // Estimate k = ceil(log10(x)); it is exact or one too small, the fix-up below corrects it.
+  let log2 = bexp + bitLength(mant) - 1;
+  let k = <i32>Math.ceil(<f64>log2 * 0.30102999566398114 - 1e-10);
+  if (k >= 0) bnMulPow10(BN_S, k);
+  else { bnMulPow10(BN_R, -k); bnMulPow10(BN_M, -k); }
+  mPlus(unequal);
+  bnAdd(BN_T, BN_R, BN_T);
+  let c = bnCmp(BN_T, BN_S);
+  if (even ? c >= 0 : c > 0) { bnMulSmall(BN_S, 10); k++; }
+  decimalExponent = k;
+  digitCount = 0;
+  while (digitCount < 17) {
+    bnMulSmall(BN_R, 10);
+    bnMulSmall(BN_M, 10);
+    let d: u32 = 0;
+    while (bnCmp(BN_R, BN_S) >= 0) { bnSub(BN_R, BN_S); d++; }
+    let c1 = bnCmp(BN_R, BN_M);
+    let low = even ? c1 <= 0 : c1 < 0;
+    mPlus(unequal);
+    bnAdd(BN_T, BN_R, BN_T);
+    let c2 = bnCmp(BN_T, BN_S);
+    let high = even ? c2 >= 0 : c2 > 0;
+    if (!low && !high) { store<u8>(DIGITS + digitCount++, 48 + d); continue; }
+    if (low && high) {
+      bnCopy(BN_T, BN_R);
+      bnShl(BN_T, 1);
+      let c3 = bnCmp(BN_T, BN_S);
+      if (c3 > 0 || (c3 == 0 && (d & 1) == 1)) d++;
+    } else if (high) d++;
+    store<u8>(DIGITS + digitCount++, 48 + d);
+    break;
+  }
+}
+
+@inline function mPlus(unequal: bool): void {
+  bnCopy(BN_T, BN_M);
+  if (unequal) bnShl(BN_T, 1);
+}
+
+function putChar(at: i32, c: u32): i32 {
+  if (at < NUM_TEXT_CAPACITY) store<u8>(NUM_TEXT + at, c);
+  return at + 1;
+}
+
+function putExponent(at: i32, e: i32): i32 {
+  at = putChar(at, 0x65);
+  at = putChar(at, e < 0 ? 0x2d : 0x2b);
+  if (e < 0) e = -e;
+  if (e >= 100) at = putChar(at, 48 + e / 100);
+  at = putChar(at, 48 + (e / 10) % 10);
+  return putChar(at, 48 + e % 10);
+}
+
+// Python repr of a finite double into NUM_TEXT; returns the length, or -1 for NaN / infinity.
+export function formatF64(x: f64): i32 {
+  if (!isFinite(x)) return -1;
+  let at = 0;
+  if ((reinterpret<u64>(x) >> 63) != 0) { at = putChar(at, 0x2d); x = -x; }
+  if (x == 0) { at = putChar(at, 0x30); at = putChar(at, 0x2e); return putChar(at, 0x30); }
+  shortestDigits(x);
+  let n = digitCount;
+  let sci = decimalExponent - 1;
+  if (sci < -4 || sci >= 16) {
+    at = putChar(at, load<u8>(DIGITS));
+    if (n > 1) {
+      at = putChar(at, 0x2e);
+      for (let i = 1; i < n; i++) at = putChar(at, load<u8>(DIGITS + i));
+    }
+    return putExponent(at, sci);
+  }
+  if (sci < 0) {
+    at = putChar(at, 0x30);
+    at = putChar(at, 0x2e);
+    for (let i = 0; i < -sci - 1; i++) at = putChar(at, 0x30);
+    for (let i = 0; i < n; i++) at = putChar(at, load<u8>(DIGITS + i));
+    return at;
+  }
+  for (let i = 0; i <= sci; i++) at = putChar(at, i < n ? <u32>load<u8>(DIGITS + i) : 0x30);
+  at = putChar(at, 0x2e);
+  if (n <= sci + 1) return putChar(at, 0x30);
+  for (let i = sci + 1; i < n; i++) at = putChar(at, load<u8>(DIGITS + i));
+  return at;
+}
+
+// Decimal of a signed 64-bit integer into NUM_TEXT; returns the length.
+export function formatI64(v: i64): i32 {
+  let neg = v < 0;
+  // The magnitude as u64, so that i64.MIN_VALUE needs no special case.
+  let u: u64 = neg ? <u64>0 - <u64>v : <u64>v;
+  let n = 1;
+  for (let t = u; t >= 10; t /= 10) n++;
+  let len = n + (neg ? 1 : 0);
+  let at = len;
+  do { at--; store<u8>(NUM_TEXT + at, <u32>(48 + u % 10)); u /= 10; } while (u != 0);
+  if (neg) store<u8>(NUM_TEXT, 0x2d);
+  return len;
+}
+
+export function formatU64Hex(v: u64): i32 {
+  let n = v == 0 ? 1 : (67 - <i32>clz(v)) >> 2;
+  for (let i = 0; i < n; i++) {
+    let d = <u32>((v >> (<u64>(n - 1 - i) << 2)) & 15);
+    store<u8>(NUM_TEXT + i, d < 10 ? 48 + d : 87 + d);
+  }
+  return n;
+}
+
+// ---- parsing JSON number text ----------------------------------------------------------
+
+export const NUM_INT: i32 = 1;
+export const NUM_FLOAT: i32 = 2;
+export const ERR_NUMBER_SYNTAX: i32 = -40;
+export const ERR_NUMBER_RANGE: i32 = -41; // overflows to infinity, or has too many digits
+
+// The parsed value: a float in parsedFloat, an integer that fits i64 in parsedInt
+// (parsedIntFits), or a longer integer kept only as text.
+export let parsedFloat: f64 = 0;
+export let parsedInt: i64 = 0;
+export let parsedIntFits: bool = false;
+
+// Length of the JSON number at ptr (at most len bytes), or 0 if there is none.
+export function scanNumber(ptr: usize, len: i32): i32 {
+  let i = 0;
+  if (i < len && load<u8>(ptr) == 0x2d) i++;
+  if (i >= len) return 0;
+  let c = load<u8>(ptr + i);
+  if (c == 0x30) i++;
+  else if (c >= 0x31 && c <= 0x39) { while (i < len && isDigit(load<u8>(ptr + i))) i++; }
+  else return 0;
+  if (i < len && load<u8>(ptr + i) == 0x2e) {
+    i++;
+    let s = i;
+    while (i < len && isDigit(load<u8>(ptr + i))) i++;
+    if (i == s) return 0;
+  }
+  if (i < len && (load<u8>(ptr + i) | 0x20) == 0x65) {
+    i++;
+    if (i < len && (load<u8>(ptr + i) == 0x2b || load<u8>(ptr + i) == 0x2d)) i++;
+    let s = i;
+    while (i < len && isDigit(load<u8>(ptr + i))) i++;
+    if (i == s) return 0;
+  }
+  return i;
+}
+
+@inline function isDigit(c: u32): bool { return c - 48 < 10; }
+
+// Parses exactly len bytes of JSON number text. Returns NUM_INT or NUM_FLOAT, or an error.
+export function parseNumber(ptr: usize, len: i32): i32 {
+  if (len <= 0 || scanNumber(ptr, len) != len) return ERR_NUMBER_SYNTAX;
+  let neg = load<u8>(ptr) == 0x2d;
+  let i = neg ? 1 : 0;
+  let isFloat = false;
+  for (let j = i; j < len; j++) {
+    let c = load<u8>(ptr + j);
+    if (c == 0x2e || (c | 0x20) == 0x65) isFloat = true;
+  }
+  if (!isFloat) {
+    // Integer: exact in i64 when it fits; Python keeps bigger ones exactly as text.
+    let limit: u64 = neg ? <u64>0x8000000000000000 : <u64>0x7fffffffffffffff;
+    let v: u64 = 0;
+    parsedIntFits = true;
+    for (let j = i; j < len; j++) {
+      let d = <u64>(load<u8>(ptr + j) - 48);
+      if (v > (limit - d) / 10) { parsedIntFits = false; break; }
+      v = v * 10 + d;
+    }
+    parsedInt = neg ? <i64>(<u64>0 - v) : <i64>v;
+    return NUM_INT;
+  }
+  // Significant digits into DIGITS, exponent so that value = digits * 10^e10.
+  let nd = 0;
+  let e10 = 0;
+  let seenPoint = false;
+  let j = i;
+  for (; j < len; j++) {
+    let c = load<u8>(ptr + j);
+    if (c == 0x2e) { seenPoint = true; continue; }
+    if (!isDigit(c)) break;
+    if (nd == 0 && c == 0x30) { if (seenPoint) e10--; continue; }
+    if (nd < MAX_DIGITS) {
+      store<u8>(DIGITS + nd++, c - 48);
+      if (seenPoint) e10--;
+    } else if (c != 0x30) {
+      return ERR_NUMBER_RANGE;
+    } else if (!seenPoint) {
+      e10++;
+    }
+  }
+  if (j < len) {
+    // exponent part; anything past 5 digits is certainly out of range (or zero)
+    j++;
+    let eneg = false;
+    let c = load<u8>(ptr + j);
+    if (c == 0x2b || c == 0x2d) { eneg = c == 0x2d; j++; }
+    let ev = 0;
+    for (; j < len; j++) { if (ev < 100000) ev = ev * 10 + (load<u8>(ptr + j) - 48); }
+    e10 += eneg ? -ev : ev;
+  }
+  // Trailing zeros carry no information.
+  while (nd > 0 && load<u8>(DIGITS + nd - 1) == 0) { nd--; e10++; }
+  let x: f64 = 0;
+  if (nd == 0 || nd + e10 < -330) x = 0;
+  else if (nd + e10 > 310) return ERR_NUMBER_RANGE;
+  else {
+    x = nearestDouble(nd, e10);
+    if (!isFinite(x)) return ERR_NUMBER_RANGE;
+  }
+  parsedFloat = neg ? -x : x;
+  return NUM_FLOAT;
+}
+
+function pow10f(n: i32): f64 {
+  let p: f64 = 1;
+  while (n >= 22) { p *= 1e22; n -= 22; }
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+// The double nearest to DIGITS[0..nd) * 10^e10 (ties to even), or infinity.
+function nearestDouble(nd: i32, e10: i32): f64 {
+  let head: u64 = 0;
+  let hn = nd < 19 ? nd : 19;
+  for (let i = 0; i < hn; i++) head = head * 10 + <u64>load<u8>(DIGITS + i);
+  let he = e10 + (nd - hn);
+  // Exact when the digits and the power of ten are both exact doubles (one rounding).
+  if (nd <= 15 && e10 >= -22 && e10 <= 22) {
+    return e10 >= 0 ? <f64>head * pow10f(e10) : <f64>head / pow10f(-e10);
+  }
+  let x: f64 = <f64>head;
+  if (he >= 0) x *= pow10f(he);
+  else if (he >= -300) x /= pow10f(-he);
+  else { x /= pow10f(300); x /= pow10f(-he - 300); }
+  if (!isFinite(x)) x = 1.7976931348623157e308;
+  // Walk to the correctly rounded neighbour by exact comparison with the half-way points.
+  for (let step = 0; step < 4096; step++) {
+    decompose(x);
+    let c = compareWithMidpoint(nd, e10, (mant << 1) + 1, bexp - 1);
+    if (c > 0 || (c == 0 && (mant & 1) == 1)) {
+      if (x == 1.7976931348623157e308) return Infinity;
+      x = reinterpret<f64>(reinterpret<u64>(x) + 1);
+      continue;
+    }
+    if (mant == 0) return x;
+    let lower: u64;
+    let lowerExp: i32;
+    if (mant == HIDDEN && bexp > -1074) { lower = (mant << 2) - 1; lowerExp = bexp - 2; }
+    else { lower = (mant << 1) - 1; lowerExp = bexp - 1; }
+    c = compareWithMidpoint(nd, e10, lower, lowerExp);
+    if (c < 0 || (c == 0 && (mant & 1) == 1)) {
+      x = reinterpret<f64>(reinterpret<u64>(x) - 1);
+      continue;
+    }
+    return x;
+  }
+  return x;
+}
+
+// sign of DIGITS * 10^e10 - m * 2^e2
+function compareWithMidpoint(nd: i32, e10: i32, m: u64, e2: i32): i32 {
+  bnSetU64(BN_R, 0);
+  for (let i = 0; i < nd; i++) {
+    bnMulSmall(BN_R, 10);
+    bnSetU64(BN_T, <u64>load<u8>(DIGITS + i));
+    bnAdd(BN_R, BN_R, BN_T);
+  }
+  bnSetU64(BN_S, m);
+  if (e10 >= 0) bnMulPow10(BN_R, e10); else bnMulPow10(BN_S, -e10);
+  if (e2 >= 0) bnShl(BN_S, e2); else bnShl(BN_R, -e2);
+  return bnCmp(BN_R, BN_S);
+}

@@ -1,0 +1,429 @@
+// The device's request encoder: configuration (serial, data format, ts / rc, auth method),
+// the rows the host puts values into, and the writer of condensed or simple requests in JSON
+// or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
+import { loadKey } from "../key";
+import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
+  wArrayOpen, wArrayClose, wComma, wColon, wLiteral, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
+import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
+import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
+  putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, entryEnd, entryValue, entryVar, findEntry, findNamed,
+  valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
+import { ringAppend, ringFirst, ringEnd, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
+import { writeValue, skipValue } from "./jsonval";
+import { ERR_ARGUMENT, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
+  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE } from "./errors";
+
+export const AUTH_NONE: i32 = 0;
+export const AUTH_SA: i32 = 1;
+export const AUTH_TA: i32 = 2;
+export const AUTH_CA: i32 = 3;
+export const AUTH_DA: i32 = 4;
+export const AUTH_RA: i32 = 5;
+export const FORM_CONDENSED: i32 = 0;
+export const FORM_SIMPLE: i32 = 1;
+
+// Host I/O: names, string values, format JSON text.
+export const IO_CAPACITY: i32 = 256;
+export const IO: usize = memory.data(IO_CAPACITY, 8);
+
+// Default storage of the device build; a build may hand bigger areas to metricsUseStorage.
+export const DEVICE_OUT_CAPACITY: i32 = 1024;
+export const DEVICE_RING_CAPACITY: i32 = 1024;
+const DEVICE_OUT: usize = memory.data(DEVICE_OUT_CAPACITY, 8);
+const DEVICE_RING: usize = memory.data(DEVICE_RING_CAPACITY, 8);
+let outPtr: usize = DEVICE_OUT;
+let outCap: i32 = DEVICE_OUT_CAPACITY;
+ringUse(DEVICE_RING, DEVICE_RING_CAPACITY);
+
+export function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32): void {
+  outPtr = out;
+  outCap = outCapacity;
+  ringUse(ring, ringCapacity);
+}
+export function outBuffer(): usize { return outPtr; }
+export function outCapacity(): i32 { return outCap; }
+
+export const ROW_CAPACITY: i32 = 128;
+const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
+const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
+export const SERIAL_CAPACITY: i32 = 48;
+const SERIAL: usize = memory.data(SERIAL_CAPACITY);
+export const FORMAT_CAPACITY: i32 = 256;
+const FORMAT_JSON: usize = memory.data(FORMAT_CAPACITY);
+
+let serialLen: i32 = 0;
+let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
+let formatId: i64 = 0;
+let formatJsonLen: i32 = 0;
+let hasInterval = false;
+let tsSet = false;
+let rcSet = false;
+let tsFirst = true;
+let ts: i64 = 0;
+let rc: i64 = 0;
+let authMethod: i32 = AUTH_NONE;
+let dataLen: i32 = 0;
+// ts / rc of the last encoded request, 0 when absent or 0: what the answer's signature covers.
+let sentTs: i64 = 0;
+let sentRc: i64 = 0;
+
+// Row being built: 0 none, 1 data, 2 historical; inside an array, the count's address.
+let building: i32 = 0;
+let arrayCountAt: usize = 0;
+let arrayCount: i32 = 0;
+
+export function requestInit(serialLength: i32, method: i32): i32 {
+  if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_ARGUMENT;
+  if (method < AUTH_NONE || method > AUTH_RA) return ERR_ARGUMENT;
+  for (let i = 0; i < serialLength; i++) {
+    store<u8>(SERIAL + i, load<u8>(IO + i));
+  }
+  if (!utf8Valid(SERIAL, serialLength)) return ERR_BAD_UTF8;
+  loadKey();
+  serialLen = serialLength;
+  authMethod = method;
+  formatKind = 0;
+  formatJsonLen = 0;
+  hasInterval = false;
+  tsSet = rcSet = false;
+  tsFirst = true;
+  dataLen = 0;
+  sentTs = sentRc = 0;
+  building = 0;
+  namesReset();
+  return 0;
+}
+
+export function serialBytes(): usize { return SERIAL; }
+export function serialLength(): i32 { return serialLen; }
+export function sentTimestamp(): i64 { return sentTs; }
+export function sentRequestCount(): i64 { return sentRc; }
+
+// A server's settings moved the device to another data format id (same variable orders).
+export function switchFormatId(id: i64): void {
+  formatKind = 1;
+  formatId = id;
+}
+
+// Data format by id (with the names of its orders added by requestFormatName).
+export function requestFormatId(id: i64, interval: bool): i32 {
+  formatKind = 1;
+  formatId = id;
+  hasInterval = interval;
+  namesReset();
+  return 0;
+}
+
+// Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
+export function requestFormatObject(len: i32, interval: bool): i32 {
+  if (len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
+  outBegin(FORMAT_JSON, FORMAT_CAPACITY, OUT_JSON);
+  let r = writeValue(IO, IO + <usize>len, 0);
+  if (r < 0) return <i32>r;
+  if (outOverflow()) return ERR_ROW_FULL;
+  if (outError() != 0) return outError();
+  formatJsonLen = outLength();
+  formatKind = 2;
+  hasInterval = interval;
+  namesReset();
+  return 0;
+}
+
+// Adds the next variable name (len bytes in IO) to data_order (list 0) or historical_data_order (1).
+export function requestFormatName(list: i32, len: i32): i32 {
+  if (list < 0 || list > 1 || len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
+  return nameAdd(list, IO, len) ? 0 : ERR_ROW_FULL;
+}
+
+export function requestTimestamp(v: i64): void {
+  if (!tsSet && !rcSet) tsFirst = true;
+  tsSet = true;
+  ts = v;
+}
+export function requestCount(v: i64): void {
+  if (!tsSet && !rcSet) tsFirst = false;
+  rcSet = true;
+  rc = v;
+}
+
+// ---- rows ------------------------------------------------------------------------------------
+
+// which: 1 the current data, 2 a new historical row.
+export function rowBegin(which: i32): i32 {
+  if (which != 1 && which != 2) return ERR_ARGUMENT;
+  building = which;
+  arrayCountAt = 0;
+  rowStart(which == 1 ? DATA_ROW : STAGE_ROW, ROW_CAPACITY);
+  return 0;
+}
+
+export function rowEnd(): i32 {
+  if (building == 0 || arrayCountAt != 0) return ERR_STATE;
+  if (rowOverflowed()) { building = 0; return ERR_ROW_FULL; }
+  let which = building;
+  building = 0;
+  if (which == 1) { dataLen = rowLength(); return 0; }
+  return ringAppend(STAGE_ROW, rowLength()) ? 0 : ERR_ROW_FULL;
+}
+
+// Starts an entry named by the first nameLen bytes of IO (inside an array: an element).
+function entryStart(nameLen: i32): i32 {
+  if (building == 0) return ERR_STATE;
+  if (arrayCountAt != 0) {
+    if (arrayCount >= 255) return ERR_ROW_FULL;
+    arrayCount++;
+    store<u8>(arrayCountAt, arrayCount);
+    return 0;
+  }
+  if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_ARGUMENT;
+  let list = building == 1 ? 0 : 1;
+  let row = building == 1 ? DATA_ROW : STAGE_ROW;
+  if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_DUPLICATE;
+  let idx = nameIndex(list, IO, nameLen);
+  if (idx >= 0) putByte(<u32>idx);
+  else {
+    putByte(INLINE_NAME);
+    putByte(<u32>nameLen);
+    for (let i = 0; i < nameLen; i++) putByte(load<u8>(IO + i));
+  }
+  return 0;
+}
+
+export function putInt(nameLen: i32, v: i64): i32 {
+  let r = entryStart(nameLen);
+  if (r == 0) putIntValue(v);
+  return r;
+}
+export function putFloat(nameLen: i32, v: f64): i32 {
+  if (!isFinite(v)) return ERR_NOT_FINITE;
+  let r = entryStart(nameLen);
+  if (r == 0) putFloatValue(v);
+  return r;
+}
+export function putBool(nameLen: i32, v: bool): i32 {
+  let r = entryStart(nameLen);
+  if (r == 0) putByte(v ? T_TRUE : T_FALSE);
+  return r;
+}
+export function putNull(nameLen: i32): i32 {
+  let r = entryStart(nameLen);
+  if (r == 0) putByte(T_NULL);
+  return r;
+}
+// The string's UTF-8 bytes follow the name in IO.
+export function putString(nameLen: i32, valueLen: i32): i32 {
+  let inArray = arrayCountAt != 0;
+  let at = inArray ? 0 : nameLen;
+  if (at < 0 || valueLen < 0 || at + valueLen > IO_CAPACITY) return ERR_ARGUMENT;
+  // validate before the entry starts, so a bad string leaves the row as it was
+  if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_BAD_UTF8;
+  let r = entryStart(nameLen);
+  if (r == 0) putStringValue(IO + <usize>at, valueLen);
+  return r;
+}
+
+function utf8Valid(p: usize, n: i32): bool {
+  for (let i = 0; i < n;) {
+    let k = utf8Sequence(p + <usize>i, n - i);
+    if (k == 0) return false;
+    i += k;
+  }
+  return true;
+}
+
+// A small flat array (a GPS pair...): arrayBegin, then put* calls for the elements, arrayEnd.
+export function arrayBegin(nameLen: i32): i32 {
+  if (arrayCountAt != 0) return ERR_STATE;
+  let r = entryStart(nameLen);
+  if (r != 0) return r;
+  putByte(T_ARR);
+  arrayCount = 0;
+  // the count byte is patched as elements arrive
+  let before = rowLength();
+  putByte(0);
+  arrayCountAt = rowOverflowed() ? 0 : rowBase() + <usize>before;
+  if (arrayCountAt == 0) return ERR_ROW_FULL;
+  return 0;
+}
+export function arrayEnd(): i32 {
+  if (arrayCountAt == 0) return ERR_STATE;
+  arrayCountAt = 0;
+  return 0;
+}
+function rowBase(): usize { return building == 1 ? DATA_ROW : STAGE_ROW; }
+
+// ---- encoding ----------------------------------------------------------------------------------
+
+function hasInline(row: usize, len: i32): bool {
+  let end = row + <usize>len;
+  for (let p = row; p < end; p = entryEnd(p, end)) if (entryVar(p) < 0) return true;
+  return false;
+}
+
+// Number of condensed elements: up to the last non-null value.
+function condensedLength(row: usize, len: i32): i32 {
+  let end = row + <usize>len;
+  let n = 0;
+  for (let p = row; p < end; p = entryEnd(p, end)) {
+    let v = entryVar(p);
+    if (v >= 0 && v + 1 > n && !valueIsNull(entryValue(p))) n = v + 1;
+  }
+  return n;
+}
+
+function writeKey(condensed: string, simple: string, form: i32): void {
+  wLiteral(form == FORM_CONDENSED ? condensed : simple);
+  wColon();
+}
+
+function writeRow(row: usize, len: i32, list: i32, form: i32): void {
+  let end = row + <usize>len;
+  if (form == FORM_CONDENSED) {
+    let n = condensedLength(row, len);
+    wArrayOpen(n);
+    for (let i = 0; i < n; i++) {
+      if (i > 0) wComma();
+      let e = findEntry(row, len, i);
+      if (e == 0) writeStoredNull();
+      else writeStoredValue(entryValue(e), end);
+    }
+    wArrayClose();
+    return;
+  }
+  wMapOpen(entryCount(row, len));
+  let first = true;
+  for (let p = row; p < end; p = entryEnd(p, end)) {
+    if (!first) wComma();
+    first = false;
+    if (load<u8>(p) == INLINE_NAME) wString(p + 2, load<u8>(p + 1));
+    else { let a = nameAt(list, load<u8>(p)); wString(a + 1, load<u8>(a)); }
+    wColon();
+    writeStoredValue(entryValue(p), end);
+  }
+  wMapClose();
+}
+
+const NULL_VALUE: usize = memory.data(1);
+function writeStoredNull(): void { writeStoredValue(NULL_VALUE, NULL_VALUE + 1); }
+
+function hexHash(h: u64): void {
+  hashOnly(NUM_TEXT, formatU64Hex(h));
+}
+
+function decimal(v: i64): void {
+  hashOnly(NUM_TEXT, formatI64(v));
+}
+
+function timestampRowsOk(): bool {
+  // "timestamp" as a 9-byte name, compared against each row's entries
+  let name = changetype<usize>("timestamp");
+  for (let i = 0; i < 9; i++) store<u8>(NUM_TEXT + i, load<u16>(name + (<usize>i << 1)));
+  for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+    let row = p + 2;
+    let len = ringRowLength(p);
+    let e = findNamed(row, len, 1, NUM_TEXT, 9);
+    if (e == 0 || !valueTruthy(entryValue(e), row + <usize>len)) return false;
+  }
+  return true;
+}
+
+// Writes the request to the output buffer. Returns its length or an error; on error the
+// output is not a usable payload and the ring is untouched.
+export function encodeRequest(form: i32, cbor: bool): i32 {
+  if (form != FORM_CONDENSED && form != FORM_SIMPLE) return ERR_ARGUMENT;
+  if (building != 0) return ERR_STATE;
+  let rows = ringRows();
+  if (form == FORM_CONDENSED) {
+    if (formatKind == 0) return ERR_NO_FORMAT;
+    if (hasInline(DATA_ROW, dataLen)) return ERR_UNKNOWN_VARIABLE;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+  }
+  if (rows > 0) {
+    if (formatKind == 0) return ERR_NO_FORMAT;
+    if (!hasInterval && !timestampRowsOk()) return ERR_NEEDS_TIMESTAMP;
+  }
+  let tsTruthy = tsSet && ts != 0;
+  let rcTruthy = rcSet && rc != 0;
+  if (authMethod == AUTH_TA && !tsTruthy) return ERR_NEEDS_TIMESTAMP;
+  if (authMethod == AUTH_CA && !rcTruthy) return ERR_NEEDS_COUNT;
+
+  outBegin(outPtr, outCap, cbor ? OUT_CBOR : OUT_JSON);
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0);
+  wMapOpen(keys);
+  writeKey("sn", "serial_number", form);
+  wString(SERIAL, serialLen);
+  if (formatKind == 1) { wComma(); writeKey("df", "data_format_id", form); wInt(formatId); }
+  else if (formatKind == 2) { wComma(); writeKey("dfo", "data_format", form); writeValue(FORMAT_JSON, FORMAT_JSON + <usize>formatJsonLen, 0); }
+  for (let i = 0; i < 2; i++) {
+    let doTs = (i == 0) == tsFirst;
+    if (doTs && tsSet) { wComma(); writeKey("ts", "timestamp", form); wInt(ts); }
+    if (!doTs && rcSet) { wComma(); writeKey("rc", "request_count", form); wInt(rc); }
+  }
+
+  // Auth: what is signed before `d` (sa / ta / ca are complete here).
+  let dataTruthy = form == FORM_CONDENSED ? condensedLength(DATA_ROW, dataLen) > 0 : dataLen > 0;
+  let da = authMethod == AUTH_DA;
+  let ra = authMethod == AUTH_RA;
+  let h: u64 = 0;
+  if (authMethod != AUTH_NONE) {
+    hashStart();
+    hashOnly(SERIAL, serialLen);
+    if (authMethod == AUTH_TA) decimal(ts);
+    if (authMethod == AUTH_CA) decimal(rc);
+    if (da) {
+      if (tsTruthy) decimal(ts);
+      if (rcTruthy) decimal(rc);
+      hashPause();
+    } else {
+      h = hashEnd();
+    }
+    if (ra) {
+      if (tsTruthy) { hashStart(); hexHash(h); decimal(ts); h = hashEnd(); }
+      if (rcTruthy) { hashStart(); hexHash(h); decimal(rc); h = hashEnd(); }
+    }
+  }
+  wComma();
+  writeKey("d", "data", form);
+  if (da && dataTruthy) hashResume();
+  if (ra) { hashStart(); hexHash(h); }
+  writeRow(DATA_ROW, dataLen, 0, form);
+  if (ra) h = hashEnd();
+  if (da) hashPause();
+
+  wComma();
+  writeKey("hd", "historical_data", form);
+  if (rows == 0 && form == FORM_SIMPLE) { wMapOpen(0); wMapClose(); }
+  else {
+    if (da && rows > 0) hashResume();
+    wArrayOpen(rows);
+    let first = true;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+      if (!first) wComma();
+      first = false;
+      if (ra) { hashStart(); hexHash(h); }
+      writeRow(p + 2, ringRowLength(p), 1, form);
+      if (ra) h = hashEnd();
+    }
+    wArrayClose();
+  }
+  if (da) h = hashEnd();
+
+  if (authMethod != AUTH_NONE) {
+    wComma();
+    writeKey("a", "auth", form);
+    // method prefix + unpadded lowercase hex, as one string
+    let prefix = authMethod == AUTH_SA ? "sa" : authMethod == AUTH_TA ? "ta" : authMethod == AUTH_CA ? "ca" : authMethod == AUTH_DA ? "da" : "ra";
+    let n = formatU64Hex(h);
+    for (let i = n - 1; i >= 0; i--) store<u8>(NUM_TEXT + 2 + i, load<u8>(NUM_TEXT + i));
+    store<u8>(NUM_TEXT, load<u16>(changetype<usize>(prefix)));
+    store<u8>(NUM_TEXT + 1, load<u16>(changetype<usize>(prefix) + 2));
+    wString(NUM_TEXT, n + 2);
+  }
+  wMapClose();
+  if (outError() != 0) return outError();
+  if (outOverflow()) return ERR_FULL;
+  ringMarkSent();
+  sentTs = tsTruthy ? ts : 0;
+  sentRc = rcTruthy ? rc : 0;
+  return outLength();
+}

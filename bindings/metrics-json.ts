@@ -1,0 +1,140 @@
+// JSON text <-> JS values without losing what OpenPAYGO signatures depend on: a float literal
+// stays a float (684.0 is a Float, 684 a number), and integers beyond 2^53 stay exact (bigint).
+// Only used to carry values to the wasm module, which re-serializes them canonically itself.
+
+/** A float that must be written as a float even when it is integral (684.0). */
+export class Float {
+  constructor(readonly value: number) {}
+}
+
+export type JsonValue = null | boolean | number | bigint | string | Float | JsonValue[] | { [key: string]: JsonValue };
+
+export function parseLossless(text: string): JsonValue {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new Error(`invalid JSON at offset ${i}: ${what}`);
+  };
+  const ws = () => {
+    while (i < text.length && " \t\r\n".includes(text[i])) i++;
+  };
+  const value = (): JsonValue => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const obj: { [key: string]: JsonValue } = {};
+      ws();
+      if (text[i] === "}") { i++; return obj; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail("expected a key");
+        const k = string();
+        ws();
+        if (text[i++] !== ":") fail("expected ':'");
+        if (Object.prototype.hasOwnProperty.call(obj, k)) fail(`duplicate key ${JSON.stringify(k)}`);
+        obj[k] = value();
+        ws();
+        if (text[i] === ",") { i++; continue; }
+        if (text[i] === "}") { i++; return obj; }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === "[") {
+      i++;
+      const arr: JsonValue[] = [];
+      ws();
+      if (text[i] === "]") { i++; return arr; }
+      for (;;) {
+        arr.push(value());
+        ws();
+        if (text[i] === ",") { i++; continue; }
+        if (text[i] === "]") { i++; return arr; }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+      if (text.startsWith(word, i)) { i += word.length; return v; }
+    }
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 1100));
+    if (!m) fail("unexpected character");
+    i += m![0].length;
+    if (m![2] !== undefined || m![3] !== undefined) return new Float(Number(m![0]));
+    const n = Number(m![0]);
+    return Number.isSafeInteger(n) ? n : BigInt(m![0]);
+  };
+  const string = (): string => {
+    const start = i;
+    i++;
+    for (; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    if (i >= text.length) fail("unterminated string");
+    i++;
+    return JSON.parse(text.slice(start, i));
+  };
+  const v = value();
+  ws();
+  if (i !== text.length) fail("trailing characters");
+  return v;
+}
+
+/** JSON text for a lossless value; floats keep a decimal point or exponent. */
+export function stringifyLossless(v: JsonValue): string {
+  if (v instanceof Float) {
+    if (!Number.isFinite(v.value)) throw new Error("NaN and Infinity have no JSON form");
+    const s = Object.is(v.value, -0) ? "-0.0" : String(v.value);
+    return /[.eE]/.test(s) ? s : s + ".0";
+  }
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error("NaN and Infinity have no JSON form");
+    return Object.is(v, -0) ? "-0.0" : String(v);
+  }
+  if (v === null || typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return "[" + v.map(stringifyLossless).join(",") + "]";
+  return "{" + Object.entries(v).map(([k, x]) => JSON.stringify(k) + ":" + stringifyLossless(x)).join(",") + "}";
+}
+
+/** The raw text of a top-level member of a JSON object text (for exact comparisons). */
+export function rawMember(text: string, key: string): string | undefined {
+  let i = 0;
+  const skipString = () => {
+    i++;
+    while (text[i] !== '"') { if (text[i] === "\\") i++; i++; }
+    i++;
+  };
+  const skipValue = () => {
+    let depth = 0;
+    for (;;) {
+      const c = text[i];
+      if (c === '"') { skipString(); if (depth === 0) return; continue; }
+      if (c === "{" || c === "[") depth++;
+      else if (c === "}" || c === "]") {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0) { i++; return; }
+      }
+      else if (depth === 0 && (c === "," || c === undefined)) return;
+      i++;
+    }
+  };
+  const ws = () => { while (" \t\r\n".includes(text[i])) i++; };
+  ws();
+  if (text[i] !== "{") return undefined;
+  i++;
+  for (;;) {
+    ws();
+    if (text[i] !== '"') return undefined;
+    const ks = i;
+    skipString();
+    const k = JSON.parse(text.slice(ks, i));
+    ws();
+    i++; // ':'
+    ws();
+    const vs = i;
+    skipValue();
+    if (k === key) return text.slice(vs, i).trim();
+    ws();
+    if (text[i] !== ",") return undefined;
+    i++;
+  }
+}

@@ -1,0 +1,370 @@
+// OpenPAYGO Metrics over the wasm modules.
+//  - MetricsEncoder: the device side (request encoder + historical ring) on its own module
+//    instance, by default opaygo-device.wasm (what firmware links; 1 KiB output buffer).
+//  - Server functions (verifyRequest, expandRequest, buildAnswer) on opaygo.wasm.
+// Values: a JS number is an integer when Number.isInteger, else a float; wrap integral floats
+// in Float (new Float(684) is sent as 684.0); bigint for integers beyond 2^53.
+import { Float, JsonValue, parseLossless, stringifyLossless } from "./metrics-json.js";
+import { ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
+import { RESULT_NAMES } from "./token.js";
+import type { Device } from "./device.js";
+
+export { Float, parseLossless, stringifyLossless, rawMember } from "./metrics-json.js";
+export type { JsonValue } from "./metrics-json.js";
+
+export type AuthMethod = "sa" | "ta" | "ca" | "da" | "ra";
+export type MetricValue = null | boolean | number | bigint | string | Float | MetricValue[];
+export type MetricRow = Record<string, MetricValue>;
+export interface DataFormat {
+  id?: number;
+  data_order?: string[];
+  historical_data_order?: string[];
+  historical_data_interval?: number;
+  [other: string]: JsonValue | undefined;
+}
+
+export const METRICS_ERRORS: Record<number, string> = {
+  [-20]: "the payload does not fit in the output buffer",
+  [-21]: "a variable is not in the data format's order (condensed form)",
+  [-22]: "a data format is required (condensed form, or historical data)",
+  [-23]: "a timestamp is required ('ta' auth, or historical rows without historical_data_interval)",
+  [-24]: "a request count is required ('ca' auth)",
+  [-25]: "invalid UTF-8 text",
+  [-26]: "NaN and Infinity have no JSON form",
+  [-27]: "row, name table or data format storage is full",
+  [-28]: "the same variable twice in one row",
+  [-29]: "argument out of range",
+  [-30]: "call out of order",
+  [-31]: "malformed JSON or CBOR",
+  [-32]: "nesting too deep",
+  [-33]: "the answer is for another serial number",
+  [-34]: "signature missing or wrong",
+  [-35]: "replayed request: timestamp / request count not above the last accepted one",
+  [-36]: "a field has the wrong type",
+  [-37]: "a token of the answer is not token text (digits and spaces, or a non-negative integer)",
+  [-40]: "malformed number",
+  [-41]: "number out of range (overflows, or more than 40 significant digits)",
+  [-60]: "output buffer too small",
+  [-61]: "NaN or Infinity (or a number overflowing to infinity) has no JSON form",
+  [-62]: "not JSON (syntax error)",
+  [-63]: "JSON input ended inside a value",
+  [-64]: "invalid UTF-8",
+  [-65]: "raw control character inside a JSON string",
+  [-66]: "bad escape in a JSON string",
+  [-67]: "JSON nesting too deep",
+  [-68]: "the same key twice in one JSON object",
+  [-69]: "integer literal too long",
+  [-70]: "no such element",
+  [-71]: "key not found",
+  [-72]: "value of the wrong kind",
+  [-80]: "CBOR input ended inside an item",
+  [-81]: "CBOR item with no JSON form (byte string, tag, undefined...)",
+  [-82]: "CBOR map key that is not a text string",
+  [-83]: "malformed CBOR",
+};
+
+export function metricsError(code: number, what: string): OpaygoError {
+  return new OpaygoError(`${what}: ${METRICS_ERRORS[code] ?? `error ${code}`}`, code);
+}
+
+const AUTH_CODES: Record<AuthMethod, number> = { sa: 1, ta: 2, ca: 3, da: 4, ra: 5 };
+const utf8 = new TextEncoder();
+
+export interface EncoderOptions {
+  serialNumber: string;
+  /** 32 hex characters; required with an auth method */
+  key?: string;
+  authMethod?: AuthMethod | null;
+  dataFormat?: DataFormat | null;
+  /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
+  module?: ModuleKind;
+  /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
+  device?: Device;
+}
+
+export type AnswerTokenResult = "ACCEPTED" | "ALREADY_USED" | "INVALID";
+
+/** What a server answer did to the device (see applyAnswer). */
+export interface AnswerResult {
+  /** the token list in order, each as entered by the token engine */
+  tokens: { token: string; result: AnswerTokenResult; type: string | null; value: number | null }[];
+  /** active_until_timestamp / active_seconds_left as received (whole seconds, saturated to u32) */
+  time: { kind: "active_until_timestamp" | "active_seconds_left"; value: number } | null;
+  /** the settings / extra data objects as sent (float-vs-int preserved, see Float) */
+  settings: { [key: string]: JsonValue } | null;
+  extraData: { [key: string]: JsonValue } | null;
+  /** settings.base_url, settings.data_format_id (the encoder now uses it) */
+  baseUrl: string | null;
+  dataFormatId: number | null;
+  /** whether the answer carried a (valid) signature */
+  signed: boolean;
+}
+
+export type RequestForm = "condensed" | "simple";
+
+export class MetricsEncoder {
+  readonly wasm: WasmInstance;
+
+  constructor(o: EncoderOptions) {
+    this.wasm = o.device ? o.device.wasm : new WasmInstance(o.module ?? "device");
+    const x = this.wasm.exports;
+    if (o.authMethod && !(o.authMethod in AUTH_CODES)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
+    if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
+    if (o.key && o.device) throw new OpaygoError("give either key or device (whose key is used), not both");
+    if (o.key) this.wasm.setKey(o.key);
+    this.check(x.metrics_init(this.io(o.serialNumber), o.authMethod ? AUTH_CODES[o.authMethod] : 0), "serial number");
+    const f = o.dataFormat;
+    if (f) {
+      const interval = !!f.historical_data_interval;
+      if (f.id) this.check(x.metrics_format_id(BigInt(f.id), interval), "data format id");
+      else this.check(x.metrics_format_object(this.io(stringifyLossless(f as JsonValue)), interval), "data format");
+      for (const [list, names] of [[0, f.data_order ?? []], [1, f.historical_data_order ?? []]] as const) {
+        for (const name of names) this.check(x.metrics_format_name(list, this.io(name)), `variable name ${name}`);
+      }
+    }
+  }
+
+  private check(code: number, what: string): number {
+    if (code < 0) throw metricsError(code, what);
+    return code;
+  }
+
+  // Writes text (or two texts back to back) to the io buffer; returns the first's byte length.
+  private io(text: string, second?: string): number {
+    const a = utf8.encode(text);
+    const b = second === undefined ? new Uint8Array(0) : utf8.encode(second);
+    const cap = this.wasm.exports.metrics_io_capacity();
+    if (a.length + b.length > cap) throw new OpaygoError(`text of ${a.length + b.length} bytes exceeds the ${cap}-byte io buffer`);
+    const mem = this.wasm.bytes();
+    const at = this.wasm.exports.metrics_io_buffer();
+    mem.set(a, at);
+    mem.set(b, at + a.length);
+    return a.length;
+  }
+
+  setTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_timestamp(BigInt(ts)); }
+  setRequestCount(rc: number | bigint): void { this.wasm.exports.metrics_request_count(BigInt(rc)); }
+
+  /** The current data `d` (replaces the previous one). */
+  setData(data: MetricRow): void { this.row(1, data); }
+  /** Appends a historical row to the ring (the oldest rows are dropped when it is full). */
+  addHistoricalRow(row: MetricRow): void { this.row(2, row); }
+
+  private row(which: number, row: MetricRow): void {
+    const x = this.wasm.exports;
+    this.check(x.metrics_row_begin(which), "row");
+    try {
+      for (const [name, value] of Object.entries(row)) this.put(name, value, false);
+    } catch (err) {
+      x.metrics_row_end();
+      throw err;
+    }
+    this.check(x.metrics_row_end(), "row");
+  }
+
+  private put(name: string, v: MetricValue, inArray: boolean): void {
+    const x = this.wasm.exports;
+    const what = `value of ${name}`;
+    if (Array.isArray(v)) {
+      if (inArray) throw new OpaygoError(`${what}: arrays inside arrays are not supported`);
+      this.check(x.metrics_array_begin(this.io(name)), what);
+      for (const e of v) this.put(name, e, true);
+      this.check(x.metrics_array_end(), what);
+      return;
+    }
+    if (typeof v === "string") {
+      const n = inArray ? 0 : this.io(name, v);
+      if (inArray) this.io(v);
+      this.check(x.metrics_put_string(n, utf8.encode(v).length), what);
+      return;
+    }
+    const n = inArray ? 0 : this.io(name);
+    if (v === null) this.check(x.metrics_put_null(n), what);
+    else if (typeof v === "boolean") this.check(x.metrics_put_bool(n, v), what);
+    else if (typeof v === "bigint") {
+      if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new OpaygoError(`${what}: integers are limited to 64 bits`);
+      this.check(x.metrics_put_int(n, v), what);
+    } else if (v instanceof Float) this.check(x.metrics_put_float(n, v.value), what);
+    else if (typeof v === "number") {
+      if (Number.isInteger(v) && !Object.is(v, -0)) this.check(x.metrics_put_int(n, BigInt(v)), what);
+      else this.check(x.metrics_put_float(n, v), what);
+    } else throw new OpaygoError(`${what}: objects are not metric values`);
+  }
+
+  /** Encodes the request; JSON text as UTF-8 (ASCII) bytes, or CBOR. */
+  encode(form: RequestForm = "condensed", encoding: "json" | "cbor" = "json"): Uint8Array {
+    const x = this.wasm.exports;
+    const n = this.check(x.metrics_encode(form === "condensed" ? 0 : 1, encoding === "cbor"), `${form} request`);
+    return this.wasm.read(x.metrics_out_buffer(), n);
+  }
+
+  condensed(): string { return Buffer.from(this.encode("condensed")).toString("latin1"); }
+  simple(): string { return Buffer.from(this.encode("simple")).toString("latin1"); }
+  cbor(): Uint8Array { return this.encode("condensed", "cbor"); }
+
+  /**
+   * Applies a server answer (JSON text or bytes, condensed or simple keys) at device time `now`
+   * (seconds; Unix time when the device uses active_until_timestamp). Checked in full first: a
+   * malformed or oversized answer, one for another serial number, or one whose signature is
+   * missing or wrong throws, and nothing changes (credit state, ring, data format id).
+   * Signature rule: `a` (data auth over sn, the last request's ts / rc, auts, asl, tkl, st, ed) is
+   * required when the answer carries auts or asl (even 0) or non-empty settings or extra data, and
+   * is verified whenever present; a tokens-only answer may be unsigned (tokens protect
+   * themselves). Then: tokens entered in order (no keypad waiting period), the time replaces the
+   * credit like a SET_TIME token (auts: absolute; asl: now + seconds), settings.data_format_id is
+   * adopted, and the historical rows carried by the last request are released from the ring.
+   * Tokens sent as JSON numbers lose leading zeros; servers should send strings (the reference does).
+   */
+  applyAnswer(body: string | Uint8Array, now: number): AnswerResult {
+    const x = this.wasm.exports;
+    const bytes = typeof body === "string" ? utf8.encode(body) : body;
+    if (!Number.isInteger(now) || now < 0 || now > 0xffffffff) throw new OpaygoError("time must be whole seconds from 0 to 2^32-1");
+    this.wasm.write(x.metrics_out_buffer(), bytes, x.metrics_out_capacity(), "answer");
+    const flags = this.check(x.metrics_answer_apply(bytes.length, now), "answer");
+    const obj = (which: number) => {
+      const at = x.metrics_answer_object_offset(which);
+      if (at < 0) return null;
+      const raw = Buffer.from(this.wasm.read(x.metrics_out_buffer() + at, x.metrics_answer_object_length(which))).toString("utf8");
+      return parseLossless(raw) as { [key: string]: JsonValue };
+    };
+    const tkl = parseLossless(Buffer.from(bytes).toString("utf8")) as { [key: string]: JsonValue };
+    const list = (tkl.tkl ?? tkl.token_list ?? []) as JsonValue[];
+    const tokens: AnswerResult["tokens"] = [];
+    for (let i = 0; i < x.metrics_answer_tokens(); i++) {
+      const code = x.metrics_answer_token_result(i);
+      const accepted = code >= 1 && code <= 4;
+      tokens.push({
+        token: String(list[i]),
+        result: accepted ? "ACCEPTED" : (RESULT_NAMES[code] as AnswerTokenResult),
+        type: accepted ? RESULT_NAMES[code] : null,
+        value: code === 1 || code === 2 ? x.metrics_answer_token_value(i) >>> 0 : null,
+      });
+    }
+    const kind = x.metrics_answer_time_kind();
+    const baseUrlLength = flags & 4 ? x.metrics_answer_string(0, this.io("base_url")) : -1;
+    const baseUrl = baseUrlLength >= 0 ? Buffer.from(this.wasm.read(x.metrics_io_buffer(), baseUrlLength)).toString("utf8") : null;
+    return {
+      tokens,
+      time: kind === 0 ? null : { kind: kind === 1 ? "active_until_timestamp" : "active_seconds_left", value: x.metrics_answer_time() >>> 0 },
+      settings: obj(0),
+      extraData: obj(1),
+      baseUrl,
+      dataFormatId: flags & 32 ? Number(x.metrics_answer_format_id()) : null,
+      signed: (flags & 16) !== 0,
+    };
+  }
+
+  /** Rows in the ring, rows carried by the last request, rows dropped by overflow, bytes used / capacity. */
+  ring(): { rows: number; sentRows: number; dropped: number; bytes: number; capacity: number } {
+    const x = this.wasm.exports;
+    return {
+      rows: x.metrics_ring_rows(), sentRows: x.metrics_ring_sent_rows(), dropped: x.metrics_ring_dropped() >>> 0,
+      bytes: x.metrics_ring_bytes(), capacity: x.metrics_ring_capacity(),
+    };
+  }
+}
+
+// ---- server side (opaygo.wasm) ---------------------------------------------------------------
+
+let serverWasm: WasmInstance | null = null;
+function server(): WasmInstance {
+  return (serverWasm ??= new WasmInstance("full"));
+}
+
+function serverInput(w: WasmInstance, data: Uint8Array, what: string): number {
+  w.write(w.exports.json_in_buffer(), data, w.exports.json_buffer_capacity(), what);
+  return data.length;
+}
+
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+const text = (s: string | Uint8Array) => (typeof s === "string" ? utf8.encode(s) : s);
+
+export interface RequestInput {
+  /** the body as received: JSON text or bytes, or CBOR bytes with cbor: true */
+  body: string | Uint8Array;
+  cbor?: boolean;
+}
+
+/** Loads a request into the server module; returns its canonical JSON (what signatures cover). */
+export function canonicalRequest(req: RequestInput): string {
+  const w = server();
+  const n = w.exports.metrics_server_load(serverInput(w, text(req.body), "request body"), !!req.cbor);
+  if (n < 0) throw metricsError(n, "request");
+  return latin1(w.read(w.exports.metrics_server_request_buffer(), n));
+}
+
+export type Verification = "valid" | "bad_signature" | "unsigned" | "replay" | "no_timestamp_or_count";
+const VERIFICATIONS: Verification[] = ["bad_signature", "valid", "unsigned", "replay", "no_timestamp_or_count"];
+
+export interface VerifyOptions extends RequestInput {
+  key: string;
+  /** last accepted timestamp / request count of this device (omit or 0: none) */
+  lastTimestamp?: number | bigint;
+  lastRequestCount?: number | bigint;
+}
+
+export interface VerifyResult {
+  result: Verification;
+  valid: boolean;
+  /** the request's ts / rc as integers (null when absent): store them when valid */
+  timestamp: bigint | null;
+  requestCount: bigint | null;
+}
+
+/** Verifies a request's auth exactly as the reference does, plus replay protection. */
+export function verifyRequest(o: VerifyOptions): VerifyResult {
+  canonicalRequest(o);
+  const w = server();
+  w.setKey(o.key);
+  const r = w.exports.metrics_server_verify(BigInt(o.lastTimestamp ?? 0), BigInt(o.lastRequestCount ?? 0));
+  if (r < 0) throw metricsError(r, "verification");
+  const ts = w.exports.metrics_server_request_number(0) as bigint;
+  const rc = w.exports.metrics_server_request_number(1) as bigint;
+  return { result: VERIFICATIONS[r], valid: r === 1, timestamp: ts === 0n ? null : ts, requestCount: rc === 0n ? null : rc };
+}
+
+export interface ExpandOptions extends RequestInput {
+  /** the registered data format (JSON text or object); default: the request's own `dfo` */
+  dataFormat?: string | DataFormat | null;
+  /** reception time (s) used when the request has no timestamp */
+  receivedAt: number;
+}
+
+/** Expands a request to the simple form with historical timestamps filled: canonical JSON text. */
+export function expandRequest(o: ExpandOptions): string {
+  canonicalRequest(o);
+  const w = server();
+  const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonValue);
+  const fr = w.exports.metrics_server_format(serverInput(w, utf8.encode(f), "data format"));
+  if (fr < 0) throw metricsError(fr, "data format");
+  const n = w.exports.metrics_server_expand(BigInt(Math.trunc(o.receivedAt)));
+  if (n < 0) throw metricsError(n, "expansion");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}
+
+export interface AnswerOptions extends RequestInput {
+  /** signs the answer (`a`, data auth) when given */
+  key?: string | null;
+  /** answer members in the order to write: token_list, settings, extra_data,
+   *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text or object */
+  answer: string | Record<string, JsonValue>;
+}
+
+/** Builds the answer payload (condensed keys, canonical JSON, `a` last when signed). */
+export function buildAnswer(o: AnswerOptions): string {
+  canonicalRequest(o);
+  const w = server();
+  if (o.key) w.setKey(o.key);
+  const a = typeof o.answer === "string" ? o.answer : stringifyLossless(o.answer as JsonValue);
+  const n = w.exports.metrics_server_answer(serverInput(w, utf8.encode(a), "answer"), !!o.key);
+  if (n < 0) throw metricsError(n, "answer");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}
+
+/** Canonical JSON (Python json.dumps with compact separators) of a JSON text. */
+export function canonicalJson(json: string): string {
+  const w = server();
+  const n = w.exports.json_canonicalize(serverInput(w, utf8.encode(json), "JSON text"));
+  if (n < 0) throw metricsError(n, "JSON");
+  return latin1(w.read(w.exports.json_out_buffer(), n));
+}

@@ -1,0 +1,101 @@
+// OpenPAYGO Metrics against the reference vectors, byte for byte, and the refusals.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, canonicalJson, canonicalRequest, Float } from "../bindings/metrics.js";
+import type { JsonValue, MetricRow } from "../bindings/metrics.js";
+
+type Obj = { [k: string]: JsonValue };
+const dir = new URL("../../../tests/vectors/", import.meta.url);
+const lines = (name: string) => fs.readFileSync(new URL(name, dir), "utf8").split("\n").filter(Boolean);
+const num = (v: JsonValue | undefined) => (v instanceof Float ? v.value : (v as number | bigint));
+
+function encoder(v: Obj, module: "device" | "full" = "full"): MetricsEncoder {
+  const e = new MetricsEncoder({ serialNumber: v.serial_number as string, key: v.key as string, authMethod: (v.auth_method as any) ?? null, dataFormat: v.data_format as any, module });
+  if (v.timestamp != null) e.setTimestamp(num(v.timestamp));
+  if (v.request_count != null) e.setRequestCount(num(v.request_count));
+  e.setData(v.data as MetricRow);
+  for (const r of v.historical_data as MetricRow[]) e.addHistoricalRow(r);
+  return e;
+}
+
+lines("metrics_requests.jsonl").forEach((line, i) => {
+  test(`metrics_requests line ${i + 1}`, () => {
+    const v = parseLossless(line) as Obj;
+    const exp = JSON.parse(line);
+    if (exp.error) {
+      assert.throws(() => { const e = encoder(v); e.condensed(); e.simple(); });
+      return;
+    }
+    const e = encoder(v);
+    assert.equal(e.condensed(), exp.condensed);
+    assert.equal(e.simple(), exp.simple);
+    // CBOR carries the same values: decoded back to canonical JSON it is the condensed payload
+    const w = e.wasm;
+    assert.equal(canonicalRequest({ body: encoder(v).cbor(), cbor: true }), exp.condensed);
+    void w;
+  });
+});
+
+test("seed scenario on the device module and the full module", () => {
+  const text = fs.readFileSync(new URL("seed_scenario.json", dir), "utf8");
+  const v = parseLossless(text) as Obj;
+  const exp = JSON.parse(text);
+  for (const module of ["device", "full"] as const) {
+    const e = encoder(v, module);
+    assert.equal(e.condensed(), exp.condensed);
+    assert.equal(e.ring().rows, 30);
+  }
+  assert.equal(encoder(v).simple(), exp.simple);
+  assert.equal(buildAnswer({ body: exp.condensed, key: exp.key, answer: { token_list: ["703181784"] } }), exp.answer);
+  // a simple payload does not fit the device's 1 KiB buffer: refused, not truncated
+  assert.throws(() => encoder(v, "device").simple(), /does not fit/);
+});
+
+lines("metrics_responses.jsonl").forEach((line, i) => {
+  test(`metrics_responses line ${i + 1}`, () => {
+    const v = JSON.parse(line);
+    assert.equal(buildAnswer({ body: v.request, key: v.key, answer: rawMember(line, "answer")! }), v.payload);
+  });
+});
+
+lines("metrics_expand.jsonl").forEach((line, i) => {
+  test(`metrics_expand line ${i + 1}`, () => {
+    const v = JSON.parse(line);
+    const got = expandRequest({ body: v.payload, dataFormat: rawMember(line, "data_format"), receivedAt: v.received_at });
+    assert.equal(got, canonicalJson(rawMember(line, "simple_metrics")!));
+    const r = verifyRequest({ body: v.payload, key: v.key });
+    assert.equal(r.result === "unsigned" ? null : r.valid, v.auth_valid);
+  });
+});
+
+test("refusals: tampering, wrong key, replay, malformed and truncated input", () => {
+  const seed = JSON.parse(fs.readFileSync(new URL("seed_scenario.json", dir), "utf8"));
+  const body: string = seed.condensed;
+  assert.equal(verifyRequest({ body, key: seed.key }).result, "valid");
+  assert.equal(verifyRequest({ body: body.replace("13.22", "13.23"), key: seed.key }).result, "bad_signature");
+  assert.equal(verifyRequest({ body: body.replace("13.22", "13.220"), key: seed.key }).result, "valid"); // same value
+  assert.equal(verifyRequest({ body: body.replace("[13,", "[13.0,"), key: seed.key }).result, "bad_signature"); // 13.0 is not 13
+  assert.equal(verifyRequest({ body, key: "00".repeat(16) }).result, "bad_signature");
+  assert.equal(verifyRequest({ body, key: seed.key, lastTimestamp: 1611583070 }).result, "replay");
+  assert.equal(verifyRequest({ body, key: seed.key, lastTimestamp: 1611583069 }).result, "valid");
+  assert.throws(() => verifyRequest({ body: body.slice(0, 100), key: seed.key }));
+  assert.throws(() => verifyRequest({ body: "{\"sn\":1,", key: seed.key }));
+  const v = parseLossless(fs.readFileSync(new URL("seed_scenario.json", dir), "utf8")) as Obj;
+  const cbor = encoder(v).cbor();
+  assert.equal(verifyRequest({ body: cbor, cbor: true, key: seed.key }).result, "valid");
+  assert.throws(() => verifyRequest({ body: cbor.slice(0, cbor.length - 3), cbor: true, key: seed.key }));
+  const e = new MetricsEncoder({ serialNumber: "X", dataFormat: { id: 1, data_order: ["a"] } });
+  assert.throws(() => e.setData({ a: NaN }), /NaN/);
+  e.setData({ b: 1 });
+  assert.throws(() => e.condensed(), /not in the data format/);
+});
+
+test("ring: overflow drops the oldest rows; an acknowledgement releases exactly what was sent", () => {
+  const e = new MetricsEncoder({ serialNumber: "X", module: "full", dataFormat: { id: 1, data_order: [], historical_data_order: ["v"], historical_data_interval: 60 } });
+  for (let i = 0; i < 1200; i++) e.addHistoricalRow({ v: new Float(i + 0.25) });
+  const r = e.ring();
+  assert.ok(r.dropped > 0 && r.rows + r.dropped === 1200 && r.bytes <= r.capacity);
+  e.condensed();
+  assert.equal(e.ring().sentRows, r.rows);
+});
