@@ -83,6 +83,20 @@ export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
   if (type == ALREADY_USED) return type;
   invalidStreak = 0;
   blockedUntil = 0;
+  accept(now, type);
+  return type;
+}
+
+// A token that arrived over the network (a server answer's token list): decoded and applied
+// like keypad entry, but it neither counts toward nor is blocked by the keypad waiting period
+// (the answer that carried it was already checked, and a bad one must not lock the keypad).
+export function deviceApplyNetworkToken(now: u32, text: usize, len: i32): i32 {
+  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_FLAG_RESTRICTED) != 0);
+  if (type != INVALID && type != ALREADY_USED) accept(now, type);
+  return type;
+}
+
+function accept(now: u32, type: i32): void {
   maxCount = resultMaxCount();
   usedCounts = resultUsedCounts();
   let value = decodedValueRaw();
@@ -95,7 +109,13 @@ export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
   } else if (type == DISABLE_PAYG) {
     paygDisabled = true;
   }
-  return type;
+}
+
+// Credit set by a server answer (active_until_timestamp, or now + active_seconds_left): it
+// replaces the credit like a SET_TIME token, and so also ends a PAYG-disabled state.
+export function deviceSetActiveUntil(until: u32): void {
+  activeUntil = until;
+  paygDisabled = false;
 }
 
 export function deviceIsActive(now: u32): bool { return paygDisabled || now < activeUntil; }

@@ -84,3 +84,25 @@ export function metrics_ring_dropped(): u32 { return mring.ringDropped(); }
 export function metrics_ring_bytes(): i32 { return mring.ringBytes(); }
 export function metrics_ring_capacity(): i32 { return mring.ringCapacity(); }
 export function metrics_ring_clear(): void { mring.ringClear(); }
+
+// ---- OpenPAYGO Metrics, device side: the server's answer ----
+// The host writes the answer body (JSON) to metrics_out_buffer() and calls metrics_answer_apply
+// (see assembly/metrics/answer.ts for the signature rule and the order of application). Returns a
+// bitmask (1 tokens, 2 time, 4 settings, 8 extra data, 16 signed, 32 data format id) or an error;
+// a refused answer changes nothing. The getters describe the last applied answer.
+import * as mans from "./metrics/answer";
+export function metrics_answer_apply(length: i32, now: u32): i32 { return mans.applyAnswer(length, now); }
+export function metrics_answer_tokens(): i32 { return mans.answerTokenCount(); }
+// Token i's result: its type (1 ADD_TIME, 2 SET_TIME, 3 DISABLE_PAYG, 4 COUNTER_SYNC), 10 INVALID or 11 ALREADY_USED.
+export function metrics_answer_token_result(i: i32): i32 { return mans.answerTokenResult(i); }
+export function metrics_answer_token_value(i: i32): u32 { return mans.answerTokenValue(i); }
+// 0 none, 1 active_until_timestamp, 2 active_seconds_left; the value as received (u32, saturated).
+export function metrics_answer_time_kind(): i32 { return mans.answerTimeKind(); }
+export function metrics_answer_time(): u32 { return mans.answerTime(); }
+// settings.data_format_id (now used by the encoder), -1 when the answer had none.
+export function metrics_answer_format_id(): i64 { return mans.answerFormatId(); }
+// which 0 settings, 1 extra data: the object's JSON text in metrics_out_buffer() (-1: none).
+export function metrics_answer_object_offset(which: i32): i32 { return mans.answerObjectOffset(which); }
+export function metrics_answer_object_length(which: i32): i32 { return mans.answerObjectLength(which); }
+// A string member of it (name in metrics_io_buffer(), e.g. base_url), decoded into the io buffer.
+export function metrics_answer_string(which: i32, nameLength: i32): i32 { return mans.answerString(which, nameLength); }

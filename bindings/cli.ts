@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { register as registerToken } from "./cli/token.js";
 import { register as registerDevice } from "./cli/device.js";
 import { register as registerDemo } from "./cli/demo.js";
+import { register as registerSim } from "./cli/sim.js";
 import { register as registerMetrics } from "./cli/metrics.js";
 import { OpaygoError } from "./wasm.js";
 
@@ -15,6 +16,7 @@ program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerToken(program);
 registerDevice(program);
 registerDemo(program);
+registerSim(program);
 registerMetrics(program);
 
 try {

@@ -4,8 +4,10 @@
 //  - Server functions (verifyRequest, expandRequest, buildAnswer) on opaygo.wasm.
 // Values: a JS number is an integer when Number.isInteger, else a float; wrap integral floats
 // in Float (new Float(684) is sent as 684.0); bigint for integers beyond 2^53.
-import { Float, JsonValue, stringifyLossless } from "./metrics-json.js";
+import { Float, JsonValue, parseLossless, stringifyLossless } from "./metrics-json.js";
 import { ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
+import { RESULT_NAMES } from "./token.js";
+import type { Device } from "./device.js";
 
 export { Float, parseLossless, stringifyLossless, rawMember } from "./metrics-json.js";
 export type { JsonValue } from "./metrics-json.js";
@@ -39,7 +41,7 @@ export const METRICS_ERRORS: Record<number, string> = {
   [-34]: "signature missing or wrong",
   [-35]: "replayed request: timestamp / request count not above the last accepted one",
   [-36]: "a field has the wrong type",
-  [-37]: "a token of the answer was refused",
+  [-37]: "a token of the answer is not token text (digits and spaces, or a non-negative integer)",
   [-40]: "malformed number",
   [-41]: "number out of range (overflows, or more than 40 significant digits)",
   [-60]: "output buffer too small",
@@ -76,6 +78,26 @@ export interface EncoderOptions {
   dataFormat?: DataFormat | null;
   /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
   module?: ModuleKind;
+  /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
+  device?: Device;
+}
+
+export type AnswerTokenResult = "ACCEPTED" | "ALREADY_USED" | "INVALID";
+
+/** What a server answer did to the device (see applyAnswer). */
+export interface AnswerResult {
+  /** the token list in order, each as entered by the token engine */
+  tokens: { token: string; result: AnswerTokenResult; type: string | null; value: number | null }[];
+  /** active_until_timestamp / active_seconds_left as received (whole seconds, saturated to u32) */
+  time: { kind: "active_until_timestamp" | "active_seconds_left"; value: number } | null;
+  /** the settings / extra data objects as sent (float-vs-int preserved, see Float) */
+  settings: { [key: string]: JsonValue } | null;
+  extraData: { [key: string]: JsonValue } | null;
+  /** settings.base_url, settings.data_format_id (the encoder now uses it) */
+  baseUrl: string | null;
+  dataFormatId: number | null;
+  /** whether the answer carried a (valid) signature */
+  signed: boolean;
 }
 
 export type RequestForm = "condensed" | "simple";
@@ -84,10 +106,11 @@ export class MetricsEncoder {
   readonly wasm: WasmInstance;
 
   constructor(o: EncoderOptions) {
-    this.wasm = new WasmInstance(o.module ?? "device");
+    this.wasm = o.device ? o.device.wasm : new WasmInstance(o.module ?? "device");
     const x = this.wasm.exports;
     if (o.authMethod && !(o.authMethod in AUTH_CODES)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
-    if (o.authMethod && !o.key) throw new OpaygoError("a key is required to sign requests");
+    if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
+    if (o.key && o.device) throw new OpaygoError("give either key or device (whose key is used), not both");
     if (o.key) this.wasm.setKey(o.key);
     this.check(x.metrics_init(this.io(o.serialNumber), o.authMethod ? AUTH_CODES[o.authMethod] : 0), "serial number");
     const f = o.dataFormat;
@@ -178,6 +201,58 @@ export class MetricsEncoder {
   condensed(): string { return Buffer.from(this.encode("condensed")).toString("latin1"); }
   simple(): string { return Buffer.from(this.encode("simple")).toString("latin1"); }
   cbor(): Uint8Array { return this.encode("condensed", "cbor"); }
+
+  /**
+   * Applies a server answer (JSON text or bytes, condensed or simple keys) at device time `now`
+   * (seconds; Unix time when the device uses active_until_timestamp). Checked in full first: a
+   * malformed or oversized answer, one for another serial number, or one whose signature is
+   * missing or wrong throws, and nothing changes (credit state, ring, data format id).
+   * Signature rule: `a` (data auth over sn, the last request's ts / rc, auts, asl, tkl, st, ed) is
+   * required when the answer carries auts or asl (even 0) or non-empty settings or extra data, and
+   * is verified whenever present; a tokens-only answer may be unsigned (tokens protect
+   * themselves). Then: tokens entered in order (no keypad waiting period), the time replaces the
+   * credit like a SET_TIME token (auts: absolute; asl: now + seconds), settings.data_format_id is
+   * adopted, and the historical rows carried by the last request are released from the ring.
+   * Tokens sent as JSON numbers lose leading zeros; servers should send strings (the reference does).
+   */
+  applyAnswer(body: string | Uint8Array, now: number): AnswerResult {
+    const x = this.wasm.exports;
+    const bytes = typeof body === "string" ? utf8.encode(body) : body;
+    if (!Number.isInteger(now) || now < 0 || now > 0xffffffff) throw new OpaygoError("time must be whole seconds from 0 to 2^32-1");
+    this.wasm.write(x.metrics_out_buffer(), bytes, x.metrics_out_capacity(), "answer");
+    const flags = this.check(x.metrics_answer_apply(bytes.length, now), "answer");
+    const obj = (which: number) => {
+      const at = x.metrics_answer_object_offset(which);
+      if (at < 0) return null;
+      const raw = Buffer.from(this.wasm.read(x.metrics_out_buffer() + at, x.metrics_answer_object_length(which))).toString("utf8");
+      return parseLossless(raw) as { [key: string]: JsonValue };
+    };
+    const tkl = parseLossless(Buffer.from(bytes).toString("utf8")) as { [key: string]: JsonValue };
+    const list = (tkl.tkl ?? tkl.token_list ?? []) as JsonValue[];
+    const tokens: AnswerResult["tokens"] = [];
+    for (let i = 0; i < x.metrics_answer_tokens(); i++) {
+      const code = x.metrics_answer_token_result(i);
+      const accepted = code >= 1 && code <= 4;
+      tokens.push({
+        token: String(list[i]),
+        result: accepted ? "ACCEPTED" : (RESULT_NAMES[code] as AnswerTokenResult),
+        type: accepted ? RESULT_NAMES[code] : null,
+        value: code === 1 || code === 2 ? x.metrics_answer_token_value(i) >>> 0 : null,
+      });
+    }
+    const kind = x.metrics_answer_time_kind();
+    const baseUrlLength = flags & 4 ? x.metrics_answer_string(0, this.io("base_url")) : -1;
+    const baseUrl = baseUrlLength >= 0 ? Buffer.from(this.wasm.read(x.metrics_io_buffer(), baseUrlLength)).toString("utf8") : null;
+    return {
+      tokens,
+      time: kind === 0 ? null : { kind: kind === 1 ? "active_until_timestamp" : "active_seconds_left", value: x.metrics_answer_time() >>> 0 },
+      settings: obj(0),
+      extraData: obj(1),
+      baseUrl,
+      dataFormatId: flags & 32 ? Number(x.metrics_answer_format_id()) : null,
+      signed: (flags & 16) !== 0,
+    };
+  }
 
   /** Rows in the ring, rows carried by the last request, rows dropped by overflow, bytes used / capacity. */
   ring(): { rows: number; sentRows: number; dropped: number; bytes: number; capacity: number } {

@@ -29,6 +29,13 @@ const STAGE_SIZE: i32 = 32;
 const STAGE: usize = memory.data(STAGE_SIZE);
 const DIGITS: usize = memory.data(24);
 
+// At most 24 bytes are staged: sign, 17 digits, point, "e-308".
+let sp: i32 = 0;
+function put(c: u32): void {
+  if (sp < STAGE_SIZE) store<u8>(STAGE + <usize>sp, <u8>c);
+  sp++;
+}
+
 function flush(n: i32, out: usize, cap: i32): i32 {
   if (n > cap) return ERR_JSON_SPACE;
   for (let i = 0; i < n; i++) store<u8>(out + <usize>i, load<u8>(STAGE + <usize>i));
@@ -122,36 +129,31 @@ export function formatFloat(v: f64, out: usize, cap: i32): i32 {
     store<u8>(DIGITS + <usize>(nd++), <u8>d);
     break;
   }
-  // DIGITS[0..nd) = 0.d1d2... x 10^k
+  // DIGITS[0..nd) = 0.d1d2... x 10^k; Python switches to exponent form outside 1e-4 <= |v| < 1e16.
+  sp = n;
   let x = k - 1;
-  if (x < -4 || x >= 16) {
-    store<u8>(STAGE + <usize>(n++), 48 + load<u8>(DIGITS));
-    if (nd > 1) {
-      store<u8>(STAGE + <usize>(n++), 0x2e);
-      for (let i = 1; i < nd; i++) store<u8>(STAGE + <usize>(n++), 48 + load<u8>(DIGITS + <usize>i));
-    }
-    store<u8>(STAGE + <usize>(n++), 0x65);
-    store<u8>(STAGE + <usize>(n++), x < 0 ? 0x2d : 0x2b);
-    if (x < 0) x = -x;
-    if (x >= 100) store<u8>(STAGE + <usize>(n++), <u8>(48 + x / 100));
-    store<u8>(STAGE + <usize>(n++), <u8>(48 + (x / 10) % 10));
-    store<u8>(STAGE + <usize>(n++), <u8>(48 + x % 10));
-  } else if (k <= 0) {
-    store<u8>(STAGE + <usize>(n++), 0x30);
-    store<u8>(STAGE + <usize>(n++), 0x2e);
-    for (let i = k; i < 0; i++) store<u8>(STAGE + <usize>(n++), 0x30);
-    for (let i = 0; i < nd; i++) store<u8>(STAGE + <usize>(n++), 48 + load<u8>(DIGITS + <usize>i));
-  } else {
-    for (let i = 0; i < k || i < nd; i++) {
-      if (i == k) store<u8>(STAGE + <usize>(n++), 0x2e);
-      store<u8>(STAGE + <usize>(n++), i < nd ? 48 + load<u8>(DIGITS + <usize>i) : 0x30);
-    }
-    if (nd <= k) {
-      store<u8>(STAGE + <usize>(n++), 0x2e);
-      store<u8>(STAGE + <usize>(n++), 0x30);
-    }
+  let sci = x < -4 || x >= 16;
+  let point = sci ? 1 : k;
+  if (point <= 0) {
+    put(0x30); put(0x2e);
+    for (let i = point; i < 0; i++) put(0x30);
+    point = -1;
   }
-  return flush(n, out, cap);
+  for (let i = 0; i < nd || i < point; i++) {
+    if (i == point) put(0x2e);
+    put(i < nd ? 48 + <u32>load<u8>(DIGITS + <usize>i) : 0x30);
+  }
+  if (sci) {
+    put(0x65);
+    put(x < 0 ? 0x2d : 0x2b);
+    if (x < 0) x = -x;
+    if (x >= 100) put(48 + x / 100);
+    put(48 + (x / 10) % 10);
+    put(48 + x % 10);
+  } else if (nd <= point) {
+    put(0x2e); put(0x30);
+  }
+  return flush(sp, out, cap);
 }
 
 // ---- parsing --------------------------------------------------------------------------

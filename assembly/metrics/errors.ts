@@ -17,4 +17,4 @@ export const ERR_SERIAL: i32 = -33;            // answer for another serial numb
 export const ERR_SIGNATURE: i32 = -34;         // signature missing or wrong
 export const ERR_REPLAY: i32 = -35;            // ts / rc not above the last accepted one
 export const ERR_SHAPE: i32 = -36;             // a field of the wrong type or an unknown shape
-export const ERR_TOKEN: i32 = -37;             // a token of the answer was refused by the token engine
+export const ERR_TOKEN: i32 = -37;             // a token of the answer is not token text (digits)

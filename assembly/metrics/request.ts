@@ -63,6 +63,9 @@ let ts: i64 = 0;
 let rc: i64 = 0;
 let authMethod: i32 = AUTH_NONE;
 let dataLen: i32 = 0;
+// ts / rc of the last encoded request, 0 when absent or 0: what the answer's signature covers.
+let sentTs: i64 = 0;
+let sentRc: i64 = 0;
 
 // Row being built: 0 none, 1 data, 2 historical; inside an array, the count's address.
 let building: i32 = 0;
@@ -85,9 +88,21 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   tsSet = rcSet = false;
   tsFirst = true;
   dataLen = 0;
+  sentTs = sentRc = 0;
   building = 0;
   namesReset();
   return 0;
+}
+
+export function serialBytes(): usize { return SERIAL; }
+export function serialLength(): i32 { return serialLen; }
+export function sentTimestamp(): i64 { return sentTs; }
+export function sentRequestCount(): i64 { return sentRc; }
+
+// A server's settings moved the device to another data format id (same variable orders).
+export function switchFormatId(id: i64): void {
+  formatKind = 1;
+  formatId = id;
 }
 
 // Data format by id (with the names of its orders added by requestFormatName).
@@ -408,5 +423,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (outError() != 0) return outError();
   if (outOverflow()) return ERR_FULL;
   ringMarkSent();
+  sentTs = tsTruthy ? ts : 0;
+  sentRc = rcTruthy ? rc : 0;
   return outLength();
 }

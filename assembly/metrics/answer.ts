@@ -1,0 +1,332 @@
+// Device side of a server answer (JSON, condensed or simple key names): checked in full first,
+// applied only when everything is acceptable, so a refused answer changes nothing.
+//
+// Signature rule. The spec lets a server leave an answer that only carries tokens unsigned (tokens
+// protect themselves) but requires the data auth `a` when the device has a secret key and the
+// answer sets the credit (auts / asl) or settings; the reference signs every answer it makes when
+// it has the key, extra data included. This module always has a key (the token engine needs it),
+// so: `a` is required as soon as auts or asl is present (even 0) or st / ed is non-empty, and an
+// `a` that is present is always verified. The signed text is the reference's:
+// sn + str(ts)? + str(rc)? + str(auts)? + str(asl)? + json(tkl)? + json(st)? + json(ed)?, each
+// part only when truthy, ts / rc those of the last encoded request. A zero auts / asl is not part
+// of the signed text (the reference's truthiness rule), so it can be added to any signed answer
+// to this request; it can only take credit away, never give it.
+//
+// Application order: tokens in list order (network entry: no keypad waiting period), then the
+// time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
+// which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
+// that format id; then the historical rows the last request carried are released.
+import { TEXT, TEXT_CAPACITY } from "../io";
+import { loadKey } from "../key";
+import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
+import { decodedValueRaw } from "../token";
+import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
+import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
+import { skipValue, skipWs, stringChar, strCodePoint, stringEquals, stringEqualsBytes, writeValue, findMember } from "./jsonval";
+import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
+import { ringAcknowledge } from "./ring";
+import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SERIAL, ERR_SHAPE, ERR_SIGNATURE, ERR_TOKEN } from "./errors";
+
+export const MAX_ANSWER_TOKENS: i32 = 16;
+// Per token of the last applied answer: [result type u32][value u32].
+const RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 8, 8);
+
+// What the last apply returned (a bitmask of these), and its details.
+export const ANSWER_TOKENS: i32 = 1;
+export const ANSWER_TIME: i32 = 2;
+export const ANSWER_SETTINGS: i32 = 4;
+export const ANSWER_EXTRA_DATA: i32 = 8;
+export const ANSWER_SIGNED: i32 = 16;
+export const ANSWER_FORMAT_ID: i32 = 32;
+export const TIME_NONE: i32 = 0;
+export const TIME_UNTIL: i32 = 1;
+export const TIME_SECONDS_LEFT: i32 = 2;
+
+let tokenCount = 0;
+let timeKind = TIME_NONE;
+let timeValue: u32 = 0;
+let formatIdValue: i64 = -1;
+let stAt: usize = 0;
+let edAt: usize = 0;
+let answerEnd: usize = 0;
+
+// Members of the answer being checked (0: absent or null).
+let pTkl: usize = 0;
+let pAuts: usize = 0;
+let pAsl: usize = 0;
+let pSt: usize = 0;
+let pEd: usize = 0;
+let pA: usize = 0;
+let pSn: usize = 0;
+
+@inline function isNull(p: usize): bool { return load<u8>(p) == 0x6e; }
+
+// Records the member at v under its key; false for a key seen twice.
+function note(k: usize, end: usize, v: usize): bool {
+  let val: usize = isNull(v) ? 1 : v; // 1: present but null (counts for duplicates, then treated as absent)
+  if (stringEquals(k, end, "tkl") || stringEquals(k, end, "token_list")) { if (pTkl != 0) return false; pTkl = val; }
+  else if (stringEquals(k, end, "auts") || stringEquals(k, end, "active_until_timestamp")) { if (pAuts != 0) return false; pAuts = val; }
+  else if (stringEquals(k, end, "asl") || stringEquals(k, end, "active_seconds_left")) { if (pAsl != 0) return false; pAsl = val; }
+  else if (stringEquals(k, end, "st") || stringEquals(k, end, "settings")) { if (pSt != 0) return false; pSt = val; }
+  else if (stringEquals(k, end, "ed") || stringEquals(k, end, "extra_data")) { if (pEd != 0) return false; pEd = val; }
+  else if (stringEquals(k, end, "a") || stringEquals(k, end, "auth")) { if (pA != 0) return false; pA = val; }
+  else if (stringEquals(k, end, "sn") || stringEquals(k, end, "serial_number")) { if (pSn != 0) return false; pSn = val; }
+  return true;
+}
+
+@inline function present(p: usize): usize { return p == 1 ? 0 : p; }
+
+// Copies token i of the list (a string of digits and spaces, or a non-negative integer) to
+// TEXT; returns its length, or ERR_TOKEN when it cannot be token text.
+function tokenText(p: usize, end: usize): i32 {
+  let c = load<u8>(p);
+  if (c == 0x22) {
+    let n = 0;
+    let q = p + 1;
+    while (true) {
+      let r = stringChar(q, end);
+      if (r < 0) return ERR_TOKEN;
+      if (r == 0) break;
+      let cp = strCodePoint;
+      if (cp != 0x20 && (cp < 0x30 || cp > 0x39)) return ERR_TOKEN;
+      if (n >= TEXT_CAPACITY) return ERR_TOKEN;
+      store<u8>(TEXT + <usize>n, cp);
+      n++;
+      q = <usize>r;
+    }
+    return n > 0 ? n : ERR_TOKEN;
+  }
+  if (c == 0x2d || c < 0x30 || c > 0x39) return ERR_TOKEN;
+  let e = skipValue(p, end, 1);
+  if (e < 0 || parseNumber(p, <i32>(<usize>e - p)) != 1 || !parsedIntFits) return ERR_TOKEN;
+  let n = formatI64(parsedInt);
+  for (let i = 0; i < n; i++) store<u8>(TEXT + <usize>i, load<u8>(NUM_TEXT + <usize>i));
+  return n;
+}
+
+// Walks the token list: with apply, enters each token; else only checks them. Returns the
+// number of tokens or an error.
+function tokens(now: u32, end: usize, apply: bool): i32 {
+  let p = present(pTkl);
+  if (p == 0) return 0;
+  if (load<u8>(p) != 0x5b) return ERR_SHAPE;
+  let n = 0;
+  p = skipWs(p + 1, end);
+  while (load<u8>(p) != 0x5d) {
+    if (n >= MAX_ANSWER_TOKENS) return ERR_SHAPE;
+    let len = tokenText(p, end);
+    if (len < 0) return len;
+    if (apply) {
+      let r = deviceApplyNetworkToken(now, TEXT, len);
+      store<u32>(RESULTS + (<usize>n << 3), r);
+      store<u32>(RESULTS + (<usize>n << 3), r <= 2 ? decodedValueRaw() : 0, 4);
+    }
+    n++;
+    p = skipWs(<usize>skipValue(p, end, 1), end);
+    if (load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
+  }
+  return n;
+}
+
+// auts / asl as a u32 (saturating above 2^32 - 1); -1 when not a non-negative number.
+function timeOf(p: usize, end: usize): i64 {
+  let e = skipValue(p, end, 1);
+  if (e < 0) return -1;
+  let c = load<u8>(p);
+  if (c != 0x2d && (c < 0x30 || c > 0x39)) return -1;
+  let kind = parseNumber(p, <i32>(<usize>e - p));
+  if (kind == NUM_FLOAT) {
+    let x = parsedFloat;
+    if (!(x >= 0)) return -1; // (-0.0 >= 0 holds)
+    return x >= 4294967295.0 ? 0xffffffff : <i64>Math.floor(x);
+  }
+  if (kind != 1) return -1;
+  if (!parsedIntFits) return c == 0x2d ? -1 : 0xffffffff;
+  if (parsedInt < 0) return -1;
+  return parsedInt > 0xffffffff ? 0xffffffff : parsedInt;
+}
+
+// Python truthiness of a member (numbers, and non-empty lists / objects).
+function truthy(p: usize, end: usize): bool {
+  p = present(p);
+  if (p == 0) return false;
+  let c = load<u8>(p);
+  if (c == 0x5b || c == 0x7b) return load<u8>(skipWs(p + 1, end)) != c + 2;
+  let e = skipValue(p, end, 1);
+  if (parseNumber(p, <i32>(<usize>e - p)) == NUM_FLOAT) return parsedFloat != 0;
+  return !(parsedIntFits && parsedInt == 0);
+}
+
+function hashPart(p: usize, end: usize): void {
+  if (truthy(p, end)) writeValue(p, end, 1);
+}
+
+function hashDecimal(v: i64): void {
+  if (v != 0) hashOnly(NUM_TEXT, formatI64(v));
+}
+
+function signatureValid(end: usize): bool {
+  let a = present(pA);
+  loadKey();
+  // canonical JSON goes to the hash only: an output of capacity 0
+  outBegin(0, 0, OUT_JSON);
+  hashStart();
+  hashOnly(serialBytes(), serialLength());
+  hashDecimal(sentTimestamp());
+  hashDecimal(sentRequestCount());
+  hashPart(pAuts, end);
+  hashPart(pAsl, end);
+  hashPart(pTkl, end);
+  hashPart(pSt, end);
+  hashPart(pEd, end);
+  let h = hashEnd();
+  if (outError() != 0) return false;
+  let n = formatU64Hex(h);
+  for (let i = n - 1; i >= 0; i--) store<u8>(NUM_TEXT + 2 + <usize>i, load<u8>(NUM_TEXT + <usize>i));
+  store<u8>(NUM_TEXT, 0x64);
+  store<u8>(NUM_TEXT + 1, 0x61);
+  return stringEqualsBytes(a, end, NUM_TEXT, n + 2);
+}
+
+// The answer body is len bytes at the start of the output buffer (outBuffer()). now: the
+// device's clock. Returns a bitmask of ANSWER_* or an error; on error nothing has changed.
+export function applyAnswer(len: i32, now: u32): i32 {
+  if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
+  let start = outBuffer();
+  let end = start + <usize>len;
+  let p = skipWs(start, end);
+  let after = skipValue(p, end, 0);
+  if (after < 0) return <i32>after;
+  if (load<u8>(p) != 0x7b || skipWs(<usize>after, end) != end) return ERR_JSON;
+  pTkl = pAuts = pAsl = pSt = pEd = pA = pSn = 0;
+  let q = skipWs(p + 1, end);
+  while (load<u8>(q) == 0x22) {
+    let k = q;
+    q = skipWs(<usize>skipValue(q, end, 1), end) + 1; // past ':'
+    let v = skipWs(q, end);
+    if (!note(k, end, v)) return ERR_SHAPE;
+    q = skipWs(<usize>skipValue(v, end, 1), end);
+    if (load<u8>(q) == 0x2c) q = skipWs(q + 1, end);
+  }
+
+  // shapes
+  let sn = present(pSn);
+  if (sn != 0) {
+    if (load<u8>(sn) != 0x22) return ERR_SHAPE;
+    if (!stringEqualsBytes(sn, end, serialBytes(), serialLength())) return ERR_SERIAL;
+  }
+  let a = present(pA);
+  if (a != 0 && load<u8>(a) != 0x22) return ERR_SHAPE;
+  let st = present(pSt);
+  let ed = present(pEd);
+  if ((st != 0 && load<u8>(st) != 0x7b) || (ed != 0 && load<u8>(ed) != 0x7b)) return ERR_SHAPE;
+  let auts = present(pAuts);
+  let asl = present(pAsl);
+  if (auts != 0 && asl != 0) return ERR_SHAPE;
+  let t: i64 = 0;
+  if (auts != 0 || asl != 0) {
+    t = timeOf(auts != 0 ? auts : asl, end);
+    if (t < 0) return ERR_SHAPE;
+  }
+  let fid: usize = st != 0 ? findMember(st, end, "data_format_id") : 0;
+  let newFormatId: i64 = 0;
+  if (fid != 0) {
+    let e = skipValue(fid, end, 1);
+    if (parseNumber(fid, <i32>(<usize>e - fid)) != 1 || !parsedIntFits || parsedInt < 0) return ERR_SHAPE;
+    newFormatId = parsedInt;
+  }
+  let n = tokens(0, end, false);
+  if (n < 0) return n;
+
+  // signature
+  let needed = auts != 0 || asl != 0 || truthy(pSt, end) || truthy(pEd, end);
+  if (a == 0 && needed) return ERR_SIGNATURE;
+  if (a != 0 && !signatureValid(end)) return ERR_SIGNATURE;
+
+  // apply
+  tokens(now, end, true);
+  tokenCount = n;
+  timeKind = auts != 0 ? TIME_UNTIL : asl != 0 ? TIME_SECONDS_LEFT : TIME_NONE;
+  timeValue = <u32>t;
+  if (timeKind == TIME_UNTIL) deviceSetActiveUntil(<u32>t);
+  else if (timeKind == TIME_SECONDS_LEFT) {
+    let until = <u64>now + <u64>t;
+    deviceSetActiveUntil(until > 0xffffffff ? 0xffffffff : <u32>until);
+  }
+  if (fid != 0) switchFormatId(newFormatId);
+  formatIdValue = fid != 0 ? newFormatId : -1;
+  ringAcknowledge();
+  stAt = st;
+  edAt = ed;
+  answerEnd = end;
+  return (n > 0 ? ANSWER_TOKENS : 0) | (timeKind != TIME_NONE ? ANSWER_TIME : 0) | (st != 0 ? ANSWER_SETTINGS : 0) |
+    (ed != 0 ? ANSWER_EXTRA_DATA : 0) | (a != 0 ? ANSWER_SIGNED : 0) | (fid != 0 ? ANSWER_FORMAT_ID : 0);
+}
+
+// ---- results of the last applied answer (they point into the output buffer) ----------------
+
+export function answerTokenCount(): i32 { return tokenCount; }
+export function answerTokenResult(i: i32): i32 {
+  return i >= 0 && i < tokenCount ? <i32>load<u32>(RESULTS + (<usize>i << 3)) : -1;
+}
+export function answerTokenValue(i: i32): u32 {
+  return i >= 0 && i < tokenCount ? load<u32>(RESULTS + (<usize>i << 3), 4) : 0;
+}
+export function answerTimeKind(): i32 { return timeKind; }
+export function answerTime(): u32 { return timeValue; }
+export function answerFormatId(): i64 { return formatIdValue; }
+
+// which 0: settings, 1: extra data. Offset of the object's JSON text in the output buffer, or -1.
+export function answerObjectOffset(which: i32): i32 {
+  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  return p == 0 ? -1 : <i32>(p - outBuffer());
+}
+export function answerObjectLength(which: i32): i32 {
+  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  if (p == 0) return -1;
+  let e = skipValue(p, answerEnd, 1);
+  return e < 0 ? -1 : <i32>(<usize>e - p);
+}
+
+// The string member of the settings (which 0) or extra data (1) named by the nameLen bytes in
+// the io buffer (e.g. base_url), decoded to UTF-8 into the io buffer. Returns its length, -1 when
+// absent, ERR_SHAPE when it is not a string, ERR_FULL when it does not fit the io buffer.
+export function answerString(which: i32, nameLen: i32): i32 {
+  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  if (p == 0 || nameLen < 0 || nameLen > IO_CAPACITY) return -1;
+  let end = answerEnd;
+  let q = skipWs(p + 1, end);
+  while (q < end && load<u8>(q) == 0x22) {
+    let k = q;
+    let ke = skipValue(q, end, 1);
+    if (ke < 0) return -1;
+    let v = skipWs(skipWs(<usize>ke, end) + 1, end);
+    if (stringEqualsBytes(k, end, IO, nameLen)) return decodeString(v, end);
+    let ve = skipValue(v, end, 1);
+    if (ve < 0) return -1;
+    q = skipWs(<usize>ve, end);
+    if (q < end && load<u8>(q) == 0x2c) q = skipWs(q + 1, end);
+  }
+  return -1;
+}
+
+function decodeString(p: usize, end: usize): i32 {
+  if (p >= end || load<u8>(p) != 0x22) return ERR_SHAPE;
+  let n = 0;
+  p++;
+  while (true) {
+    let r = stringChar(p, end);
+    if (r < 0) return ERR_SHAPE;
+    if (r == 0) return n;
+    let c = strCodePoint;
+    let size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (n + size > IO_CAPACITY) return ERR_FULL;
+    let o = IO + <usize>n;
+    if (size == 1) store<u8>(o, c);
+    else if (size == 2) { store<u8>(o, 0xc0 | (c >> 6)); store<u8>(o + 1, 0x80 | (c & 0x3f)); }
+    else if (size == 3) { store<u8>(o, 0xe0 | (c >> 12)); store<u8>(o + 1, 0x80 | ((c >> 6) & 0x3f)); store<u8>(o + 2, 0x80 | (c & 0x3f)); }
+    else { store<u8>(o, 0xf0 | (c >> 18)); store<u8>(o + 1, 0x80 | ((c >> 12) & 0x3f)); store<u8>(o + 2, 0x80 | ((c >> 6) & 0x3f)); store<u8>(o + 3, 0x80 | (c & 0x3f)); }
+    n += size;
+    p = <usize>r;
+  }
+}

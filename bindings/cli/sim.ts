@@ -1,0 +1,141 @@
+// `opaygo sim`: the fleet simulation (host-sim/sim.ts) on embedded defaults, and `opaygo server`,
+// the reference server alone.
+import fs from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { runSim, DEFAULTS, SimResult } from "../../host-sim/sim.js";
+import { ReferenceServer, pointsCsv } from "../../host-sim/server.js";
+import { Store } from "../../host-sim/store.js";
+import { AUTH_METHODS, ENCODINGS } from "../../host-sim/codec.js";
+import { writeReport } from "../../host-sim/report.js";
+import { integer } from "./options.js";
+
+function rangeInt(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const n = integer(name, max)(text);
+    if (n < min) throw new InvalidArgumentError(`${name} must be at least ${min}`);
+    return n;
+  };
+}
+
+function serverUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new InvalidArgumentError("the server must be an http:// URL");
+  }
+  if (u.protocol !== "http:") throw new InvalidArgumentError("the server must be an http:// URL");
+  return text;
+}
+
+export function register(program: Command): void {
+  program
+    .command("sim")
+    .description("simulated solar home systems (each its own opaygo-device.wasm) uploading OpenPAYGO Metrics to the reference server over HTTP, in simulated time")
+    .option("--devices <n>", "number of devices", rangeInt("devices", 1, 1000), DEFAULTS.devices)
+    .option("--days <n>", "days simulated", rangeInt("days", 1, 366), DEFAULTS.days)
+    .option("--interval <seconds>", "sampling interval", rangeInt("interval", 10, 86400), DEFAULTS.interval)
+    .option("--upload-every <seconds>", "upload interval", rangeInt("upload interval", 60, 7 * 86400), DEFAULTS.uploadEvery)
+    .addOption(new Option("--encoding <kind>", "request encoding").choices(ENCODINGS).default(DEFAULTS.encoding))
+    .addOption(new Option("--auth <method>", "request signature").choices(AUTH_METHODS).default(DEFAULTS.auth))
+    .option("--seed <n>", "seed of every random choice", integer("seed", 0xffffffff), DEFAULTS.seed)
+    .option("--db <path>", "SQLite file of the embedded server (default: a temporary file)")
+    .option("--server <url>", "an external server's base URL (e.g. one started by `opaygo server`) instead of the embedded one", serverUrl)
+    .option("--report <file.html>", "write a self-contained HTML report with charts")
+    .option("--json", "print one JSON object instead of the table", false)
+    .action(async (o) => {
+      if (o.db && o.server) throw new InvalidArgumentError("--db is for the embedded server; an external one keeps its own");
+      if (o.uploadEvery < o.interval) throw new InvalidArgumentError("--upload-every must be at least --interval");
+      if (o.db && fs.existsSync(o.db) && !fs.statSync(o.db).isFile()) throw new InvalidArgumentError(`--db ${o.db} is not a file`);
+      const tty = process.stderr.isTTY && !o.json;
+      const result = await runSim({
+        devices: o.devices, days: o.days, interval: o.interval, uploadEvery: o.uploadEvery, encoding: o.encoding, auth: o.auth,
+        seed: o.seed, db: o.db, server: o.server,
+        onProgress: tty ? progressBar(o.days) : undefined,
+      });
+      if (tty) process.stderr.write("\r\x1b[K");
+      if (o.report) {
+        await writeReport(o.report, result);
+      }
+      if (o.json) process.stdout.write(JSON.stringify(summary(result)) + "\n");
+      else process.stdout.write(table(result) + (o.report ? `\nreport: ${o.report}\n` : ""));
+      if (result.rejected > 0 && result.accepted === 0) process.exitCode = 1;
+    });
+
+  const server = program.command("server").description("the reference OpenPAYGO Metrics server (SQLite storage)");
+  server
+    .command("run", { isDefault: true })
+    .description("serve on 127.0.0.1 until stopped")
+    .option("--port <n>", "TCP port (0: any free port)", integer("port", 65535), 8080)
+    .requiredOption("--db <path>", "SQLite file")
+    .option("--base-path <path>", "path prefix of every route", "")
+    .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
+    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss)", "normal")
+    .action(async (o) => {
+      if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
+      const store = new Store(o.db, { synchronous: o.sync });
+      const srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody });
+      const url = await srv.listen(o.port, "127.0.0.1");
+      process.stdout.write(`listening on ${url}\n`);
+      const stop = async () => {
+        await srv.close();
+        store.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+  server
+    .command("export")
+    .description("stored data points as CSV")
+    .requiredOption("--db <path>", "SQLite file")
+    .option("--out <file>", "write to a file instead of stdout")
+    .option("--serial <sn>", "one device only")
+    .action((o) => {
+      if (!fs.existsSync(o.db)) throw new InvalidArgumentError(`no database at ${o.db}`);
+      const store = new Store(o.db);
+      try {
+        const csv = pointsCsv(store, { serial: o.serial });
+        if (o.out) fs.writeFileSync(o.out, csv);
+        else process.stdout.write(csv);
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function progressBar(days: number) {
+  return (done: number, total: number) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    const day = Math.min(days, Math.floor((done / total) * days) + 1);
+    process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round((100 * done) / total)}%  day ${day}/${days}`);
+  };
+}
+
+export function summary(r: SimResult) {
+  const { devices: _, ...rest } = r;
+  return rest;
+}
+
+function table(r: SimResult): string {
+  const o = r.options;
+  const rows: [string, string][] = [
+    ["devices x days", `${o.devices} x ${o.days} (sampling every ${o.interval} s, uploads every ${o.uploadEvery} s)`],
+    ["encoding / auth", `${o.encoding} / ${o.auth}`],
+    ["server", r.server],
+    ["requests", String(r.requests)],
+    ["accepted / rejected", `${r.accepted} / ${r.rejected}${r.rejected ? "  " + JSON.stringify(r.rejections) : ""}`],
+    ["bytes up per request", `${r.per_request.up} on the wire (body ${r.per_request.body_up})`],
+    ["bytes down per request", `${r.per_request.down} on the wire (body ${r.per_request.body_down})`],
+    ["bytes up / down in all", `${r.bytes_up} / ${r.bytes_down}`],
+    ["monthly data per device", `${r.monthly_kb_per_device} KB (${r.monthly_billed_kb_per_device} KB billed in whole-KB sessions) vs budget ${r.budget_kb} KB: ${r.monthly_billed_kb_per_device <= r.budget_kb ? "within" : "OVER"}`],
+    ["tokens delivered / applied", `${r.tokens_delivered} / ${r.tokens_applied}${r.tokens_refused ? ` (${r.tokens_refused} refused)` : ""}`],
+    ["lock / unlock events", `${r.locks} / ${r.unlocks}`],
+    ["samples taken / stored", `${r.samples_taken} / ${r.samples_stored ?? "?"}`],
+    ["data points in the database", String(r.db_rows ?? "?")],
+    ["run time", `${r.seconds} s`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}

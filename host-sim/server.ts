@@ -1,0 +1,326 @@
+// The reference OpenPAYGO Metrics server: real HTTP (node:http) on the spec's routes, under a
+// base path. Devices, formats, tokens and every data point go to SQLite (host-sim/store.ts).
+//
+//   POST {base}/dd | /device_data   a device request (JSON or CBOR) -> 201 {} or a signed answer
+//   GET  {base}/dd | /device_data   ?from_datetime&to_datetime (ISO 8601)[&serial_number] -> simple form
+//   POST {base}/data_format          a data format -> 201 {"id":N}
+//   POST {base}/devices              provisioning (not in the spec): serial, key, payments, settings
+//   GET  {base}/export.csv           stored points as CSV (same filters as GET /dd, all optional)
+//   GET  {base}/stats                counts
+// Errors are JSON {"error":"..."}: 400 malformed, 403 bad signature or replay, 404 unknown device,
+// format or route, 405, 413 too large (refused before the body is read), 415 other content types.
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { Store, Payment } from "./store.js";
+import {
+  CodecError, DataFormat, addTimeToken, bodyKind, decodeBody, encodeAnswer, expandRequest, formatText, keyStartingCode,
+  readFormat, readRequest, verifyAuth,
+} from "./codec.js";
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface ServerOptions {
+  store: Store;
+  /** path prefix of every route, e.g. "/metrics/v1" */
+  basePath?: string;
+  /** largest body accepted, bytes (the spec's request limit is 4096 KB) */
+  maxBody?: number;
+  /** unix seconds used when a request carries no timestamp */
+  clock?: () => number;
+}
+
+export interface ServerCounts {
+  accepted: number;
+  rejected: number;
+  byStatus: Record<number, number>;
+}
+
+const DAY = 86400;
+
+export class ReferenceServer {
+  readonly http: http.Server;
+  readonly counts: ServerCounts = { accepted: 0, rejected: 0, byStatus: {} };
+  private readonly base: string;
+  private readonly maxBody: number;
+  private readonly clock: () => number;
+  private readonly store: Store;
+
+  constructor(o: ServerOptions) {
+    this.store = o.store;
+    this.base = (o.basePath ?? "").replace(/\/+$/, "");
+    if (this.base && !this.base.startsWith("/")) this.base = "/" + this.base;
+    this.maxBody = o.maxBody ?? 4096 * 1024;
+    this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.http = http.createServer((req, res) => {
+      this.handle(req, res).catch((err) => this.fail(res, err));
+    });
+    this.http.on("clientError", (_err, socket) => {
+      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      else socket.destroy();
+    });
+  }
+
+  listen(port = 0, host = "127.0.0.1"): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.http.once("error", reject);
+      this.http.listen(port, host, () => {
+        const a = this.http.address() as AddressInfo;
+        resolve(`http://${host}:${a.port}${this.base}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private send(res: http.ServerResponse, status: number, body: Buffer | string, type = "application/json"): void {
+    this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1;
+    const data = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+    // No Date header: a 2G device pays for every byte of the answer.
+    res.sendDate = false;
+    res.writeHead(status, { "Content-Type": type, "Content-Length": data.length });
+    res.end(data);
+  }
+
+  private fail(res: http.ServerResponse, err: unknown): void {
+    const status = err instanceof HttpError ? err.status : err instanceof CodecError ? 400 : 500;
+    const message = err instanceof Error ? err.message : String(err);
+    if (status >= 400 && status < 500 || status === 500) this.counts.rejected++;
+    if (res.headersSent) return void res.destroy();
+    if (status === 413) res.setHeader("Connection", "close"); // the unread body is dropped with the socket
+    this.send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${message}` : message }));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let path = url.pathname;
+    if (this.base) {
+      if (path !== this.base && !path.startsWith(this.base + "/")) throw new HttpError(404, `no route ${path}`);
+      path = path.slice(this.base.length) || "/";
+    }
+    path = path.replace(/\/+$/, "") || "/";
+    const route = `${req.method} ${path}`;
+    switch (route) {
+      case "POST /dd":
+      case "POST /device_data":
+        return this.deviceData(req, res);
+      case "GET /dd":
+      case "GET /device_data":
+        return this.getData(url, res);
+      case "POST /data_format":
+        return this.dataFormat(req, res);
+      case "POST /devices":
+        return this.devices(req, res);
+      case "GET /export.csv":
+        return this.exportCsv(url, res);
+      case "GET /stats":
+        return this.send(res, 200, JSON.stringify({ ...this.store.stats(), ...this.counts }));
+    }
+    if (["/dd", "/device_data", "/data_format", "/devices", "/export.csv", "/stats"].includes(path)) throw new HttpError(405, `${req.method} is not allowed on ${path}`);
+    throw new HttpError(404, `no route ${path}`);
+  }
+
+  // Refuses an oversized body from its Content-Length before reading it, and stops reading a
+  // chunked one as soon as it passes the limit.
+  private readBody(req: http.IncomingMessage): Promise<Buffer> {
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > this.maxBody) {
+      return Promise.reject(new HttpError(413, `body of ${declared} bytes; the limit is ${this.maxBody}`));
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > this.maxBody) {
+          req.pause();
+          reject(new HttpError(413, `body larger than ${this.maxBody} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on("end", () => resolve(Buffer.concat(chunks)));
+      req.on("error", reject);
+    });
+  }
+
+  private async readJson(req: http.IncomingMessage): Promise<any> {
+    const body = await this.readBody(req);
+    if (bodyKind(req.headers["content-type"]) !== "json") throw new HttpError(415, "send application/json");
+    try {
+      return JSON.parse(body.toString("utf8"));
+    } catch {
+      throw new HttpError(400, "the body is not JSON");
+    }
+  }
+
+  private async dataFormat(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await this.readBody(req);
+    const kind = bodyKind(req.headers["content-type"]);
+    if (!kind) throw new HttpError(415, "send application/json or application/cbor");
+    const f = readFormat(decodeBody(body, kind));
+    delete f.id;
+    const id = this.store.addFormat(formatText(f));
+    this.send(res, 201, JSON.stringify({ id }));
+  }
+
+  private async devices(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const d = await this.readJson(req);
+    if (typeof d !== "object" || d === null || Array.isArray(d)) throw new HttpError(400, "a device must be an object");
+    if (typeof d.serial !== "string" || d.serial.length < 1 || d.serial.length > 64) throw new HttpError(400, "serial must be a string of 1 to 64 characters");
+    if (typeof d.key !== "string" || !/^[0-9a-fA-F]{32}$/.test(d.key)) throw new HttpError(400, "key must be 32 hexadecimal characters");
+    const intIn = (v: unknown, max: number) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+    if (d.starting_code !== undefined && !intIn(d.starting_code, 999999999)) throw new HttpError(400, "starting_code must be 0..999999999");
+    if (d.count !== undefined && !intIn(d.count, 0xffff)) throw new HttpError(400, "count must be 0..65535");
+    const payments: Payment[] = d.payments ?? [];
+    if (!Array.isArray(payments) || payments.length > 10000 || !payments.every((p) => p && intIn(p.at, 0xffffffff) && Number.isInteger(p.days) && p.days >= 1 && p.days <= 995)) {
+      throw new HttpError(400, "payments must be a list of {at: unix seconds, days: 1..995}");
+    }
+    if (d.settings !== undefined && d.settings !== null && (typeof d.settings !== "object" || Array.isArray(d.settings))) throw new HttpError(400, "settings must be an object");
+    const id = this.store.upsertDevice({
+      serial: d.serial, key: d.key.toLowerCase(), startingCode: d.starting_code ?? keyStartingCode(d.key), count: d.count ?? 1,
+      settings: d.settings ?? null, payments,
+    });
+    this.send(res, 201, JSON.stringify({ id }));
+  }
+
+  private async deviceData(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await this.readBody(req);
+    const kind = bodyKind(req.headers["content-type"]);
+    if (!kind) throw new HttpError(415, "send application/json or application/cbor");
+    const r = readRequest(decodeBody(body, kind));
+    const store = this.store;
+    const dev = store.device(r.serial);
+    if (!dev) throw new HttpError(404, `unknown device ${r.serial}`);
+    let format: DataFormat | null = r.inlineFormat;
+    if (r.formatId !== null) {
+      const text = store.format(r.formatId);
+      if (text === undefined) throw new HttpError(404, `unknown data format ${r.formatId}`);
+      format = JSON.parse(text) as DataFormat;
+    }
+    if (!r.auth) throw new HttpError(403, "the request is not signed");
+    if (!verifyAuth(r, dev.key)) throw new HttpError(403, "bad signature");
+    if (r.timestamp === null && r.requestCount === null) throw new HttpError(403, "a signed request needs a timestamp or a request count");
+    if (r.timestamp !== null && dev.last_ts !== null && r.timestamp <= dev.last_ts) throw new HttpError(403, `replay: timestamp ${r.timestamp} is not after ${dev.last_ts}`);
+    if (r.requestCount !== null && dev.last_rc !== null && r.requestCount <= dev.last_rc) throw new HttpError(403, `replay: request count ${r.requestCount} is not above ${dev.last_rc}`);
+    const receivedAt = this.clock();
+    const x = expandRequest(r, format, receivedAt);
+    const now = r.timestamp ?? receivedAt;
+
+    const answer = store.transaction(() => {
+      const db = store.db;
+      const requestId = Number(db.prepare("INSERT INTO requests (device_id, received_at, ts, rc, body_kind, body_bytes, format_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(dev.id, receivedAt, r.timestamp, r.requestCount, kind, body.length, r.formatId).lastInsertRowid);
+      const point = db.prepare("INSERT OR IGNORE INTO points (device_id, request_id, ts, kind, data) VALUES (?, ?, ?, ?, ?)");
+      if (x.data) point.run(dev.id, requestId, x.data.timestamp, "d", x.data.json);
+      for (const row of x.rows) point.run(dev.id, requestId, row.timestamp, "hd", row.json);
+      db.prepare("UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc) WHERE id = ?").run(r.timestamp, r.requestCount, dev.id);
+
+      // Payments that fell due become ADD_TIME tokens, generated with opaygo.wasm.
+      let count = dev.token_count;
+      for (const p of store.duePayments(dev.id, now)) {
+        const t = addTimeToken(dev.key, dev.starting_code, count, p.days);
+        const tokenId = db.prepare("INSERT INTO tokens (device_id, count, token, days, created_at) VALUES (?, ?, ?, ?, ?)").run(dev.id, t.count, t.token, p.days, now).lastInsertRowid;
+        db.prepare("UPDATE payments SET token_id = ? WHERE id = ?").run(tokenId, p.id);
+        count = t.count;
+      }
+      db.prepare("UPDATE devices SET token_count = ? WHERE id = ?").run(count, dev.id);
+      // Tokens the device has not counted yet (it reports its token_count); all of them if it does not say.
+      const reported = x.tokenCount ?? -1;
+      db.prepare("UPDATE tokens SET confirmed_at = ? WHERE device_id = ? AND count <= ? AND confirmed_at IS NULL").run(now, dev.id, reported);
+      const pending = db.prepare("SELECT id, token FROM tokens WHERE device_id = ? AND count > ? ORDER BY count").all(dev.id, reported) as { id: number; token: string }[];
+      const sent = db.prepare("UPDATE tokens SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL");
+      for (const t of pending) sent.run(now, t.id);
+      const settings = dev.settings ? JSON.parse(dev.settings) : null;
+      if (settings) db.prepare("UPDATE devices SET settings = NULL WHERE id = ?").run(dev.id);
+      const activeUntil = x.wantsTime ? this.activeUntil(dev.id) : null;
+      const bytes = encodeAnswer(dev.key, r, { tokens: pending.map((t) => t.token), settings, activeUntil }, kind);
+      db.prepare("UPDATE requests SET answer = ? WHERE id = ?").run(kind === "json" ? bytes.toString("latin1") : bytes.toString("base64"), requestId);
+      return bytes;
+    });
+    this.counts.accepted++;
+    this.send(res, 201, answer, kind === "cbor" ? "application/cbor" : "application/json");
+  }
+
+  // The credit the server sold, as the device's ADD_TIME rule computes it.
+  private activeUntil(deviceId: number): number {
+    let until = 0;
+    const rows = this.store.db.prepare("SELECT created_at, days FROM tokens WHERE device_id = ? ORDER BY count").all(deviceId) as { created_at: number; days: number }[];
+    for (const t of rows) until = Math.max(until, t.created_at) + t.days * DAY;
+    return until;
+  }
+
+  private range(url: URL, required: boolean): { from?: number; to?: number; serial?: string } {
+    const out: { from?: number; to?: number; serial?: string } = {};
+    for (const [name, key] of [["from_datetime", "from"], ["to_datetime", "to"]] as const) {
+      const v = url.searchParams.get(name);
+      if (v === null) {
+        if (required) throw new HttpError(400, `${name} is required (ISO 8601)`);
+        continue;
+      }
+      out[key] = parseIso(v, name);
+    }
+    const serial = url.searchParams.get("serial_number");
+    if (serial !== null) out.serial = serial;
+    return out;
+  }
+
+  private getData(url: URL, res: http.ServerResponse): void {
+    const q = this.range(url, true);
+    const byRequest = new Map<number, { serial_number: string; timestamp: number | null; data: unknown; historical_data: unknown[] }>();
+    for (const p of this.store.points(q)) {
+      let r = byRequest.get(p.request_id);
+      if (!r) byRequest.set(p.request_id, (r = { serial_number: p.serial, timestamp: null, data: {}, historical_data: [] }));
+      const values = JSON.parse(p.data);
+      if (p.kind === "d") {
+        r.timestamp = p.ts;
+        r.data = values;
+      } else r.historical_data.push({ timestamp: p.ts, ...values });
+    }
+    this.send(res, 200, JSON.stringify([...byRequest.values()]));
+  }
+
+  private exportCsv(url: URL, res: http.ServerResponse): void {
+    const q = this.range(url, false);
+    const text = pointsCsv(this.store, q);
+    this.send(res, 200, text, "text/csv; charset=utf-8");
+  }
+}
+
+export function parseIso(v: string, name: string): number {
+  const m = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v);
+  const t = Date.parse(/T/.test(v) && !/(Z|[+-]\d{2}:?\d{2})$/.test(v) ? v + "Z" : v);
+  if (!m || !Number.isFinite(t)) throw new HttpError(400, `${name} must be an ISO 8601 date or datetime, got ${JSON.stringify(v)}`);
+  return Math.floor(t / 1000);
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Stored points as CSV: serial_number, timestamp (ISO), kind (d status / hd sample), one column per variable. */
+export function pointsCsv(store: Store, q: { from?: number; to?: number; serial?: string }): string {
+  const rows = store.points(q);
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  const parsed = rows.map((p) => {
+    const v = JSON.parse(p.data) as Record<string, unknown>;
+    for (const k of Object.keys(v)) if (!seen.has(k)) { seen.add(k); columns.push(k); }
+    return v;
+  });
+  const lines = [["serial_number", "timestamp", "kind", ...columns].join(",")];
+  rows.forEach((p, i) => {
+    lines.push([csvCell(p.serial), new Date(p.ts * 1000).toISOString(), p.kind, ...columns.map((c) => csvCell(parsed[i][c]))].join(","));
+  });
+  return lines.join("\n") + "\n";
+}

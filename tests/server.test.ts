@@ -1,0 +1,196 @@
+// The reference server route by route, and every error path: the status, a JSON error body, and
+// nothing stored from a refused request.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ReferenceServer } from "../host-sim/server.js";
+import { Store } from "../host-sim/store.js";
+import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
+import { exchange, postJson, route } from "../host-sim/http.js";
+import { decodeCbor } from "../host-sim/interim/cbor.js";
+import { decodeToken, startingCodeOf } from "../bindings/token.js";
+
+const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
+const SERIAL = "TEST0001";
+const T0 = 1736121600;
+const FORMAT: DataFormat = {
+  data_order: ["token_count", "tampered"], historical_data_interval: -120, historical_data_order: ["battery_voltage", "panel_voltage"],
+};
+
+let dir: string, store: Store, server: ReferenceServer, base: string, formatId: number;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-server-test-"));
+  store = new Store(path.join(dir, "s.sqlite"));
+  server = new ReferenceServer({ store, basePath: "/base/v1", maxBody: 8192, clock: () => T0 + 99999 });
+  base = await server.listen(0);
+  formatId = (await postJson(route(base, "/data_format"), FORMAT)).id;
+  await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, count: 1, payments: [{ at: T0, days: 3 }, { at: T0 + 86400, days: 5 }], settings: { upload_interval: 7200 } });
+});
+after(async () => {
+  await server.close();
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function device(encoding: "condensed" | "simple" | "cbor" = "condensed") {
+  return new DeviceCodec({
+    serial: SERIAL, key: KEY, startingCode: startingCodeOf(KEY), count: 1, format: { ...FORMAT, id: formatId }, auth: "ra", encoding,
+    capacityRows: 100, floatVariables: ["battery_voltage", "panel_voltage"],
+  });
+}
+function request(dev: DeviceCodec, t: number, rows = 3) {
+  for (let i = rows - 1; i >= 0; i--) dev.record(t - i * 120, { battery_voltage: 12.5 + i / 100, panel_voltage: 18.0 });
+  dev.setStatus({ token_count: dev.tokenCount(), tampered: false });
+  return dev.encodeRequest(t);
+}
+const stored = () => store.stats();
+async function refused(status: number, body: Buffer, contentType = "application/json", at = "/dd", message?: RegExp) {
+  const before = stored();
+  const r = await exchange(route(base, at), "POST", body, contentType);
+  assert.equal(r.status, status, r.body.toString());
+  const e = JSON.parse(r.body.toString());
+  assert.equal(typeof e.error, "string");
+  if (message) assert.match(e.error, message);
+  assert.deepEqual(stored(), before, "nothing stored from a refused request");
+}
+
+test("POST /data_format answers 201 {id}", async () => {
+  const r = await exchange(route(base, "/data_format"), "POST", Buffer.from(JSON.stringify(FORMAT)), "application/json");
+  assert.equal(r.status, 201);
+  assert.ok(Number.isInteger(JSON.parse(r.body.toString()).id));
+  await refused(400, Buffer.from('{"data_order":[1,2]}'), "application/json", "/data_format", /variable names/);
+  await refused(400, Buffer.from("[1"), "application/json", "/data_format");
+});
+
+test("POST /dd: accepted, signed answer with the due tokens and settings, applied by the device; replays refused", async () => {
+  const dev = device();
+  const req = request(dev, T0 + 3600);
+  const r = await exchange(route(base, "/dd"), "POST", req.body, req.contentType);
+  assert.equal(r.status, 201, r.body.toString());
+  const answer = JSON.parse(r.body.toString());
+  assert.equal(answer.tkl.length, 1); // the second payment falls due later
+  assert.deepEqual(answer.st, { upload_interval: 7200 });
+  assert.match(answer.a, /^da[0-9a-f]+$/);
+  const applied = dev.applyAnswer(r.body, r.contentType, T0 + 3600);
+  assert.equal(applied.signatureOk, true);
+  assert.deepEqual(applied.settings, { upload_interval: 7200 });
+  assert.equal(applied.tokens[0].result, "ACCEPTED");
+  assert.equal(decodeToken({ key: KEY, count: 1, token: answer.tkl[0], startingCode: startingCodeOf(KEY) }).value, 3);
+  assert.equal(dev.secondsLeft(T0 + 3600), 3 * 86400);
+  assert.equal(stored().samples, 3);
+
+  // The same bytes again: a replay.
+  await refused(403, req.body, req.contentType, "/dd", /replay/);
+  // A changed value under the old signature.
+  const forged = Buffer.from(req.body.toString().replace("12.52", "12.99"));
+  assert.notDeepEqual(forged, req.body);
+  await refused(403, forged, req.contentType, "/dd", /signature/);
+
+  // A day later on the /device_data alias: the second token; the first is confirmed, not resent.
+  const next = request(dev, T0 + 86400 + 3600);
+  const r2 = await exchange(route(base, "/device_data"), "POST", next.body, next.contentType);
+  assert.equal(r2.status, 201);
+  const a2 = dev.applyAnswer(r2.body, r2.contentType, T0 + 86400 + 3600);
+  assert.deepEqual(a2.tokens.map((t) => t.result), ["ACCEPTED"]);
+  assert.equal(a2.settings, null);
+  assert.equal(store.count("SELECT COUNT(*) AS n FROM tokens WHERE confirmed_at IS NOT NULL"), 1);
+});
+
+test("CBOR request gets a CBOR answer; simple JSON is expanded the same", async () => {
+  const dev = device("cbor");
+  const req = request(dev, T0 + 5 * 86400);
+  assert.equal(req.contentType, "application/cbor");
+  const r = await exchange(route(base, "/dd"), "POST", req.body, "cbor");
+  assert.equal(r.status, 201, r.body.toString());
+  assert.equal(r.contentType, "application/cbor");
+  assert.ok(decodeCbor(r.body) instanceof Map);
+  const simple = device("simple");
+  const s = request(simple, T0 + 6 * 86400, 2);
+  assert.match(s.body.toString(), /"serial_number":"TEST0001"/);
+  const r2 = await exchange(route(base, "/dd"), "POST", s.body, s.contentType);
+  assert.equal(r2.status, 201, r2.body.toString());
+  const rows = store.points({ from: T0 + 6 * 86400 - 120, to: T0 + 6 * 86400 + 1 }).filter((p) => p.kind === "hd");
+  assert.deepEqual(rows.map((p) => [p.ts, JSON.parse(p.data)]), [
+    [T0 + 6 * 86400 - 120, { battery_voltage: 12.51, panel_voltage: 18 }],
+    [T0 + 6 * 86400, { battery_voltage: 12.5, panel_voltage: 18 }],
+  ]);
+});
+
+test("GET /dd returns stored data in simple form between ISO 8601 datetimes; CSV export", async () => {
+  const from = new Date((T0 + 3600 - 240) * 1000).toISOString();
+  const to = new Date((T0 + 3601) * 1000).toISOString();
+  const r = await exchange(route(base, `/dd?from_datetime=${from}&to_datetime=${to}`), "GET", null, null);
+  assert.equal(r.status, 200);
+  const data = JSON.parse(r.body.toString());
+  assert.equal(data.length, 1);
+  assert.equal(data[0].serial_number, SERIAL);
+  assert.deepEqual(data[0].data, { token_count: 1, tampered: false });
+  assert.deepEqual(data[0].historical_data.map((h: any) => h.timestamp), [T0 + 3600 - 240, T0 + 3600 - 120, T0 + 3600]);
+  for (const q of ["", "?from_datetime=yesterday&to_datetime=2025-01-01", "?from_datetime=2025-01-01"]) {
+    const bad = await exchange(route(base, `/dd${q}`), "GET", null, null);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body.toString()).error, /ISO 8601/);
+  }
+  const csv = await exchange(route(base, `/export.csv?serial_number=${SERIAL}`), "GET", null, null);
+  assert.equal(csv.status, 200);
+  const lines = csv.body.toString().trim().split("\n");
+  assert.equal(lines[0], "serial_number,timestamp,kind,battery_voltage,panel_voltage,token_count,tampered");
+  assert.equal(lines.length - 1, stored().points);
+});
+
+test("errors: 400 malformed, 403 unsigned, 404 unknown device / format / route, 405, 413 before reading, 415", async () => {
+  await refused(400, Buffer.from("{not json"), "application/json", "/dd", /invalid JSON/);
+  await refused(400, Buffer.from([0xff, 0xfe]), "application/json", "/dd", /UTF-8/);
+  await refused(400, Buffer.from([0xbf]), "application/cbor", "/dd", /CBOR/);
+  await refused(400, Buffer.from("[1,2]"), "application/json", "/dd", /object/);
+  await refused(400, Buffer.from('{"sn":5,"d":[]}'), "application/json", "/dd", /serial_number/);
+  await refused(400, Buffer.from('{"sn":"X","df":1}'), "application/json", "/dd", /data or historical_data/);
+  await refused(400, Buffer.from("[".repeat(500) + "]".repeat(500)), "application/json", "/dd", /deeply/);
+  await refused(404, Buffer.from('{"sn":"NOPE","df":1,"d":[1]}'), "application/json", "/dd", /unknown device/);
+  await refused(404, Buffer.from(`{"sn":"${SERIAL}","df":999,"d":[1],"a":"ra0"}`), "application/json", "/dd", /unknown data format/);
+  await refused(403, Buffer.from(`{"sn":"${SERIAL}","df":${formatId},"ts":${T0 + 9e6},"d":[1]}`), "application/json", "/dd", /not signed/);
+  // rows changed after signing
+  const dev = device();
+  const good = request(dev, T0 + 9e6);
+  const text = good.body.toString().replace(/"hd":\[\[/, '"hd":[[1,2,3],[');
+  await refused(403, Buffer.from(text), "application/json", "/dd");
+  await refused(415, Buffer.from("{}"), "text/plain", "/dd");
+  await refused(404, Buffer.from("{}"), "application/json", "/nowhere");
+  const outside = await exchange(new URL(base.replace("/base/v1", "/dd")), "POST", Buffer.from("{}"), "application/json");
+  assert.equal(outside.status, 404, "routes live under the base path only");
+  const get = await exchange(route(base, "/data_format"), "GET", null, null);
+  assert.equal(get.status, 405);
+  await refused(400, Buffer.from('{"serial":"x","key":"zz"}'), "application/json", "/devices", /key/);
+  await refused(400, Buffer.from(`{"serial":"x","key":"${KEY}","payments":[{"at":-1,"days":1}]}`), "application/json", "/devices", /payments/);
+
+  // 413 from the declared length: the server answers without waiting for the body.
+  const before = stored();
+  const big = await rawHttp(`POST /base/v1/dd HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{`);
+  assert.match(big, /^HTTP\/1.1 413 /);
+  assert.match(big, /"error":"body of 100000000 bytes/);
+  // 413 on a chunked body once it passes the limit
+  const chunk = "x".repeat(9000);
+  const chunked = await rawHttp(`POST /base/v1/dd HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+  assert.match(chunked, /^HTTP\/1.1 413 /);
+  // a broken request line gets 400 and the server goes on
+  assert.match(await rawHttp("NOT HTTP\r\n\r\n"), /^HTTP\/1.1 400 /);
+  assert.deepEqual(stored(), before);
+  const ok = await exchange(route(base, "/stats"), "GET", null, null);
+  assert.equal(ok.status, 200);
+});
+
+function rawHttp(text: string): Promise<string> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const s = net.connect(Number(u.port), "127.0.0.1", () => s.write(text));
+    let got = "";
+    s.setTimeout(10000, () => s.destroy(new Error("no answer")));
+    s.on("data", (d) => (got += d.toString("latin1")));
+    s.on("close", () => resolve(got));
+    s.on("error", (e) => (got ? resolve(got) : reject(e)));
+  });
+}

@@ -1,0 +1,112 @@
+// The main job end to end: simulated devices, real HTTP, a real SQLite file.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runSim } from "../host-sim/sim.js";
+import { Store } from "../host-sim/store.js";
+import { opaygo } from "./helpers.js";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-sim-test-"));
+
+test("a short sim: every upload accepted, every token applied, every sample stored as the sensors produced it", async () => {
+  const dir = tmp();
+  const db = path.join(dir, "sim.sqlite");
+  try {
+    const r = await runSim({ devices: 3, days: 2, interval: 120, uploadEvery: 3600, encoding: "condensed", auth: "ra", seed: 7, db, keepSamples: true });
+    assert.equal(r.requests, 144);
+    assert.equal(r.accepted, 144);
+    assert.equal(r.rejected, 0);
+    assert.ok(r.tokens_delivered > 0);
+    assert.equal(r.tokens_applied, r.tokens_delivered);
+    assert.equal(r.samples_taken, 3 * 2 * 720);
+    assert.equal(r.samples_stored, r.samples_taken);
+    assert.equal(r.db_rows, r.samples_taken + 144); // plus one status point per request
+    assert.equal(r.bad_signatures, 0);
+    assert.ok(r.bytes_up > r.body_up && r.bytes_down > r.body_down, "wire bytes include the headers");
+
+    const store = new Store(db);
+    try {
+      for (const d of r.devices) {
+        const stored = store.points({ serial: d.serial }).filter((p) => p.kind === "hd");
+        assert.equal(stored.length, d.samples.length);
+        stored.forEach((p, i) => {
+          assert.equal(p.ts, d.samples[i].t);
+          assert.deepEqual(JSON.parse(p.data), d.samples[i].reading);
+        });
+        const tokens = store.db.prepare("SELECT t.token FROM tokens t JOIN devices d ON d.id = t.device_id WHERE d.serial = ? ORDER BY t.count").all(d.serial) as { token: string }[];
+        assert.deepEqual(d.tokenLog.map((t) => t.token), tokens.map((t) => t.token));
+        assert.ok(d.tokenLog.every((t) => t.result === "ACCEPTED"));
+      }
+    } finally {
+      store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the same seed gives the same run; CBOR and simple encodings are accepted too", async () => {
+  const a = await runSim({ devices: 2, days: 1, interval: 120, uploadEvery: 3600, encoding: "cbor", auth: "da", seed: 11 });
+  const b = await runSim({ devices: 2, days: 1, interval: 120, uploadEvery: 3600, encoding: "cbor", auth: "da", seed: 11 });
+  assert.equal(a.accepted, 48);
+  assert.equal(a.samples_stored, a.samples_taken);
+  assert.equal(a.body_up, b.body_up);
+  assert.deepEqual(a.devices.map((d) => d.series), b.devices.map((d) => d.series));
+  const s = await runSim({ devices: 1, days: 1, interval: 300, uploadEvery: 7200, encoding: "simple", auth: "ta", seed: 3 });
+  assert.equal(s.accepted, 12);
+  assert.equal(s.samples_stored, 288);
+  assert.equal(s.tokens_applied, s.tokens_delivered);
+});
+
+test("opaygo sim --devices 3 --days 2 --seed 7 --db FILE --json meets the done-when criterion", () => {
+  const dir = tmp();
+  try {
+    const run = opaygo(["sim", "--devices", "3", "--days", "2", "--seed", "7", "--db", path.join(dir, "s.sqlite"), "--json"]);
+    assert.equal(run.status, 0, run.stderr);
+    const j = JSON.parse(run.stdout);
+    assert.equal(j.requests, 144);
+    assert.equal(j.accepted, 144);
+    assert.equal(j.rejected, 0);
+    assert.equal(j.tokens_applied, j.tokens_delivered);
+    assert.equal(j.db_rows, 3 * 2 * 720 + 144);
+    for (const k of ["bytes_up", "bytes_down", "tokens_delivered"]) assert.ok(j[k] > 0, k);
+    const csv = opaygo(["server", "export", "--db", path.join(dir, "s.sqlite")]);
+    assert.equal(csv.status, 0, csv.stderr);
+    const lines = csv.stdout.trim().split("\n");
+    assert.equal(lines.length, 1 + j.db_rows);
+    assert.match(lines[0], /^serial_number,timestamp,kind,/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bad options get a message and exit status 2, never a stack trace", () => {
+  const dir = tmp();
+  try {
+    const cases: [string[], RegExp][] = [
+      [["sim", "--devices", "0"], /devices must be at least 1/],
+      [["sim", "--days", "abc"], /days must be a whole number/],
+      [["sim", "--encoding", "xml"], /Allowed choices/],
+      [["sim", "--auth", "zz"], /Allowed choices/],
+      [["sim", "--server", "ftp://x"], /http:\/\/ URL/],
+      [["sim", "--interval", "600", "--upload-every", "300"], /at least --interval/],
+      [["sim", "--db", dir], /is not a file/],
+      [["server", "export", "--db", path.join(dir, "missing.sqlite")], /no database/],
+      [["server", "run", "--db", path.join(dir, "x.sqlite"), "--port", "99999"], /port must be at most 65535/],
+    ];
+    for (const [args, message] of cases) {
+      const r = opaygo(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+    // an external server that is not there: every request fails, the CLI says so and exits 1
+    const r = opaygo(["sim", "--devices", "1", "--days", "1", "--server", "http://127.0.0.1:9/x", "--json"]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /opaygo: /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
