@@ -7,7 +7,7 @@ TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsc
 MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
             --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd
 
-.PHONY: all build wasm js test check setup demo clean deps $(TEST_SUITES)
+.PHONY: all build wasm js test check setup sim clean deps $(TEST_SUITES)
 all: build
 
 deps: node_modules/.package-lock.json
@@ -42,10 +42,10 @@ check: setup
 setup:
 	scripts/install-deps.sh
 
-# The main job on its embedded defaults.
-demo: setup
+# The main job on its embedded defaults: a fleet of simulated devices against the reference server.
+sim: setup
 	$(MAKE) build
-	node bin/opaygo.js demo
+	node bin/opaygo.js sim
 
 clean:
 	rm -rf build
