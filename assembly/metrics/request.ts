@@ -8,10 +8,10 @@ import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
-import { ringAppend, ringFirst, ringEnd, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
-import { writeValue, skipValue } from "./jsonval";
-import { ERR_ARGUMENT, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
-  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE } from "./errors";
+import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
+import { writeValue, skipValue, skipWs, findMember } from "./jsonval";
+import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
+  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
 
 export const AUTH_NONE: i32 = 0;
 export const AUTH_SA: i32 = 1;
@@ -252,6 +252,28 @@ export function arrayEnd(): i32 {
 }
 function rowBase(): usize { return building == 1 ? DATA_ROW : STAGE_ROW; }
 
+// ---- accessories ----------------------------------------------------------------------------
+
+// An accessory request sits at depth 2 of ours: {"acc":[{...}]}.
+const ACCESSORY_DEPTH: i32 = 2;
+
+// Adds an accessory's request (len bytes of JSON in the output buffer: an object with its own
+// serial number, format and auth, made by the accessory) to the ring; it goes out in `acc` of
+// the following requests until an answer acknowledges it.
+export function accessoryAdd(len: i32): i32 {
+  if (len < 0 || len > outCap) return ERR_ARGUMENT;
+  let end = outPtr + <usize>len;
+  let p = skipWs(outPtr, end);
+  let after = skipValue(p, end, ACCESSORY_DEPTH);
+  if (after < 0) return <i32>after;
+  if (skipWs(<usize>after, end) != end) return ERR_JSON;
+  if (load<u8>(p) != 0x7b) return ERR_SHAPE;
+  let sn = findMember(p, end, "sn");
+  if (sn == 0) sn = findMember(p, end, "serial_number");
+  if (sn == 0 || load<u8>(sn) != 0x22) return ERR_SHAPE;
+  return ringAppend(p, <i32>(<usize>after - p), true) ? 0 : ERR_ROW_FULL;
+}
+
 // ---- encoding ----------------------------------------------------------------------------------
 
 function hasInline(row: usize, len: i32): bool {
@@ -319,6 +341,7 @@ function timestampRowsOk(): bool {
   let name = changetype<usize>("timestamp");
   for (let i = 0; i < 9; i++) store<u8>(NUM_TEXT + i, load<u16>(name + (<usize>i << 1)));
   for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+    if (ringIsAccessory(p)) continue;
     let row = p + 2;
     let len = ringRowLength(p);
     let e = findNamed(row, len, 1, NUM_TEXT, 9);
@@ -336,7 +359,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (form == FORM_CONDENSED) {
     if (formatKind == 0) return ERR_NO_FORMAT;
     if (hasInline(DATA_ROW, dataLen)) return ERR_UNKNOWN_VARIABLE;
-    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
   }
   if (rows > 0) {
     if (formatKind == 0) return ERR_NO_FORMAT;
@@ -348,7 +371,8 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (authMethod == AUTH_CA && !rcTruthy) return ERR_NEEDS_COUNT;
 
   outBegin(outPtr, outCap, cbor ? OUT_CBOR : OUT_JSON);
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0);
+  let accs = ringAccessories();
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey("sn", "serial_number", form);
   wString(SERIAL, serialLen);
@@ -382,6 +406,22 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
       if (rcTruthy) { hashStart(); hexHash(h); decimal(rc); h = hashEnd(); }
     }
   }
+  // Accessories' own requests, as their devices made them: not covered by this request's auth
+  // (the reference signs only sn, ts, rc, d, hd); each carries its own.
+  if (accs > 0) {
+    wComma();
+    writeKey("acc", "accessories", form);
+    wArrayOpen(accs);
+    let first = true;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+      if (!ringIsAccessory(p)) continue;
+      if (!first) wComma();
+      first = false;
+      let r = writeValue(p + 2, p + 2 + <usize>ringRowLength(p), ACCESSORY_DEPTH);
+      if (r < 0) return <i32>r;
+    }
+    wArrayClose();
+  }
   wComma();
   writeKey("d", "data", form);
   if (da && dataTruthy) hashResume();
@@ -398,6 +438,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     wArrayOpen(rows);
     let first = true;
     for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+      if (ringIsAccessory(p)) continue;
       if (!first) wComma();
       first = false;
       if (ra) { hashStart(); hexHash(h); }
