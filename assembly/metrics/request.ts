@@ -360,6 +360,8 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     if (formatKind == 0) return ERR_NO_FORMAT;
     if (hasInline(DATA_ROW, dataLen)) return ERR_UNKNOWN_VARIABLE;
     for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+    // the reference needs a historical_data_order as soon as there are rows, even empty ones
+    if (rows > 0 && nameCount(1) == 0) return ERR_NO_FORMAT;
   }
   if (rows > 0) {
     if (formatKind == 0) return ERR_NO_FORMAT;
