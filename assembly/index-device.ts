@@ -84,6 +84,10 @@ export function metrics_ring_dropped(): u32 { return mring.ringDropped(); }
 export function metrics_ring_bytes(): i32 { return mring.ringBytes(); }
 export function metrics_ring_capacity(): i32 { return mring.ringCapacity(); }
 export function metrics_ring_clear(): void { mring.ringClear(); }
+export function metrics_ring_accessories(): i32 { return mring.ringAccessories(); }
+// An accessory's own request (JSON object, len bytes in metrics_out_buffer()), kept in the ring
+// and sent in `acc` (before `d`) until an answer acknowledges it.
+export function metrics_accessory_add(length: i32): i32 { return mreq.accessoryAdd(length); }
 
 // ---- OpenPAYGO Metrics, device side: the server's answer ----
 // The host writes the answer body (JSON) to metrics_out_buffer() and calls metrics_answer_apply

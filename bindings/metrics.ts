@@ -254,11 +254,26 @@ export class MetricsEncoder {
     };
   }
 
-  /** Rows in the ring, rows carried by the last request, rows dropped by overflow, bytes used / capacity. */
-  ring(): { rows: number; sentRows: number; dropped: number; bytes: number; capacity: number } {
+  /**
+   * Adds a connected accessory's own request (a JSON object with its serial number, format and
+   * auth, as the accessory made it, e.g. with its own MetricsEncoder). It is kept in the ring like a
+   * historical row and goes out in `acc` (`accessories`), after ts / rc and before `d`, until an
+   * answer acknowledges it. Not covered by this device's auth (the reference signs sn, ts, rc, d and
+   * hd only): the accessory signs its own. The server side keeps it as sent (no expansion).
+   */
+  addAccessory(request: string | Uint8Array): void {
+    const x = this.wasm.exports;
+    const bytes = typeof request === "string" ? utf8.encode(request) : request;
+    this.wasm.write(x.metrics_out_buffer(), bytes, x.metrics_out_capacity(), "accessory request");
+    this.check(x.metrics_accessory_add(bytes.length), "accessory request");
+  }
+
+  /** Historical rows and accessory requests in the ring, entries (rows and accessories) carried by the
+   *  last request, entries dropped by overflow, bytes used / capacity. */
+  ring(): { rows: number; accessories: number; sentRows: number; dropped: number; bytes: number; capacity: number } {
     const x = this.wasm.exports;
     return {
-      rows: x.metrics_ring_rows(), sentRows: x.metrics_ring_sent_rows(), dropped: x.metrics_ring_dropped() >>> 0,
+      rows: x.metrics_ring_rows(), accessories: x.metrics_ring_accessories(), sentRows: x.metrics_ring_sent_rows(), dropped: x.metrics_ring_dropped() >>> 0,
       bytes: x.metrics_ring_bytes(), capacity: x.metrics_ring_capacity(),
     };
   }

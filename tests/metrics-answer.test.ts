@@ -237,3 +237,25 @@ test("random bytes never trap and never change anything", () => {
   }
   assert.deepEqual(snapshot(s).blob, before.blob);
 });
+
+test("device module: the inline format text lives at the end of the output buffer and survives answers", () => {
+  const device = new Device({ key: KEY });
+  const format = { data_order: ["token_count", "é"], historical_data_order: ["v"], historical_data_interval: 60, note: "x\u2028" };
+  const enc = new MetricsEncoder({ serialNumber: "SN1", device, authMethod: "ra", dataFormat: format });
+  const x = device.wasm.exports;
+  const text = '{"data_order":["token_count","\\u00e9"],"historical_data_order":["v"],"historical_data_interval":60,"note":"x\\u2028"}';
+  assert.equal(x.metrics_out_capacity(), 1024 - text.length);
+  enc.setRequestCount(1);
+  enc.setData({ token_count: 3 });
+  const first = enc.condensed();
+  assert.ok(first.includes(`"dfo":${text}`), first);
+  enc.applyAnswer(" ".repeat(x.metrics_out_capacity() - 2) + "{}", NOW); // fills all the usable space
+  enc.addAccessory('{"sn":"acc"}');
+  // (acc is not covered by the request's auth: the signature stays the same)
+  assert.equal(enc.condensed(), first.replace(`"rc":1,`, `"rc":1,"acc":[{"sn":"acc"}],`));
+  assert.throws(() => enc.applyAnswer(" ".repeat(x.metrics_out_capacity() - 1) + "{}", NOW), /limit/);
+  // a format id frees the space again (and the answer releases the accessory that was sent)
+  enc.applyAnswer(buildAnswer({ body: first, key: KEY, answer: { settings: { data_format_id: 4 } } }), NOW);
+  assert.equal(x.metrics_out_capacity(), 1024);
+  assert.match(enc.condensed(), /^\{"sn":"SN1","df":4,"rc":1,"d":\[3\],/);
+});

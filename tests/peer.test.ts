@@ -51,7 +51,7 @@ test("openpaygo 0.6.3 as a device: requests accepted, answers verified, tokens d
   const startingCode = startingCodeOf(KEY);
   await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, starting_code: startingCode, count: 1, payments: [{ at: T0, days: 7 }, { at: T0 + 2 * 3600, days: 3 }] });
   const cfg = { base, serial: SERIAL, key: KEY, starting_code: startingCode, data_format: { id, ...FORMAT }, t0: T0 };
-  const run = await python([path.join(ROOT, "tests/peers/metrics_peer.py"), JSON.stringify(cfg)]);
+  const run = await python([path.join(ROOT, "tests/peers/server_peer_device.py"), JSON.stringify(cfg)]);
   assert.equal(run.status, 0, `python3 with openpaygo is required (scripts/install-deps.sh): ${run.stderr}`);
   const out = JSON.parse(run.stdout);
   assert.deepEqual(out.exchanges.map((e: any) => [e.method, e.status]), [["ra", 201], ["da", 201], ["ta", 201], ["ca", 201]]);

@@ -22,7 +22,7 @@ import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
-import { skipValue, skipWs, stringChar, strCodePoint, stringEquals, stringEqualsBytes, writeValue, findMember } from "./jsonval";
+import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, writeValue, findMember } from "./jsonval";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
 import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SERIAL, ERR_SHAPE, ERR_SIGNATURE, ERR_TOKEN } from "./errors";
@@ -61,16 +61,31 @@ let pSn: usize = 0;
 
 @inline function isNull(p: usize): bool { return load<u8>(p) == 0x6e; }
 
+// Member names, condensed and simple, as [length][bytes] (bytes, not string literals: smaller):
+// tkl token_list auts active_until_timestamp asl active_seconds_left st settings ed extra_data
+// a auth sn serial_number.
+const KEY_NAMES: usize = memory.data<u8>([0x3, 0x74, 0x6b, 0x6c, 0xa, 0x74, 0x6f, 0x6b, 0x65, 0x6e, 0x5f, 0x6c, 0x69, 0x73, 0x74, 0x4, 0x61, 0x75, 0x74, 0x73, 0x16, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65, 0x5f, 0x75, 0x6e, 0x74, 0x69, 0x6c, 0x5f, 0x74, 0x69, 0x6d, 0x65, 0x73, 0x74, 0x61, 0x6d, 0x70, 0x3, 0x61, 0x73, 0x6c, 0x13, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65, 0x5f, 0x73, 0x65, 0x63, 0x6f, 0x6e, 0x64, 0x73, 0x5f, 0x6c, 0x65, 0x66, 0x74, 0x2, 0x73, 0x74, 0x8, 0x73, 0x65, 0x74, 0x74, 0x69, 0x6e, 0x67, 0x73, 0x2, 0x65, 0x64, 0xa, 0x65, 0x78, 0x74, 0x72, 0x61, 0x5f, 0x64, 0x61, 0x74, 0x61, 0x1, 0x61, 0x4, 0x61, 0x75, 0x74, 0x68, 0x2, 0x73, 0x6e, 0xd, 0x73, 0x65, 0x72, 0x69, 0x61, 0x6c, 0x5f, 0x6e, 0x75, 0x6d, 0x62, 0x65, 0x72]);
+
 // Records the member at v under its key; false for a key seen twice.
 function note(k: usize, end: usize, v: usize): bool {
   let val: usize = isNull(v) ? 1 : v; // 1: present but null (counts for duplicates, then treated as absent)
-  if (stringEquals(k, end, "tkl") || stringEquals(k, end, "token_list")) { if (pTkl != 0) return false; pTkl = val; }
-  else if (stringEquals(k, end, "auts") || stringEquals(k, end, "active_until_timestamp")) { if (pAuts != 0) return false; pAuts = val; }
-  else if (stringEquals(k, end, "asl") || stringEquals(k, end, "active_seconds_left")) { if (pAsl != 0) return false; pAsl = val; }
-  else if (stringEquals(k, end, "st") || stringEquals(k, end, "settings")) { if (pSt != 0) return false; pSt = val; }
-  else if (stringEquals(k, end, "ed") || stringEquals(k, end, "extra_data")) { if (pEd != 0) return false; pEd = val; }
-  else if (stringEquals(k, end, "a") || stringEquals(k, end, "auth")) { if (pA != 0) return false; pA = val; }
-  else if (stringEquals(k, end, "sn") || stringEquals(k, end, "serial_number")) { if (pSn != 0) return false; pSn = val; }
+  let t = KEY_NAMES;
+  for (let slot = 0; slot < 7; slot++) {
+    let n0 = <i32>load<u8>(t);
+    let n1 = <i32>load<u8>(t + 1 + <usize>n0);
+    let hit = stringEqualsBytes(k, end, t + 1, n0) || stringEqualsBytes(k, end, t + 2 + <usize>n0, n1);
+    t += 2 + <usize>(n0 + n1);
+    if (!hit) continue;
+    let old: usize = 0;
+    if (slot == 0) { old = pTkl; pTkl = val; }
+    else if (slot == 1) { old = pAuts; pAuts = val; }
+    else if (slot == 2) { old = pAsl; pAsl = val; }
+    else if (slot == 3) { old = pSt; pSt = val; }
+    else if (slot == 4) { old = pEd; pEd = val; }
+    else if (slot == 5) { old = pA; pA = val; }
+    else { old = pSn; pSn = val; }
+    return old == 0;
+  }
   return true;
 }
 

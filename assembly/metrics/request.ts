@@ -8,10 +8,10 @@ import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
-import { ringAppend, ringFirst, ringEnd, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
-import { writeValue, skipValue } from "./jsonval";
-import { ERR_ARGUMENT, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
-  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE } from "./errors";
+import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
+import { writeValue, skipValue, skipWs, findMember } from "./jsonval";
+import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
+  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
 
 export const AUTH_NONE: i32 = 0;
 export const AUTH_SA: i32 = 1;
@@ -31,17 +31,24 @@ export const DEVICE_OUT_CAPACITY: i32 = 1024;
 export const DEVICE_RING_CAPACITY: i32 = 1024;
 const DEVICE_OUT: usize = memory.data(DEVICE_OUT_CAPACITY, 8);
 const DEVICE_RING: usize = memory.data(DEVICE_RING_CAPACITY, 8);
+let formatBuf: usize = 0;
+let formatJsonLen: i32 = 0;
 let outPtr: usize = DEVICE_OUT;
 let outCap: i32 = DEVICE_OUT_CAPACITY;
-ringUse(DEVICE_RING, DEVICE_RING_CAPACITY);
+metricsUseStorage(DEVICE_OUT, DEVICE_OUT_CAPACITY, DEVICE_RING, DEVICE_RING_CAPACITY, 0);
 
-export function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32): void {
+// format: FORMAT_CAPACITY bytes for the inline data format's text; 0 keeps it at the end of the
+// output buffer instead (the device build: no buffer of its own), which shortens the output.
+export function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
   outPtr = out;
   outCap = outCapacity;
+  formatBuf = format;
   ringUse(ring, ringCapacity);
 }
 export function outBuffer(): usize { return outPtr; }
-export function outCapacity(): i32 { return outCap; }
+// What payloads, answers and accessory requests may use of the output buffer.
+export function outCapacity(): i32 { return formatBuf != 0 ? outCap : outCap - formatJsonLen; }
+function formatAt(): usize { return formatBuf != 0 ? formatBuf : outPtr + <usize>(outCap - formatJsonLen); }
 
 export const ROW_CAPACITY: i32 = 128;
 const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
@@ -49,12 +56,10 @@ const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
 export const SERIAL_CAPACITY: i32 = 48;
 const SERIAL: usize = memory.data(SERIAL_CAPACITY);
 export const FORMAT_CAPACITY: i32 = 256;
-const FORMAT_JSON: usize = memory.data(FORMAT_CAPACITY);
 
 let serialLen: i32 = 0;
 let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
 let formatId: i64 = 0;
-let formatJsonLen: i32 = 0;
 let hasInterval = false;
 let tsSet = false;
 let rcSet = false;
@@ -102,12 +107,14 @@ export function sentRequestCount(): i64 { return sentRc; }
 // A server's settings moved the device to another data format id (same variable orders).
 export function switchFormatId(id: i64): void {
   formatKind = 1;
+  formatJsonLen = 0;
   formatId = id;
 }
 
 // Data format by id (with the names of its orders added by requestFormatName).
 export function requestFormatId(id: i64, interval: bool): i32 {
   formatKind = 1;
+  formatJsonLen = 0;
   formatId = id;
   hasInterval = interval;
   namesReset();
@@ -117,12 +124,18 @@ export function requestFormatId(id: i64, interval: bool): i32 {
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
   if (len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
-  outBegin(FORMAT_JSON, FORMAT_CAPACITY, OUT_JSON);
+  // canonical text written at the start of the output buffer (or its own buffer), then kept at the end
+  formatJsonLen = 0;
+  formatKind = 0;
+  let at = formatBuf != 0 ? formatBuf : outPtr;
+  outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, 0);
   if (r < 0) return <i32>r;
   if (outOverflow()) return ERR_ROW_FULL;
   if (outError() != 0) return outError();
   formatJsonLen = outLength();
+  let to = formatAt();
+  if (to != at) for (let i = 0; i < formatJsonLen; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
   formatKind = 2;
   hasInterval = interval;
   namesReset();
@@ -252,6 +265,28 @@ export function arrayEnd(): i32 {
 }
 function rowBase(): usize { return building == 1 ? DATA_ROW : STAGE_ROW; }
 
+// ---- accessories ----------------------------------------------------------------------------
+
+// An accessory request sits at depth 2 of ours: {"acc":[{...}]}.
+const ACCESSORY_DEPTH: i32 = 2;
+
+// Adds an accessory's request (len bytes of JSON in the output buffer: an object with its own
+// serial number, format and auth, made by the accessory) to the ring; it goes out in `acc` of
+// the following requests until an answer acknowledges it.
+export function accessoryAdd(len: i32): i32 {
+  if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
+  let end = outPtr + <usize>len;
+  let p = skipWs(outPtr, end);
+  let after = skipValue(p, end, ACCESSORY_DEPTH);
+  if (after < 0) return <i32>after;
+  if (skipWs(<usize>after, end) != end) return ERR_JSON;
+  if (load<u8>(p) != 0x7b) return ERR_SHAPE;
+  let sn = findMember(p, end, "sn");
+  if (sn == 0) sn = findMember(p, end, "serial_number");
+  if (sn == 0 || load<u8>(sn) != 0x22) return ERR_SHAPE;
+  return ringAppend(p, <i32>(<usize>after - p), true) ? 0 : ERR_ROW_FULL;
+}
+
 // ---- encoding ----------------------------------------------------------------------------------
 
 function hasInline(row: usize, len: i32): bool {
@@ -319,6 +354,7 @@ function timestampRowsOk(): bool {
   let name = changetype<usize>("timestamp");
   for (let i = 0; i < 9; i++) store<u8>(NUM_TEXT + i, load<u16>(name + (<usize>i << 1)));
   for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+    if (ringIsAccessory(p)) continue;
     let row = p + 2;
     let len = ringRowLength(p);
     let e = findNamed(row, len, 1, NUM_TEXT, 9);
@@ -336,7 +372,9 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (form == FORM_CONDENSED) {
     if (formatKind == 0) return ERR_NO_FORMAT;
     if (hasInline(DATA_ROW, dataLen)) return ERR_UNKNOWN_VARIABLE;
-    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+    // the reference needs a historical_data_order as soon as there are rows, even empty ones
+    if (rows > 0 && nameCount(1) == 0) return ERR_NO_FORMAT;
   }
   if (rows > 0) {
     if (formatKind == 0) return ERR_NO_FORMAT;
@@ -347,13 +385,14 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (authMethod == AUTH_TA && !tsTruthy) return ERR_NEEDS_TIMESTAMP;
   if (authMethod == AUTH_CA && !rcTruthy) return ERR_NEEDS_COUNT;
 
-  outBegin(outPtr, outCap, cbor ? OUT_CBOR : OUT_JSON);
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0);
+  outBegin(outPtr, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
+  let accs = ringAccessories();
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey("sn", "serial_number", form);
   wString(SERIAL, serialLen);
   if (formatKind == 1) { wComma(); writeKey("df", "data_format_id", form); wInt(formatId); }
-  else if (formatKind == 2) { wComma(); writeKey("dfo", "data_format", form); writeValue(FORMAT_JSON, FORMAT_JSON + <usize>formatJsonLen, 0); }
+  else if (formatKind == 2) { wComma(); writeKey("dfo", "data_format", form); writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0); }
   for (let i = 0; i < 2; i++) {
     let doTs = (i == 0) == tsFirst;
     if (doTs && tsSet) { wComma(); writeKey("ts", "timestamp", form); wInt(ts); }
@@ -382,6 +421,22 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
       if (rcTruthy) { hashStart(); hexHash(h); decimal(rc); h = hashEnd(); }
     }
   }
+  // Accessories' own requests, as their devices made them: not covered by this request's auth
+  // (the reference signs only sn, ts, rc, d, hd); each carries its own.
+  if (accs > 0) {
+    wComma();
+    writeKey("acc", "accessories", form);
+    wArrayOpen(accs);
+    let first = true;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+      if (!ringIsAccessory(p)) continue;
+      if (!first) wComma();
+      first = false;
+      let r = writeValue(p + 2, p + 2 + <usize>ringRowLength(p), ACCESSORY_DEPTH);
+      if (r < 0) return <i32>r;
+    }
+    wArrayClose();
+  }
   wComma();
   writeKey("d", "data", form);
   if (da && dataTruthy) hashResume();
@@ -398,6 +453,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     wArrayOpen(rows);
     let first = true;
     for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
+      if (ringIsAccessory(p)) continue;
       if (!first) wComma();
       first = false;
       if (ra) { hashStart(); hexHash(h); }

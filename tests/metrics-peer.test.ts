@@ -1,0 +1,354 @@
+// Differential tests against the reference library (openpaygo 0.6.3 through
+// tests/peers/metrics_peer.py). Seeded random formats and values; every request is encoded by us
+// and by the reference (all auths, condensed and simple) and must be byte-identical; the
+// reference verifies and expands ours, we verify and expand the same payloads, and both
+// expansions must be identical. Our CBOR, decoded by cbor-x, must equal the JSON form. Answers
+// made by the reference (its own tokens, time, settings, extra data) must be accepted and applied
+// by our device side, and refused, changing nothing, once tampered with.
+// Without python3 and openpaygo these tests fail; they never skip.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { decode as cborDecode } from "cbor-x";
+import { Device } from "../bindings/device.js";
+import { MetricsEncoder, Float, canonicalJson, expandRequest, parseLossless, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
+import type { AuthMethod, DataFormat, JsonValue, MetricRow, MetricValue } from "../bindings/metrics.js";
+
+const REQUEST_CASES = 200;
+const ANSWER_CASES = 80;
+const PEER = new URL("../../../tests/peers/metrics_peer.py", import.meta.url).pathname;
+
+// ---- seeded random values ----------------------------------------------------------------------
+
+let state = 0x5eed1234;
+function rnd(): number {
+  // mulberry32
+  state = (state + 0x6d2b79f5) | 0;
+  let t = Math.imul(state ^ (state >>> 15), 1 | state);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const int = (n: number) => Math.floor(rnd() * n);
+const pick = <T>(a: readonly T[]): T => a[int(a.length)];
+
+const CODE_POINTS = [0x41, 0x7a, 0x20, 0x22, 0x5c, 0x2f, 0x00, 0x01, 0x0a, 0x0d, 0x09, 0x08, 0x0c, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d,
+  0x2028, 0xfeff, 0xffff, 0x1f600, 0x10ffff, 0x10000];
+function randomString(max = 8): string {
+  let s = "";
+  for (let i = int(max + 1); i > 0; i--) s += String.fromCodePoint(rnd() < 0.4 ? 0x61 + int(26) : pick(CODE_POINTS));
+  return s;
+}
+
+const EXP_FLOATS = [1e-7, 1.5e16, 1e16, 1e22, 5e-324, 1.7976931348623157e308, 123456789012345680000, 0.0001, 1e-5, 2.5e-310, 9007199254740993];
+function randomFloat(): Float {
+  switch (int(6)) {
+    case 0: { // any finite double from random bits
+      const b = new DataView(new ArrayBuffer(8));
+      do { b.setUint32(0, int(2 ** 32)); b.setUint32(4, int(2 ** 32)); } while (!Number.isFinite(b.getFloat64(0)));
+      return new Float(b.getFloat64(0));
+    }
+    case 1: return new Float(Number((rnd() * 2000 - 1000).toFixed(int(4))));
+    case 2: return new Float((rnd() < 0.5 ? -1 : 1) * pick(EXP_FLOATS));
+    case 3: return new Float(pick([-0, 0, 684, -1, 1e15]));
+    default: return new Float(Number((rnd() * 100).toFixed(2)));
+  }
+}
+function randomInt(): number | bigint {
+  switch (int(4)) {
+    case 0: return BigInt.asIntN(64, BigInt(int(2 ** 32)) << 32n | BigInt(int(2 ** 32)));
+    case 1: return pick<number | bigint>([0, -1, 1, 9007199254740993n, -9223372036854775808n, 9223372036854775807n]);
+    default: return int(2001) - 1000;
+  }
+}
+function randomValue(): MetricValue {
+  switch (int(9)) {
+    case 0: return null;
+    case 1: return rnd() < 0.5;
+    case 2: case 3: return randomInt();
+    case 4: case 5: return randomFloat();
+    case 6: case 7: return randomString();
+    default: return [randomFloat(), randomFloat()]; // a GPS pair
+  }
+}
+
+const NAMES = ["v", "temp", "bat_v", "tc", "autsr", "é_n", 'q"x', "名前", "😀", "a/b", "pv", "i", "load\n1"];
+function names(n: number): string[] {
+  const pool = [...NAMES];
+  const out: string[] = [];
+  while (out.length < n && pool.length) out.push(pool.splice(int(pool.length), 1)[0]);
+  return out;
+}
+function row(order: string[], ts?: number): MetricRow {
+  const r: MetricRow = {};
+  for (const n of order) if (rnd() < 0.7) r[n] = randomValue();
+  if (ts !== undefined) r.timestamp = ts;
+  // the simple form keeps the order values were put in: shuffle it
+  return Object.fromEntries(Object.entries(r).sort(() => rnd() - 0.5));
+}
+
+interface Case {
+  serial: string; key: string; format: DataFormat; ts: number | bigint | null; rc: number | bigint | null; tsFirst: boolean;
+  data: MetricRow; hd: MetricRow[]; acc: JsonValue[];
+}
+function randomKey(): string { let k = ""; for (let i = 0; i < 32; i++) k += "0123456789abcdef"[int(16)]; return k; }
+function randomCase(): Case {
+  const dataOrder = names(int(6));
+  const withInterval = rnd() < 0.6;
+  const hdOrder = names(int(5));
+  if (!withInterval) hdOrder.push("timestamp");
+  const format: DataFormat = { data_order: dataOrder, historical_data_order: hdOrder };
+  if (withInterval) format.historical_data_interval = pick([60, -60, 3600, 1]);
+  if (rnd() < 0.6) format.id = 1 + int(100000);
+  else if (rnd() < 0.5) format.variables = { [pick(NAMES)]: { name: randomString(6), unit: "€" } } as JsonValue;
+  const start = 1_500_000_000 + int(500_000_000);
+  const hd: MetricRow[] = [];
+  for (let i = int(5); i > 0; i--) hd.push(row(hdOrder.filter((n) => n !== "timestamp"), withInterval ? undefined : start + int(100000)));
+  const acc: JsonValue[] = rnd() < 0.2 ? [{ sn: randomString(5) || "A", df: int(9), d: [randomFloat(), randomString(3)], a: "ca1f" }] : [];
+  return {
+    serial: randomString(10), key: randomKey(), format,
+    ts: pick([null, null, 0, start, BigInt(start) * 1000n]), rc: pick([null, 0, 1 + int(1e6)]), tsFirst: rnd() < 0.5,
+    data: dataOrder.length && rnd() < 0.9 ? row(dataOrder) : {}, hd, acc,
+  };
+}
+
+// ---- the peer --------------------------------------------------------------------------------------
+
+type Obj = { [k: string]: JsonValue };
+function peer(commands: string[]): any[] {
+  const run = spawnSync("python3", [PEER], { input: commands.join("\n") + "\n", encoding: "utf8", maxBuffer: 1 << 28 });
+  if (run.error || run.status !== 0) throw new Error(`reference peer failed (python3 with openpaygo 0.6.3 required): ${run.error ?? run.stderr}`);
+  const out = run.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  if (out.length !== commands.length) throw new Error(`reference peer answered ${out.length} of ${commands.length} commands`);
+  return out;
+}
+const cmd = (op: string, fields: Record<string, JsonValue>) => stringifyLossless({ op, ...fields } as JsonValue);
+
+// ---- ours ----------------------------------------------------------------------------------------
+
+const AUTHS: (AuthMethod | null)[] = [null, "sa", "ta", "ca", "da", "ra"];
+function ours(c: Case, auth: AuthMethod | null): MetricsEncoder {
+  const e = new MetricsEncoder({ serialNumber: c.serial, key: c.key, authMethod: auth, dataFormat: c.format, module: "full" });
+  for (const k of c.tsFirst ? ["ts", "rc"] : ["rc", "ts"]) {
+    if (k === "ts" && c.ts !== null) e.setTimestamp(c.ts);
+    if (k === "rc" && c.rc !== null) e.setRequestCount(c.rc);
+  }
+  for (const a of c.acc) e.addAccessory(stringifyLossless(a));
+  e.setData(c.data);
+  for (const r of c.hd) e.addHistoricalRow(r);
+  return e;
+}
+function encodeOurs(c: Case, auth: AuthMethod | null): { condensed?: string; simple?: string; cbor?: Uint8Array; error?: string } {
+  try {
+    const e = ours(c, auth);
+    return { condensed: e.condensed(), simple: e.simple(), cbor: e.encode("condensed", "cbor") };
+  } catch (err) {
+    return { error: String(err) };
+  }
+}
+
+// Leaves of a value in order, as [kind, value]: what the CBOR must carry.
+function jsonLeaves(v: JsonValue, out: [string, unknown][] = []): [string, unknown][] {
+  if (v instanceof Float) out.push(["float", v.value]);
+  else if (typeof v === "number" || typeof v === "bigint") out.push(["int", BigInt(v)]);
+  else if (Array.isArray(v)) v.forEach((x) => jsonLeaves(x, out));
+  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) { out.push(["key", k]); jsonLeaves(x, out); }
+  else out.push([v === null ? "null" : typeof v, v]);
+  return out;
+}
+function cborLeaves(v: unknown, kinds: string[], out: [string, unknown][] = []): [string, unknown][] {
+  if (typeof v === "number" || typeof v === "bigint") {
+    const kind = kinds.shift()!;
+    out.push([kind, kind === "float" ? Number(v) : BigInt(v)]);
+  } else if (Array.isArray(v)) v.forEach((x) => cborLeaves(x, kinds, out));
+  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) { out.push(["key", k]); cborLeaves(x, kinds, out); }
+  else out.push([v === null ? "null" : typeof v, v]);
+  return out;
+}
+// Kinds of the numbers in a CBOR item, in order (major types 0/1: int, 7 with 25-27: float): the
+// int/float distinction that decoded JS values cannot show for integral floats such as 684.0.
+function cborNumberKinds(b: Uint8Array): string[] {
+  const kinds: string[] = [];
+  let p = 0;
+  const item = (): void => {
+    const major = b[p] >> 5, info = b[p] & 31;
+    p++;
+    let n = 0;
+    if (info < 24) n = info;
+    else { const size = 1 << (info - 24); for (let i = 0; i < size; i++) n = n * 256 + b[p + i]; p += size; }
+    if (major <= 1) kinds.push("int");
+    else if (major === 2 || major === 3) p += n;
+    else if (major === 4) for (let i = 0; i < n; i++) item();
+    else if (major === 5) for (let i = 0; i < 2 * n; i++) item();
+    else if (major === 7 && info >= 25 && info <= 27) kinds.push("float");
+  };
+  item();
+  assert.equal(p, b.length);
+  return kinds;
+}
+
+// ---- requests --------------------------------------------------------------------------------------
+
+const cases = Array.from({ length: REQUEST_CASES }, randomCase);
+const encoded = cases.map((c) => AUTHS.map((a) => encodeOurs(c, a)));
+let requestResults: any[] = [];
+let checkResults: any[] = [];
+const checkIndex: Map<string, number> = new Map();
+
+test("reference peer: python3 with openpaygo 0.6.3", () => {
+  assert.deepEqual(peer([cmd("version", {})]), [{ version: "0.6.3" }]);
+  requestResults = peer(cases.flatMap((c) => AUTHS.map((auth) => cmd("request", {
+    serial: c.serial, key: c.key, auth, format: c.format as JsonValue, ts: c.ts, rc: c.rc, ts_first: c.tsFirst,
+    data: c.data as JsonValue, hd: c.hd as JsonValue, acc: c.acc,
+  }))));
+  // every payload (ours, and the reference's where it differs) is checked by the reference
+  const checks: string[] = [];
+  cases.forEach((c, i) => AUTHS.forEach((_a, j) => {
+    const mine = encoded[i][j];
+    const ref = requestResults[i * AUTHS.length + j];
+    for (const payload of [mine.condensed, mine.simple, ref.condensed, ref.simple]) {
+      if (payload === undefined || checkIndex.has(payload)) continue;
+      checkIndex.set(payload, checks.length);
+      checks.push(cmd("check", { payload, key: c.key, format: c.format.id ? (c.format as JsonValue) : null, received_at: 1_600_000_000 }));
+    }
+  }));
+  checkResults = peer(checks);
+});
+
+cases.forEach((c, i) => {
+  test(`random request ${i + 1}: byte-identical to the reference, verified and expanded alike, CBOR = JSON`, () => {
+    assert.ok(requestResults.length > 0, "the reference peer did not run");
+    AUTHS.forEach((auth, j) => {
+      const mine = encoded[i][j];
+      const ref = requestResults[i * AUTHS.length + j];
+      const what = `auth ${auth}`;
+      if (ref.error) {
+        assert.ok(mine.error, `${what}: the reference refuses (${ref.error}); we encoded ${mine.condensed}`);
+        return;
+      }
+      assert.equal(mine.error, undefined, `${what}: ${mine.error}`);
+      assert.equal(mine.condensed, ref.condensed, what);
+      assert.equal(mine.simple, ref.simple, what);
+      for (const payload of new Set([ref.condensed, ref.simple, mine.condensed!, mine.simple!])) {
+        const theirs = checkResults[checkIndex.get(payload)!];
+        assert.equal(theirs.error, undefined, `${what}: reference check: ${theirs.error}`);
+        const v = verifyRequest({ body: payload, key: c.key });
+        assert.equal(v.result === "valid", theirs.auth_valid, `${what}: auth of ${payload}`);
+        if (auth === null) assert.equal(v.result, "unsigned");
+        // (the reference's datetime cannot expand timestamps past year 9999: nothing to compare)
+        if (theirs.simple_error && /year|range/.test(theirs.simple_error)) continue;
+        const expanded = expandRequest({ body: payload, dataFormat: c.format.id ? c.format : null, receivedAt: 1_600_000_000 });
+        assert.equal(expanded, canonicalJson(theirs.simple), `${what}: expansion of ${payload}`);
+      }
+      // CBOR, decoded by cbor-x: the same values as the JSON form, floats as floats
+      const decoded = cborDecode(mine.cbor!);
+      const json = parseLossless(mine.condensed!);
+      assert.deepEqual(cborLeaves(decoded, cborNumberKinds(mine.cbor!)), jsonLeaves(json), `${what}: CBOR of ${mine.condensed}`);
+    });
+  });
+});
+
+// ---- answers ---------------------------------------------------------------------------------------
+
+interface AnswerCase {
+  serial: string; key: string; startingCode: number | null; auth: AuthMethod | null; ts: number | null; rc: number | null;
+  timeKind: "auts" | "asl" | null; tokens: [number, number | null][]; settings: Obj | null; extra: Obj | null; time: number;
+}
+const NOW = 1_700_000_000;
+function randomObject(): Obj {
+  const o: Obj = {};
+  for (let i = 1 + int(3); i > 0; i--) o[randomString(4) || "k"] = pick<() => JsonValue>([randomFloat, randomInt, () => randomString(), () => [1, randomString(2), null], () => ({ n: randomFloat() })])();
+  return o;
+}
+function randomAnswerCase(): AnswerCase {
+  const tokens: [number, number | null][] = [];
+  for (let i = int(4); i > 0; i--) {
+    const type = pick([1, 1, 2, 2, 3]);
+    tokens.push([type, type === 3 ? null : int(996)]);
+  }
+  const settings: Obj | null = rnd() < 0.5 ? { ...(rnd() < 0.5 ? { base_url: "https://" + randomString(8) } : {}), ...(rnd() < 0.3 ? { data_format_id: int(1000) } : {}), ...randomObject() } : null;
+  const timeKind = pick(["auts", "asl", null] as const);
+  const auth = pick(AUTHS);
+  return {
+    serial: randomString(8) || "S", key: randomKey(), startingCode: rnd() < 0.5 ? null : int(1e9), auth,
+    ts: auth === "ta" ? NOW : pick([null, 0, NOW - int(1000)]), rc: auth === "ca" ? 7 : pick([null, 0, 1 + int(1000)]), timeKind, tokens, settings,
+    extra: rnd() < 0.5 ? randomObject() : null, time: timeKind === "auts" ? NOW + int(1e7) : int(1e7),
+  };
+}
+const answerCases = Array.from({ length: ANSWER_CASES }, randomAnswerCase);
+
+function answerDevice(a: AnswerCase) {
+  const device = new Device({ key: a.key, startingCode: a.startingCode });
+  const enc = new MetricsEncoder({ serialNumber: a.serial, device, authMethod: a.auth });
+  if (a.ts !== null) enc.setTimestamp(a.ts);
+  if (a.rc !== null) enc.setRequestCount(a.rc);
+  // a simple request: its data keys are not translated, so the full names
+  const data: MetricRow = { token_count: 0 };
+  if (a.timeKind) data[a.timeKind === "auts" ? "active_until_timestamp_requested" : "active_seconds_left_requested"] = true;
+  enc.setData(data);
+  return { device, enc };
+}
+let answerResults: any[] = [];
+const answerRequests = answerCases.map((a) => {
+  try { return answerDevice(a).enc.simple(); } catch (err) { return String(err); }
+});
+
+test("reference peer: answers", () => {
+  answerResults = peer(answerCases.map((a, i) => cmd("answer", {
+    request: answerRequests[i], key: a.key, starting_code: a.startingCode, count: 0, tokens: a.tokens as JsonValue,
+    settings: a.settings, extra_data: a.extra, time: a.timeKind ? { [a.timeKind]: a.time } : null,
+  })));
+});
+
+answerCases.forEach((a, i) => {
+  test(`reference answer ${i + 1}: accepted and applied by our device; tampered copies change nothing`, () => {
+    const ref = answerResults[i];
+    assert.ok(ref && !ref.error, `reference answer: ${ref?.error}`);
+    const { device, enc } = answerDevice(a);
+    enc.simple();
+    const payload: string = ref.payload;
+    const state = () => [Buffer.from(device.save()).toString("hex"), JSON.stringify(enc.ring()), enc.simple()];
+    const before = state();
+    const signed = /"a":"da/.test(payload);
+    if (signed) {
+      const sig = payload.lastIndexOf('"a":"da') + 7;
+      const flipped = payload.slice(0, sig) + (payload[sig] === "1" ? "2" : "1") + payload.slice(sig + 1);
+      assert.throws(() => enc.applyAnswer(flipped, NOW), /signature/);
+      assert.throws(() => enc.applyAnswer(payload.replace("{", `{"sn":${JSON.stringify(a.serial + "x")},`), NOW), /another serial/);
+      if (a.settings || a.extra || a.timeKind) {
+        assert.throws(() => enc.applyAnswer(payload.replace(/,"a":"[^"]*"/, ""), NOW), /signature/);
+      }
+      assert.deepEqual(state(), before);
+    }
+    const r = enc.applyAnswer(payload, NOW);
+    assert.equal(r.signed, signed);
+    // tokens: the reference's own, in order, all accepted
+    assert.deepEqual(r.tokens.map((t) => [t.token, t.result, t.type]), (ref.tokens as [string, number][]).map(([tok], k) => [
+      tok, "ACCEPTED", ["ADD_TIME", "SET_TIME", "DISABLE_PAYG"][a.tokens[k][0] - 1]]));
+    let until = 0, disabled = false;
+    for (const [type, value] of a.tokens) {
+      if (type === 1) until = Math.max(until, NOW) + value! * 86400;
+      else if (type === 2) { until = NOW + value! * 86400; disabled = false; }
+      else disabled = true;
+    }
+    if (a.timeKind) { until = a.timeKind === "auts" ? a.time : NOW + a.time; disabled = false; }
+    assert.equal(device.wasm.exports.device_active_until() >>> 0, until);
+    assert.equal(device.paygDisabled(), disabled);
+    assert.deepEqual(r.time, a.timeKind ? { kind: a.timeKind === "auts" ? "active_until_timestamp" : "active_seconds_left", value: a.time } : null);
+    const same = (got: Obj | null, key: string) => assert.equal(got === null ? undefined : canonicalJson(stringifyLossless(got)), rawMember(payload, key));
+    same(r.settings, "st");
+    same(r.extraData, "ed");
+    assert.equal(r.baseUrl, a.settings && typeof a.settings.base_url === "string" ? a.settings.base_url : null);
+    assert.equal(r.dataFormatId, a.settings && typeof a.settings.data_format_id === "number" ? a.settings.data_format_id : null);
+  });
+});
+
+test("coverage of the random run (guards against a vacuous pass)", () => {
+  const pairs = requestResults.filter((r) => !r.error).length;
+  const refused = requestResults.length - pairs;
+  const floats = encoded.flat().filter((e) => e.condensed && /\d\.0[,\]]|e[+-]/.test(e.condensed)).length;
+  const astral = encoded.flat().filter((e) => e.condensed?.includes("\\ud83d")).length;
+  const signed = answerResults.filter((r) => /"a":"da/.test(r.payload)).length;
+  const withTokens = answerResults.filter((r) => r.tokens.length > 0).length;
+  const stats = { pairs, refused, floats, astral, checks: checkResults.length, signed, withTokens };
+  assert.ok(pairs >= 600 && refused >= 20 && floats >= 100 && astral >= 50 && signed >= 40 && withTokens >= 40, JSON.stringify(stats));
+});
