@@ -4,6 +4,7 @@ import { register as registerToken } from "./cli/token.js";
 import { register as registerDevice } from "./cli/device.js";
 import { register as registerDemo } from "./cli/demo.js";
 import { register as registerMetrics } from "./cli/metrics.js";
+import { register as registerBench } from "./cli/bench.js";
 import { OpaygoError } from "./wasm.js";
 
 const program = new Command("opaygo")
@@ -16,6 +17,7 @@ registerToken(program);
 registerDevice(program);
 registerDemo(program);
 registerMetrics(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
