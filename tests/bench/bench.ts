@@ -391,7 +391,9 @@ export function table(r: any): string {
   }
   const size = r.size as any;
   if (size) {
-    for (const [k, v] of Object.entries(size)) add("size", k, typeof v === "object" ? JSON.stringify(v) : String(v), "", "build/size.json");
+    const leaves = (v: any, pre = ""): string[] => (v !== null && typeof v === "object"
+      ? Object.entries(v).flatMap(([k, x]) => leaves(x, pre ? `${pre}.${k}` : k)) : [`${pre} ${typeof v === "number" ? fmtInt(v) : v}`]);
+    for (const [k, v] of Object.entries(size)) add("size", k, leaves(v).join("; "), "", "bytes, from `make size` (build/size.json)");
   } else add("size", "build/size.json", "missing (run make size)", "", "");
   add("bytes", "seed exchange CBOR, ×100 ints, ra, one token", String(s.seed_exchange_cbor_int_ra_bytes), `goal ≤ ${GOALS.seedExchangeMaxBytes}`,
     s.goals.seed_exchange_le_700.met ? "met" : `MISSED by ${s.seed_exchange_cbor_int_ra_bytes - GOALS.seedExchangeMaxBytes} B`);
