@@ -66,15 +66,20 @@ export function sip8(k0: u64, k1: u64, m: u64): u64 {
   let b = k1 ^ 0x646f72616e646f6d;
   let c = k0 ^ 0x6c7967656e657261;
   let d = k1 ^ 0x7465646279746573;
-  let block = m;
-  for (let i = 0; i < 8; i++) {
-    if (i == 0) d ^= block;
+  // Four passes of two rounds each (compression 2, finalization 4 + 2): the message and
+  // padding words go in at pass boundaries only, so the loop body has no per-round branches.
+  d ^= m;
+  for (let i = 0; i < 4; i++) {
     a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
     c += d; d = rotl(d, 16); d ^= c;
     a += d; d = rotl(d, 21); d ^= a;
     c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
-    if (i == 1) { a ^= block; block = <u64>8 << 56; d ^= block; }
-    else if (i == 3) { a ^= block; c ^= 0xff; }
+    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
+    c += d; d = rotl(d, 16); d ^= c;
+    a += d; d = rotl(d, 21); d ^= a;
+    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
+    if (i == 0) { a ^= m; d ^= <u64>8 << 56; }
+    else if (i == 1) { a ^= <u64>8 << 56; c ^= 0xff; }
   }
   return a ^ b ^ c ^ d;
 }

@@ -5,6 +5,7 @@ import { register as registerDevice } from "./cli/device.js";
 import { register as registerDemo } from "./cli/demo.js";
 import { register as registerSim } from "./cli/sim.js";
 import { register as registerMetrics } from "./cli/metrics.js";
+import { register as registerBench } from "./cli/bench.js";
 import { OpaygoError } from "./wasm.js";
 
 const program = new Command("opaygo")
@@ -18,6 +19,7 @@ registerDevice(program);
 registerDemo(program);
 registerSim(program);
 registerMetrics(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
