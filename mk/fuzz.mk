@@ -51,3 +51,8 @@ test-fuzz:
 	@mkdir -p build/test-results
 	@$(MAKE) --no-print-directory fuzz-build || { echo '{"passed":0,"failed":$(words $(FUZZ_TARGETS))}' > build/test-results/test-fuzz.json; exit 1; }
 	python3 tests/fuzz/run.py --time $(FUZZ_SMOKE_TIME) --jobs 2 --suite test-fuzz $(FUZZ_TARGETS)
+
+# Device invariants and adversarial inputs through the .wasm in Node (seeded, bounded).
+TEST_SUITES += test-properties
+test-properties: build
+	node tests/tools/node-suite.mjs test-properties build/js/tests/properties.test.js build/js/tests/robustness.test.js
