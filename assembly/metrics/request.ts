@@ -227,7 +227,8 @@ export function putNull(nameLen: i32): i32 {
 export function putString(nameLen: i32, valueLen: i32): i32 {
   let inArray = arrayCountAt != 0;
   let at = inArray ? 0 : nameLen;
-  if (at < 0 || valueLen < 0 || at + valueLen > IO_CAPACITY) return ERR_ARGUMENT;
+  // (no at + valueLen: a huge valueLen would overflow i32 and pass)
+  if (at < 0 || at > IO_CAPACITY || valueLen < 0 || valueLen > IO_CAPACITY - at) return ERR_ARGUMENT;
   // validate before the entry starts, so a bad string leaves the row as it was
   if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_BAD_UTF8;
   let r = entryStart(nameLen);

@@ -10,6 +10,7 @@ import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outErro
 import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber } from "./num";
 import { findMember, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
 import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SHAPE } from "./errors";
+import { ERR_JSON_DUPLICATE_KEY } from "../json/errors";
 
 // Canonical request (up to 12 KiB) and the host's data format.
 export const REQUEST_CAPACITY: i32 = 12288;
@@ -462,6 +463,10 @@ export function serverExpand(receivedAt: i64): i32 {
   jsonByte(0x7d);
   if (outError() != 0) return outError();
   if (outOverflow()) return ERR_FULL;
+  // Mapping can name one key twice (an order naming a variable twice, a row with both "0" and the
+  // name it maps to, a request with both "d" and "data"): no JSON object may hold that, so refuse.
+  // json_in_buffer() is free by now (the request and format were copied out of it).
+  if (canonicalize(JSON_OUT, outLength(), JSON_IN, JSON_IO_CAPACITY) == ERR_JSON_DUPLICATE_KEY) return ERR_SHAPE;
   return outLength();
 }
 

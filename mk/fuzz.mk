@@ -1,0 +1,58 @@
+# Coverage-guided fuzzing of the C build (wasm2c output + runtime shim) with libFuzzer, ASan and
+# UBSan. Targets: tests/fuzz/fuzz_*.c (a trap in the module aborts: it is a bug).
+#   make fuzz-build               the fuzz binaries in build/fuzz/
+#   make fuzz [FUZZ_TIME=300]     every target for FUZZ_TIME seconds, FUZZ_JOBS at a time
+#   make test-fuzz                CI smoke: regressions replayed, then every target for
+#                                 FUZZ_SMOKE_TIME (60 s), two at a time
+# Both write build/fuzz-stats.json (executions, corpus, crashes per target); crashing inputs land
+# in build/fuzz/crashes/<target>/ (commit each under tests/fuzz/regressions/<target>/).
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
+FUZZ_TIME ?= 300
+FUZZ_SMOKE_TIME ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(FUZZ_SAN) $(W2C_DEFS) -Ibindings/c -I$(C_DIR) -Itests/fuzz
+FUZZ_DEVICE_TARGETS := token state request
+FUZZ_FULL_TARGETS := request_full server json cbor
+FUZZ_TARGETS := $(FUZZ_DEVICE_TARGETS) $(FUZZ_FULL_TARGETS)
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+
+.PHONY: fuzz-build fuzz fuzz-seeds test-fuzz
+fuzz-build: $(FUZZ_BINS) fuzz-seeds
+
+$(FUZZ_DIR)/obj/%_wasm.o: $(C_DIR)/%_wasm.c $(C_DIR)/wasm-rt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $< -o $@
+$(FUZZ_DIR)/obj/wasm-rt-mcu.o: bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h $(C_DIR)/wasm-rt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wall -Wextra -Werror -c $< -o $@
+
+FUZZ_DEPS := tests/fuzz/harness.h $(FUZZ_DIR)/obj/wasm-rt-mcu.o
+$(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_DEVICE_TARGETS)): $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(FUZZ_DIR)/obj/opaygo_device_wasm.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -DFUZZ_FULL=0 $< $(FUZZ_DIR)/obj/opaygo_device_wasm.o $(FUZZ_DIR)/obj/wasm-rt-mcu.o -o $@
+$(FUZZ_DIR)/fuzz_request_full: tests/fuzz/fuzz_request.c $(FUZZ_DEPS) $(FUZZ_DIR)/obj/opaygo_full_wasm.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -DFUZZ_FULL=1 $< $(FUZZ_DIR)/obj/opaygo_full_wasm.o $(FUZZ_DIR)/obj/wasm-rt-mcu.o -o $@
+$(addprefix $(FUZZ_DIR)/fuzz_,server json cbor): $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(FUZZ_DIR)/obj/opaygo_full_wasm.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -DFUZZ_FULL=1 $< $(FUZZ_DIR)/obj/opaygo_full_wasm.o $(FUZZ_DIR)/obj/wasm-rt-mcu.o -o $@
+
+# Seed corpora from the vectors (generated, never committed).
+fuzz-seeds: $(FUZZ_DIR)/seeds/.done
+$(FUZZ_DIR)/seeds/.done: tests/fuzz/make_corpus.py $(wildcard tests/vectors/*.jsonl)
+	rm -rf $(FUZZ_DIR)/seeds
+	python3 tests/fuzz/make_corpus.py $(FUZZ_DIR)/seeds
+	@touch $@
+
+fuzz: fuzz-build
+	python3 tests/fuzz/run.py --time $(FUZZ_TIME) --jobs $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+TEST_SUITES += test-fuzz
+test-fuzz:
+	@mkdir -p build/test-results
+	@$(MAKE) --no-print-directory fuzz-build || { echo '{"passed":0,"failed":$(words $(FUZZ_TARGETS))}' > build/test-results/test-fuzz.json; exit 1; }
+	python3 tests/fuzz/run.py --time $(FUZZ_SMOKE_TIME) --jobs 2 --suite test-fuzz $(FUZZ_TARGETS)
+
+# Device invariants and adversarial inputs through the .wasm in Node (seeded, bounded).
+TEST_SUITES += test-properties
+test-properties: build
+	node tests/tools/node-suite.mjs test-properties build/js/tests/properties.test.js build/js/tests/robustness.test.js

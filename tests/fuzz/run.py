@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Runs the libFuzzer targets in build/fuzz/: first every committed regression input
+(tests/fuzz/regressions/<target>/*) once, then fuzzing for --time seconds per target, --jobs
+targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
+crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean targets,
+"failed": targets with a crash, a failed regression or a missing binary}.
+Usage: run.py [--time S] [--jobs N] [--suite NAME] TARGET..."""
+import argparse, glob, json, os, re, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--time", type=int, default=60)
+ap.add_argument("--jobs", type=int, default=2)
+ap.add_argument("--suite")
+ap.add_argument("targets", nargs="+")
+args = ap.parse_args()
+
+FUZZ = "build/fuzz"
+REG = "tests/fuzz/regressions"
+
+
+def replay(target, binary):
+    files = sorted(f for f in glob.glob(os.path.join(REG, target, "*")) if os.path.isfile(f))
+    if not files:
+        return 0, ""
+    p = subprocess.run([binary] + files, capture_output=True, text=True, timeout=300)
+    return len(files), ("" if p.returncode == 0 else p.stderr[-4000:])
+
+
+def fuzz(target):
+    binary = os.path.join(FUZZ, "fuzz_" + target)
+    res = {"target": target, "seconds": args.time, "executions": 0, "corpus": 0, "crashes": [], "regressions": 0}
+    if not os.access(binary, os.X_OK):
+        res["error"] = "missing binary " + binary
+        return res
+    try:
+        res["regressions"], err = replay(target, binary)
+    except subprocess.TimeoutExpired:
+        err = "regression replay timed out"
+    if err:
+        res["error"] = "regression failed:\n" + err
+        return res
+    corpus = os.path.join(FUZZ, "corpus", target)
+    crashes = os.path.join(FUZZ, "crashes", target)
+    os.makedirs(corpus, exist_ok=True)
+    os.makedirs(crashes, exist_ok=True)
+    before = set(os.listdir(crashes))
+    dirs = [corpus] + [d for d in (os.path.join(FUZZ, "seeds", target), os.path.join(REG, target)) if os.path.isdir(d)]
+    log = os.path.join(FUZZ, "fuzz-%s.log" % target)
+    cmd = [binary, "-max_total_time=%d" % args.time, "-print_final_stats=1", "-timeout=20", "-rss_limit_mb=2048",
+           "-max_len=8192", "-artifact_prefix=%s/" % crashes] + dirs
+    t0 = time.time()
+    with open(log, "w") as f:
+        try:
+            p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=args.time + 240)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            rc = -1
+    res["seconds"] = round(time.time() - t0, 1)
+    text = open(log, errors="replace").read()
+    m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text)
+    if m:
+        res["executions"] = int(m[-1])
+    else:  # killed before its final stats: the last status line
+        m = re.findall(r"^#(\d+)\s", text, re.M)
+        res["executions"] = int(m[-1]) if m else 0
+    res["corpus"] = len(os.listdir(corpus))
+    res["crashes"] = sorted(set(os.listdir(crashes)) - before)
+    if rc != 0 or res["crashes"]:
+        tail = [l for l in text.splitlines() if re.search(r"invariant|trapped|ERROR|SUMMARY|Test unit written", l)]
+        res["error"] = "exit %d\n%s" % (rc, "\n".join(tail[-12:]))
+    return res
+
+
+t0 = time.time()
+with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    results = list(pool.map(fuzz, args.targets))
+for r in results:
+    status = "CRASH" if "error" in r else "clean"
+    print("fuzz %-13s %-5s %4.0f s %10d runs  corpus %5d  regressions %d" %
+          (r["target"], status, r["seconds"], r["executions"], r["corpus"], r["regressions"]))
+    if "error" in r:
+        print("  " + r["error"].replace("\n", "\n  "))
+        for c in r["crashes"]:
+            print("  crash input: %s" % os.path.join(FUZZ, "crashes", r["target"], c))
+passed = sum(1 for r in results if "error" not in r)
+failed = len(results) - passed
+stats_path = "build/fuzz-stats.json"
+stats = {}
+if os.path.exists(stats_path):
+    try:
+        stats = json.load(open(stats_path))
+    except ValueError:
+        stats = {}
+stats.setdefault("runs", {})
+stats["runs"][args.suite or "fuzz"] = {"seconds_per_target": args.time, "jobs": args.jobs,
+                                       "wall_seconds": round(time.time() - t0, 1), "targets": results}
+stats["last"] = args.suite or "fuzz"
+with open(stats_path, "w") as f:
+    json.dump(stats, f, indent=1)
+print("fuzz: %d targets clean, %d crashed; %.0f s wall" % (passed, failed, time.time() - t0))
+if args.suite:
+    os.makedirs("build/test-results", exist_ok=True)
+    with open("build/test-results/%s.json" % args.suite, "w") as f:
+        f.write(json.dumps({"passed": passed, "failed": failed}) + "\n")
+sys.exit(1 if failed else 0)
