@@ -77,7 +77,14 @@ let building: i32 = 0;
 let arrayCountAt: usize = 0;
 let arrayCount: i32 = 0;
 
+// Stored rows name their variables by index in the format's name table, so the table (reset by
+// init and by a new format) must not change under them: clear the ring first.
+function formatInUse(): bool {
+  return ringRows() > 0;
+}
+
 export function requestInit(serialLength: i32, method: i32): i32 {
+  if (formatInUse()) return ERR_STATE;
   if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_ARGUMENT;
   if (method < AUTH_NONE || method > AUTH_RA) return ERR_ARGUMENT;
   for (let i = 0; i < serialLength; i++) {
@@ -113,6 +120,7 @@ export function switchFormatId(id: i64): void {
 
 // Data format by id (with the names of its orders added by requestFormatName).
 export function requestFormatId(id: i64, interval: bool): i32 {
+  if (formatInUse()) return ERR_STATE;
   formatKind = 1;
   formatJsonLen = 0;
   formatId = id;
@@ -123,6 +131,7 @@ export function requestFormatId(id: i64, interval: bool): i32 {
 
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
+  if (formatInUse()) return ERR_STATE;
   if (len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
   // canonical text written at the start of the output buffer (or its own buffer), then kept at the end
   formatJsonLen = 0;
