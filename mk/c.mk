@@ -49,8 +49,10 @@ $(C_DIR)/libopaygo.a: $(C_DIR)/host/opaygo_full_wasm.o $(C_DIR)/host/api-opaygo_
 	rm -f $@ && ar rcs $@ $^
 
 # The vectors as C arrays, so that no target needs a JSON parser.
-C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.jsonl tests/vectors/device_procedure.jsonl
-$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py $(C_VECTORS)
+C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.jsonl tests/vectors/device_procedure.jsonl \
+             tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
+             tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json
+$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)
 

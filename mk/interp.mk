@@ -1,5 +1,6 @@
 # Both .wasm files on real interpreters: wasm3 (pywasm3) and wasmi (crates.io, built here with a
-# small Rust driver). Each suite runs the token vectors and the device procedure on both modules.
+# small Rust driver). Each suite runs the token vectors, the device procedure and the metrics
+# vectors (tests/c/metrics_ops.py call lists: requests on both modules, server side on opaygo.wasm).
 WASMI_DRIVER := build/wasmi-driver/release/opaygo-wasmi-driver
 INTERP_WASM := build/opaygo-device.wasm build/opaygo.wasm
 

@@ -176,6 +176,244 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
 }
 #endif
 
+/* ---- metrics, device side ----------------------------------------------------------------- */
+
+/* Copies module output at addr (n bytes, n a module result) to the caller's buffer. */
+static int copy_out(int n, uint32_t addr, void *out, size_t out_size) {
+  if (n < 0) return n;
+  if (out == NULL) return OPAYGO_ERR_ARGUMENT;
+  if ((size_t)n > out_size) return OPAYGO_ERR_OUTPUT_SPACE;
+  int rc = get(out, addr, (size_t)n);
+  return rc != OPAYGO_OK ? rc : n;
+}
+
+/* Puts a then b back to back at the start of the metrics io buffer. */
+static int put_io(const void *a, size_t a_len, const void *b, size_t b_len) {
+  if ((a == NULL && a_len != 0) || (b == NULL && b_len != 0)) return OPAYGO_ERR_ARGUMENT;
+  uint32_t cap = CALL(metrics_io_capacity);
+  if (a_len > cap || b_len > cap - a_len) return OPAYGO_ERR_ARGUMENT;
+  uint32_t io = CALL(metrics_io_buffer);
+  int rc = put(io, a, a_len);
+  return rc != OPAYGO_OK ? rc : put(io + (uint32_t)a_len, b, b_len);
+}
+
+/* Puts bytes at the start of the metrics output buffer (answers, accessory requests). */
+static int put_out(const void *data, size_t len) {
+  if (data == NULL && len != 0) return OPAYGO_ERR_ARGUMENT;
+  if (len > CALL(metrics_out_capacity)) return OPAYGO_ERR_ARGUMENT;
+  return put(CALL(metrics_out_buffer), data, len);
+}
+
+#define IO_OR_RETURN(a, a_len, b, b_len)            \
+  do {                                              \
+    REQUIRE_READY();                                \
+    int rc_ = put_io(a, a_len, b, b_len);           \
+    if (rc_ != OPAYGO_OK) return rc_;               \
+  } while (0)
+
+int opaygo_metrics_init(const char *serial, size_t len, int auth_method) {
+  IO_OR_RETURN(serial, len, NULL, 0);
+  return (int)CALL(metrics_init, (uint32_t)len, (uint32_t)auth_method);
+}
+
+int opaygo_metrics_format_id(int64_t id, int has_interval) {
+  REQUIRE_READY();
+  return (int)CALL(metrics_format_id, (uint64_t)id, has_interval ? 1u : 0u);
+}
+
+int opaygo_metrics_format_object(const char *json, size_t len, int has_interval) {
+  IO_OR_RETURN(json, len, NULL, 0);
+  return (int)CALL(metrics_format_object, (uint32_t)len, has_interval ? 1u : 0u);
+}
+
+int opaygo_metrics_format_name(int list, const char *name, size_t len) {
+  IO_OR_RETURN(name, len, NULL, 0);
+  return (int)CALL(metrics_format_name, (uint32_t)list, (uint32_t)len);
+}
+
+int opaygo_metrics_timestamp(int64_t ts) {
+  REQUIRE_READY();
+  CALL(metrics_timestamp, (uint64_t)ts);
+  return OPAYGO_OK;
+}
+
+int opaygo_metrics_request_count(int64_t rc) {
+  REQUIRE_READY();
+  CALL(metrics_request_count, (uint64_t)rc);
+  return OPAYGO_OK;
+}
+
+int opaygo_metrics_row_begin(int which) {
+  REQUIRE_READY();
+  return (int)CALL(metrics_row_begin, (uint32_t)which);
+}
+
+int opaygo_metrics_row_end(void) {
+  REQUIRE_READY();
+  return (int)CALL(metrics_row_end);
+}
+
+int opaygo_metrics_put_int(const char *name, size_t name_len, int64_t v) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  return (int)CALL(metrics_put_int, (uint32_t)name_len, (uint64_t)v);
+}
+
+int opaygo_metrics_put_float(const char *name, size_t name_len, double v) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  return (int)CALL(metrics_put_float, (uint32_t)name_len, v);
+}
+
+int opaygo_metrics_put_bool(const char *name, size_t name_len, int v) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  return (int)CALL(metrics_put_bool, (uint32_t)name_len, v ? 1u : 0u);
+}
+
+int opaygo_metrics_put_null(const char *name, size_t name_len) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  return (int)CALL(metrics_put_null, (uint32_t)name_len);
+}
+
+int opaygo_metrics_put_string(const char *name, size_t name_len, const char *value, size_t value_len) {
+  IO_OR_RETURN(name, name_len, value, value_len);
+  return (int)CALL(metrics_put_string, (uint32_t)name_len, (uint32_t)value_len);
+}
+
+int opaygo_metrics_array_begin(const char *name, size_t name_len) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  return (int)CALL(metrics_array_begin, (uint32_t)name_len);
+}
+
+int opaygo_metrics_array_end(void) {
+  REQUIRE_READY();
+  return (int)CALL(metrics_array_end);
+}
+
+int opaygo_metrics_encode(int form, int cbor, uint8_t *out, size_t out_size) {
+  REQUIRE_READY();
+  if (out == NULL) return OPAYGO_ERR_ARGUMENT;
+  int n = (int)CALL(metrics_encode, (uint32_t)form, cbor ? 1u : 0u);
+  return copy_out(n, CALL(metrics_out_buffer), out, out_size);
+}
+
+uint32_t opaygo_metrics_io_capacity(void) { return QUERY(metrics_io_capacity); }
+uint32_t opaygo_metrics_out_capacity(void) { return QUERY(metrics_out_capacity); }
+
+int opaygo_metrics_accessory_add(const uint8_t *request, size_t len) {
+  REQUIRE_READY();
+  int rc = put_out(request, len);
+  if (rc != OPAYGO_OK) return rc;
+  return (int)CALL(metrics_accessory_add, (uint32_t)len);
+}
+
+int opaygo_metrics_ring(opaygo_metrics_ring_t *out) {
+  REQUIRE_READY();
+  if (out == NULL) return OPAYGO_ERR_ARGUMENT;
+  out->rows = CALL(metrics_ring_rows);
+  out->accessories = CALL(metrics_ring_accessories);
+  out->sent_rows = CALL(metrics_ring_sent_rows);
+  out->dropped = CALL(metrics_ring_dropped);
+  out->bytes = CALL(metrics_ring_bytes);
+  out->capacity = CALL(metrics_ring_capacity);
+  return OPAYGO_OK;
+}
+
+int opaygo_metrics_ring_clear(void) {
+  REQUIRE_READY();
+  CALL(metrics_ring_clear);
+  return OPAYGO_OK;
+}
+
+int opaygo_metrics_answer_apply(const uint8_t *body, size_t len, uint32_t now) {
+  REQUIRE_READY();
+  int rc = put_out(body, len);
+  if (rc != OPAYGO_OK) return rc;
+  return (int)CALL(metrics_answer_apply, (uint32_t)len, now);
+}
+
+int opaygo_metrics_answer_tokens(void) { return (int)QUERY(metrics_answer_tokens); }
+int opaygo_metrics_answer_token_result(int i) { return (int)QUERY(metrics_answer_token_result, (uint32_t)i); }
+uint32_t opaygo_metrics_answer_token_value(int i) { return QUERY(metrics_answer_token_value, (uint32_t)i); }
+int opaygo_metrics_answer_time_kind(void) { return (int)QUERY(metrics_answer_time_kind); }
+uint32_t opaygo_metrics_answer_time(void) { return QUERY(metrics_answer_time); }
+int64_t opaygo_metrics_answer_format_id(void) { return ready ? (int64_t)CALL(metrics_answer_format_id) : -1; }
+
+int opaygo_metrics_answer_object(int which, char *out, size_t out_size) {
+  REQUIRE_READY();
+  int at = (int)CALL(metrics_answer_object_offset, (uint32_t)which);
+  if (at < 0) return 0;
+  int n = (int)CALL(metrics_answer_object_length, (uint32_t)which);
+  return copy_out(n, CALL(metrics_out_buffer) + (uint32_t)at, out, out_size);
+}
+
+int opaygo_metrics_answer_string(int which, const char *name, size_t name_len, char *out, size_t out_size) {
+  IO_OR_RETURN(name, name_len, NULL, 0);
+  int n = (int)CALL(metrics_answer_string, (uint32_t)which, (uint32_t)name_len);
+  if (n == -1) return OPAYGO_ERR_JSON_NOT_FOUND; /* the module's "no such string member" */
+  return copy_out(n, CALL(metrics_io_buffer), out, out_size);
+}
+
+/* ---- metrics, server side (full build) ------------------------------------------------------ */
+#if OPAYGO_FULL
+static int put_json_in(const void *data, size_t len) {
+  if (data == NULL && len != 0) return OPAYGO_ERR_ARGUMENT;
+  if (len > CALL(json_buffer_capacity)) return OPAYGO_ERR_ARGUMENT;
+  return put(CALL(json_in_buffer), data, len);
+}
+
+#define JSON_IN_OR_RETURN(data, len)         \
+  do {                                       \
+    REQUIRE_READY();                         \
+    int rc_ = put_json_in(data, len);        \
+    if (rc_ != OPAYGO_OK) return rc_;        \
+  } while (0)
+
+int opaygo_metrics_server_load(const uint8_t *body, size_t len, int cbor, char *canonical,
+                               size_t canonical_size) {
+  JSON_IN_OR_RETURN(body, len);
+  int n = (int)CALL(metrics_server_load, (uint32_t)len, cbor ? 1u : 0u);
+  if (n < 0 || canonical == NULL) return n;
+  return copy_out(n, CALL(metrics_server_request_buffer), canonical, canonical_size);
+}
+
+int opaygo_metrics_server_verify(int64_t *last_ts, int64_t *last_rc) {
+  REQUIRE_READY();
+  int64_t ts = last_ts != NULL ? *last_ts : 0, rc = last_rc != NULL ? *last_rc : 0;
+  int r = (int)CALL(metrics_server_verify, (uint64_t)ts, (uint64_t)rc);
+  if (r == OPAYGO_VERIFY_VALID) {
+    int64_t new_ts = (int64_t)CALL(metrics_server_request_number, 0u);
+    int64_t new_rc = (int64_t)CALL(metrics_server_request_number, 1u);
+    if (last_ts != NULL && new_ts != 0) *last_ts = new_ts;
+    if (last_rc != NULL && new_rc != 0) *last_rc = new_rc;
+  }
+  return r;
+}
+
+int opaygo_metrics_server_expand(const char *format, size_t format_len, int64_t received_at,
+                                 char *out, size_t out_size) {
+  JSON_IN_OR_RETURN(format, format_len);
+  int rc = (int)CALL(metrics_server_format, (uint32_t)format_len);
+  if (rc < 0) return rc;
+  int n = (int)CALL(metrics_server_expand, (uint64_t)received_at);
+  return copy_out(n, CALL(json_out_buffer), out, out_size);
+}
+
+int opaygo_metrics_server_answer(const char *answer, size_t len, int sign, char *out, size_t out_size) {
+  JSON_IN_OR_RETURN(answer, len);
+  int n = (int)CALL(metrics_server_answer, (uint32_t)len, sign ? 1u : 0u);
+  return copy_out(n, CALL(json_out_buffer), out, out_size);
+}
+
+int opaygo_json_canonicalize(const char *json, size_t len, char *out, size_t out_size) {
+  JSON_IN_OR_RETURN(json, len);
+  return copy_out((int)CALL(json_canonicalize, (uint32_t)len), CALL(json_out_buffer), out, out_size);
+}
+
+int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_size) {
+  JSON_IN_OR_RETURN(cbor, len);
+  return copy_out((int)CALL(cbor_to_json, (uint32_t)len), CALL(json_out_buffer), out, out_size);
+}
+#endif
+
 const char *opaygo_strerror(int code) {
   switch (code) {
     case OPAYGO_OK: return "OPAYGO_OK: success";
@@ -196,6 +434,43 @@ const char *opaygo_strerror(int code) {
     case OPAYGO_ERR_STATE_CHECKSUM: return "OPAYGO_ERR_STATE_CHECKSUM: state blob corrupt or from another key";
     case OPAYGO_ERR_STATE_FIELDS: return "OPAYGO_ERR_STATE_FIELDS: state blob fields invalid or from another device";
     case OPAYGO_ERR_DEVICE_CONFIG: return "OPAYGO_ERR_DEVICE_CONFIG: invalid device configuration";
+    case OPAYGO_ERR_METRICS_FULL: return "OPAYGO_ERR_METRICS_FULL: the payload does not fit in the output buffer";
+    case OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE: return "OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE: a variable is not in the data format's order (condensed form)";
+    case OPAYGO_ERR_METRICS_NO_FORMAT: return "OPAYGO_ERR_METRICS_NO_FORMAT: a data format is required (condensed form, or historical data)";
+    case OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP: return "OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP: a timestamp is required ('ta' auth, or historical rows without historical_data_interval)";
+    case OPAYGO_ERR_METRICS_NEEDS_COUNT: return "OPAYGO_ERR_METRICS_NEEDS_COUNT: a request count is required ('ca' auth)";
+    case OPAYGO_ERR_METRICS_UTF8: return "OPAYGO_ERR_METRICS_UTF8: invalid UTF-8 text";
+    case OPAYGO_ERR_METRICS_NOT_FINITE: return "OPAYGO_ERR_METRICS_NOT_FINITE: NaN and Infinity have no JSON form";
+    case OPAYGO_ERR_METRICS_STORAGE_FULL: return "OPAYGO_ERR_METRICS_STORAGE_FULL: row, name table or data format storage is full";
+    case OPAYGO_ERR_METRICS_DUPLICATE: return "OPAYGO_ERR_METRICS_DUPLICATE: the same variable twice in one row";
+    case OPAYGO_ERR_METRICS_ARGUMENT: return "OPAYGO_ERR_METRICS_ARGUMENT: argument out of range";
+    case OPAYGO_ERR_METRICS_STATE: return "OPAYGO_ERR_METRICS_STATE: call out of order";
+    case OPAYGO_ERR_METRICS_MALFORMED: return "OPAYGO_ERR_METRICS_MALFORMED: malformed JSON or CBOR";
+    case OPAYGO_ERR_METRICS_TOO_DEEP: return "OPAYGO_ERR_METRICS_TOO_DEEP: nesting too deep";
+    case OPAYGO_ERR_METRICS_SERIAL: return "OPAYGO_ERR_METRICS_SERIAL: the answer is for another serial number";
+    case OPAYGO_ERR_METRICS_SIGNATURE: return "OPAYGO_ERR_METRICS_SIGNATURE: signature missing or wrong";
+    case OPAYGO_ERR_METRICS_REPLAY: return "OPAYGO_ERR_METRICS_REPLAY: timestamp / request count not above the last accepted one";
+    case OPAYGO_ERR_METRICS_SHAPE: return "OPAYGO_ERR_METRICS_SHAPE: a field has the wrong type";
+    case OPAYGO_ERR_METRICS_TOKEN: return "OPAYGO_ERR_METRICS_TOKEN: a token of the answer is not token text";
+    case OPAYGO_ERR_NUMBER_SYNTAX: return "OPAYGO_ERR_NUMBER_SYNTAX: malformed number";
+    case OPAYGO_ERR_NUMBER_RANGE: return "OPAYGO_ERR_NUMBER_RANGE: number out of range (overflows, or more than 40 significant digits)";
+    case OPAYGO_ERR_JSON_SPACE: return "OPAYGO_ERR_JSON_SPACE: output buffer too small";
+    case OPAYGO_ERR_JSON_NOT_FINITE: return "OPAYGO_ERR_JSON_NOT_FINITE: NaN or Infinity has no JSON form";
+    case OPAYGO_ERR_JSON_SYNTAX: return "OPAYGO_ERR_JSON_SYNTAX: not JSON (syntax error)";
+    case OPAYGO_ERR_JSON_TRUNCATED: return "OPAYGO_ERR_JSON_TRUNCATED: JSON input ended inside a value";
+    case OPAYGO_ERR_JSON_UTF8: return "OPAYGO_ERR_JSON_UTF8: invalid UTF-8";
+    case OPAYGO_ERR_JSON_CONTROL: return "OPAYGO_ERR_JSON_CONTROL: raw control character inside a JSON string";
+    case OPAYGO_ERR_JSON_ESCAPE: return "OPAYGO_ERR_JSON_ESCAPE: bad escape in a JSON string";
+    case OPAYGO_ERR_JSON_DEPTH: return "OPAYGO_ERR_JSON_DEPTH: JSON nesting too deep";
+    case OPAYGO_ERR_JSON_DUPLICATE_KEY: return "OPAYGO_ERR_JSON_DUPLICATE_KEY: the same key twice in one JSON object";
+    case OPAYGO_ERR_JSON_NUMBER_LIMIT: return "OPAYGO_ERR_JSON_NUMBER_LIMIT: integer literal too long";
+    case OPAYGO_ERR_JSON_END: return "OPAYGO_ERR_JSON_END: no such element";
+    case OPAYGO_ERR_JSON_NOT_FOUND: return "OPAYGO_ERR_JSON_NOT_FOUND: key not found";
+    case OPAYGO_ERR_JSON_TYPE: return "OPAYGO_ERR_JSON_TYPE: value of the wrong kind";
+    case OPAYGO_ERR_CBOR_TRUNCATED: return "OPAYGO_ERR_CBOR_TRUNCATED: CBOR input ended inside an item";
+    case OPAYGO_ERR_CBOR_UNSUPPORTED: return "OPAYGO_ERR_CBOR_UNSUPPORTED: CBOR item with no JSON form (byte string, tag, undefined...)";
+    case OPAYGO_ERR_CBOR_KEY: return "OPAYGO_ERR_CBOR_KEY: CBOR map key that is not a text string";
+    case OPAYGO_ERR_CBOR_SYNTAX: return "OPAYGO_ERR_CBOR_SYNTAX: malformed CBOR";
     case OPAYGO_ERR_NOT_INITIALIZED: return "OPAYGO_ERR_NOT_INITIALIZED: opaygo_init() not done";
     case OPAYGO_ERR_MEMORY_SIZE: return "OPAYGO_ERR_MEMORY_SIZE: memory block too small";
     case OPAYGO_ERR_ARGUMENT: return "OPAYGO_ERR_ARGUMENT: invalid argument";

@@ -11,7 +11,8 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (176 bytes for the token/device code); opaygo_init() refuses a smaller block. Every load and
+ * (5100 bytes on the device build: token, device and metrics buffers; 62972 on the full build);
+ * opaygo_init() refuses a smaller block. Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
  * with explicit checks, no guard pages, no signals), so a block smaller than 64 KiB is safe:
  * an access past it is a trap, never a stray write.
@@ -67,9 +68,49 @@ extern "C" {
 #define OPAYGO_ERR_STATE_CHECKSUM (-12)
 #define OPAYGO_ERR_STATE_FIELDS (-13)
 #define OPAYGO_ERR_DEVICE_CONFIG (-14)
+/* Metrics (-20..-37; -40, -41 from its number parser). */
+#define OPAYGO_ERR_METRICS_FULL (-20)             /* payload does not fit in the output buffer */
+#define OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE (-21) /* condensed form: variable not in the format's order */
+#define OPAYGO_ERR_METRICS_NO_FORMAT (-22)        /* condensed form or historical rows without a format */
+#define OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP (-23)  /* 'ta', or historical rows with no interval, without ts */
+#define OPAYGO_ERR_METRICS_NEEDS_COUNT (-24)      /* 'ca' without a request count */
+#define OPAYGO_ERR_METRICS_UTF8 (-25)             /* invalid UTF-8 text */
+#define OPAYGO_ERR_METRICS_NOT_FINITE (-26)       /* NaN / infinity has no JSON form */
+#define OPAYGO_ERR_METRICS_STORAGE_FULL (-27)     /* row, name table or data format storage full */
+#define OPAYGO_ERR_METRICS_DUPLICATE (-28)        /* same variable twice in one row */
+#define OPAYGO_ERR_METRICS_ARGUMENT (-29)         /* length, method, list or form out of range */
+#define OPAYGO_ERR_METRICS_STATE (-30)            /* call out of order (value outside a row...) */
+#define OPAYGO_ERR_METRICS_MALFORMED (-31)        /* malformed JSON or CBOR */
+#define OPAYGO_ERR_METRICS_TOO_DEEP (-32)         /* nesting too deep */
+#define OPAYGO_ERR_METRICS_SERIAL (-33)           /* answer for another serial number */
+#define OPAYGO_ERR_METRICS_SIGNATURE (-34)        /* answer signature missing or wrong */
+#define OPAYGO_ERR_METRICS_REPLAY (-35)           /* ts / rc not above the last accepted one */
+#define OPAYGO_ERR_METRICS_SHAPE (-36)            /* a field of the wrong type */
+#define OPAYGO_ERR_METRICS_TOKEN (-37)            /* an answer token that is not token text */
+#define OPAYGO_ERR_NUMBER_SYNTAX (-40)            /* malformed number */
+#define OPAYGO_ERR_NUMBER_RANGE (-41)             /* number overflows, or > 40 significant digits */
+/* JSON and CBOR byte layer (-60..-83). */
+#define OPAYGO_ERR_JSON_SPACE (-60)         /* output buffer too small */
+#define OPAYGO_ERR_JSON_NOT_FINITE (-61)    /* NaN / Infinity, or a number overflowing to infinity */
+#define OPAYGO_ERR_JSON_SYNTAX (-62)        /* not JSON */
+#define OPAYGO_ERR_JSON_TRUNCATED (-63)     /* input ended inside a value */
+#define OPAYGO_ERR_JSON_UTF8 (-64)          /* invalid UTF-8 */
+#define OPAYGO_ERR_JSON_CONTROL (-65)       /* raw control character inside a string */
+#define OPAYGO_ERR_JSON_ESCAPE (-66)        /* bad escape in a string */
+#define OPAYGO_ERR_JSON_DEPTH (-67)         /* nesting deeper than 32 */
+#define OPAYGO_ERR_JSON_DUPLICATE_KEY (-68) /* the same key twice in one object */
+#define OPAYGO_ERR_JSON_NUMBER_LIMIT (-69)  /* integer literal longer than 4300 digits */
+#define OPAYGO_ERR_JSON_END (-70)           /* no such element */
+#define OPAYGO_ERR_JSON_NOT_FOUND (-71)     /* key not found (or not a string: answer getters) */
+#define OPAYGO_ERR_JSON_TYPE (-72)          /* value of the wrong kind */
+#define OPAYGO_ERR_CBOR_TRUNCATED (-80)     /* CBOR input ended inside an item */
+#define OPAYGO_ERR_CBOR_UNSUPPORTED (-81)   /* CBOR item with no JSON form (byte string, tag...) */
+#define OPAYGO_ERR_CBOR_KEY (-82)           /* CBOR map key that is not a text string */
+#define OPAYGO_ERR_CBOR_SYNTAX (-83)        /* malformed CBOR */
+/* This C layer. */
 #define OPAYGO_ERR_NOT_INITIALIZED (-100) /* opaygo_init() not called or failed */
 #define OPAYGO_ERR_MEMORY_SIZE (-101)     /* memory block smaller than opaygo_memory_required() */
-#define OPAYGO_ERR_ARGUMENT (-102)        /* NULL pointer, text too long, bad hex key */
+#define OPAYGO_ERR_ARGUMENT (-102)        /* NULL pointer, text too long for its buffer, bad hex key */
 
 /* Token generation flags. */
 #define OPAYGO_TOKEN_EXTENDED 1u   /* 12 digits, values 0..999999 */
@@ -156,6 +197,149 @@ int opaygo_device_load(const uint8_t blob[OPAYGO_STATE_BLOB_SIZE]);
  * *new_count (may be NULL) receives the count of the new token. */
 int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint32_t value,
                           uint32_t flags, char *out, size_t out_size, uint32_t *new_count);
+
+/* ---- OpenPAYGO Metrics: device side (request encoder, historical ring, server answers) --
+ *
+ * One request encoder per library. Text goes in as bytes with a length (UTF-8, no NUL needed);
+ * names, string values, the serial number and an inline data format must fit the module's io
+ * buffer (opaygo_metrics_io_capacity(): 256 bytes, a name and its string value together), else
+ * OPAYGO_ERR_ARGUMENT. Payloads and answers use the output buffer: opaygo_metrics_out_capacity()
+ * bytes (1 KiB on the device build less an inline data format's text, kept at its end; 16 KiB
+ * on the full build). A payload that does not fit is refused (OPAYGO_ERR_METRICS_FULL), never
+ * truncated.
+ *
+ * Typical request:
+ *   opaygo_set_key_hex(key);                     // for an auth method
+ *   opaygo_metrics_init("A111222", 7, OPAYGO_METRICS_AUTH_DA);
+ *   opaygo_metrics_format_id(12, 1);             // or opaygo_metrics_format_object()
+ *   opaygo_metrics_format_name(OPAYGO_METRICS_DATA_ORDER, "token_count", 11); // each, in order
+ *   opaygo_metrics_request_count(rc++);
+ *   opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT);
+ *   opaygo_metrics_put_int("token_count", 11, 13);
+ *   opaygo_metrics_row_end();
+ *   n = opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, 0, buf, sizeof buf);
+ */
+#define OPAYGO_METRICS_AUTH_NONE 0
+#define OPAYGO_METRICS_AUTH_SA 1 /* simple auth: serial number */
+#define OPAYGO_METRICS_AUTH_TA 2 /* timestamp auth */
+#define OPAYGO_METRICS_AUTH_CA 3 /* counter (request count) auth */
+#define OPAYGO_METRICS_AUTH_DA 4 /* data auth */
+#define OPAYGO_METRICS_AUTH_RA 5 /* recursive data auth */
+/* Lists of opaygo_metrics_format_name. */
+#define OPAYGO_METRICS_DATA_ORDER 0
+#define OPAYGO_METRICS_HISTORICAL_DATA_ORDER 1
+/* Rows of opaygo_metrics_row_begin. */
+#define OPAYGO_METRICS_ROW_CURRENT 1    /* the current data `d` (replaces the previous one) */
+#define OPAYGO_METRICS_ROW_HISTORICAL 2 /* a historical row, appended to the ring at row_end */
+/* Forms of opaygo_metrics_encode. */
+#define OPAYGO_METRICS_CONDENSED 0
+#define OPAYGO_METRICS_SIMPLE 1
+
+/* Serial number and auth method; forgets the data format, ts / rc and the current data (the
+ * ring is kept). The key (opaygo_set_key) must be set before encoding with an auth method. */
+int opaygo_metrics_init(const char *serial, size_t len, int auth_method);
+/* The data format: by id (sent as `df`), or inline (a JSON object, sent as `dfo`), then its
+ * variable names one call each, in order. has_interval: the format has a
+ * historical_data_interval (rows then need no timestamp). Refused (OPAYGO_ERR_METRICS_STATE)
+ * while the ring holds rows that name variables by index. */
+int opaygo_metrics_format_id(int64_t id, int has_interval);
+int opaygo_metrics_format_object(const char *json, size_t len, int has_interval);
+int opaygo_metrics_format_name(int list, const char *name, size_t len);
+/* Timestamp (`ts`) and request count (`rc`): once set, sent with every request (the first one
+ * set first) until opaygo_metrics_init(); set the new value before each request. */
+int opaygo_metrics_timestamp(int64_t ts);
+int opaygo_metrics_request_count(int64_t rc);
+
+/* A row: row_begin, values (put / array), row_end. Inside an array, pass name NULL, len 0. */
+int opaygo_metrics_row_begin(int which);
+int opaygo_metrics_row_end(void);
+int opaygo_metrics_put_int(const char *name, size_t name_len, int64_t v);
+int opaygo_metrics_put_float(const char *name, size_t name_len, double v); /* always sent with a
+                                                         fraction or exponent: 684.0, not 684 */
+int opaygo_metrics_put_bool(const char *name, size_t name_len, int v);
+int opaygo_metrics_put_null(const char *name, size_t name_len);
+int opaygo_metrics_put_string(const char *name, size_t name_len, const char *value, size_t value_len);
+int opaygo_metrics_array_begin(const char *name, size_t name_len); /* no arrays in arrays */
+int opaygo_metrics_array_end(void);
+
+/* Encodes the request (form OPAYGO_METRICS_CONDENSED or _SIMPLE; cbor: CBOR instead of JSON)
+ * into out; returns its length, or a negative error (OPAYGO_ERR_OUTPUT_SPACE: out too small).
+ * The ring's rows go out with it and stay until an answer acknowledges them. */
+int opaygo_metrics_encode(int form, int cbor, uint8_t *out, size_t out_size);
+uint32_t opaygo_metrics_io_capacity(void);
+uint32_t opaygo_metrics_out_capacity(void);
+
+/* An accessory's own request (a JSON object), kept in the ring and sent in `acc`. */
+int opaygo_metrics_accessory_add(const uint8_t *request, size_t len);
+
+typedef struct {
+  uint32_t rows;        /* historical rows in the ring */
+  uint32_t accessories; /* accessory requests in the ring */
+  uint32_t sent_rows;   /* entries carried by the last request */
+  uint32_t dropped;     /* entries dropped by overflow (oldest first) */
+  uint32_t bytes;       /* bytes used */
+  uint32_t capacity;    /* bytes available */
+} opaygo_metrics_ring_t;
+int opaygo_metrics_ring(opaygo_metrics_ring_t *out);
+int opaygo_metrics_ring_clear(void);
+
+/* The server's answer (JSON body, condensed or simple keys) at device time now: checked in full
+ * first (serial number, signature rule of assembly/metrics/answer.ts); a refused answer changes
+ * nothing. Then tokens are entered (device credit), the time applied, data_format_id adopted and
+ * the acknowledged rows released. Returns a mask of OPAYGO_ANSWER_* or a negative error. */
+#define OPAYGO_ANSWER_TOKENS 1
+#define OPAYGO_ANSWER_TIME 2
+#define OPAYGO_ANSWER_SETTINGS 4
+#define OPAYGO_ANSWER_EXTRA_DATA 8
+#define OPAYGO_ANSWER_SIGNED 16
+#define OPAYGO_ANSWER_FORMAT_ID 32
+int opaygo_metrics_answer_apply(const uint8_t *body, size_t len, uint32_t now);
+/* What the last applied answer carried. */
+int opaygo_metrics_answer_tokens(void);            /* number of tokens (at most 16) */
+int opaygo_metrics_answer_token_result(int i);     /* OPAYGO_ADD_TIME.., OPAYGO_INVALID, _ALREADY_USED */
+uint32_t opaygo_metrics_answer_token_value(int i); /* raw value of an ADD_TIME / SET_TIME token */
+#define OPAYGO_ANSWER_TIME_NONE 0
+#define OPAYGO_ANSWER_TIME_UNTIL 1        /* active_until_timestamp */
+#define OPAYGO_ANSWER_TIME_SECONDS_LEFT 2 /* active_seconds_left */
+int opaygo_metrics_answer_time_kind(void);
+uint32_t opaygo_metrics_answer_time(void);       /* as received, saturated to u32 */
+int64_t opaygo_metrics_answer_format_id(void);   /* settings.data_format_id, -1: none */
+#define OPAYGO_ANSWER_OBJECT_SETTINGS 0
+#define OPAYGO_ANSWER_OBJECT_EXTRA_DATA 1
+/* The settings / extra data object's JSON text into out: its length, 0 when the answer had none. */
+int opaygo_metrics_answer_object(int which, char *out, size_t out_size);
+/* A string member of it (e.g. "base_url"), decoded, into out: its length, or
+ * OPAYGO_ERR_JSON_NOT_FOUND when absent or not a string. */
+int opaygo_metrics_answer_string(int which, const char *name, size_t name_len, char *out, size_t out_size);
+
+/* ---- OpenPAYGO Metrics: server side (full build only) -------------------------------------
+ * One request at a time: load it, then verify / expand / answer it. Inputs up to 16 KiB. */
+#define OPAYGO_VERIFY_BAD_SIGNATURE 0
+#define OPAYGO_VERIFY_VALID 1
+#define OPAYGO_VERIFY_UNSIGNED 2
+#define OPAYGO_VERIFY_REPLAY 3       /* ts / rc not above the last accepted one */
+#define OPAYGO_VERIFY_NO_TS_OR_RC 4  /* signed, but neither ts nor rc: no replay protection */
+
+/* Loads a request body (JSON, or CBOR when cbor); returns the length of its canonical JSON (what
+ * signatures cover), copied to canonical when not NULL. */
+int opaygo_metrics_server_load(const uint8_t *body, size_t len, int cbor, char *canonical,
+                               size_t canonical_size);
+/* Verifies the loaded request with the key (opaygo_set_key). *last_ts / *last_rc (NULL: none,
+ * 0: none): the device's last accepted values in; on OPAYGO_VERIFY_VALID they receive the
+ * request's ts / rc where it has them. Returns OPAYGO_VERIFY_* or a negative error. */
+int opaygo_metrics_server_verify(int64_t *last_ts, int64_t *last_rc);
+/* Expands the loaded request to the simple form, historical timestamps filled, as canonical JSON
+ * into out; format: the registered data format (JSON object; NULL / 0: the request's own dfo);
+ * received_at: reception time (s) for a request without a timestamp. Returns the length. */
+int opaygo_metrics_server_expand(const char *format, size_t format_len, int64_t received_at,
+                                 char *out, size_t out_size);
+/* Builds the answer to the loaded request: answer is a JSON object of its members in order
+ * (token_list, settings, extra_data, active_until_timestamp, active_seconds_left; simple or
+ * condensed names). sign: add `a` (data auth, the key of opaygo_set_key). Returns the length. */
+int opaygo_metrics_server_answer(const char *answer, size_t len, int sign, char *out, size_t out_size);
+/* Canonical JSON (Python json.dumps, compact separators) of a JSON text / of CBOR. */
+int opaygo_json_canonicalize(const char *json, size_t len, char *out, size_t out_size);
+int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_size);
 
 #ifdef __cplusplus
 }

@@ -223,6 +223,147 @@ static int check_blob_refusals(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+/* ---- metrics vectors (API call lists from tests/c/metrics_ops.py) ------------------------ */
+
+static uint8_t mbuf[16384 + 64]; /* payloads / server output, bigger than any module buffer */
+#if OPAYGO_FULL
+static uint8_t cbor_buf[16384];
+#endif
+static unsigned metrics_bytes_compared, metrics_refused_full;
+
+/* Performs one op; returns the API's result (*out_len: bytes in mbuf when it has output). */
+static int metrics_call(const metrics_op_t *o, int *has_out) {
+  *has_out = 0;
+  switch (o->op) {
+    case M_KEY: return o->text_len == OPAYGO_KEY_SIZE ? opaygo_set_key((const uint8_t *)o->text) : OPAYGO_ERR_ARGUMENT;
+    case M_INIT: return opaygo_metrics_init(o->name, o->name_len, (int)o->i);
+    case M_FORMAT_ID: return opaygo_metrics_format_id(o->i, o->flag);
+    case M_FORMAT_OBJECT: return opaygo_metrics_format_object(o->text, o->text_len, o->flag);
+    case M_FORMAT_NAME: return opaygo_metrics_format_name((int)o->i, o->name, o->name_len);
+    case M_TIMESTAMP: return opaygo_metrics_timestamp(o->i);
+    case M_REQUEST_COUNT: return opaygo_metrics_request_count(o->i);
+    case M_ROW_BEGIN: return opaygo_metrics_row_begin((int)o->i);
+    case M_ROW_END: return opaygo_metrics_row_end();
+    case M_PUT_INT: return opaygo_metrics_put_int(o->name, o->name_len, o->i);
+    case M_PUT_FLOAT: return opaygo_metrics_put_float(o->name, o->name_len, o->f);
+    case M_PUT_BOOL: return opaygo_metrics_put_bool(o->name, o->name_len, (int)o->i);
+    case M_PUT_NULL: return opaygo_metrics_put_null(o->name, o->name_len);
+    case M_PUT_STRING: return opaygo_metrics_put_string(o->name, o->name_len, o->text, o->text_len);
+    case M_ARRAY_BEGIN: return opaygo_metrics_array_begin(o->name, o->name_len);
+    case M_ARRAY_END: return opaygo_metrics_array_end();
+    case M_ENCODE: *has_out = 1; return opaygo_metrics_encode((int)o->i, 0, mbuf, sizeof mbuf);
+    case M_RING_ROWS: {
+      opaygo_metrics_ring_t ring;
+      int rc = opaygo_metrics_ring(&ring);
+      return rc < 0 ? rc : (int)ring.rows;
+    }
+    case M_ANSWER_APPLY: return opaygo_metrics_answer_apply((const uint8_t *)o->text, o->text_len, (uint32_t)o->i);
+    case M_ANSWER_TOKENS: return opaygo_metrics_answer_tokens();
+#if OPAYGO_FULL
+    case M_CBOR_CHECK: {
+      int n = opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, 1, cbor_buf, sizeof cbor_buf);
+      if (n < 0) return n;
+      *has_out = 1;
+      return opaygo_metrics_server_load(cbor_buf, (size_t)n, 1, (char *)mbuf, sizeof mbuf);
+    }
+    case M_SERVER_LOAD: return opaygo_metrics_server_load((const uint8_t *)o->text, o->text_len, 0, NULL, 0);
+    case M_SERVER_VERIFY: {
+      int64_t ts = 0, rc = 0;
+      return opaygo_metrics_server_verify(&ts, &rc);
+    }
+    case M_SERVER_EXPAND:
+      *has_out = 1;
+      return opaygo_metrics_server_expand(o->text, o->text_len, o->i, (char *)mbuf, sizeof mbuf);
+    case M_SERVER_ANSWER:
+      *has_out = 1;
+      return opaygo_metrics_server_answer(o->text, o->text_len, o->flag, (char *)mbuf, sizeof mbuf);
+#endif
+    default: return -1000; /* a server op on the device build: the vector is marked full_only */
+  }
+}
+
+static int check_metrics(const void *arg, char *why, size_t why_size) {
+  const metrics_vector_t *v = arg;
+  /* Each vector is a new device (or server): a fresh instance over the same clamped block. */
+  if (fresh() != OPAYGO_OK) return FAILWHY("init");
+  for (uint32_t k = 0; k < v->count; k++) {
+    const metrics_op_t *o = &metrics_ops[v->first + k];
+    int has_out;
+    int r = metrics_call(o, &has_out);
+    if (r == -1000) return FAILWHY("call %lu: op %d needs the full build", (unsigned long)k, o->op);
+    if (v->refuse) {
+      if (r < 0) return 1; /* refused, as the reference refuses it */
+      continue;
+    }
+    switch (o->expect) {
+      case EXPECT_OK:
+        if (r < 0) return FAILWHY("call %lu (op %d): %s", (unsigned long)k, o->op, opaygo_strerror(r));
+        break;
+      case EXPECT_VALUE:
+        if (r != o->want) return FAILWHY("call %lu (op %d): %d, want %ld", (unsigned long)k, o->op, r, (long)o->want);
+        break;
+      case EXPECT_NOT_VALID:
+        if (r < 0 || r == OPAYGO_VERIFY_VALID || r == OPAYGO_VERIFY_UNSIGNED)
+          return FAILWHY("call %lu: verification %d, want a signature that does not verify", (unsigned long)k, r);
+        break;
+      case EXPECT_OUT:
+#if !OPAYGO_FULL
+        /* The device's 1 KiB output buffer: what does not fit is refused, never truncated. */
+        if (o->op == M_ENCODE && o->out_len > opaygo_metrics_out_capacity()) {
+          if (r != OPAYGO_ERR_METRICS_FULL)
+            return FAILWHY("call %lu: %d for a %lu-byte payload over a %lu-byte buffer, want OPAYGO_ERR_METRICS_FULL",
+                           (unsigned long)k, r, (unsigned long)o->out_len, (unsigned long)opaygo_metrics_out_capacity());
+          metrics_refused_full++;
+          break;
+        }
+#endif
+        if (!has_out || r < 0) return FAILWHY("call %lu (op %d): %s", (unsigned long)k, o->op, opaygo_strerror(r));
+        if ((uint32_t)r != o->out_len || memcmp(mbuf, o->out, o->out_len) != 0) {
+          uint32_t at = 0;
+          while (at < (uint32_t)r && at < o->out_len && mbuf[at] == (uint8_t)o->out[at]) at++;
+          return FAILWHY("call %lu (op %d): %d bytes, want %lu; first difference at byte %lu: ...%.40s",
+                         (unsigned long)k, o->op, r, (unsigned long)o->out_len, (unsigned long)at,
+                         (const char *)mbuf + at);
+        }
+        metrics_bytes_compared++;
+        break;
+    }
+  }
+  if (v->refuse) return FAILWHY("accepted, the reference refuses it");
+  return 1;
+}
+
+static int check_metrics_refusals(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  char big[300];
+  uint8_t out[8];
+  memset(big, 'x', sizeof big);
+  if (fresh() != OPAYGO_OK) return FAILWHY("init");
+  if (opaygo_metrics_init(big, sizeof big, 0) != OPAYGO_ERR_ARGUMENT) return FAILWHY("300-byte serial accepted");
+  if (opaygo_metrics_init("X", 1, 6) != OPAYGO_ERR_METRICS_ARGUMENT) return FAILWHY("auth method 6 accepted");
+  if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("init");
+  if (opaygo_metrics_put_int("a", 1, 1) != OPAYGO_ERR_METRICS_STATE) return FAILWHY("value outside a row accepted");
+  if (opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT) != OPAYGO_OK) return FAILWHY("row");
+  if (opaygo_metrics_put_string("a", 1, big, 256) != OPAYGO_ERR_ARGUMENT) return FAILWHY("name + value past the io buffer accepted");
+  if (opaygo_metrics_put_float("a", 1, 0.0 / 0.0) != OPAYGO_ERR_METRICS_NOT_FINITE) return FAILWHY("NaN accepted");
+  if (opaygo_metrics_put_int("a", 1, 1) != OPAYGO_OK) return FAILWHY("put");
+  if (opaygo_metrics_put_int("a", 1, 2) != OPAYGO_ERR_METRICS_DUPLICATE) return FAILWHY("duplicate accepted");
+  if (opaygo_metrics_row_end() != OPAYGO_OK) return FAILWHY("row end");
+  if (opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, 0, out, sizeof out) != OPAYGO_ERR_METRICS_NO_FORMAT) return FAILWHY("condensed without a format");
+  if (opaygo_metrics_encode(OPAYGO_METRICS_SIMPLE, 0, out, sizeof out) != OPAYGO_ERR_OUTPUT_SPACE) return FAILWHY("8-byte out accepted");
+  if (opaygo_metrics_encode(OPAYGO_METRICS_SIMPLE, 0, NULL, 0) != OPAYGO_ERR_ARGUMENT) return FAILWHY("NULL out accepted");
+  if (opaygo_metrics_answer_apply((const uint8_t *)"{\"sn\":\"Y\"}", 10, 0) != OPAYGO_ERR_METRICS_SERIAL) return FAILWHY("foreign answer accepted");
+  if (opaygo_metrics_answer_apply((const uint8_t *)"{\"sn\":", 6, 0) >= 0) return FAILWHY("truncated answer accepted");
+  if (opaygo_metrics_answer_object(OPAYGO_ANSWER_OBJECT_SETTINGS, (char *)out, sizeof out) != 0) return FAILWHY("settings object out of nothing");
+#if OPAYGO_FULL
+  if (opaygo_metrics_server_load((const uint8_t *)"{\"sn\":1,", 8, 0, NULL, 0) >= 0) return FAILWHY("truncated request loaded");
+  static const char in[] = "{\"b\":1.50,\"a\":[1e2]}", want[] = "{\"b\":1.5,\"a\":[100.0]}";
+  if (opaygo_json_canonicalize(in, strlen(in), (char *)mbuf, sizeof mbuf) != (int)strlen(want) ||
+      memcmp(mbuf, want, strlen(want)) != 0) return FAILWHY("canonical JSON");
+#endif
+  return 1;
+}
+
 /* ---- whole workload at one memory size ------------------------------------------------- */
 
 static void run_workload(void) {
@@ -240,6 +381,14 @@ static void run_workload(void) {
     snprintf(name, sizeof name, "device %s", device_scenarios[i].name);
     run_check(name, check_scenario, &device_scenarios[i]);
   }
+  metrics_bytes_compared = metrics_refused_full = 0;
+  for (unsigned i = 0; i < metrics_vectors_len; i++) {
+    const metrics_vector_t *v = &metrics_vectors[i];
+    if (v->full_only && !OPAYGO_FULL) continue;
+    snprintf(name, sizeof name, "metrics %s", v->where);
+    run_check(name, check_metrics, v);
+  }
+  run_check("metrics: bad calls are refused", check_metrics_refusals, NULL);
   run_check("bad input never traps, is refused", check_bad_input, NULL);
   run_check("state blob: refusals and reload", check_blob_refusals, NULL);
 }
@@ -262,6 +411,11 @@ static int check_strerror(const void *arg, char *why, size_t why_size) {
   static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -1, -2, -3, -4, -5, -10, -11, -12, -13, -14, -100, -101, -102};
   for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
     if (strncmp(opaygo_strerror(codes[i]), "OPAYGO_", 7) != 0) return FAILWHY("no name for %d", codes[i]);
+  /* Every code of the metrics (-20..-37, -40, -41) and byte layers (-60..-72, -80..-83). */
+  for (int c = -20; c >= -83; c--) {
+    int used = (c >= -37) || c == -40 || c == -41 || (c <= -60 && c >= -72) || (c <= -80);
+    if (used && strncmp(opaygo_strerror(c), "OPAYGO_ERR_", 11) != 0) return FAILWHY("no name for %d", c);
+  }
   return 1;
 }
 
@@ -323,6 +477,8 @@ int suite_run(int measure_footprint) {
   }
   run_workload();
   printf("memory given: %lu bytes\n", (unsigned long)clamp);
+  printf("metrics: %u payloads compared byte for byte, %u refused as too big for the output buffer\n",
+         metrics_bytes_compared, metrics_refused_full);
   printf("%u passed, %u failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

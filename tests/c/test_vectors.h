@@ -35,6 +35,34 @@ typedef struct {
   unsigned first_step, steps;
 } device_scenario_t;
 
+/* Metrics vectors as API calls (tests/c/metrics_ops.py describes the ops and expectations). */
+enum {
+  M_KEY, M_INIT, M_FORMAT_ID, M_FORMAT_OBJECT, M_FORMAT_NAME, M_TIMESTAMP, M_REQUEST_COUNT,
+  M_ROW_BEGIN, M_ROW_END, M_PUT_INT, M_PUT_FLOAT, M_PUT_BOOL, M_PUT_NULL, M_PUT_STRING,
+  M_ARRAY_BEGIN, M_ARRAY_END, M_ENCODE, M_CBOR_CHECK, M_RING_ROWS, M_ANSWER_APPLY, M_ANSWER_TOKENS,
+  M_SERVER_LOAD, M_SERVER_VERIFY, M_SERVER_EXPAND, M_SERVER_ANSWER
+};
+enum { EXPECT_OK, EXPECT_OUT, EXPECT_VALUE, EXPECT_NOT_VALID };
+
+typedef struct {
+  uint8_t op, expect, flag;
+  int64_t i, want;
+  double f;
+  const char *name, *text, *out;
+  uint32_t name_len, text_len, out_len;
+} metrics_op_t;
+
+typedef struct {
+  const char *where;
+  uint32_t first, count;
+  uint8_t full_only; /* needs the server side (full build) */
+  uint8_t refuse;    /* the reference refuses it: some call must return an error */
+} metrics_vector_t;
+
+extern const metrics_vector_t metrics_vectors[];
+extern const unsigned metrics_vectors_len;
+extern const metrics_op_t metrics_ops[];
+extern const unsigned metrics_ops_len;
 extern const token_vector_t token_vectors[];
 extern const unsigned token_vectors_len;
 extern const device_scenario_t device_scenarios[];

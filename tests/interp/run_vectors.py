@@ -1,4 +1,5 @@
-"""Runs the token vectors and the device procedure on a real WebAssembly interpreter, talking to
+"""Runs the token vectors, the device procedure and the metrics vectors (the call lists of
+tests/c/metrics_ops.py, as the C harness runs them) on a real WebAssembly interpreter, talking to
 the .wasm only through its exports and its linear memory, as a device would.
 Engines: wasm3 (pywasm3, in process) and wasmi (tests/interp/wasmi-driver, over a pipe).
 Usage: python3 tests/interp/run_vectors.py ENGINE FILE.wasm... ; ends with "N passed, M failed"."""
@@ -9,6 +10,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "..", "vectors")
+sys.path.insert(0, os.path.join(HERE, "..", "c"))
+import metrics_ops  # noqa: E402
+ERR_METRICS_FULL = -20
+VERIFY_VALID, VERIFY_UNSIGNED = 1, 2
 TYPES = {"ADD_TIME": 1, "SET_TIME": 2, "DISABLE_PAYG": 3, "COUNTER_SYNC": 4}
 SPECIAL_VALUE = {"DISABLE_PAYG": 998, "COUNTER_SYNC": 999}
 RESULTS = {"INVALID": 10, "ALREADY_USED": 11, "BLOCKED": 12}
@@ -38,7 +43,8 @@ class Wasm3:
     def call(self, name, *args):
         f = self.funcs.get(name) or self.funcs.setdefault(name, self.rt.find_function(name))
         try:
-            return f(*args) & 0xFFFFFFFF
+            r = f(*args)
+            return 0 if r is None else r & 0xFFFFFFFF  # void results: 0
         except RuntimeError as e:
             raise Trap(f"{name}: {e}")
 
@@ -78,7 +84,8 @@ class Wasmi:
             return "no export" not in str(e)
 
     def call(self, name, *args):
-        return int(self.ask(" ".join(["call", name] + [str(a) for a in args])))
+        answer = self.ask(" ".join(["call", name] + [repr(a) if isinstance(a, float) else str(a) for a in args]))
+        return 0 if answer == "void" else int(answer)  # void results: 0
 
     def write(self, addr, data):
         if data:
@@ -95,8 +102,13 @@ class Wasmi:
 ENGINES = {"wasm3": Wasm3, "wasmi": Wasmi}
 
 
+def signed(r):
+    return r - (1 << 32) if r >= 1 << 31 else r
+
+
 class Suite:
     def __init__(self, engine, path):
+        self.engine, self.path = engine, path
         self.m = ENGINES[engine](path)
         self.name = f"{engine} {os.path.basename(path)}"
         self.full = self.m.has("token_generate")
@@ -227,6 +239,107 @@ class Suite:
         if self.m.call("device_load") != 0:
             return "good blob refused"
 
+    # ---- metrics: the call lists of tests/c/metrics_ops.py on the raw exports ----
+    def io(self, a, b=b""):
+        self.m.write(self.m.call("metrics_io_buffer"), a + b)
+        return len(a)
+
+    def metrics_call(self, o):
+        """Performs one op; returns (result as a signed i32, output bytes or None)."""
+        m, k = self.m, o["op"]
+        c = lambda name, *args: signed(m.call(name, *args))
+        if k == "KEY":
+            m.write(m.call("key_buffer"), o["text"])
+            return 0, None
+        if k == "INIT":
+            return c("metrics_init", self.io(o["name"]), o["i"]), None
+        if k == "FORMAT_ID":
+            return c("metrics_format_id", o["i"], o["flag"]), None
+        if k == "FORMAT_OBJECT":
+            return c("metrics_format_object", self.io(o["text"]), o["flag"]), None
+        if k == "FORMAT_NAME":
+            return c("metrics_format_name", o["i"], self.io(o["name"])), None
+        if k in ("TIMESTAMP", "REQUEST_COUNT"):
+            m.call("metrics_timestamp" if k == "TIMESTAMP" else "metrics_request_count", o["i"])
+            return 0, None
+        if k == "ROW_BEGIN":
+            return c("metrics_row_begin", o["i"]), None
+        if k in ("ROW_END", "ARRAY_END"):
+            return c("metrics_" + k.lower()), None
+        if k == "PUT_INT":
+            return c("metrics_put_int", self.io(o["name"]), o["i"]), None
+        if k == "PUT_FLOAT":
+            return c("metrics_put_float", self.io(o["name"]), o["f"]), None
+        if k == "PUT_BOOL":
+            return c("metrics_put_bool", self.io(o["name"]), o["i"]), None
+        if k == "PUT_NULL":
+            return c("metrics_put_null", self.io(o["name"])), None
+        if k == "PUT_STRING":
+            return c("metrics_put_string", self.io(o["name"], o["text"]), len(o["text"])), None
+        if k == "ARRAY_BEGIN":
+            return c("metrics_array_begin", self.io(o["name"])), None
+        if k == "ENCODE":
+            n = c("metrics_encode", o["i"], 0)
+            return n, (m.read(m.call("metrics_out_buffer"), n) if n >= 0 else None)
+        if k == "RING_ROWS":
+            return c("metrics_ring_rows"), None
+        if k == "ANSWER_APPLY":
+            m.write(m.call("metrics_out_buffer"), o["text"])
+            return c("metrics_answer_apply", len(o["text"]), o["i"]), None
+        if k == "ANSWER_TOKENS":
+            return c("metrics_answer_tokens"), None
+        if k == "CBOR_CHECK":
+            n = c("metrics_encode", 0, 1)
+            if n < 0:
+                return n, None
+            body = m.read(m.call("metrics_out_buffer"), n)
+            m.write(m.call("json_in_buffer"), body)
+            n = c("metrics_server_load", n, 1)
+            return n, (m.read(m.call("metrics_server_request_buffer"), n) if n >= 0 else None)
+        if k == "SERVER_LOAD":
+            m.write(m.call("json_in_buffer"), o["text"])
+            return c("metrics_server_load", len(o["text"]), 0), None
+        if k == "SERVER_VERIFY":
+            return c("metrics_server_verify", 0, 0), None
+        if k in ("SERVER_EXPAND", "SERVER_ANSWER"):
+            m.write(m.call("json_in_buffer"), o["text"])
+            if k == "SERVER_EXPAND":
+                r = c("metrics_server_format", len(o["text"]))
+                n = r if r < 0 else c("metrics_server_expand", o["i"])
+            else:
+                n = c("metrics_server_answer", len(o["text"]), o["flag"])
+            return n, (m.read(m.call("json_out_buffer"), n) if n >= 0 else None)
+        raise ValueError(f"unknown op {k}")
+
+    def metrics(self, ops, refuse):
+        # Each vector is a new device (or server): a fresh instance, as in the C harness.
+        self.m.close()
+        self.m = ENGINES[self.engine](self.path)
+        for i, o in enumerate(ops):
+            r, out = self.metrics_call(o)
+            if refuse:
+                if r < 0:
+                    return None  # refused, as the reference refuses it
+                continue
+            e = o["expect"]
+            if e == "EXPECT_OK" and r < 0:
+                return f"call {i} {o['op']}: error {r}"
+            if e == "EXPECT_VALUE" and r != o["want"]:
+                return f"call {i} {o['op']}: {r}, want {o['want']}"
+            if e == "EXPECT_NOT_VALID" and (r < 0 or r in (VERIFY_VALID, VERIFY_UNSIGNED)):
+                return f"call {i} {o['op']}: verification {r}, want a signature that does not verify"
+            if e == "EXPECT_OUT":
+                if not self.full and o["op"] == "ENCODE" and len(o["out"]) > self.m.call("metrics_out_capacity"):
+                    if r != ERR_METRICS_FULL:
+                        return f"call {i}: {r} for a {len(o['out'])}-byte payload, want {ERR_METRICS_FULL}"
+                    self.refused_full += 1
+                    continue
+                if out != o["out"]:
+                    return f"call {i} {o['op']}: {r} {out[:80] if out else out!r}..., want {o['out'][:80]!r}..."
+                self.compared += 1
+        if refuse:
+            return "accepted, the reference refuses it"
+
     def run(self):
         tokens = []
         for f in ("tokens_reference.jsonl", "tokens_random.jsonl"):
@@ -240,6 +353,13 @@ class Suite:
             for i, line in enumerate(fh, 1):
                 sc = json.loads(line)
                 self.check(f"device_procedure.jsonl:{i} {sc['name']}", self.scenario, sc)
+        self.compared = self.refused_full = 0
+        for where, ops, full_only, refuse in metrics_ops.vectors(VECTORS):
+            if full_only and not self.full:
+                continue
+            self.check(f"metrics {where}", self.metrics, ops, refuse)
+        print(f"[{self.name}] metrics: {self.compared} payloads compared byte for byte, "
+              f"{self.refused_full} refused as too big for the output buffer")
         self.check("bad input never traps, is refused", self.bad_input)
         self.check("state blob refusals", self.blob_refusals)
         self.m.close()

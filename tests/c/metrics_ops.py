@@ -1,0 +1,149 @@
+"""The metrics vectors as flat lists of API calls with their expected results, shared by the C
+harness (tests/c/gen_vectors.py writes them as C arrays) and the interpreters
+(tests/interp/run_vectors.py runs them on the exports). Floats stay floats: Python's json keeps
+684.0 (float) apart from 684 (int), and so do these ops (PUT_FLOAT vs PUT_INT).
+
+An op is a dict: op (name below), and as the op needs: name (bytes), text (bytes), i (int),
+f (float), flag (0/1), expect (EXPECT_*), want (int), out (expected bytes). A vector is
+(where, ops, full_only, refuse): full_only vectors need the server side (opaygo.wasm);
+refuse vectors pass when some call returns a negative code (the reference raised an error) and
+fail when every call succeeds."""
+import json
+import os
+
+OPS = ["KEY", "INIT", "FORMAT_ID", "FORMAT_OBJECT", "FORMAT_NAME", "TIMESTAMP", "REQUEST_COUNT",
+       "ROW_BEGIN", "ROW_END", "PUT_INT", "PUT_FLOAT", "PUT_BOOL", "PUT_NULL", "PUT_STRING",
+       "ARRAY_BEGIN", "ARRAY_END", "ENCODE", "CBOR_CHECK", "RING_ROWS", "ANSWER_APPLY", "ANSWER_TOKENS",
+       "SERVER_LOAD", "SERVER_VERIFY", "SERVER_EXPAND", "SERVER_ANSWER"]
+# EXPECT_OK: result >= 0. EXPECT_OUT: the output is `out` byte for byte (ENCODE on the device
+# build: or OPAYGO_ERR_METRICS_FULL exactly when `out` is longer than the output capacity).
+# EXPECT_VALUE: result == want. EXPECT_NOT_VALID: a verification result other than valid / unsigned.
+EXPECTS = ["EXPECT_OK", "EXPECT_OUT", "EXPECT_VALUE", "EXPECT_NOT_VALID"]
+AUTH = {None: 0, "sa": 1, "ta": 2, "ca": 3, "da": 4, "ra": 5}
+CONDENSED, SIMPLE = 0, 1
+ROW_CURRENT, ROW_HISTORICAL = 1, 2
+VERIFY_VALID, VERIFY_UNSIGNED = 1, 2
+ANSWER_TOKENS, ANSWER_SIGNED = 1, 16
+SEED_NOW = 1611583100  # device time when the seed scenario's answer arrives
+
+
+def op(kind, **kw):
+    d = {"op": kind, "name": b"", "text": b"", "i": 0, "f": 0.0, "flag": 0, "expect": "EXPECT_OK", "want": 0, "out": b""}
+    d.update(kw)
+    return d
+
+
+def compact(v):
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def put_value(ops, name, v, in_array=False):
+    n = b"" if in_array else name.encode()
+    if isinstance(v, list):
+        assert not in_array, "arrays inside arrays"
+        ops.append(op("ARRAY_BEGIN", name=n))
+        for e in v:
+            put_value(ops, name, e, True)
+        ops.append(op("ARRAY_END"))
+    elif v is None:
+        ops.append(op("PUT_NULL", name=n))
+    elif isinstance(v, bool):  # before int: bool is an int in Python
+        ops.append(op("PUT_BOOL", name=n, i=int(v)))
+    elif isinstance(v, int):
+        assert -(1 << 63) <= v < (1 << 63), "64-bit integers only"
+        ops.append(op("PUT_INT", name=n, i=v))
+    elif isinstance(v, float):
+        ops.append(op("PUT_FLOAT", name=n, f=v))
+    elif isinstance(v, str):
+        ops.append(op("PUT_STRING", name=n, text=v.encode()))
+    else:
+        raise ValueError(f"not a metric value: {v!r}")
+
+
+def request_ops(v):
+    """The device's calls for a request line (what bindings/metrics.ts MetricsEncoder does)."""
+    ops = [op("KEY", text=bytes.fromhex(v["key"])),
+           op("INIT", name=v["serial_number"].encode(), i=AUTH[v["auth_method"]])]
+    f = v.get("data_format")
+    if f:
+        interval = 1 if f.get("historical_data_interval") else 0
+        if f.get("id"):
+            ops.append(op("FORMAT_ID", i=f["id"], flag=interval))
+        else:
+            ops.append(op("FORMAT_OBJECT", text=compact(f), flag=interval))
+        for lst, key in ((0, "data_order"), (1, "historical_data_order")):
+            for name in f.get(key) or []:
+                ops.append(op("FORMAT_NAME", i=lst, name=name.encode()))
+    if v.get("timestamp") is not None:
+        ops.append(op("TIMESTAMP", i=v["timestamp"]))
+    if v.get("request_count") is not None:
+        ops.append(op("REQUEST_COUNT", i=v["request_count"]))
+    for which, rows in ((ROW_CURRENT, [v["data"]]), (ROW_HISTORICAL, v["historical_data"])):
+        for row in rows:
+            ops.append(op("ROW_BEGIN", i=which))
+            for name, value in row.items():
+                put_value(ops, name, value)
+            ops.append(op("ROW_END"))
+    return ops
+
+
+def vectors(vector_dir):
+    out = []
+    path = os.path.join(vector_dir, "metrics_requests.jsonl")
+    with open(path) as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            v = json.loads(line)
+            where = f"metrics_requests.jsonl:{n}"
+            ops = request_ops(v)
+            if "error" in v:
+                ops += [op("ENCODE", i=CONDENSED), op("ENCODE", i=SIMPLE)]
+                out.append((where, ops, False, True))
+                continue
+            ops += [op("ENCODE", i=CONDENSED, expect="EXPECT_OUT", out=v["condensed"].encode()),
+                    op("ENCODE", i=SIMPLE, expect="EXPECT_OUT", out=v["simple"].encode())]
+            out.append((where, ops, False, False))
+            # CBOR carries the same values: loaded by the server it is the condensed payload.
+            out.append((where + " cbor", request_ops(v) + [op("CBOR_CHECK", expect="EXPECT_OUT", out=v["condensed"].encode())], True, False))
+    with open(os.path.join(vector_dir, "metrics_responses.jsonl")) as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            v = json.loads(line)
+            ops = [op("KEY", text=bytes.fromhex(v["key"])),
+                   op("SERVER_LOAD", text=v["request"].encode()),
+                   op("SERVER_ANSWER", text=compact(v["answer"]), flag=1, expect="EXPECT_OUT", out=v["payload"].encode())]
+            out.append((f"metrics_responses.jsonl:{n}", ops, True, False))
+    with open(os.path.join(vector_dir, "metrics_expand.jsonl")) as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            v = json.loads(line)
+            fmt = b"" if v["data_format"] is None else compact(v["data_format"])
+            want = json.dumps(v["simple_metrics"], separators=(",", ":")).encode()  # canonical: Python's
+            verify = ({None: op("SERVER_VERIFY", expect="EXPECT_VALUE", want=VERIFY_UNSIGNED),
+                       True: op("SERVER_VERIFY", expect="EXPECT_VALUE", want=VERIFY_VALID),
+                       False: op("SERVER_VERIFY", expect="EXPECT_NOT_VALID")})[v["auth_valid"]]
+            ops = [op("KEY", text=bytes.fromhex(v["key"])),
+                   op("SERVER_LOAD", text=v["payload"].encode()),
+                   op("SERVER_EXPAND", text=fmt, i=v["received_at"], expect="EXPECT_OUT", out=want),
+                   verify]
+            out.append((f"metrics_expand.jsonl:{n}", ops, True, False))
+    with open(os.path.join(vector_dir, "seed_scenario.json")) as fh:
+        v = json.load(fh)
+    cond, simple, answer = v["condensed"].encode(), v["simple"].encode(), v["answer"].encode()
+    ops = request_ops(v) + [op("RING_ROWS", expect="EXPECT_VALUE", want=len(v["historical_data"])),
+                            op("ENCODE", i=CONDENSED, expect="EXPECT_OUT", out=cond),
+                            op("ENCODE", i=SIMPLE, expect="EXPECT_OUT", out=simple),
+                            # the server's answer, signed: one token; it acknowledges the rows sent
+                            op("ANSWER_APPLY", text=answer, i=SEED_NOW, expect="EXPECT_VALUE",
+                               want=ANSWER_TOKENS | ANSWER_SIGNED),
+                            op("ANSWER_TOKENS", expect="EXPECT_VALUE", want=1),
+                            op("RING_ROWS", expect="EXPECT_VALUE", want=0)]
+    out.append(("seed_scenario.json device", ops, False, False))
+    ops = [op("KEY", text=bytes.fromhex(v["key"])), op("SERVER_LOAD", text=cond),
+           op("SERVER_VERIFY", expect="EXPECT_VALUE", want=VERIFY_VALID),
+           op("SERVER_ANSWER", text=compact({"token_list": ["703181784"]}), flag=1, expect="EXPECT_OUT", out=answer)]
+    out.append(("seed_scenario.json server", ops, True, False))
+    return out
