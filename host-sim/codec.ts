@@ -313,8 +313,28 @@ function optionalCounter(v: JsonValue | undefined, name: string): number | null 
 
 /** Loads a device request (JSON or CBOR) into opaygo.wasm and checks its structure. */
 export function readRequest(body: Buffer, kind: BodyKind): IncomingRequest {
-  const text = wrap(() => canonicalRequest({ body, cbor: kind === "cbor" }));
-  const v = wrap(() => parseLossless(text));
+  let text: string;
+  try {
+    text = wrap(() => canonicalRequest({ body, cbor: kind === "cbor" }));
+  } catch (err) {
+    // The module says which kind of error ("a field has the wrong type"); the checks below say
+    // which field, on the body parsed as plain JSON / CBOR.
+    if (!(err instanceof CodecError) || err.code !== ERR_SHAPE) throw err;
+    let v: JsonValue;
+    try {
+      v = decodeBody(body, kind);
+    } catch {
+      throw err;
+    }
+    checkRequest(v);
+    throw err;
+  }
+  return checkRequest(wrap(() => parseLossless(text)), body, kind);
+}
+
+const ERR_SHAPE = -36;
+
+function checkRequest(v: JsonValue, body: Buffer = Buffer.alloc(0), kind: BodyKind = "json"): IncomingRequest {
   if (!isObject(v)) throw new CodecError("the request must be an object");
   const m: JObject = {};
   for (const [k, x] of Object.entries(v)) m[LONG_NAMES[k] ?? k] = x;
