@@ -1,6 +1,6 @@
 // A simulated solar home system: sensors, its own opaygo-device.wasm instance (through the codec
 // adapter) with its own serial, key, state blob and clock, and hourly uploads over HTTP.
-import { DeviceCodec, AppliedToken, AuthMethod, DataFormat, Encoding } from "./codec.js";
+import { CodecError, DeviceCodec, AppliedToken, AuthMethod, DataFormat, Encoding } from "./codec.js";
 import { SolarHomeSystem, Reading, HISTORICAL_ORDER } from "./sensors.js";
 import { Prng } from "./prng.js";
 import { exchange, route } from "./http.js";
@@ -17,6 +17,8 @@ export interface SimDeviceOptions {
   uploadEvery: number;
   rng: Prng;
   keepSamples: boolean;
+  /** variables sent as round(value / scale_factor) (the format declares the same scale factors) */
+  scaled?: Record<string, number>;
 }
 
 export interface DeviceStats {
@@ -35,6 +37,8 @@ export interface DeviceStats {
   unlocks: number;
   samples: number;
   rowsDropped: number;
+  rowsSent: number;
+  largestBodyUp: number;
   badSignatures: number;
   rejections: Record<string, number>;
 }
@@ -44,7 +48,7 @@ export class SimDevice {
   readonly system: SolarHomeSystem;
   readonly stats: DeviceStats = {
     requests: 0, accepted: 0, rejected: 0, failed: 0, bytesUp: 0, bytesDown: 0, bodyUp: 0, bodyDown: 0,
-    tokensDelivered: 0, tokensApplied: 0, tokensRefused: 0, locks: 0, unlocks: 0, samples: 0, rowsDropped: 0, badSignatures: 0, rejections: {},
+    tokensDelivered: 0, tokensApplied: 0, tokensRefused: 0, locks: 0, unlocks: 0, samples: 0, rowsDropped: 0, rowsSent: 0, largestBodyUp: 0, badSignatures: 0, rejections: {},
   };
   /** every reading taken, when kept (the tests compare them with the server's database) */
   readonly samples: { t: number; reading: Reading }[] = [];
@@ -55,6 +59,9 @@ export class SimDevice {
   /** data billed per session rounded up to whole KB, summed */
   sessionKb = 0;
   lastUpload: number | null = null;
+  /** early uploads: the next row would not have fitted the module's 1 KiB request buffer */
+  earlyUploads = 0;
+  private full = false;
   private active = false;
   private lastReading: Reading | null = null;
   private alarms = { tampered: false, overload_alert: false, low_battery_alert: false };
@@ -64,7 +71,7 @@ export class SimDevice {
     this.system = new SolarHomeSystem(o.rng);
     this.codec = new DeviceCodec({
       serial: o.serial, key: o.key, startingCode: o.startingCode, count: 1, format: o.format, auth: o.auth, encoding: o.encoding,
-      capacityRows: 24 * 30 * 4, floatVariables: HISTORICAL_ORDER,
+      floatVariables: HISTORICAL_ORDER, scaled: o.scaled,
     });
     this.uploadEvery = o.uploadEvery;
     this.flash = this.codec.saveState();
@@ -81,7 +88,12 @@ export class SimDevice {
     this.alarms = alarms;
     this.lastReading = reading;
     this.codec.record(t, { ...reading });
+    this.stats.rowsDropped = this.codec.dropped; // counted by the module's ring
+    this.setStatus();
     this.stats.samples++;
+    // One request carries every pending row and must fit the device's output buffer: when the
+    // next row would not fit, upload now rather than let rows pile up beyond one request.
+    this.full = !this.codec.fits(1);
     if (this.o.keepSamples) this.samples.push({ t, reading });
   }
 
@@ -92,20 +104,35 @@ export class SimDevice {
     this.active = now;
   }
 
-  dueForUpload(t: number, start: number): boolean {
-    return t - (this.lastUpload ?? start) >= this.uploadEvery;
-  }
-
-  async upload(t: number, baseUrl: string): Promise<void> {
-    this.lastUpload = t;
+  private setStatus(): void {
     this.codec.setStatus({
       token_count: this.codec.tokenCount(), tampered: this.alarms.tampered, firmware_version: FIRMWARE,
       overload_alert: this.alarms.overload_alert, low_battery_alert: this.alarms.low_battery_alert,
     });
-    const dropped = this.codec.dropped;
-    const req = this.codec.encodeRequest(t);
+  }
+
+  dueForUpload(t: number, start: number): boolean {
+    return this.full || t - (this.lastUpload ?? start) >= this.uploadEvery;
+  }
+
+  async upload(t: number, baseUrl: string): Promise<void> {
+    if (this.full && this.lastUpload !== null && t - this.lastUpload < this.uploadEvery) this.earlyUploads++;
+    this.lastUpload = t;
+    this.full = false;
+    this.setStatus();
+    let req;
+    try {
+      req = this.codec.encodeRequest(t);
+    } catch (err) {
+      if (!(err instanceof CodecError)) throw err;
+      // never dropped: the rows stay in the ring (which counts what it has to drop when full)
+      this.stats.rejections[`not sent: ${err.message.replace(/\d+/g, "N")}`] = (this.stats.rejections[`not sent: ${err.message.replace(/\d+/g, "N")}`] ?? 0) + 1;
+      return;
+    }
     this.stats.requests++;
     this.stats.bodyUp += req.body.length;
+    this.stats.rowsSent += req.rows;
+    this.stats.largestBodyUp = Math.max(this.stats.largestBodyUp, req.body.length);
     let r;
     try {
       r = await exchange(route(baseUrl, "/dd"), "POST", req.body, req.contentType);
@@ -126,7 +153,15 @@ export class SimDevice {
       return;
     }
     this.stats.accepted++;
-    const answer = this.codec.applyAnswer(r.body, r.contentType, t);
+    let answer;
+    try {
+      answer = this.codec.applyAnswer(r.body, r.contentType, t);
+    } catch (err) {
+      if (!(err instanceof CodecError)) throw err;
+      const reason = `answer refused: ${err.message.replace(/\d+/g, "N")}`;
+      this.stats.rejections[reason] = (this.stats.rejections[reason] ?? 0) + 1;
+      return; // nothing changed on the device: its rows go again with the next upload
+    }
     if (answer.signatureOk === false) this.stats.badSignatures++;
     for (const tok of answer.tokens) {
       this.stats.tokensDelivered++;
@@ -137,7 +172,6 @@ export class SimDevice {
     if (answer.tokens.length > 0) this.flash = this.codec.saveState();
     const every = answer.settings?.upload_interval;
     if (typeof every === "number" && Number.isInteger(every) && every >= 60 && every <= 86400) this.uploadEvery = every;
-    this.stats.rowsDropped += this.codec.dropped - dropped;
     this.trackCredit(t);
     this.series.push({ t, v: this.lastReading?.battery_voltage ?? 0, credit: this.codec.secondsLeft(t) / 86400 });
   }

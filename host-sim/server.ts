@@ -14,7 +14,7 @@ import { AddressInfo } from "node:net";
 import { Store, Payment } from "./store.js";
 import {
   CodecError, DataFormat, addTimeToken, bodyKind, decodeBody, encodeAnswer, expandRequest, formatText, keyStartingCode,
-  readFormat, readRequest, verifyAuth,
+  parseFormatText, readFormat, readRequest, verifyAuth,
 } from "./codec.js";
 
 export class HttpError extends Error {
@@ -196,7 +196,7 @@ export class ReferenceServer {
     const body = await this.readBody(req);
     const kind = bodyKind(req.headers["content-type"]);
     if (!kind) throw new HttpError(415, "send application/json or application/cbor");
-    const r = readRequest(decodeBody(body, kind));
+    const r = readRequest(body, kind);
     const store = this.store;
     const dev = store.device(r.serial);
     if (!dev) throw new HttpError(404, `unknown device ${r.serial}`);
@@ -204,13 +204,11 @@ export class ReferenceServer {
     if (r.formatId !== null) {
       const text = store.format(r.formatId);
       if (text === undefined) throw new HttpError(404, `unknown data format ${r.formatId}`);
-      format = JSON.parse(text) as DataFormat;
+      format = parseFormatText(text);
     }
     if (!r.auth) throw new HttpError(403, "the request is not signed");
-    if (!verifyAuth(r, dev.key)) throw new HttpError(403, "bad signature");
-    if (r.timestamp === null && r.requestCount === null) throw new HttpError(403, "a signed request needs a timestamp or a request count");
-    if (r.timestamp !== null && dev.last_ts !== null && r.timestamp <= dev.last_ts) throw new HttpError(403, `replay: timestamp ${r.timestamp} is not after ${dev.last_ts}`);
-    if (r.requestCount !== null && dev.last_rc !== null && r.requestCount <= dev.last_rc) throw new HttpError(403, `replay: request count ${r.requestCount} is not above ${dev.last_rc}`);
+    const verdict = verifyAuth(r, dev.key, dev.last_ts, dev.last_rc);
+    if (!verdict.ok) throw new HttpError(403, verdict.reason);
     const receivedAt = this.clock();
     const x = expandRequest(r, format, receivedAt);
     const now = r.timestamp ?? receivedAt;
@@ -242,12 +240,12 @@ export class ReferenceServer {
       const settings = dev.settings ? JSON.parse(dev.settings) : null;
       if (settings) db.prepare("UPDATE devices SET settings = NULL WHERE id = ?").run(dev.id);
       const activeUntil = x.wantsTime ? this.activeUntil(dev.id) : null;
-      const bytes = encodeAnswer(dev.key, r, { tokens: pending.map((t) => t.token), settings, activeUntil }, kind);
-      db.prepare("UPDATE requests SET answer = ? WHERE id = ?").run(kind === "json" ? bytes.toString("latin1") : bytes.toString("base64"), requestId);
-      return bytes;
+      const a = encodeAnswer(dev.key, r, { tokens: pending.map((t) => t.token), settings, activeUntil });
+      db.prepare("UPDATE requests SET answer = ? WHERE id = ?").run(a.body.toString("latin1"), requestId);
+      return a;
     });
     this.counts.accepted++;
-    this.send(res, 201, answer, kind === "cbor" ? "application/cbor" : "application/json");
+    this.send(res, 201, answer.body, answer.contentType);
   }
 
   // The credit the server sold, as the device's ADD_TIME rule computes it.

@@ -19,6 +19,8 @@ export interface SimOptions {
   /** upload interval, seconds */
   uploadEvery: number;
   encoding: Encoding;
+  /** readings as integers x100 with scale_factor 0.01 in the data format (default), or floats */
+  scale?: boolean;
   auth: AuthMethod;
   seed: number;
   /** SQLite file for the embedded server (a temporary one, deleted after, when absent) */
@@ -32,7 +34,7 @@ export interface SimOptions {
 }
 
 export const DEFAULTS = {
-  devices: 20, days: 30, interval: 120, uploadEvery: 3600, encoding: "condensed" as Encoding, auth: "ra" as AuthMethod, seed: 1,
+  devices: 20, days: 30, interval: 120, uploadEvery: 3600, encoding: "condensed" as Encoding, scale: true, auth: "ra" as AuthMethod, seed: 1,
   start: Date.UTC(2025, 0, 6) / 1000,
 };
 
@@ -64,6 +66,10 @@ export interface SimResult {
   db_rows: number | null;
   bad_signatures: number;
   rows_dropped: number;
+  /** uploads made before --upload-every because the next row would not fit one request */
+  early_uploads: number;
+  rows_per_request: number;
+  largest_body_up: number;
   seconds: number;
   devices: SimDevice[];
 }
@@ -114,10 +120,16 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       base = await server.listen(0, "127.0.0.1");
     }
 
+    // Rows go oldest first (the device module's ring order), the first at the request's dtc.
+    // Readings are sent as integers x100 and the format tells the server to scale them back
+    // (scale_factor 0.01): 2-decimal floats are 8-byte doubles in CBOR, and 0.0 takes 9 bytes
+    // in the module's ring, so 30 float rows do not fit its 1 KiB; x100 integers do.
+    const scaled = o.scale !== false ? Object.fromEntries(HISTORICAL_ORDER.map((n) => [n, 0.01])) : undefined;
     const format: DataFormat = {
       data_order: ["token_count", "tampered", "firmware_version", "overload_alert", "low_battery_alert"],
-      historical_data_interval: -o.interval, // rows newest first, the first at the request's ts
+      historical_data_interval: o.interval,
       historical_data_order: [...HISTORICAL_ORDER],
+      ...(scaled ? { variables: Object.fromEntries(Object.entries(scaled).map(([n, sf]) => [n, { scale_factor: sf }])) } : {}),
     };
     const { id: formatId } = await postJson(route(base, "/data_format"), format);
     const rng = new Prng(o.seed);
@@ -131,7 +143,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) });
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
-        rng: drng, keepSamples: o.keepSamples ?? false,
+        rng: drng, keepSamples: o.keepSamples ?? false, scaled,
       }));
     }
 
@@ -188,6 +200,9 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       db_rows: stats ? stats.points : null,
       bad_signatures: sum((s) => s.badSignatures),
       rows_dropped: sum((s) => s.rowsDropped),
+      early_uploads: devices.reduce((a, d) => a + d.earlyUploads, 0),
+      rows_per_request: round1(sum((s) => s.rowsSent) / Math.max(1, requests)),
+      largest_body_up: Math.max(0, ...devices.map((d) => d.stats.largestBodyUp)),
       seconds: round1(Number(process.hrtime.bigint() - started) / 1e9),
       devices,
     };

@@ -55,7 +55,11 @@ test("the same seed gives the same run; CBOR and simple encodings are accepted t
   assert.equal(a.body_up, b.body_up);
   assert.deepEqual(a.devices.map((d) => d.series), b.devices.map((d) => d.series));
   const s = await runSim({ devices: 1, days: 1, interval: 300, uploadEvery: 7200, encoding: "simple", auth: "ta", seed: 3 });
-  assert.equal(s.accepted, 12);
+  // Simple requests name every variable of every row: the device module's 1 KiB output buffer
+  // holds about 6 such rows, so the device uploads early (before 2 h) whenever the next would not fit.
+  assert.ok(s.requests > 12 && s.early_uploads > 0, `${s.requests} requests`);
+  assert.equal(s.accepted, s.requests);
+  assert.equal(s.rows_dropped, 0);
   assert.equal(s.samples_stored, 288);
   assert.equal(s.tokens_applied, s.tokens_delivered);
 });

@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option("--upload-every <seconds>", "upload interval", rangeInt("upload interval", 60, 7 * 86400), DEFAULTS.uploadEvery)
     .addOption(new Option("--encoding <kind>", "request encoding").choices(ENCODINGS).default(DEFAULTS.encoding))
     .addOption(new Option("--auth <method>", "request signature").choices(AUTH_METHODS).default(DEFAULTS.auth))
+    .option("--no-scale", "send the readings as 2-decimal floats instead of integers x100 (scale_factor 0.01 in the data format)")
     .option("--seed <n>", "seed of every random choice", integer("seed", 0xffffffff), DEFAULTS.seed)
     .option("--db <path>", "SQLite file of the embedded server (default: a temporary file)")
     .option("--server <url>", "an external server's base URL (e.g. one started by `opaygo server`) instead of the embedded one", serverUrl)
@@ -50,7 +51,7 @@ export function register(program: Command): void {
       const tty = process.stderr.isTTY && !o.json;
       const result = await runSim({
         devices: o.devices, days: o.days, interval: o.interval, uploadEvery: o.uploadEvery, encoding: o.encoding, auth: o.auth,
-        seed: o.seed, db: o.db, server: o.server,
+        scale: o.scale, seed: o.seed, db: o.db, server: o.server,
         onProgress: tty ? progressBar(o.days) : undefined,
       });
       if (tty) process.stderr.write("\r\x1b[K");
@@ -122,7 +123,8 @@ function table(r: SimResult): string {
   const o = r.options;
   const rows: [string, string][] = [
     ["devices x days", `${o.devices} x ${o.days} (sampling every ${o.interval} s, uploads every ${o.uploadEvery} s)`],
-    ["encoding / auth", `${o.encoding} / ${o.auth}`],
+    ["encoding / auth", `${o.encoding}${o.scale === false ? " (floats)" : " (readings x100)"} / ${o.auth}`],
+    ["rows per request", `${r.rows_per_request} on average (largest body ${r.largest_body_up} of 1024 bytes; ${r.early_uploads} early uploads, ${r.rows_dropped} rows dropped)`],
     ["server", r.server],
     ["requests", String(r.requests)],
     ["accepted / rejected", `${r.accepted} / ${r.rejected}${r.rejected ? "  " + JSON.stringify(r.rejections) : ""}`],
