@@ -2,8 +2,9 @@
 // inputs themselves are replayed by make test-fuzz from tests/fuzz/regressions/<target>/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MetricsEncoder } from "../bindings/metrics.js";
+import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
 
+const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const ERR_DUPLICATE = -28;
 const ERR_STATE = -30;
 
@@ -87,4 +88,27 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   assert.equal(x.metrics_put_null(io(e, "")), ERR_DUPLICATE);
   assert.equal(x.metrics_row_end(), 0);
   assertUniqueKeys(e.simple());
+});
+
+// server: canonical JSON nested deeper than the metrics reader walks (16, the JSON reader takes 32)
+// loaded, and the expansion lost its place: members without keys, ":" where a key should be.
+test("server: requests the expansion cannot walk are refused, not expanded into malformed JSON", () => {
+  const deep = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
+  const format = { data_order: ["a"], historical_data_order: ["b", "timestamp"], historical_data_interval: 60 };
+  for (const body of [
+    `{"sn":"X","ts":5,"d":{"a":${deep(20)}},"hd":[[1]],"z":[2]}`,
+    `{"sn":"X","ts":5,"d":[1],"hd":[[${deep(16)}]],"x":[1]}`,
+    `{"sn":"X","ts":5,"z":${deep(20)},"d":[1]}`,
+  ]) {
+    assert.throws(() => canonicalRequest({ body }), /nesting too deep/);
+    assert.throws(() => expandRequest({ body, dataFormat: format, receivedAt: 0 }), /nesting too deep/);
+  }
+  // a format or an answer the same way
+  assert.throws(() => expandRequest({ body: '{"sn":"X","ts":5,"d":[1]}', dataFormat: `{"data_order":["a"],"x":${deep(20)}}`, receivedAt: 0 }), /nesting too deep/);
+  assert.throws(() => buildAnswer({ body: '{"sn":"X","ts":5}', answer: `{"ed":${deep(20)}}`, key: KEY }), /nesting too deep/);
+  // up to the limit it expands, as valid JSON
+  const ok = `{"sn":"X","ts":5,"d":{"a":${deep(14)}},"hd":[[1],{"0":${deep(13)}}],"z":[2]}`;
+  const out = expandRequest({ body: ok, dataFormat: format, receivedAt: 0 });
+  assertUniqueKeys(out);
+  assert.equal(out, `{"serial_number":"X","timestamp":5,"data":{"a":${deep(14)}},"historical_data":[{"b":1,"timestamp":5},{"b":${deep(13)},"timestamp":65}],"z":[2]}`);
 });
