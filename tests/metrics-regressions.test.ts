@@ -112,3 +112,16 @@ test("server: requests the expansion cannot walk are refused, not expanded into 
   assertUniqueKeys(out);
   assert.equal(out, `{"serial_number":"X","timestamp":5,"data":{"a":${deep(14)}},"historical_data":[{"b":1,"timestamp":5},{"b":${deep(13)},"timestamp":65}],"z":[2]}`);
 });
+
+// request_full: an inline data format holding an integer beyond 64 bits has no CBOR form (no
+// bignum tags); the encoder went on without the format's value and wrote a map with a key short.
+test("request_full: a CBOR request whose inline data format has no CBOR form is refused", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "full", dataFormat: { data_order: ["a"], big: 123456789012345678901234567890n } as any });
+  e.setRequestCount(2);
+  e.setData({ a: 1 });
+  assert.equal(e.condensed(), '{"sn":"SN1","dfo":{"data_order":["a"],"big":123456789012345678901234567890},"rc":2,"d":[1],"hd":[]}');
+  assert.throws(() => e.cbor(), /number out of range/);
+  assert.throws(() => e.encode("simple", "cbor"), /number out of range/);
+  // the JSON forms still load on the server
+  assert.equal(canonicalRequest({ body: e.simple() }), e.simple());
+});

@@ -414,7 +414,13 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   writeKey("sn", "serial_number", form);
   wString(SERIAL, serialLen);
   if (formatKind == 1) { wComma(); writeKey("df", "data_format_id", form); wInt(formatId); }
-  else if (formatKind == 2) { wComma(); writeKey("dfo", "data_format", form); writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0); }
+  else if (formatKind == 2) {
+    wComma();
+    writeKey("dfo", "data_format", form);
+    // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
+    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
+    if (r < 0) return <i32>r;
+  }
   for (let i = 0; i < 2; i++) {
     let doTs = (i == 0) == tsFirst;
     if (doTs && tsSet) { wComma(); writeKey("ts", "timestamp", form); wInt(ts); }
