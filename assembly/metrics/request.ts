@@ -78,13 +78,18 @@ let arrayCountAt: usize = 0;
 let arrayCount: i32 = 0;
 
 // Stored rows name their variables by index in the format's name table, so the table (reset by
-// init and by a new format) must not change under them: clear the ring first.
-function formatInUse(): bool {
+// init and by a new format) must not change under them: clear the ring first. Init also drops
+// the current data and the row being built; a new format keeps them, so it waits for them too
+// (an index left without its name was written as "" in a simple payload, once per entry).
+function ringInUse(): bool {
   return ringRows() > 0;
+}
+function formatInUse(): bool {
+  return ringRows() > 0 || dataLen > 0 || building != 0;
 }
 
 export function requestInit(serialLength: i32, method: i32): i32 {
-  if (formatInUse()) return ERR_STATE;
+  if (ringInUse()) return ERR_STATE;
   if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_ARGUMENT;
   if (method < AUTH_NONE || method > AUTH_RA) return ERR_ARGUMENT;
   for (let i = 0; i < serialLength; i++) {
@@ -170,12 +175,14 @@ export function requestCount(v: i64): void {
 
 // ---- rows ------------------------------------------------------------------------------------
 
-// which: 1 the current data, 2 a new historical row.
+// which: 1 the current data, 2 a new historical row. Both are built in the stage area, so a row
+// that is abandoned or overflows leaves the current data as it was (it was built in place, and
+// its old length then covered the new row's bytes and the old row's tail).
 export function rowBegin(which: i32): i32 {
   if (which != 1 && which != 2) return ERR_ARGUMENT;
   building = which;
   arrayCountAt = 0;
-  rowStart(which == 1 ? DATA_ROW : STAGE_ROW, ROW_CAPACITY);
+  rowStart(STAGE_ROW, ROW_CAPACITY);
   return 0;
 }
 
@@ -184,8 +191,13 @@ export function rowEnd(): i32 {
   if (rowOverflowed()) { building = 0; return ERR_ROW_FULL; }
   let which = building;
   building = 0;
-  if (which == 1) { dataLen = rowLength(); return 0; }
-  return ringAppend(STAGE_ROW, rowLength()) ? 0 : ERR_ROW_FULL;
+  let n = rowLength();
+  if (which == 1) {
+    for (let i = 0; i < n; i++) store<u8>(DATA_ROW + <usize>i, load<u8>(STAGE_ROW + <usize>i));
+    dataLen = n;
+    return 0;
+  }
+  return ringAppend(STAGE_ROW, n) ? 0 : ERR_ROW_FULL;
 }
 
 // Starts an entry named by the first nameLen bytes of IO (inside an array: an element).
@@ -199,7 +211,7 @@ function entryStart(nameLen: i32): i32 {
   }
   if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_ARGUMENT;
   let list = building == 1 ? 0 : 1;
-  let row = building == 1 ? DATA_ROW : STAGE_ROW;
+  let row = STAGE_ROW;
   if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_DUPLICATE;
   let idx = nameIndex(list, IO, nameLen);
   if (idx >= 0) putByte(<u32>idx);
@@ -273,7 +285,7 @@ export function arrayEnd(): i32 {
   arrayCountAt = 0;
   return 0;
 }
-function rowBase(): usize { return building == 1 ? DATA_ROW : STAGE_ROW; }
+function rowBase(): usize { return STAGE_ROW; }
 
 // ---- accessories ----------------------------------------------------------------------------
 
@@ -402,7 +414,13 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   writeKey("sn", "serial_number", form);
   wString(SERIAL, serialLen);
   if (formatKind == 1) { wComma(); writeKey("df", "data_format_id", form); wInt(formatId); }
-  else if (formatKind == 2) { wComma(); writeKey("dfo", "data_format", form); writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0); }
+  else if (formatKind == 2) {
+    wComma();
+    writeKey("dfo", "data_format", form);
+    // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
+    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
+    if (r < 0) return <i32>r;
+  }
   for (let i = 0; i < 2; i++) {
     let doTs = (i == 0) == tsFirst;
     if (doTs && tsSet) { wComma(); writeKey("ts", "timestamp", form); wInt(ts); }

@@ -33,8 +33,19 @@ export function serverLoad(len: i32, cbor: bool): i32 {
   let n = cbor ? cborToJson(JSON_IN, len, REQUEST, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, REQUEST, REQUEST_CAPACITY);
   if (n < 0) return n;
   if (load<u8>(REQUEST) != 0x7b) return ERR_SHAPE;
+  let r = navigable(REQUEST, n);
+  if (r < 0) return r;
   requestLen = n;
   return n;
+}
+
+// Canonical JSON that the metrics reader below cannot walk (nesting over its MAX_DEPTH of 16; the
+// JSON reader allows 32) is refused: valueEnd() falls back to the value's start on an error,
+// which made the expansion copy no key or value and lose its place (malformed JSON written).
+function navigable(p: usize, n: i32): i32 {
+  let q = skipValue(p, p + <usize>n, 0);
+  if (q < 0) return <i32>q;
+  return <usize>q == p + <usize>n ? 0 : ERR_JSON;
 }
 export function requestBuffer(): usize { return REQUEST; }
 
@@ -45,6 +56,8 @@ export function serverFormat(len: i32): i32 {
   if (len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
   let n = canonicalize(JSON_IN, len, FORMAT, FORMAT_CAPACITY);
   if (n < 0) return n;
+  let r = navigable(FORMAT, n);
+  if (r < 0) return r;
   formatLen = n;
   return n;
 }
@@ -514,6 +527,8 @@ export function serverAnswer(len: i32, sign: bool): i32 {
   if (n < 0) return n;
   let end = canonAt + <usize>n;
   if (load<u8>(canonAt) != 0x7b) return ERR_SHAPE;
+  let r = navigable(canonAt, n);
+  if (r < 0) return r;
   outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_JSON);
   jsonByte(0x7b);
   let first = true;

@@ -100,7 +100,9 @@ function script(c: Case, auth: AuthMethod, cbor: boolean): string {
   const lines: string[] = [];
   const L = (...f: (string | number | bigint)[]) => lines.push(f.join("\t"));
   L("key", c.key as string);
-  L("clear"); // a fresh ring each time (init refuses while rows are stored): every run sends the same 30 rows
+  // a fresh ring each time (every run sends the same 30 rows), cleared before init: init refuses
+  // while the ring holds rows (they name variables by index in the format init resets)
+  L("clear");
   L("init", c.serial_number as string, AUTH_CODES[auth]);
   const f = c.data_format as Obj;
   L("fmtid", num(f.id) as number, f.historical_data_interval ? 1 : 0);

@@ -2,16 +2,23 @@
 """Runs the libFuzzer targets in build/fuzz/: first every committed regression input
 (tests/fuzz/regressions/<target>/*) once, then fuzzing for --time seconds per target, --jobs
 targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
-crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean targets,
-"failed": targets with a crash, a failed regression or a missing binary}.
-Usage: run.py [--time S] [--jobs N] [--suite NAME] TARGET..."""
-import argparse, glob, json, os, re, subprocess, sys, time
+seed, crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean
+targets, "failed": targets with a crash (a failed regression, an input libFuzzer wrote as a
+crash / leak / timeout / oom artifact, a run that executed nothing) or a missing binary}.
+--seed S: each target gets the fixed libFuzzer seed S + crc32(target) % 100000, so a run explores
+in the same order every time (reproducible CI); without it libFuzzer picks a random seed.
+--fresh-corpus: the corpus starts empty for this run (build/fuzz/run-corpus/<target>, from the
+seeds and the regressions only); otherwise build/fuzz/corpus/<target> grows run after run.
+Usage: run.py [--time S] [--jobs N] [--suite NAME] [--seed S] [--fresh-corpus] TARGET..."""
+import argparse, glob, json, os, re, shutil, subprocess, sys, time, zlib
 from concurrent.futures import ThreadPoolExecutor
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--time", type=int, default=60)
 ap.add_argument("--jobs", type=int, default=2)
 ap.add_argument("--suite")
+ap.add_argument("--seed", type=int)
+ap.add_argument("--fresh-corpus", action="store_true")
 ap.add_argument("targets", nargs="+")
 args = ap.parse_args()
 
@@ -29,7 +36,8 @@ def replay(target, binary):
 
 def fuzz(target):
     binary = os.path.join(FUZZ, "fuzz_" + target)
-    res = {"target": target, "seconds": args.time, "executions": 0, "corpus": 0, "crashes": [], "regressions": 0}
+    seed = None if args.seed is None else args.seed + zlib.crc32(target.encode()) % 100000
+    res = {"target": target, "seconds": args.time, "seed": seed, "executions": 0, "corpus": 0, "crashes": [], "regressions": 0}
     if not os.access(binary, os.X_OK):
         res["error"] = "missing binary " + binary
         return res
@@ -40,15 +48,17 @@ def fuzz(target):
     if err:
         res["error"] = "regression failed:\n" + err
         return res
-    corpus = os.path.join(FUZZ, "corpus", target)
+    corpus = os.path.join(FUZZ, "run-corpus" if args.fresh_corpus else "corpus", target)
     crashes = os.path.join(FUZZ, "crashes", target)
+    if args.fresh_corpus:
+        shutil.rmtree(corpus, ignore_errors=True)
     os.makedirs(corpus, exist_ok=True)
     os.makedirs(crashes, exist_ok=True)
     before = set(os.listdir(crashes))
     dirs = [corpus] + [d for d in (os.path.join(FUZZ, "seeds", target), os.path.join(REG, target)) if os.path.isdir(d)]
     log = os.path.join(FUZZ, "fuzz-%s.log" % target)
     cmd = [binary, "-max_total_time=%d" % args.time, "-print_final_stats=1", "-timeout=20", "-rss_limit_mb=2048",
-           "-max_len=8192", "-artifact_prefix=%s/" % crashes] + dirs
+           "-max_len=8192", "-artifact_prefix=%s/" % crashes] + (["-seed=%d" % seed] if seed else []) + dirs
     t0 = time.time()
     with open(log, "w") as f:
         try:
@@ -65,10 +75,16 @@ def fuzz(target):
         m = re.findall(r"^#(\d+)\s", text, re.M)
         res["executions"] = int(m[-1]) if m else 0
     res["corpus"] = len(os.listdir(corpus))
-    res["crashes"] = sorted(set(os.listdir(crashes)) - before)
-    if rc != 0 or res["crashes"]:
+    # A crash is an input libFuzzer wrote as an artifact (crash-, leak-, timeout-, oom-): named in
+    # the log even when the same file is already there from an earlier run. The exit code alone
+    # is not one (an outer timeout on a slow machine stops a run that found nothing).
+    written = [os.path.basename(m) for m in re.findall(r"Test unit written to (\S+)", text)]
+    res["crashes"] = sorted(set(written) | (set(os.listdir(crashes)) - before))
+    if res["crashes"] or res["executions"] == 0:
         tail = [l for l in text.splitlines() if re.search(r"invariant|trapped|ERROR|SUMMARY|Test unit written", l)]
-        res["error"] = "exit %d\n%s" % (rc, "\n".join(tail[-12:]))
+        res["error"] = "exit %d%s\n%s" % (rc, ", nothing executed" if res["executions"] == 0 else "", "\n".join(tail[-12:]))
+    elif rc != 0:
+        res["note"] = "exit %d without a crash (stopped after %.0f s)" % (rc, res["seconds"])
     return res
 
 
@@ -77,8 +93,11 @@ with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
     results = list(pool.map(fuzz, args.targets))
 for r in results:
     status = "CRASH" if "error" in r else "clean"
-    print("fuzz %-13s %-5s %4.0f s %10d runs  corpus %5d  regressions %d" %
-          (r["target"], status, r["seconds"], r["executions"], r["corpus"], r["regressions"]))
+    print("fuzz %-13s %-5s %4.0f s %10d runs  corpus %5d  regressions %d%s" %
+          (r["target"], status, r["seconds"], r["executions"], r["corpus"], r["regressions"],
+           "" if r.get("seed") is None else "  seed %d" % r["seed"]))
+    if "note" in r:
+        print("  " + r["note"])
     if "error" in r:
         print("  " + r["error"].replace("\n", "\n  "))
         for c in r["crashes"]:

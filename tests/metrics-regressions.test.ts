@@ -1,0 +1,127 @@
+// Bugs found by the libFuzzer targets (tests/fuzz/), shown through the bindings. The crashing
+// inputs themselves are replayed by make test-fuzz from tests/fuzz/regressions/<target>/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
+
+const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
+const ERR_DUPLICATE = -28;
+const ERR_STATE = -30;
+
+// Keys of every object in a JSON text, checked unique per object (JSON.parse would keep the last).
+function assertUniqueKeys(json: string): void {
+  const stack: Set<string>[] = [];
+  // strings that are values are matched too (and then not followed by ":")
+  const tok = /"(?:[^"\\]|\\.)*"|[{}:]/g;
+  let m: RegExpExecArray | null;
+  let last = "";
+  while ((m = tok.exec(json))) {
+    const t = m[0];
+    if (t === "{") stack.push(new Set());
+    else if (t === "}") stack.pop();
+    else if (t === ":") {
+      const keys = stack[stack.length - 1];
+      assert.ok(!keys.has(last), `key ${last} twice in ${json}`);
+      keys.add(last);
+    } else last = t;
+  }
+  JSON.parse(json);
+}
+
+function io(e: MetricsEncoder, s: string): number {
+  const b = Buffer.from(s);
+  e.wasm.bytes().set(b, e.wasm.exports.metrics_io_buffer());
+  return b.length;
+}
+
+// request_full: a new data format while the current data named variables by index left those
+// indices without names; a simple payload wrote each as "" (the same key several times).
+test("request_full: no new data format while the current data or a row under construction uses the old one", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "full", dataFormat: { id: 3, data_order: ["energy_wh", "alarm"] } as any });
+  const x = e.wasm.exports;
+  e.setRequestCount(7);
+  e.setData({ energy_wh: 12, alarm: true, panel_voltage: false });
+  assert.equal(x.metrics_format_id(4n, false), ERR_STATE);
+  assert.equal(x.metrics_format_object(io(e, '{"data_order":["x"]}'), false), ERR_STATE);
+  const simple = e.simple();
+  assertUniqueKeys(simple);
+  assert.equal(simple, '{"serial_number":"SN1","data_format_id":3,"request_count":7,"data":{"energy_wh":12,"alarm":true,"panel_voltage":false},"historical_data":{}}');
+  // a row being built holds indices too
+  assert.equal(x.metrics_row_begin(2), 0);
+  assert.equal(x.metrics_put_int(io(e, "alarm"), 1n), 0);
+  assert.equal(x.metrics_format_id(4n, false), ERR_STATE);
+  assert.equal(x.metrics_row_end(), 0);
+  // with the data emptied and the ring cleared, a new format is taken
+  e.setData({});
+  x.metrics_ring_clear();
+  assert.equal(x.metrics_format_id(4n, false), 0);
+  e.setData({ energy_wh: 1, alarm: 2 });
+  const s2 = e.simple();
+  assertUniqueKeys(s2);
+  assert.equal(s2, '{"serial_number":"SN1","data_format_id":4,"request_count":7,"data":{"energy_wh":1,"alarm":2},"historical_data":{}}');
+});
+
+// request_full: the current data was built in place, so an abandoned or overflowing new data row
+// left the old length over the new row's bytes and the old row's tail (a name twice).
+test("request_full: an abandoned or overflowing data row leaves the current data as it was", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "full" });
+  const x = e.wasm.exports;
+  e.setRequestCount(1);
+  e.setData({ a: 1, "": "Z2669 f75", panel_voltage: false });
+  const before = e.simple();
+  assert.equal(before, '{"serial_number":"SN1","request_count":1,"data":{"a":1,"":"Z2669 f75","panel_voltage":false},"historical_data":{}}');
+  // abandoned: a new data row started, then a historical row instead
+  assert.equal(x.metrics_row_begin(1), 0);
+  assert.equal(x.metrics_put_float(io(e, ""), 2.5e-7), 0);
+  assert.equal(x.metrics_row_begin(2), 0);
+  assert.equal(x.metrics_row_end(), 0);
+  x.metrics_ring_clear();
+  assert.equal(e.simple(), before);
+  // overflowing: more than the row's capacity
+  assert.equal(x.metrics_row_begin(1), 0);
+  for (let i = 0; i < 40; i++) x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i));
+  assert.equal(x.metrics_row_end(), -27);
+  assert.equal(e.simple(), before);
+  // the same name twice in one row is refused, inline names included
+  assert.equal(x.metrics_row_begin(1), 0);
+  assert.equal(x.metrics_put_int(io(e, ""), 1n), 0);
+  assert.equal(x.metrics_put_null(io(e, "")), ERR_DUPLICATE);
+  assert.equal(x.metrics_row_end(), 0);
+  assertUniqueKeys(e.simple());
+});
+
+// server: canonical JSON nested deeper than the metrics reader walks (16, the JSON reader takes 32)
+// loaded, and the expansion lost its place: members without keys, ":" where a key should be.
+test("server: requests the expansion cannot walk are refused, not expanded into malformed JSON", () => {
+  const deep = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
+  const format = { data_order: ["a"], historical_data_order: ["b", "timestamp"], historical_data_interval: 60 };
+  for (const body of [
+    `{"sn":"X","ts":5,"d":{"a":${deep(20)}},"hd":[[1]],"z":[2]}`,
+    `{"sn":"X","ts":5,"d":[1],"hd":[[${deep(16)}]],"x":[1]}`,
+    `{"sn":"X","ts":5,"z":${deep(20)},"d":[1]}`,
+  ]) {
+    assert.throws(() => canonicalRequest({ body }), /nesting too deep/);
+    assert.throws(() => expandRequest({ body, dataFormat: format, receivedAt: 0 }), /nesting too deep/);
+  }
+  // a format or an answer the same way
+  assert.throws(() => expandRequest({ body: '{"sn":"X","ts":5,"d":[1]}', dataFormat: `{"data_order":["a"],"x":${deep(20)}}`, receivedAt: 0 }), /nesting too deep/);
+  assert.throws(() => buildAnswer({ body: '{"sn":"X","ts":5}', answer: `{"ed":${deep(20)}}`, key: KEY }), /nesting too deep/);
+  // up to the limit it expands, as valid JSON
+  const ok = `{"sn":"X","ts":5,"d":{"a":${deep(14)}},"hd":[[1],{"0":${deep(13)}}],"z":[2]}`;
+  const out = expandRequest({ body: ok, dataFormat: format, receivedAt: 0 });
+  assertUniqueKeys(out);
+  assert.equal(out, `{"serial_number":"X","timestamp":5,"data":{"a":${deep(14)}},"historical_data":[{"b":1,"timestamp":5},{"b":${deep(13)},"timestamp":65}],"z":[2]}`);
+});
+
+// request_full: an inline data format holding an integer beyond 64 bits has no CBOR form (no
+// bignum tags); the encoder went on without the format's value and wrote a map with a key short.
+test("request_full: a CBOR request whose inline data format has no CBOR form is refused", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "full", dataFormat: { data_order: ["a"], big: 123456789012345678901234567890n } as any });
+  e.setRequestCount(2);
+  e.setData({ a: 1 });
+  assert.equal(e.condensed(), '{"sn":"SN1","dfo":{"data_order":["a"],"big":123456789012345678901234567890},"rc":2,"d":[1],"hd":[]}');
+  assert.throws(() => e.cbor(), /number out of range/);
+  assert.throws(() => e.encode("simple", "cbor"), /number out of range/);
+  // the JSON forms still load on the server
+  assert.equal(canonicalRequest({ body: e.simple() }), e.simple());
+});
