@@ -22,7 +22,7 @@ import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
-import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, writeValue, findMember } from "./jsonval";
+import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMember } from "./jsonval";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
 import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SERIAL, ERR_SHAPE, ERR_SIGNATURE, ERR_TOKEN } from "./errors";
@@ -200,7 +200,7 @@ function signatureValid(end: usize): bool {
   for (let i = n - 1; i >= 0; i--) store<u8>(NUM_TEXT + 2 + <usize>i, load<u8>(NUM_TEXT + <usize>i));
   store<u8>(NUM_TEXT, 0x64);
   store<u8>(NUM_TEXT + 1, 0x61);
-  return stringEqualsBytes(a, end, NUM_TEXT, n + 2);
+  return stringEqualsSecret(a, end, NUM_TEXT, n + 2); // constant time in the signature's content
 }
 
 // The answer body is len bytes at the start of the output buffer (outBuffer()). now: the

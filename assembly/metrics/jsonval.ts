@@ -153,6 +153,27 @@ export function stringEqualsBytes(p: usize, end: usize, bytes: usize, len: i32):
   }
 }
 
+// stringEqualsBytes for a secret (a received signature against the expected one): every
+// character of the string is decoded and XORed into one difference, with no exit on the first
+// differing byte; only the lengths and the string's own escapes (both known to the sender) shape
+// the time taken. bytes must be ASCII (a code point from 0x80 can never match one of its bytes).
+export function stringEqualsSecret(p: usize, end: usize, bytes: usize, len: i32): bool {
+  if (p >= end || load<u8>(p) != 0x22) return false;
+  p++;
+  let i = 0;
+  let diff: u32 = 0;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q < 0) return false;
+    if (q == 0) break;
+    if (i < len) diff |= strCodePoint ^ <u32>load<u8>(bytes + <usize>i);
+    else diff |= 1;
+    i++;
+    p = <usize>q;
+  }
+  return (diff | <u32>(i != len)) == 0;
+}
+
 // ---- values ----------------------------------------------------------------------------
 
 function literal(p: usize, end: usize, s: string): bool {

@@ -195,10 +195,20 @@ export function serverVerify(lastTs: i64, lastRc: i64): i32 {
   } else {
     return VERIFY_BAD_SIGNATURE;
   }
-  // compare "xx" + hex with the auth string's content
+  // compare "xx" + hex with the auth string's content in constant time: a fixed 16 rounds (the
+  // longest u64 hex) XOR every byte into one difference, the length difference included, with
+  // no early exit on the content or on the expected length (the hex is not zero-padded, so its
+  // length would tell the leading zero digits). The received string is read only within its
+  // length (known to its sender); the request is canonical JSON, so its bytes are its characters.
   let n = formatU64Hex(h);
-  if (<i32>(aEnd - a) != n + 4) return VERIFY_BAD_SIGNATURE;
-  for (let i = 0; i < n; i++) if (load<u8>(a + 3 + <usize>i) != load<u8>(NUM_TEXT + <usize>i)) return VERIFY_BAD_SIGNATURE;
+  let got = <i32>(aEnd - a) - 4;
+  let diff: u32 = <u32>(got != n);
+  for (let i = 0; i < 16; i++) {
+    let r: u32 = 0;
+    if (i < got) r = <u32>load<u8>(a + 3 + <usize>i);
+    diff |= r ^ select<u32>(<u32>load<u8>(NUM_TEXT + <usize>i), 0, i < n);
+  }
+  if (diff != 0) return VERIFY_BAD_SIGNATURE;
   if (rc != 0 && notAbove(rc, end, lastRc)) return VERIFY_REPLAY;
   if (ts != 0 && notAbove(ts, end, lastTs)) return VERIFY_REPLAY;
   if (!truthy(rc, end) && !truthy(ts, end)) return VERIFY_NO_TS_OR_RC;
