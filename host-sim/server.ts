@@ -8,7 +8,8 @@
 //   GET  {base}/export.csv           stored points as CSV (same filters as GET /dd, all optional)
 //   GET  {base}/stats                counts
 // Errors are JSON {"error":"..."}: 400 malformed, 403 bad signature or replay, 404 unknown device,
-// format or route, 405, 413 too large (refused before the body is read), 415 other content types.
+// format or route, 405, 408 request not received within the request timeout (then the connection
+// is closed), 413 too large (refused before the body is read), 415 other content types.
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { Store, Payment } from "./store.js";
@@ -31,6 +32,9 @@ export interface ServerOptions {
   maxBody?: number;
   /** unix seconds used when a request carries no timestamp */
   clock?: () => number;
+  /** ms a request (headers and body) may take to arrive before the server answers 408 and
+   *  closes the connection, so a slow or never-ending body cannot hold a socket forever */
+  requestTimeoutMs?: number;
 }
 
 export interface ServerCounts {
@@ -55,11 +59,19 @@ export class ReferenceServer {
     if (this.base && !this.base.startsWith("/")) this.base = "/" + this.base;
     this.maxBody = o.maxBody ?? 4096 * 1024;
     this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
-    this.http = http.createServer((req, res) => {
+    // Node checks running requests against the timeout every connectionsCheckingInterval ms.
+    const timeout = o.requestTimeoutMs ?? 30000;
+    this.http = http.createServer({
+      requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeout / 4))),
+    }, (req, res) => {
       this.handle(req, res).catch((err) => this.fail(res, err));
     });
-    this.http.on("clientError", (_err, socket) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    // Requests the HTTP parser refuses, and requests not received within the timeout: answered
+    // without a handler, and the connection closed.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+      const status = err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      this.counts.byStatus[parseInt(status)] = (this.counts.byStatus[parseInt(status)] ?? 0) + 1;
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     });
   }
@@ -95,6 +107,7 @@ export class ReferenceServer {
     const message = err instanceof Error ? err.message : String(err);
     if (status >= 400 && status < 500 || status === 500) this.counts.rejected++;
     if (res.headersSent) return void res.destroy();
+    if (!res.socket || res.socket.destroyed) return; // gone (e.g. a 408 from the request timeout): no one to answer
     if (status === 413) res.setHeader("Connection", "close"); // the unread body is dropped with the socket
     this.send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${message}` : message }));
   }
@@ -149,6 +162,8 @@ export class ReferenceServer {
       });
       req.on("end", () => resolve(Buffer.concat(chunks)));
       req.on("error", reject);
+      // a connection closed (or timed out) before the body's end: nothing to answer
+      req.on("close", () => { if (!req.complete) reject(new HttpError(400, "the connection closed before the end of the body")); });
     });
   }
 

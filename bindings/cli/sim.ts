@@ -71,11 +71,12 @@ export function register(program: Command): void {
     .requiredOption("--db <path>", "SQLite file")
     .option("--base-path <path>", "path prefix of every route", "")
     .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
+    .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", rangeInt("request timeout", 1, 3600000), 30000)
     .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss)", "normal")
     .action(async (o) => {
       if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
       const store = new Store(o.db, { synchronous: o.sync });
-      const srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody });
+      const srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout });
       const url = await srv.listen(o.port, "127.0.0.1");
       process.stdout.write(`listening on ${url}\n`);
       const stop = async () => {
