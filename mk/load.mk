@@ -1,0 +1,5 @@
+# The reference server under load and faults: 200 devices at once, concurrent replays, SIGKILL and
+# restart on the same SQLite file, oversized / slow / garbage bodies, constant-time signature checks.
+TEST_SUITES += test-load
+test-load: build
+	node tests/tools/node-suite.mjs test-load build/js/tests/load.test.js build/js/tests/faults.test.js build/js/tests/signature.test.js
