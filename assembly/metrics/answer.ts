@@ -153,7 +153,7 @@ function timeOf(p: usize, end: usize): i64 {
   if (kind == NUM_FLOAT) {
     let x = parsedFloat;
     if (!(x >= 0)) return -1; // (-0.0 >= 0 holds)
-    return x >= 4294967295.0 ? 0xffffffff : <i64>Math.floor(x);
+    return x >= 4294967295.0 ? 0xffffffff : <i64>x; // x >= 0: truncation is floor, no libm
   }
   if (kind != 1) return -1;
   if (!parsedIntFits) return c == 0x2d ? -1 : 0xffffffff;
