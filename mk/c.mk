@@ -59,9 +59,9 @@ $(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py $(C_VECTO
 C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c $(C_DIR)/test_vectors.c
 C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h
 $(C_DIR)/test-c-device: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-device.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-device.a -lm -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-device.a -o $@
 $(C_DIR)/test-c-full: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo.a -lm -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo.a -o $@
 
 # Each program ends with "N passed, M failed"; the suite sums both into its result file.
 TEST_SUITES += test-c

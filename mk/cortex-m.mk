@@ -32,7 +32,7 @@ $(ARM_DIR)/$(1)/libopaygo-device.a: $(ARM_DIR)/$(1)/opaygo_device_wasm.o $(ARM_D
 # stores on cores without unaligned access), libgcc for 64-bit division.
 $(ARM_DIR)/$(1)/%.elf: tests/c/arm/%.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/libopaygo-device.a
 	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
-	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-device.a -lm -lc -lgcc -o $$@
+	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-device.a -lc -lgcc -o $$@
 endef
 $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
 
@@ -45,11 +45,11 @@ QEMU_TEST_SOURCES := tests/c/suite.c tests/c/arm/qemu_main.c tests/c/arm/startup
 
 $(QEMU_DIR)/test-device.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a
 	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=0 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a -lm -lc -lrdimon -lgcc -o $@
+	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=0 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a -lc -lrdimon -lgcc -o $@
 $(QEMU_DIR)/test-full.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(C_DIR)/opaygo_full_wasm.c $(C_BINDING_SOURCES)
 	@mkdir -p $(@D)
 	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=1 $(QEMU_TEST_SOURCES) $(C_DIR)/opaygo_full_wasm.c bindings/c/opaygo.c \
-	  bindings/c/wasm-rt-mcu.c -lm -lc -lrdimon -lgcc -o $@
+	  bindings/c/wasm-rt-mcu.c -lc -lrdimon -lgcc -o $@
 
 QEMU_RUN := timeout 600 qemu-system-arm -M mps2-an385 -cpu $(QEMU_CPU) -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native -kernel

@@ -19,6 +19,7 @@
 // Dybvig free-format digit generation; parsing takes a double approximation and corrects it by exact
 // comparison against the halfway points, with a Clinger fast path for short inputs.
 import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX, MAX_INT_DIGITS } from "./errors";
+import { ceilLog10Pow2 } from "../metrics/num";
 import { BN0, BN1, BN2, BN3, BN4, bnAdd, bnCmp, bnCopy, bnMulAdd, bnMulPow10, bnOverflow, bnSet, bnShl, bnSub } from "./bignum";
 
 export const NUM_INT: i32 = 1;
@@ -100,7 +101,7 @@ export function formatFloat(v: f64, out: usize, cap: i32): i32 {
     bnSet(mm, 1);
   }
   // v = r/s; k estimated from a lower bound of log2(v), never too high; the loop fixes it up.
-  let k = <i32>ceil<f64>(<f64>(e + 63 - <i32>clz(f)) * 0.30102999566398114 - 1e-10);
+  let k = ceilLog10Pow2(e + 63 - <i32>clz(f));
   if (k >= 0) bnMulPow10(s, k);
   else { bnMulPow10(r, -k); bnMulPow10(mp, -k); bnMulPow10(mm, -k); }
   while (true) {

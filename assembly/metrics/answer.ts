@@ -22,7 +22,8 @@ import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
-import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMember } from "./jsonval";
+import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
+import { K_DF, keySimple } from "./keys";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
 import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SERIAL, ERR_SHAPE, ERR_SIGNATURE, ERR_TOKEN } from "./errors";
@@ -153,7 +154,7 @@ function timeOf(p: usize, end: usize): i64 {
   if (kind == NUM_FLOAT) {
     let x = parsedFloat;
     if (!(x >= 0)) return -1; // (-0.0 >= 0 holds)
-    return x >= 4294967295.0 ? 0xffffffff : <i64>Math.floor(x);
+    return x >= 4294967295.0 ? 0xffffffff : <i64>x; // x >= 0: truncation is floor, no libm
   }
   if (kind != 1) return -1;
   if (!parsedIntFits) return c == 0x2d ? -1 : 0xffffffff;
@@ -243,7 +244,7 @@ export function applyAnswer(len: i32, now: u32): i32 {
     t = timeOf(auts != 0 ? auts : asl, end);
     if (t < 0) return ERR_SHAPE;
   }
-  let fid: usize = st != 0 ? findMember(st, end, "data_format_id") : 0;
+  let fid: usize = st != 0 ? findMemberKey(st, end, keySimple(K_DF)) : 0;
   let newFormatId: i64 = 0;
   if (fid != 0) {
     let e = skipValue(fid, end, 1);

@@ -124,10 +124,13 @@ export function writeString(p: usize, end: usize): isize {
 
 // Compares the JSON string at p (opening quote) with an ASCII literal.
 export function stringEquals(p: usize, end: usize, s: string): bool {
+  return stringEqualsWide(p, end, changetype<usize>(s), s.length);
+}
+
+// Against n UTF-16 units at sp.
+function stringEqualsWide(p: usize, end: usize, sp: usize, n: i32): bool {
   if (p >= end || load<u8>(p) != 0x22) return false;
   p++;
-  let n = s.length;
-  let sp = changetype<usize>(s);
   for (let i = 0; i < n; i++) {
     let q = stringChar(p, end);
     if (q <= 0 || strCodePoint != <u32>load<u16>(sp + (<usize>i << 1))) return false;
@@ -176,11 +179,11 @@ export function stringEqualsSecret(p: usize, end: usize, bytes: usize, len: i32)
 
 // ---- values ----------------------------------------------------------------------------
 
-function literal(p: usize, end: usize, s: string): bool {
-  let n = s.length;
+// "true", "false", "null" as bytes (string literals would be UTF-16 data segments).
+const WORDS: usize = memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c]);
+function literal(p: usize, end: usize, at: i32, n: i32): bool {
   if (p + <usize>n > end) return false;
-  let sp = changetype<usize>(s);
-  for (let i = 0; i < n; i++) if (<u32>load<u8>(p + <usize>i) != <u32>load<u16>(sp + (<usize>i << 1))) return false;
+  for (let i = 0; i < n; i++) if (load<u8>(p + <usize>i) != load<u8>(WORDS + <usize>(at + i))) return false;
   return true;
 }
 
@@ -217,9 +220,9 @@ export function skipValue(p: usize, end: usize, depth: i32): isize {
       p = skipWs(p + 1, end);
     }
   }
-  if (literal(p, end, "true")) return <isize>(p + 4);
-  if (literal(p, end, "false")) return <isize>(p + 5);
-  if (literal(p, end, "null")) return <isize>(p + 4);
+  if (literal(p, end, 0, 4)) return <isize>(p + 4);
+  if (literal(p, end, 4, 5)) return <isize>(p + 5);
+  if (literal(p, end, 9, 4)) return <isize>(p + 4);
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return ERR_JSON;
   let kind = parseNumber(p, n);
@@ -269,14 +272,14 @@ export function writeValue(p: usize, end: usize, depth: i32): isize {
 }
 
 // Finds the member `key` of the object at p; returns the position of its value, or 0.
-export function findMember(p: usize, end: usize, key: string): usize {
+function memberAt(p: usize, end: usize, key: usize, len: i32, wide: bool): usize {
   p = skipWs(p, end);
   if (p >= end || load<u8>(p) != 0x7b) return 0;
   p = skipWs(p + 1, end);
   while (p < end && load<u8>(p) == 0x22) {
     let k = scanString(p, end);
     if (k < 0) return 0;
-    let match = stringEquals(p, end, key);
+    let match = wide ? stringEqualsWide(p, end, key, len) : stringEqualsBytes(p, end, key, len);
     p = skipWs(<usize>k, end) + 1;
     p = skipWs(p, end);
     if (match) return p;
@@ -287,4 +290,13 @@ export function findMember(p: usize, end: usize, key: string): usize {
     else break;
   }
   return 0;
+}
+
+export function findMember(p: usize, end: usize, key: string): usize {
+  return memberAt(p, end, changetype<usize>(key), key.length, true);
+}
+
+// The key as [length u8][UTF-8 bytes] at kp (a byte table, no string literal).
+export function findMemberKey(p: usize, end: usize, kp: usize): usize {
+  return memberAt(p, end, kp + 1, <i32>load<u8>(kp), false);
 }

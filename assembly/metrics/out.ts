@@ -198,6 +198,15 @@ export function jsonCodePoint(c: u32): void {
 }
 
 // A constant ASCII key or string from a static literal (read from the data segment).
+// A literal member name from a byte table: [length u8][ASCII bytes] at p.
+export function wLiteralBytes(p: usize): void {
+  let n = <i32>load<u8>(p);
+  cborHead(3, <u64>n);
+  jsonByte(0x22);
+  for (let i = 1; i <= n; i++) { let c = <u32>load<u8>(p + <usize>i); jsonByte(c); cborByte(c); }
+  jsonByte(0x22);
+}
+
 export function wLiteral(s: string): void {
   let p = changetype<usize>(s);
   let n = s.length;

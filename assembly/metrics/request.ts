@@ -3,13 +3,14 @@
 // or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
 import { loadKey } from "../key";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
-  wArrayOpen, wArrayClose, wComma, wColon, wLiteral, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
+  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
 import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
-import { writeValue, skipValue, skipWs, findMember } from "./jsonval";
+import { writeValue, skipValue, skipWs, findMemberKey } from "./jsonval";
+import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
   ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
 
@@ -303,8 +304,8 @@ export function accessoryAdd(len: i32): i32 {
   if (after < 0) return <i32>after;
   if (skipWs(<usize>after, end) != end) return ERR_JSON;
   if (load<u8>(p) != 0x7b) return ERR_SHAPE;
-  let sn = findMember(p, end, "sn");
-  if (sn == 0) sn = findMember(p, end, "serial_number");
+  let sn = findMemberKey(p, end, KEYS + K_SN);
+  if (sn == 0) sn = findMemberKey(p, end, keySimple(K_SN));
   if (sn == 0 || load<u8>(sn) != 0x22) return ERR_SHAPE;
   return ringAppend(p, <i32>(<usize>after - p), true) ? 0 : ERR_ROW_FULL;
 }
@@ -328,8 +329,8 @@ function condensedLength(row: usize, len: i32): i32 {
   return n;
 }
 
-function writeKey(condensed: string, simple: string, form: i32): void {
-  wLiteral(form == FORM_CONDENSED ? condensed : simple);
+function writeKey(k: i32, form: i32): void {
+  wLiteralBytes(keyAt(k, form != FORM_CONDENSED));
   wColon();
 }
 
@@ -373,8 +374,8 @@ function decimal(v: i64): void {
 
 function timestampRowsOk(): bool {
   // "timestamp" as a 9-byte name, compared against each row's entries
-  let name = changetype<usize>("timestamp");
-  for (let i = 0; i < 9; i++) store<u8>(NUM_TEXT + i, load<u16>(name + (<usize>i << 1)));
+  let name = keySimple(K_TS) + 1;
+  for (let i = 0; i < 9; i++) store<u8>(NUM_TEXT + i, load<u8>(name + <usize>i));
   for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
     if (ringIsAccessory(p)) continue;
     let row = p + 2;
@@ -411,20 +412,20 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   let accs = ringAccessories();
   let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
-  writeKey("sn", "serial_number", form);
+  writeKey(K_SN, form);
   wString(SERIAL, serialLen);
-  if (formatKind == 1) { wComma(); writeKey("df", "data_format_id", form); wInt(formatId); }
+  if (formatKind == 1) { wComma(); writeKey(K_DF, form); wInt(formatId); }
   else if (formatKind == 2) {
     wComma();
-    writeKey("dfo", "data_format", form);
+    writeKey(K_DFO, form);
     // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
     let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
     if (r < 0) return <i32>r;
   }
   for (let i = 0; i < 2; i++) {
     let doTs = (i == 0) == tsFirst;
-    if (doTs && tsSet) { wComma(); writeKey("ts", "timestamp", form); wInt(ts); }
-    if (!doTs && rcSet) { wComma(); writeKey("rc", "request_count", form); wInt(rc); }
+    if (doTs && tsSet) { wComma(); writeKey(K_TS, form); wInt(ts); }
+    if (!doTs && rcSet) { wComma(); writeKey(K_RC, form); wInt(rc); }
   }
 
   // Auth: what is signed before `d` (sa / ta / ca are complete here).
@@ -453,7 +454,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   // (the reference signs only sn, ts, rc, d, hd); each carries its own.
   if (accs > 0) {
     wComma();
-    writeKey("acc", "accessories", form);
+    writeKey(K_ACC, form);
     wArrayOpen(accs);
     let first = true;
     for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) {
@@ -466,7 +467,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     wArrayClose();
   }
   wComma();
-  writeKey("d", "data", form);
+  writeKey(K_D, form);
   if (da && dataTruthy) hashResume();
   if (ra) { hashStart(); hexHash(h); }
   writeRow(DATA_ROW, dataLen, 0, form);
@@ -474,7 +475,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (da) hashPause();
 
   wComma();
-  writeKey("hd", "historical_data", form);
+  writeKey(K_HD, form);
   if (rows == 0 && form == FORM_SIMPLE) { wMapOpen(0); wMapClose(); }
   else {
     if (da && rows > 0) hashResume();
@@ -494,13 +495,13 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
 
   if (authMethod != AUTH_NONE) {
     wComma();
-    writeKey("a", "auth", form);
+    writeKey(K_A, form);
     // method prefix + unpadded lowercase hex, as one string
-    let prefix = authMethod == AUTH_SA ? "sa" : authMethod == AUTH_TA ? "ta" : authMethod == AUTH_CA ? "ca" : authMethod == AUTH_DA ? "da" : "ra";
+    let prefix = KEYS + <usize>(K_AUTH_PREFIX + ((authMethod - 1) << 1));
     let n = formatU64Hex(h);
     for (let i = n - 1; i >= 0; i--) store<u8>(NUM_TEXT + 2 + i, load<u8>(NUM_TEXT + i));
-    store<u8>(NUM_TEXT, load<u16>(changetype<usize>(prefix)));
-    store<u8>(NUM_TEXT + 1, load<u16>(changetype<usize>(prefix) + 2));
+    store<u8>(NUM_TEXT, load<u8>(prefix));
+    store<u8>(NUM_TEXT + 1, load<u8>(prefix + 1));
     wString(NUM_TEXT, n + 2);
   }
   wMapClose();

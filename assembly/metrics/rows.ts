@@ -98,7 +98,8 @@ export function putFloatValue(x: f64): void {
   let neg = n > 0 && load<u8>(NUM_TEXT) == 0x2d;
   let m: i64 = 0;
   let k = 0;
-  let ok = n > 0 && x != 0;
+  // +0.0 as DEC 0 / 10^0 (3 bytes, not 9); -0.0 stays F64 (m = 0 has no sign).
+  let ok = n > 0 && (x != 0 || !neg);
   let afterPoint = false;
   let digits = 0;
   for (let i = neg ? 1 : 0; ok && i < n; i++) {

@@ -325,6 +325,15 @@ function expandData(d: usize, end: usize): i32 {
 }
 
 // Number value (f64) at p, truncated like Python's int(); NaN when not a number.
+// Math.trunc of a finite double without libm: from 2^52 up every double is an integer; below, the
+// i64 conversion is in range. The sign bit is kept (trunc(-0.5) is -0.0).
+function truncF64(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let mag = reinterpret<f64>(bits & 0x7fffffffffffffff);
+  if (!(mag < 4503599627370496.0)) return x;
+  return reinterpret<f64>(reinterpret<u64>(<f64><i64>mag) | (bits & 0x8000000000000000));
+}
+
 function intOf(p: usize, end: usize): f64 {
   if (p == 0) return NaN;
   let c = load<u8>(p);
@@ -333,7 +342,7 @@ function intOf(p: usize, end: usize): f64 {
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return NaN;
   let k = parseNumber(p, n);
-  if (k == NUM_FLOAT) return Math.trunc(parsedFloat);
+  if (k == NUM_FLOAT) return truncF64(parsedFloat);
   if (k > 0 && parsedIntFits) return <f64>parsedInt;
   return NaN;
 }

@@ -185,7 +185,7 @@ function buildDriver(): void {
   const lib = at("build/c/libopaygo-device.a");
   if (fs.existsSync(DRIVER) && fs.statSync(DRIVER).mtimeMs > Math.max(fs.statSync(src).mtimeMs, fs.statSync(lib).mtimeMs)) return;
   run("gcc", ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
-    "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-DNDEBUG", "-Ibindings/c", "-Ibuild/c", src, lib, "-lm", "-o", DRIVER]);
+    "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-DNDEBUG", "-Ibindings/c", "-Ibuild/c", src, lib, "-o", DRIVER]);
 }
 
 function callgrind(args: string[]): number {
