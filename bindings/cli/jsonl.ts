@@ -2,23 +2,31 @@
 // and the batch goes on. The exit status is 1 when any line was refused.
 import readline from "node:readline";
 
-export async function eachJsonLine(handle: (input: any) => unknown): Promise<void> {
+// Runs handle on every non-blank line of stdin and prints what it returns; a line whose handler
+// throws gets {"error": message}.
+export async function eachLine(handle: (line: string) => string): Promise<void> {
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   let refused = 0;
   for await (const line of lines) {
     if (line.trim() === "") continue;
-    let output: unknown;
+    let output: string;
     try {
-      const input = JSON.parse(line);
-      if (input === null || typeof input !== "object" || Array.isArray(input)) throw new Error("each line must be a JSON object");
-      output = handle(input);
+      output = handle(line);
     } catch (err) {
       refused++;
-      output = { error: err instanceof Error ? err.message : String(err) };
+      output = JSON.stringify({ error: err instanceof Error ? err.message : String(err) });
     }
-    process.stdout.write(JSON.stringify(output) + "\n");
+    process.stdout.write(output + "\n");
   }
   if (refused > 0) process.exitCode = 1;
+}
+
+export function eachJsonLine(handle: (input: any) => unknown): Promise<void> {
+  return eachLine((line) => {
+    const input = JSON.parse(line);
+    if (input === null || typeof input !== "object" || Array.isArray(input)) throw new Error("each line must be a JSON object");
+    return JSON.stringify(handle(input));
+  });
 }
 
 export function fail(message: string): never {

@@ -2,32 +2,21 @@
 // files) or one request from a file / stdin. Lines are read as raw text where float-vs-int
 // matters (values go to the module losslessly; outputs embed canonical JSON verbatim).
 import fs from "node:fs";
-import readline from "node:readline";
 import { Command } from "commander";
 import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, Float } from "../metrics.js";
 import type { JsonValue, MetricRow } from "../metrics.js";
-import { fail } from "./jsonl.js";
+import { eachLine, fail } from "./jsonl.js";
 
 type Obj = { [k: string]: JsonValue };
 
-// Like eachJsonLine, but hands over the raw line and writes the handler's JSON text as is.
-async function eachRawLine(handle: (line: string, v: Obj) => string): Promise<void> {
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  let refused = 0;
-  for await (const line of lines) {
-    if (line.trim() === "") continue;
-    let out: string;
-    try {
-      const v = parseLossless(line);
-      if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Float) throw new Error("each line must be a JSON object");
-      out = handle(line, v as Obj);
-    } catch (err) {
-      refused++;
-      out = JSON.stringify({ error: err instanceof Error ? err.message : String(err) });
-    }
-    process.stdout.write(out + "\n");
-  }
-  if (refused > 0) process.exitCode = 1;
+// Like eachJsonLine, but hands over the raw line (parsed losslessly too) and prints the handler's
+// JSON text as is.
+function eachRawLine(handle: (line: string, v: Obj) => string): Promise<void> {
+  return eachLine((line) => {
+    const v = parseLossless(line);
+    if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Float) throw new Error("each line must be a JSON object");
+    return handle(line, v as Obj);
+  });
 }
 
 const num = (v: JsonValue | undefined) => (v instanceof Float ? v.value : (v as number | bigint));
