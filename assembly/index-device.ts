@@ -58,7 +58,7 @@ export function metrics_io_capacity(): i32 { return mreq.IO_CAPACITY; }
 export function metrics_out_buffer(): usize { return mreq.outBuffer(); }
 export function metrics_out_capacity(): i32 { return mreq.outCapacity(); }
 // Serial number (serialLength bytes in the io buffer) and auth method 0 none, 1 sa, 2 ta, 3 ca,
-// 4 da, 5 ra; the key must be in key_buffer(). Forgets the format, ts / rc and current data.
+// 4 da, 5 ra; the key must be in key_buffer(). Forgets the format, ts / rc / dtc and current data.
 export function metrics_init(serialLength: i32, authMethod: i32): i32 { return mreq.requestInit(serialLength, authMethod); }
 export function metrics_format_id(id: i64, hasInterval: bool): i32 { return mreq.requestFormatId(id, hasInterval); }
 export function metrics_format_object(jsonLength: i32, hasInterval: bool): i32 { return mreq.requestFormatObject(jsonLength, hasInterval); }
@@ -66,6 +66,8 @@ export function metrics_format_object(jsonLength: i32, hasInterval: bool): i32 {
 export function metrics_format_name(list: i32, nameLength: i32): i32 { return mreq.requestFormatName(list, nameLength); }
 export function metrics_timestamp(ts: i64): void { mreq.requestTimestamp(ts); }
 export function metrics_request_count(rc: i64): void { mreq.requestCount(rc); }
+// data_collection_timestamp (`dtc`): the time of the first historical row, when ts is not it.
+export function metrics_collection_timestamp(ts: i64): void { mreq.requestCollectionTimestamp(ts); }
 // which: 1 the current data (replaces it), 2 a historical row (appended to the ring at row_end).
 export function metrics_row_begin(which: i32): i32 { return mreq.rowBegin(which); }
 export function metrics_row_end(): i32 { return mreq.rowEnd(); }

@@ -144,6 +144,10 @@ export class MetricsEncoder {
 
   setTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_timestamp(BigInt(ts)); }
   setRequestCount(rc: number | bigint): void { this.wasm.exports.metrics_request_count(BigInt(rc)); }
+  /** data_collection_timestamp (`dtc` condensed): where the server starts the historical rows'
+   *  times (else at ts). Sent in the order set among ts / rc / dtc, until the next init; not
+   *  covered by any signature (the reference signs sn, ts, rc, d, hd only). */
+  setCollectionTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_collection_timestamp(BigInt(ts)); }
 
   /** The current data `d` (replaces the previous one). */
   setData(data: MetricRow): void { this.row(1, data); }

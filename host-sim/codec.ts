@@ -85,6 +85,7 @@ export class DeviceCodec {
   private readonly interval: number;
   private newest: number | null = null;
   private largestRow = 0; // ring bytes of the largest row recorded
+  private dtcSet = false; // the module sends dtc (until its init) once it was set
 
   constructor(readonly o: DeviceCodecOptions) {
     this.credit = new Device({ key: o.key, startingCode: o.startingCode, count: o.count });
@@ -139,7 +140,10 @@ export class DeviceCodec {
   /**
    * The request for everything not yet answered: every row in the ring, oldest first, ts = the
    * newest row's time (so ts only grows: a retry after a lost answer carries newer rows or a
-   * newer time and is never a replay), and the oldest row's time as data_collection_timestamp.
+   * newer time and is never a replay), and the oldest row's time as data_collection_timestamp
+   * (`dtc`, set in the module after ts, so written right after it). With one row or none dtc
+   * would be ts: it is left out until a request has more rows; from then on the module sends it
+   * with every request, so it is kept right (= ts).
    * Throws CodecError code -20 when the rows do not fit one request (see fits()): nothing is
    * dropped, the rows stay in the ring.
    */
@@ -148,8 +152,11 @@ export class DeviceCodec {
     const ts = rows > 0 && this.newest !== null ? this.newest : now;
     const body = wrap(() => {
       this.enc.setTimestamp(ts);
-      const out = this.o.encoding === "cbor" ? this.enc.cbor() : this.enc.encode(this.o.encoding === "simple" ? "simple" : "condensed");
-      return withCollectionTime(Buffer.from(out), this.o.encoding, rows > 1 ? ts - (rows - 1) * this.interval : null);
+      if (rows > 1 || this.dtcSet) {
+        this.enc.setCollectionTimestamp(rows > 1 ? ts - (rows - 1) * this.interval : ts);
+        this.dtcSet = true;
+      }
+      return Buffer.from(this.o.encoding === "cbor" ? this.enc.cbor() : this.enc.encode(this.o.encoding === "simple" ? "simple" : "condensed"));
     });
     if (body.length > this.capacity) throw new CodecError(`request of ${body.length} bytes exceeds the ${this.capacity}-byte output buffer`, ERR_FULL);
     return { body, contentType: this.o.encoding === "cbor" ? "application/cbor" : "application/json", rows };
@@ -203,49 +210,6 @@ export class DeviceCodec {
   saveState(): Uint8Array {
     return this.credit.save();
   }
-}
-
-// WORKAROUND (codec feature missing, see tests/sim-codec.test.ts): the encoder cannot write
-// data_collection_timestamp (`dtc`). The ring sends rows oldest first, so with ts = the newest
-// row's time (replay-safe) the server needs the oldest row's time as the start of the rows. dtc
-// is not covered by any auth method (the reference signs sn, ts, rc, d, hd), so it is inserted
-// right after ts here. The encoder's layout is fixed: sn, df | dfo, ts, then the rest.
-function withCollectionTime(out: Buffer, encoding: Encoding, dtc: number | null): Buffer {
-  if (dtc === null) return out;
-  if (encoding === "cbor") {
-    // {sn: text, df: uint, ts: uint, ...}: map head (< 24 entries), then the items in order
-    const head = out[0];
-    if (head < 0xa0 || head >= 0xa0 + 23) throw new CodecError("unexpected CBOR request layout");
-    let p = 1;
-    const item = () => { // skips one text or unsigned item
-      const ib = out[p], ai = ib & 0x1f, major = ib >> 5;
-      if (major !== 0 && major !== 3) throw new CodecError("unexpected CBOR request layout");
-      const extra = ai < 24 ? 0 : ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : ai === 27 ? 8 : -1;
-      if (extra < 0) throw new CodecError("unexpected CBOR request layout");
-      let len = ai < 24 ? ai : Number(out.readUIntBE(p + 1, Math.min(extra, 6)));
-      if (extra === 8) len = Number(out.readBigUInt64BE(p + 1));
-      p += 1 + extra + (major === 3 ? len : 0);
-      return out.subarray(p - (major === 3 ? len : 0), p);
-    };
-    for (let i = 0; i < 3; i++) {
-      const key = item().toString("latin1");
-      item();
-      if (key === "ts") {
-        const dtcItem = Buffer.from([0x63, 0x64, 0x74, 0x63, 0x1a, 0, 0, 0, 0]);
-        dtcItem.writeUInt32BE(dtc, 5);
-        return Buffer.concat([Buffer.from([head + 1]), out.subarray(1, p), dtcItem, out.subarray(p)]);
-      }
-    }
-    throw new CodecError("unexpected CBOR request layout");
-  }
-  const text = out.toString("latin1");
-  const key = encoding === "simple" ? '"timestamp":' : '"ts":';
-  // top-level keys only: inside the serial string a quote is escaped, so `,"ts":` is the key
-  const m = new RegExp(`,${key}\\d+`).exec(text);
-  if (!m) throw new CodecError("unexpected request layout");
-  const at = m.index + m[0].length;
-  const name = encoding === "simple" ? "data_collection_timestamp" : "dtc";
-  return Buffer.from(`${text.slice(0, at)},"${name}":${dtc}${text.slice(at)}`, "latin1");
 }
 
 function toPlain(v: JsonValue): unknown {

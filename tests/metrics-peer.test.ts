@@ -29,6 +29,15 @@ function rnd(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 const int = (n: number) => Math.floor(rnd() * n);
+// data_collection_timestamp and the order ts / rc / dtc are set in come from a stream of their own,
+// so that the rest of each case stays as it was before dtc was added
+let state2 = 0x0d7c5eed;
+function rnd2(): number {
+  state2 = (state2 + 0x6d2b79f5) | 0;
+  let t = Math.imul(state2 ^ (state2 >>> 15), 1 | state2);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 const pick = <T>(a: readonly T[]): T => a[int(a.length)];
 
 const CODE_POINTS = [0x41, 0x7a, 0x20, 0x22, 0x5c, 0x2f, 0x00, 0x01, 0x0a, 0x0d, 0x09, 0x08, 0x0c, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d,
@@ -89,6 +98,20 @@ function row(order: string[], ts?: number): MetricRow {
 interface Case {
   serial: string; key: string; format: DataFormat; ts: number | bigint | null; rc: number | bigint | null; tsFirst: boolean;
   data: MetricRow; hd: MetricRow[]; acc: JsonValue[];
+  dtc: number | null; order: ("ts" | "rc" | "dtc")[];
+}
+// dtc in about half the cases (0 included: the reference keeps it, by presence), set before, between
+// or after ts and rc
+function collectionTime(start: number): { dtc: number | null; order: ("ts" | "rc" | "dtc")[] } {
+  const r = rnd2();
+  const dtc = r < 0.5 ? null : r < 0.55 ? 0 : start - Math.floor(rnd2() * 100000);
+  const order: ("ts" | "rc" | "dtc")[] = ["ts", "rc"];
+  order.splice(Math.floor(rnd2() * 3), 0, "dtc");
+  return { dtc, order };
+}
+// ts and rc as tsFirst says, dtc at its place among them
+function orderOf(c: Case): ("ts" | "rc" | "dtc")[] {
+  return c.order.map((k) => (k === "dtc" || c.tsFirst ? k : k === "ts" ? "rc" : "ts"));
 }
 function randomKey(): string { let k = ""; for (let i = 0; i < 32; i++) k += "0123456789abcdef"[int(16)]; return k; }
 function randomCase(): Case {
@@ -108,6 +131,7 @@ function randomCase(): Case {
     serial: randomString(10), key: randomKey(), format,
     ts: pick([null, null, 0, start, BigInt(start) * 1000n]), rc: pick([null, 0, 1 + int(1e6)]), tsFirst: rnd() < 0.5,
     data: dataOrder.length && rnd() < 0.9 ? row(dataOrder) : {}, hd, acc,
+    ...collectionTime(start),
   };
 }
 
@@ -128,9 +152,10 @@ const cmd = (op: string, fields: Record<string, JsonValue>) => stringifyLossless
 const AUTHS: (AuthMethod | null)[] = [null, "sa", "ta", "ca", "da", "ra"];
 function ours(c: Case, auth: AuthMethod | null): MetricsEncoder {
   const e = new MetricsEncoder({ serialNumber: c.serial, key: c.key, authMethod: auth, dataFormat: c.format, module: "full" });
-  for (const k of c.tsFirst ? ["ts", "rc"] : ["rc", "ts"]) {
+  for (const k of orderOf(c)) {
     if (k === "ts" && c.ts !== null) e.setTimestamp(c.ts);
     if (k === "rc" && c.rc !== null) e.setRequestCount(c.rc);
+    if (k === "dtc" && c.dtc !== null) e.setCollectionTimestamp(c.dtc);
   }
   for (const a of c.acc) e.addAccessory(stringifyLossless(a));
   e.setData(c.data);
@@ -198,7 +223,7 @@ test("reference peer: python3 with openpaygo 0.6.3", () => {
   assert.deepEqual(peer([cmd("version", {})]), [{ version: "0.6.3" }]);
   requestResults = peer(cases.flatMap((c) => AUTHS.map((auth) => cmd("request", {
     serial: c.serial, key: c.key, auth, format: c.format as JsonValue, ts: c.ts, rc: c.rc, ts_first: c.tsFirst,
-    data: c.data as JsonValue, hd: c.hd as JsonValue, acc: c.acc,
+    data: c.data as JsonValue, hd: c.hd as JsonValue, acc: c.acc, dtc: c.dtc, order: orderOf(c),
   }))));
   // every payload (ours, and the reference's where it differs) is checked by the reference
   const checks: string[] = [];
@@ -349,6 +374,12 @@ test("coverage of the random run (guards against a vacuous pass)", () => {
   const astral = encoded.flat().filter((e) => e.condensed?.includes("\\ud83d")).length;
   const signed = answerResults.filter((r) => /"a":"da/.test(r.payload)).length;
   const withTokens = answerResults.filter((r) => r.tokens.length > 0).length;
-  const stats = { pairs, refused, floats, astral, checks: checkResults.length, signed, withTokens };
-  assert.ok(pairs >= 600 && refused >= 20 && floats >= 100 && astral >= 50 && signed >= 40 && withTokens >= 40, JSON.stringify(stats));
+  // dtc matched, first and last among the keys set (with hd: the reference expands from it)
+  const ok = requestResults.filter((r) => !r.error);
+  const dtcFirst = ok.filter((r) => /^\{"sn":(?:"(?:[^"\\]|\\.)*")(?:,"dfo?":(?:\d+|\{.*?\}))?,"dtc":/.test(r.condensed)).length;
+  const dtcLast = ok.filter((r) => /,"(?:ts|rc)":\d+,"dtc":-?\d+,"(?:acc|d)":/.test(r.condensed)).length;
+  const dtcHd = ok.filter((r) => /"dtc":/.test(r.condensed) && /"hd":\[\[/.test(r.condensed)).length;
+  const stats = { pairs, refused, floats, astral, checks: checkResults.length, signed, withTokens, dtcFirst, dtcLast, dtcHd };
+  assert.ok(pairs >= 600 && refused >= 20 && floats >= 100 && astral >= 50 && signed >= 40 && withTokens >= 40
+    && dtcFirst >= 20 && dtcLast >= 20 && dtcHd >= 50, JSON.stringify(stats));
 });

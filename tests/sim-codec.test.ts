@@ -3,7 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DeviceCodec, DataFormat, Encoding, encodeAnswer, expandRequest, readRequest, verifyAuth } from "../host-sim/codec.js";
-import { MetricsEncoder, expandRequest as expandWasm } from "../bindings/metrics.js";
+import { decode as cborDecode } from "cbor-x";
+import { Device } from "../bindings/device.js";
+import { MetricsEncoder, expandRequest as expandWasm, verifyRequest } from "../bindings/metrics.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -54,6 +56,9 @@ for (const [encoding, format, scaled] of [
     assert.equal(dev.secondsLeft(t), 3 * 86400);
     assert.equal(dev.pendingRows(), 1);
     assert.equal(dev.dropped, 0);
+    // the module still sends dtc: now the one row's time, not the last request's first row
+    const next = readRequest(dev.encodeRequest(t + 120).body, encoding === "cbor" ? "cbor" : "json");
+    assert.deepEqual(expandRequest(next, format, 0).rows.map((r) => r.timestamp), [t + 120]);
   });
 }
 
@@ -79,20 +84,48 @@ test("the ring drops (and counts) the oldest rows when full", () => {
   assert.equal(dev.pendingRows() + dev.dropped, 100);
 });
 
-// Missing in the codec (assembly/metrics/request.ts): the encoder cannot write
-// data_collection_timestamp, so a device whose ring sends rows oldest first cannot give both a
-// replay-safe ts (its newest row) and the first row's time. host-sim/codec.ts inserts `dtc`
-// after encoding as a workaround. Passes once MetricsEncoder gains setCollectionTimestamp.
-test("MetricsEncoder writes data_collection_timestamp (dtc)", { todo: "codec feature missing: see host-sim/codec.ts withCollectionTime" }, () => {
-  const e = new MetricsEncoder({ serialNumber: "SHS0001", key: KEY, authMethod: "ra", dataFormat: FORMAT });
-  const set = (e as unknown as { setCollectionTimestamp?: (t: number) => void }).setCollectionTimestamp;
-  assert.equal(typeof set, "function", "MetricsEncoder.setCollectionTimestamp");
-  set!.call(e, T0);
+// The device module writes data_collection_timestamp itself (host-sim/codec.ts sets it to the
+// oldest row's time, ts being the newest's): where set among ts / rc, signed by nothing, and the
+// server starts the rows' times from it.
+test("MetricsEncoder writes data_collection_timestamp (dtc) in the order set; no auth covers it; init clears it", () => {
+  const make = () => {
+    const e = new MetricsEncoder({ serialNumber: "SHS0001", key: KEY, authMethod: "ra", dataFormat: FORMAT });
+    e.addHistoricalRow({ battery_voltage: 12.5 });
+    e.addHistoricalRow({ battery_voltage: 12.6 });
+    return e;
+  };
+  const e = make();
+  e.setCollectionTimestamp(T0);
   e.setTimestamp(T0 + 120);
-  e.addHistoricalRow({ battery_voltage: 12.5 });
-  e.addHistoricalRow({ battery_voltage: 12.6 });
+  e.setCollectionTimestamp(T0 + 1); // a new value keeps its place
+  e.setCollectionTimestamp(T0);
   const text = e.condensed();
-  assert.match(text, /"dtc":1736121600/);
+  assert.match(text, /^\{"sn":"SHS0001","df":4,"dtc":1736121600,"ts":1736121720,"d":\[\],"hd":\[/);
+  assert.match(e.simple(), /^\{"serial_number":"SHS0001","data_format_id":4,"data_collection_timestamp":1736121600,"timestamp":1736121720,"data":\{\}/);
   const x = JSON.parse(expandWasm({ body: text, dataFormat: FORMAT, receivedAt: 0 }));
+  assert.equal(x.data_collection_timestamp, T0);
   assert.deepEqual(x.historical_data.map((r: { timestamp: number }) => r.timestamp), [T0, T0 + 120]);
+
+  // the same request without dtc (ts first): the same signature, dtc only added after ts
+  const plain = make();
+  plain.setTimestamp(T0 + 120);
+  const withDtc = make();
+  withDtc.setTimestamp(T0 + 120);
+  withDtc.setRequestCount(7);
+  withDtc.setCollectionTimestamp(T0);
+  plain.setRequestCount(7);
+  const p = plain.condensed(), w = withDtc.condensed();
+  assert.equal(w, p.replace(',"rc":7,', ',"rc":7,"dtc":1736121600,'));
+  assert.equal(verifyRequest({ body: w, key: KEY }).result, "valid");
+  // CBOR: the same member, as an integer
+  assert.deepEqual(cborDecode(withDtc.cbor()).dtc, T0);
+
+  // init (a new encoder on the same module) forgets it like ts / rc
+  const device = new Device({ key: KEY, startingCode: startingCodeOf(KEY) });
+  const first = new MetricsEncoder({ serialNumber: "SHS0001", device, authMethod: "sa", dataFormat: FORMAT });
+  first.setCollectionTimestamp(T0);
+  assert.match(first.condensed(), /"dtc":1736121600/);
+  const second = new MetricsEncoder({ serialNumber: "SHS0001", device, authMethod: "sa", dataFormat: FORMAT });
+  second.setTimestamp(T0);
+  assert.doesNotMatch(second.condensed(), /dtc/);
 });

@@ -10,7 +10,7 @@ import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
 import { writeValue, skipValue, skipWs, findMemberKey } from "./jsonval";
-import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
+import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
   ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
 
@@ -64,9 +64,16 @@ let formatId: i64 = 0;
 let hasInterval = false;
 let tsSet = false;
 let rcSet = false;
-let tsFirst = true;
+let dtcSet = false;
+// ts, rc and dtc go out in the order they were first set (the reference's request_dict keeps
+// insertion order): each one's place, 1..3, 0 while unset.
+let tsPlace = 0;
+let rcPlace = 0;
+let dtcPlace = 0;
+let placesTaken = 0;
 let ts: i64 = 0;
 let rc: i64 = 0;
+let dtc: i64 = 0;
 let authMethod: i32 = AUTH_NONE;
 let dataLen: i32 = 0;
 // ts / rc of the last encoded request, 0 when absent or 0: what the answer's signature covers.
@@ -103,8 +110,8 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   formatKind = 0;
   formatJsonLen = 0;
   hasInterval = false;
-  tsSet = rcSet = false;
-  tsFirst = true;
+  tsSet = rcSet = dtcSet = false;
+  tsPlace = rcPlace = dtcPlace = placesTaken = 0;
   dataLen = 0;
   sentTs = sentRc = 0;
   building = 0;
@@ -164,14 +171,21 @@ export function requestFormatName(list: i32, len: i32): i32 {
 }
 
 export function requestTimestamp(v: i64): void {
-  if (!tsSet && !rcSet) tsFirst = true;
+  if (!tsSet) tsPlace = ++placesTaken;
   tsSet = true;
   ts = v;
 }
 export function requestCount(v: i64): void {
-  if (!tsSet && !rcSet) tsFirst = false;
+  if (!rcSet) rcPlace = ++placesTaken;
   rcSet = true;
   rc = v;
+}
+// data_collection_timestamp (`dtc`): where the server starts the rows' times. Not signed by any
+// auth method (the reference signs sn, ts, rc, d, hd only).
+export function requestCollectionTimestamp(v: i64): void {
+  if (!dtcSet) dtcPlace = ++placesTaken;
+  dtcSet = true;
+  dtc = v;
 }
 
 // ---- rows ------------------------------------------------------------------------------------
@@ -410,7 +424,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
 
   outBegin(outPtr, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
   let accs = ringAccessories();
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (dtcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey(K_SN, form);
   wString(SERIAL, serialLen);
@@ -422,10 +436,10 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
     if (r < 0) return <i32>r;
   }
-  for (let i = 0; i < 2; i++) {
-    let doTs = (i == 0) == tsFirst;
-    if (doTs && tsSet) { wComma(); writeKey(K_TS, form); wInt(ts); }
-    if (!doTs && rcSet) { wComma(); writeKey(K_RC, form); wInt(rc); }
+  for (let i = 1; i <= placesTaken; i++) {
+    if (i == tsPlace) { wComma(); writeKey(K_TS, form); wInt(ts); }
+    else if (i == rcPlace) { wComma(); writeKey(K_RC, form); wInt(rc); }
+    else if (i == dtcPlace) { wComma(); writeKey(K_DTC, form); wInt(dtc); }
   }
 
   // Auth: what is signed before `d` (sa / ta / ca are complete here).

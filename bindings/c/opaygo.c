@@ -243,6 +243,12 @@ int opaygo_metrics_request_count(int64_t rc) {
   return OPAYGO_OK;
 }
 
+int opaygo_metrics_collection_timestamp(int64_t ts) {
+  REQUIRE_READY();
+  CALL(metrics_collection_timestamp, (uint64_t)ts);
+  return OPAYGO_OK;
+}
+
 int opaygo_metrics_row_begin(int which) {
   REQUIRE_READY();
   return (int)CALL(metrics_row_begin, (uint32_t)which);

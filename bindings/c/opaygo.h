@@ -235,7 +235,7 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
 #define OPAYGO_METRICS_CONDENSED 0
 #define OPAYGO_METRICS_SIMPLE 1
 
-/* Serial number and auth method; forgets the data format, ts / rc and the current data (the
+/* Serial number and auth method; forgets the data format, ts / rc / dtc and the current data (the
  * ring is kept). The key (opaygo_set_key) must be set before encoding with an auth method. */
 int opaygo_metrics_init(const char *serial, size_t len, int auth_method);
 /* The data format: by id (sent as `df`), or inline (a JSON object, sent as `dfo`), then its
@@ -249,6 +249,10 @@ int opaygo_metrics_format_name(int list, const char *name, size_t len);
  * set first) until opaygo_metrics_init(); set the new value before each request. */
 int opaygo_metrics_timestamp(int64_t ts);
 int opaygo_metrics_request_count(int64_t rc);
+/* data_collection_timestamp (`dtc` condensed): where the server starts the historical rows' times
+ * (else at `ts`). Sent like ts / rc (in the order first set, until opaygo_metrics_init()); not
+ * covered by any auth method. */
+int opaygo_metrics_collection_timestamp(int64_t ts);
 
 /* A row: row_begin, values (put / array), row_end. Inside an array, pass name NULL, len 0. */
 int opaygo_metrics_row_begin(int which);

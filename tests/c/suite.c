@@ -364,6 +364,29 @@ static int check_metrics_refusals(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+/* data_collection_timestamp, set last: byte for byte what openpaygo 0.6.3 writes for
+ * MetricsRequestHandler("SHS0001", {"id": 4, "data_order": ["tc"]}, key, "ra"), set_timestamp,
+ * set_request_count, request_dict["data_collection_timestamp"] = ..., set_data({"tc": 3}) (dtc is
+ * not signed). */
+static int check_metrics_dtc(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  static const char want[] = "{\"sn\":\"SHS0001\",\"df\":4,\"ts\":1736121720,\"rc\":7,\"dtc\":1736121600,"
+                             "\"d\":[3],\"hd\":[],\"a\":\"ra179af35fe178d961\"}";
+  uint8_t out[256];
+  if (fresh() != OPAYGO_OK) return FAILWHY("init");
+  if (opaygo_set_key_hex("a29ab82edc5fbbc41ec9530f6dac86b1") != OPAYGO_OK) return FAILWHY("key");
+  if (opaygo_metrics_init("SHS0001", 7, OPAYGO_METRICS_AUTH_RA) != OPAYGO_OK) return FAILWHY("metrics init");
+  if (opaygo_metrics_format_id(4, 0) != OPAYGO_OK || opaygo_metrics_format_name(OPAYGO_METRICS_DATA_ORDER, "tc", 2) != OPAYGO_OK)
+    return FAILWHY("format");
+  if (opaygo_metrics_timestamp(1736121720) != OPAYGO_OK || opaygo_metrics_request_count(7) != OPAYGO_OK ||
+      opaygo_metrics_collection_timestamp(1736121600) != OPAYGO_OK) return FAILWHY("ts / rc / dtc");
+  if (opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT) != OPAYGO_OK || opaygo_metrics_put_int("tc", 2, 3) != OPAYGO_OK ||
+      opaygo_metrics_row_end() != OPAYGO_OK) return FAILWHY("data");
+  int n = opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, 0, out, sizeof out);
+  if (n != (int)strlen(want) || memcmp(out, want, strlen(want)) != 0) return FAILWHY("dtc request differs from the reference");
+  return 1;
+}
+
 /* ---- whole workload at one memory size ------------------------------------------------- */
 
 static void run_workload(void) {
@@ -389,6 +412,7 @@ static void run_workload(void) {
     run_check(name, check_metrics, v);
   }
   run_check("metrics: bad calls are refused", check_metrics_refusals, NULL);
+  run_check("metrics: dtc as the reference writes it", check_metrics_dtc, NULL);
   run_check("bad input never traps, is refused", check_bad_input, NULL);
   run_check("state blob: refusals and reload", check_blob_refusals, NULL);
 }

@@ -1,8 +1,11 @@
 """The reference library's side of tests/metrics-peer.test.ts (pip install openpaygo==0.6.3).
 
 Reads one JSON command per line on stdin and writes one JSON result per line:
-  {"op":"request", serial, key, auth (null or sa/ta/ca/da/ra), format, ts, rc, ts_first, data, hd, acc}
-      -> {"condensed", "simple"} made by MetricsRequestHandler (each from a fresh handler), or {"error"}
+  {"op":"request", serial, key, auth (null or sa/ta/ca/da/ra), format, ts, rc, ts_first, data, hd, acc,
+   dtc, order}
+      -> {"condensed", "simple"} made by MetricsRequestHandler (each from a fresh handler), or {"error"};
+         order (optional, else from ts_first): the order ts / rc / dtc are set in. The reference has
+         no setter for data_collection_timestamp: it is set in request_dict, like accessories
   {"op":"check", payload, key, format (null: the request's own dfo), received_at}
       -> {"auth_valid", "simple"}: MetricsResponseHandler.is_auth_valid() and get_simple_metrics() as
          compact JSON ("simple_error" when the reference cannot expand it, e.g. a timestamp in
@@ -28,9 +31,13 @@ def dumps(v):
 
 def make_request(c, form):
     h = MetricsRequestHandler(c["serial"], data_format=c["format"], secret_key=c["key"], auth_method=c["auth"])
-    order = ["ts", "rc"] if c["ts_first"] else ["rc", "ts"]
+    order = c.get("order") or (["ts", "rc"] if c["ts_first"] else ["rc", "ts"])
     for k in order:
-        if c[k] is not None:
+        if c.get(k) is None:
+            continue
+        if k == "dtc":
+            h.request_dict["data_collection_timestamp"] = c[k]
+        else:
             (h.set_timestamp if k == "ts" else h.set_request_count)(c[k])
     if c.get("acc"):
         h.request_dict["accessories"] = c["acc"]
