@@ -19,9 +19,11 @@ build: wasm js
 
 wasm: build/opaygo-device.wasm build/opaygo.wasm
 
+# The device module is optimised for size (-Oz): the token decode path runs the same instructions
+# as with -O3 (make bench), 1.8 KB less .wasm, 2.4 KB less Cortex-M0+ text.
 build/opaygo-device.wasm: $(AS_SOURCES) | deps
 	$(BIN)/asc assembly/index-device.ts --config asconfig.json --target device
-	$(BIN)/wasm-opt --mvp-features -O3 build/asc/opaygo-device.wasm -o $@
+	$(BIN)/wasm-opt --mvp-features -Oz build/asc/opaygo-device.wasm -o $@
 	wasm-validate $(MVP_ONLY) $@
 
 build/opaygo.wasm: $(AS_SOURCES) | deps

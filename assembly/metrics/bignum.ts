@@ -9,10 +9,6 @@ export function bnZero(a: usize): void {
   for (let i = 0; i < LIMBS; i++) store<u32>(a + (<usize>i << 2), 0);
 }
 
-export function bnCopy(dst: usize, src: usize): void {
-  for (let i = 0; i < LIMBS; i++) store<u32>(dst + (<usize>i << 2), load<u32>(src + (<usize>i << 2)));
-}
-
 export function bnSetU64(a: usize, v: u64): void {
   bnZero(a);
   store<u32>(a, <u32>v);
@@ -33,8 +29,9 @@ export function bnShl(a: usize, n: i32): void {
   }
 }
 
-export function bnMulSmall(a: usize, m: u32): void {
-  let carry: u64 = 0;
+// a = a * m + add
+export function bnMulSmall(a: usize, m: u32, add: u32 = 0): void {
+  let carry: u64 = add;
   for (let i = 0; i < LIMBS; i++) {
     let p = <u64>load<u32>(a + (<usize>i << 2)) * <u64>m + carry;
     store<u32>(a + (<usize>i << 2), <u32>p);
@@ -49,14 +46,22 @@ export function bnMulPow10(a: usize, n: i32): void {
   if (m != 1) bnMulSmall(a, m);
 }
 
-// dst = a + b (dst may be a or b)
-export function bnAdd(dst: usize, a: usize, b: usize): void {
-  let carry: u64 = 0;
+// Sign of a + (b << shift) - s, shift 0 or 1, without a temporary: one pass with a signed carry
+// (bits shifted past the top are lost, as in bnShl).
+export function bnCmpSum(a: usize, b: usize, shift: i32, s: usize): i32 {
+  let carry: i64 = 0;
+  let nonzero = false;
+  let prev: u32 = 0;
   for (let i = 0; i < LIMBS; i++) {
-    let s = <u64>load<u32>(a + (<usize>i << 2)) + <u64>load<u32>(b + (<usize>i << 2)) + carry;
-    store<u32>(dst + (<usize>i << 2), <u32>s);
-    carry = s >> 32;
+    let w = load<u32>(b + (<usize>i << 2));
+    let bw = shift == 0 ? w : (w << 1) | (prev >> 31);
+    prev = w;
+    let d = <i64>load<u32>(a + (<usize>i << 2)) + <i64>bw - <i64>load<u32>(s + (<usize>i << 2)) + carry;
+    if (<u32>d != 0) nonzero = true;
+    carry = d >> 32;
   }
+  if (carry != 0) return carry < 0 ? -1 : 1;
+  return nonzero ? 1 : 0;
 }
 
 // a -= b, requires a >= b

@@ -2,7 +2,7 @@
 // (shortest round-trip digits, exponent form below 1e-4 and from 1e16), and the exact parse
 // of JSON number text to a double (round half to even), so that a received number can be
 // re-serialized exactly as the reference would. All text goes to NUM_TEXT.
-import { BN_SIZE, bnAdd, bnCmp, bnCopy, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
+import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
 
 export const NUM_TEXT_CAPACITY: i32 = 32;
 export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
@@ -10,11 +10,11 @@ export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
 export const MAX_DIGITS: i32 = 40;
 const DIGITS: usize = memory.data(MAX_DIGITS);
 
-// Shared work space of both directions: r, s, m+ (m- is m+ or m+/2), and a temporary.
+// Shared work space of both directions: r, s and m- (m+ is m- or 2 m-); sums are compared
+// without a temporary (bnCmpSum).
 const BN_R: usize = memory.data(BN_SIZE, 8);
 const BN_S: usize = memory.data(BN_SIZE, 8);
 const BN_M: usize = memory.data(BN_SIZE, 8);
-const BN_T: usize = memory.data(BN_SIZE, 8);
 
 const FRAC_MASK: u64 = (<u64>1 << 52) - 1;
 const HIDDEN: u64 = <u64>1 << 52;
@@ -59,15 +59,13 @@ function shortestDigits(x: f64): void {
     bnSetU64(BN_S, 1);
     bnShl(BN_S, (unequal ? 2 : 1) - bexp);
   }
-  // BN_M holds m-; m+ = m- << (unequal ? 1 : 0), rebuilt where needed.
+  // BN_M holds m-; m+ = m- << (unequal ? 1 : 0).
   // Estimate k = ceil(log10(x)); it is exact or one too small, the fix-up below corrects it.
   let log2 = bexp + bitLength(mant) - 1;
   let k = ceilLog10Pow2(log2);
   if (k >= 0) bnMulPow10(BN_S, k);
   else { bnMulPow10(BN_R, -k); bnMulPow10(BN_M, -k); }
-  mPlus(unequal);
-  bnAdd(BN_T, BN_R, BN_T);
-  let c = bnCmp(BN_T, BN_S);
+  let c = bnCmpSum(BN_R, BN_M, unequal ? 1 : 0, BN_S);
   if (even ? c >= 0 : c > 0) { bnMulSmall(BN_S, 10); k++; }
   decimalExponent = k;
   digitCount = 0;
@@ -78,25 +76,16 @@ function shortestDigits(x: f64): void {
     while (bnCmp(BN_R, BN_S) >= 0) { bnSub(BN_R, BN_S); d++; }
     let c1 = bnCmp(BN_R, BN_M);
     let low = even ? c1 <= 0 : c1 < 0;
-    mPlus(unequal);
-    bnAdd(BN_T, BN_R, BN_T);
-    let c2 = bnCmp(BN_T, BN_S);
+    let c2 = bnCmpSum(BN_R, BN_M, unequal ? 1 : 0, BN_S);
     let high = even ? c2 >= 0 : c2 > 0;
     if (!low && !high) { store<u8>(DIGITS + digitCount++, 48 + d); continue; }
     if (low && high) {
-      bnCopy(BN_T, BN_R);
-      bnShl(BN_T, 1);
-      let c3 = bnCmp(BN_T, BN_S);
+      let c3 = bnCmpSum(BN_R, BN_R, 0, BN_S);
       if (c3 > 0 || (c3 == 0 && (d & 1) == 1)) d++;
     } else if (high) d++;
     store<u8>(DIGITS + digitCount++, 48 + d);
     break;
   }
-}
-
-@inline function mPlus(unequal: bool): void {
-  bnCopy(BN_T, BN_M);
-  if (unequal) bnShl(BN_T, 1);
 }
 
 function putChar(at: i32, c: u32): i32 {
@@ -321,11 +310,7 @@ function nearestDouble(nd: i32, e10: i32): f64 {
 // sign of DIGITS * 10^e10 - m * 2^e2
 function compareWithMidpoint(nd: i32, e10: i32, m: u64, e2: i32): i32 {
   bnSetU64(BN_R, 0);
-  for (let i = 0; i < nd; i++) {
-    bnMulSmall(BN_R, 10);
-    bnSetU64(BN_T, <u64>load<u8>(DIGITS + i));
-    bnAdd(BN_R, BN_R, BN_T);
-  }
+  for (let i = 0; i < nd; i++) bnMulSmall(BN_R, 10, load<u8>(DIGITS + i));
   bnSetU64(BN_S, m);
   if (e10 >= 0) bnMulPow10(BN_R, e10); else bnMulPow10(BN_S, -e10);
   if (e2 >= 0) bnShl(BN_S, e2); else bnShl(BN_R, -e2);

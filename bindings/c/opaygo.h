@@ -39,7 +39,7 @@ extern "C" {
 #if defined(OPAYGO_FULL) && OPAYGO_FULL
 #define OPAYGO_MEMORY_BYTES 65536u
 #else
-#define OPAYGO_MEMORY_BYTES 4352u
+#define OPAYGO_MEMORY_BYTES 4128u
 #endif
 #define OPAYGO_KEY_SIZE 16u
 #define OPAYGO_STATE_BLOB_SIZE 32u
