@@ -1,6 +1,6 @@
 // Internals of the token engine, compiled and run by as-pect.
 import { sip8, sipReset, sipWrite, sipFinish, SipHasher, SIPHASHER_SIZE } from "../../assembly/siphash";
-import { KEY, loadKey, hashBytes } from "../../assembly/key";
+import { KEY, loadKey, K0, K1 } from "../../assembly/key";
 import {
   nextCount, generate, decode, startingCodeFromKey, generatedCount, resultMaxCount, resultUsedCounts, decodedCount,
   ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, FLAG_EXTENDED, FLAG_RESTRICTED,
@@ -9,6 +9,12 @@ import {
 
 const hasher = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
 const buf = memory.data(64, 8);
+
+function hashBytes(ptr: usize, len: i32): u64 {
+  sipReset(hasher, K0, K1);
+  sipWrite(hasher, ptr, len);
+  return sipFinish(hasher);
+}
 
 function setSequentialKey(): void {
   for (let i = 0; i < 16; i++) store<u8>(KEY + <usize>i, <u8>i);
