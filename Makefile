@@ -7,7 +7,7 @@ TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsc
 MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
             --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd
 
-.PHONY: all build wasm js test check setup sim clean deps $(TEST_SUITES)
+.PHONY: all build wasm js test check setup sim clean deps
 all: build
 
 deps: node_modules/.package-lock.json
@@ -57,6 +57,7 @@ clean:
 # (going on past a failing one) and ends with the summed line "N passed, M failed".
 TEST_SUITES :=
 include $(sort $(wildcard mk/*.mk))
+.PHONY: $(TEST_SUITES)
 
 test:
 	@rm -rf build/test-results; mkdir -p build/test-results
