@@ -63,13 +63,20 @@ export function startingCodeFromKey(): u32 {
   return hashToStandard(hashOfKey());
 }
 
-// x % m for x < 2^40 (every token number and extended code is) with 32-bit arithmetic only:
-// on a Cortex-M0+ a 64-bit division pulls about 500 bytes of libgcc into the decoder.
-// m is one of the token moduli, 1000 or 1000000: 2^32 % m is 296 or 967296.
-// x = hi * 2^32 + lo with hi < 2^8, so nothing below overflows 32 bits.
+// x % m for the token moduli m = 1000 or 1000000 without a division: a multiply by the
+// reciprocal, exact for every u32 x (checked exhaustively). A Cortex-M0+ has no divide
+// instruction, and libgcc's would be about 270 bytes of the decoder.
+@inline function modToken(x: u32, m: u32): u32 {
+  let q = m == 1000 ? <u32>((<u64>x * 0x10624dd3) >> 38) : <u32>((<u64>x * 0x431bde83) >> 50);
+  return x - q * m;
+}
+
+// x % m for x < 2^40 (every token number and extended code is) with 32-bit arithmetic only
+// (a 64-bit division would pull about 500 bytes of libgcc into the decoder). 2^32 % m is 296
+// or 967296; x = hi * 2^32 + lo with hi < 2^8, so nothing below overflows 32 bits.
 @inline function mod40(x: u64, m: u32): u32 {
   let twoTo32ModM: u32 = m == 1000000 ? 967296 : 296;
-  return (<u32>(x >> 32) * twoTo32ModM + <u32>x % m) % m;
+  return modToken(<u32>(x >> 32) * twoTo32ModM + modToken(<u32>x, m), m);
 }
 
 // ---- values and counts ----------------------------------------------------------------
@@ -214,9 +221,10 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   if (!parseToken(text, len, restricted)) return INVALID;
   let token = parsedNumber;
   let extended = parsedExtended;
+  // A standard token has at most 9 digits: it fits 32 bits.
   let modulus: u32 = extended ? 1000000 : 1000;
-  let tokenBase = mod40(token, modulus);
-  let startBase = startingCode % modulus;
+  let tokenBase = extended ? mod40(token, 1000000) : modToken(<u32>token, 1000);
+  let startBase = extended ? modToken(startingCode, 1000000) : modToken(startingCode, 1000);
   let value = tokenBase >= startBase ? tokenBase - startBase : tokenBase + modulus - startBase;
   // Extended tokens carry 998 and 999 as ordinary values.
   let isSync = !extended && value == COUNTER_SYNC_VALUE;
@@ -227,7 +235,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   let matchCount: i64 = -1;
   let matchType = INVALID;
   if (extended) {
-    let code: u64 = <u64>startingCode - <u64>(startingCode % modulus) + <u64>tokenBase;
+    let code: u64 = <u64>(startingCode - startBase) + <u64>tokenBase;
     let tokenHigh = token - <u64>tokenBase;
     for (let count: u32 = 0; count <= lastTry; count++) {
       if (code - <u64>mod40(code, 1000000) == tokenHigh) {
@@ -242,7 +250,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
     let tokenHigh = <u32>token - tokenBase;
     let code = startingCode - startBase + tokenBase;
     for (let count: u32 = 0; count <= lastTry; count++) {
-      if (code - code % 1000 == tokenHigh) {
+      if (code - modToken(code, 1000) == tokenHigh) {
         let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
         if (countIsValid(count, maxCount, type, isSync, stateUsedCounts)) { matchCount = count; matchType = type; break; }
         seenOlder = true;
