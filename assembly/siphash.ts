@@ -1,7 +1,7 @@
 // SipHash-2-4 (Aumasson & Bernstein), 64-bit output, over bytes in linear memory.
-// Two entry points: a streaming hasher kept in a caller-owned static block (the metrics
-// encoder feeds it as it writes), and sip8(), the one-block hash that the token chain calls
-// millions of times, kept free of loops over memory.
+// Entry points: a streaming hasher kept in a caller-owned static block (the metrics encoder
+// feeds it as it writes); sip8(), the one-block hash that the token chain calls millions of
+// times, kept free of loops over memory; sipWords() for short messages of whole words.
 
 @inline function rotl(x: u64, b: u64): u64 {
   return (x << b) | (x >> (64 - b));
@@ -26,9 +26,10 @@ let v1: u64 = 0;
 let v2: u64 = 0;
 let v3: u64 = 0;
 
-// The round, compress and finish are real functions, not inlined: one copy of the round serves
-// every caller. A 64-bit round is about 200 bytes of Thumb code on a Cortex-M0+, and inlining it
-// into each of the 8 places a hash needs it made the token decoder alone over 6 KiB there.
+// The streaming hasher's round, compress and finish are real functions, not inlined: one copy of
+// the round serves every caller. A 64-bit round is about 200 bytes of Thumb code on a Cortex-M0+,
+// and inlining it into each of the 8 places a hash needs it made the token decoder alone over
+// 6 KiB there.
 function sipRound(): void {
   v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
   v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
@@ -59,15 +60,52 @@ function finish(): u64 {
   v3 = k1 ^ 0x7465646279746573;
 }
 
-// Hash of exactly 8 bytes given as the little-endian word m: the token chain's hot path, written
-// with locals only so that compilers keep the state in registers.
-export function sip8(k0: u64, k1: u64, m: u64): u64 {
+// SipHash of a message of whole 8-byte words with the state in locals only, so that compilers
+// keep it in registers: word 0 is m0, words 1.. are read at ptr + 8, ptr + 16... (words >= 1).
+// Each pass is two rounds; the message, length and padding words go in at pass boundaries only,
+// so the loop body has no per-round branches.
+function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
   let a = k0 ^ 0x736f6d6570736575;
   let b = k1 ^ 0x646f72616e646f6d;
   let c = k0 ^ 0x6c7967656e657261;
   let d = k1 ^ 0x7465646279746573;
-  // Four passes of two rounds each (compression 2, finalization 4 + 2): the message and
-  // padding words go in at pass boundaries only, so the loop body has no per-round branches.
+  let blocks = words + 1; // the message words, then the length block
+  let m = m0;
+  d ^= m;
+  for (let i = 1; ; i++) {
+    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
+    c += d; d = rotl(d, 16); d ^= c;
+    a += d; d = rotl(d, 21); d ^= a;
+    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
+    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
+    c += d; d = rotl(d, 16); d ^= c;
+    a += d; d = rotl(d, 21); d ^= a;
+    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
+    if (i < blocks) {
+      a ^= m;
+      m = i < words ? load<u64>(ptr + (<usize>i << 3)) : <u64>(words << 3) << 56;
+      d ^= m;
+    } else if (i == blocks) {
+      a ^= m;
+      c ^= 0xff;
+    } else if (i == blocks + 2) {
+      break;
+    }
+  }
+  return a ^ b ^ c ^ d;
+}
+
+// Hash of exactly 8 bytes given as the little-endian word m: one link of the token chain.
+// Builds for speed (shrinkLevel <= 1: device, full) get a copy whose four passes the C compiler
+// unrolls (186 instead of 211 x86-64 instructions per chain step); the token build (shrinkLevel 2)
+// has one hash loop for the chain, the key and the state blob (300 bytes less Cortex-M0+ text).
+export function sip8(k0: u64, k1: u64, m: u64): u64 {
+  if (ASC_SHRINK_LEVEL > 1) return sipLocal(k0, k1, m, 0, 1);
+  let a = k0 ^ 0x736f6d6570736575;
+  let b = k1 ^ 0x646f72616e646f6d;
+  let c = k0 ^ 0x6c7967656e657261;
+  let d = k1 ^ 0x7465646279746573;
+  // Two passes compress m and the length block, two finalize.
   d ^= m;
   for (let i = 0; i < 4; i++) {
     a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
@@ -84,9 +122,11 @@ export function sip8(k0: u64, k1: u64, m: u64): u64 {
   return a ^ b ^ c ^ d;
 }
 
-// Hash of a message of whole 8-byte words (little-endian, at ptr): no streaming state in memory,
-// so it stays small where it is all a build needs (key hash, state blob MAC).
+// Hash of a message of words >= 1 whole 8-byte words (little-endian, at ptr) without a
+// streaming state in memory (key hash, state blob MAC): on the streaming hasher's round where
+// that is linked anyway, on sipLocal in the token build.
 export function sipWords(k0: u64, k1: u64, ptr: usize, words: i32): u64 {
+  if (ASC_SHRINK_LEVEL > 1) return sipLocal(k0, k1, load<u64>(ptr), ptr, words);
   start(k0, k1);
   for (let i = 0; i < words; i++) compress(load<u64>(ptr + (<usize>i << 3)));
   compress(<u64>(words << 3) << 56);
