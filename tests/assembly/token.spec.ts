@@ -4,7 +4,7 @@ import { KEY, loadKey, K0, K1 } from "../../assembly/key";
 import {
   nextCount, generate, decode, startingCodeFromKey, generatedCount, resultMaxCount, resultUsedCounts, decodedCount,
   ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, FLAG_EXTENDED, FLAG_RESTRICTED,
-  ERR_VALUE_RANGE, ERR_TOKEN_TYPE,
+  ERR_VALUE_RANGE, ERR_TOKEN_TYPE, modToken,
 } from "../../assembly/token";
 
 const hasher = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
@@ -20,6 +20,23 @@ function setSequentialKey(): void {
   for (let i = 0; i < 16; i++) store<u8>(KEY + <usize>i, <u8>i);
   loadKey();
 }
+
+describe("token moduli without a division", () => {
+  it("modToken(x, m) is x % m for m = 1000 and 1000000 (edges, then a million pseudo-random x)", () => {
+    const edges: u32[] = [0, 1, 999, 1000, 1001, 999999, 1000000, 1000001, 999999999, 1000000000, 0x7fffffff, 0x80000000, 0xfffffc17, 0xffffffff];
+    for (let i = 0; i < edges.length; i++) {
+      expect(modToken(edges[i], 1000)).toBe(edges[i] % 1000);
+      expect(modToken(edges[i], 1000000)).toBe(edges[i] % 1000000);
+    }
+    let x: u32 = 12345;
+    let wrong = 0;
+    for (let i = 0; i < 1000000; i++) {
+      x = x * 1664525 + 1013904223;
+      if (modToken(x, 1000) != x % 1000 || modToken(x, 1000000) != x % 1000000) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+});
 
 describe("SipHash-2-4", () => {
   it("matches the test vectors of the SipHash paper (key 00..0f, message 00..n-1)", () => {
