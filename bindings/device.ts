@@ -1,5 +1,5 @@
-// A PAYGO device's credit state on opaygo-device.wasm: keypad entry, credit, waiting period,
-// and the 32-byte state blob the firmware saves to flash.
+// A PAYGO device's credit state on opaygo-device.wasm (or the keypad-only opaygo-token.wasm):
+// keypad entry, credit, waiting period, and the 32-byte state blob the firmware saves to flash.
 import { OpaygoError, WasmInstance } from "./wasm.js";
 import { RESULT_NAMES } from "./token.js";
 
@@ -12,6 +12,8 @@ export interface DeviceOptions {
   waitingPeriod?: boolean;
   /** seconds of credit per token value unit; 86400 (days) by default */
   secondsPerUnit?: number;
+  /** the module to run on: "device" (default) or "token", the keypad-only firmware build */
+  module?: "token" | "device";
 }
 
 export type EntryResult = "ACCEPTED" | "ALREADY_USED" | "INVALID" | "BLOCKED";
@@ -31,9 +33,10 @@ const STATE_ERRORS: Record<number, string> = {
 };
 
 export class Device {
-  readonly wasm = new WasmInstance("device");
+  readonly wasm: WasmInstance;
 
   constructor(o: DeviceOptions) {
+    this.wasm = new WasmInstance(o.module ?? "device");
     this.wasm.setKey(o.key);
     const flags = (o.restricted ? 1 : 0) | (o.waitingPeriod === false ? 2 : 0);
     const rc = this.wasm.exports.device_init(o.startingCode ?? 0, o.count ?? 0, flags, o.secondsPerUnit ?? 86400);

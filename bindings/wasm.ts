@@ -1,11 +1,13 @@
-// Loads one of the two modules and gives typed access to its exports and memory.
+// Loads one of the three modules and gives typed access to its exports and memory.
 // Every instance has its own 64 KiB memory: a simulated device is one instance.
 import fs from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
 
-export type ModuleKind = "device" | "full";
+// token: keypad tokens only; device: tokens and the metrics device side; full: everything.
+export type ModuleKind = "token" | "device" | "full";
 
 const files: Record<ModuleKind, URL> = {
+  token: new URL("../../opaygo-token.wasm", import.meta.url),
   device: new URL("../../opaygo-device.wasm", import.meta.url),
   full: new URL("../../opaygo.wasm", import.meta.url),
 };

@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { Device, generateToken, OpaygoError } from "../bindings/index.js";
 import { vectorLines } from "./helpers.js";
 
+for (const module of ["device", "token"] as const)
 for (const scenario of vectorLines("device_procedure.jsonl")) {
-  test(`procedure: ${scenario.name}`, () => {
-    const device = new Device({ key: scenario.key, startingCode: scenario.starting_code, count: scenario.count, waitingPeriod: scenario.waiting_period });
+  test(`procedure on opaygo-${module}.wasm: ${scenario.name}`, () => {
+    const device = new Device({ key: scenario.key, startingCode: scenario.starting_code, count: scenario.count, waitingPeriod: scenario.waiting_period, module });
     let now = 0;
     scenario.steps.forEach((step: any, i: number) => {
       let result: string;

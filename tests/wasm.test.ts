@@ -6,7 +6,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers.js";
 
-for (const name of ["opaygo-device.wasm", "opaygo.wasm"]) {
+for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo.wasm"]) {
   const file = path.join(ROOT, "build", name);
   test(`${name}: no imports, one fixed 64 KiB page, no memory.grow, strict MVP`, () => {
     const module = new WebAssembly.Module(fs.readFileSync(file));

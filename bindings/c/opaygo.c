@@ -1,6 +1,7 @@
 /* opaygo.c: the C API of opaygo.h over one wasm2c-translated module.
- * Compiled once per module: -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.h (module name
- * opaygo_device), -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.h (module name opaygo).
+ * Compiled once per module: -DOPAYGO_TOKEN_ONLY=1 over build/c/opaygo_token_wasm.h (module name
+ * opaygo_token), -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.h (opaygo_device),
+ * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.h (opaygo).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
 #include "wasm-rt-mcu.h"
@@ -11,6 +12,12 @@ typedef Z_opaygo_instance_t instance_t;
 #define EXPORT(name) Z_opaygoZ_##name
 #define MODULE_INIT Z_opaygo_init_module
 #define MODULE_INSTANTIATE Z_opaygo_instantiate
+#elif OPAYGO_TOKEN_ONLY
+#include "opaygo_token_wasm.h"
+typedef Z_opaygo_token_instance_t instance_t;
+#define EXPORT(name) Z_opaygo_tokenZ_##name
+#define MODULE_INIT Z_opaygo_token_init_module
+#define MODULE_INSTANTIATE Z_opaygo_token_instantiate
 #else
 #include "opaygo_device_wasm.h"
 typedef Z_opaygo_device_instance_t instance_t;
@@ -177,6 +184,7 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
 #endif
 
 /* ---- metrics, device side ----------------------------------------------------------------- */
+#if !OPAYGO_TOKEN_ONLY
 
 /* Copies module output at addr (n bytes, n a module result) to the caller's buffer. */
 static int copy_out(int n, uint32_t addr, void *out, size_t out_size) {
@@ -358,6 +366,8 @@ int opaygo_metrics_answer_string(int which, const char *name, size_t name_len, c
   return copy_out(n, CALL(metrics_io_buffer), out, out_size);
 }
 
+#endif /* !OPAYGO_TOKEN_ONLY */
+
 /* ---- metrics, server side (full build) ------------------------------------------------------ */
 #if OPAYGO_FULL
 static int put_json_in(const void *data, size_t len) {
@@ -420,66 +430,88 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
 }
 #endif
 
+/* Names only (their meanings are in opaygo.h): one string per code, walked, so that the table
+ * costs its text and a byte per code. A build names only the codes it can return. */
+#define NAME_TABLE_TOKEN(X) \
+  X(OPAYGO_OK) \
+  X(OPAYGO_ADD_TIME) \
+  X(OPAYGO_SET_TIME) \
+  X(OPAYGO_DISABLE_PAYG) \
+  X(OPAYGO_COUNTER_SYNC) \
+  X(OPAYGO_INVALID) \
+  X(OPAYGO_ALREADY_USED) \
+  X(OPAYGO_BLOCKED) \
+  X(OPAYGO_ERR_TOKEN_TYPE) \
+  X(OPAYGO_ERR_VALUE_RANGE) \
+  X(OPAYGO_ERR_STARTING_CODE) \
+  X(OPAYGO_ERR_COUNT_RANGE) \
+  X(OPAYGO_ERR_OUTPUT_SPACE) \
+  X(OPAYGO_ERR_STATE_MAGIC) \
+  X(OPAYGO_ERR_STATE_VERSION) \
+  X(OPAYGO_ERR_STATE_CHECKSUM) \
+  X(OPAYGO_ERR_STATE_FIELDS) \
+  X(OPAYGO_ERR_DEVICE_CONFIG) \
+  X(OPAYGO_ERR_NOT_INITIALIZED) \
+  X(OPAYGO_ERR_MEMORY_SIZE) \
+  X(OPAYGO_ERR_ARGUMENT)
+
+#define NAME_TABLE_METRICS(X) \
+  X(OPAYGO_ERR_METRICS_FULL) \
+  X(OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE) \
+  X(OPAYGO_ERR_METRICS_NO_FORMAT) \
+  X(OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP) \
+  X(OPAYGO_ERR_METRICS_NEEDS_COUNT) \
+  X(OPAYGO_ERR_METRICS_UTF8) \
+  X(OPAYGO_ERR_METRICS_NOT_FINITE) \
+  X(OPAYGO_ERR_METRICS_STORAGE_FULL) \
+  X(OPAYGO_ERR_METRICS_DUPLICATE) \
+  X(OPAYGO_ERR_METRICS_ARGUMENT) \
+  X(OPAYGO_ERR_METRICS_STATE) \
+  X(OPAYGO_ERR_METRICS_MALFORMED) \
+  X(OPAYGO_ERR_METRICS_TOO_DEEP) \
+  X(OPAYGO_ERR_METRICS_SERIAL) \
+  X(OPAYGO_ERR_METRICS_SIGNATURE) \
+  X(OPAYGO_ERR_METRICS_REPLAY) \
+  X(OPAYGO_ERR_METRICS_SHAPE) \
+  X(OPAYGO_ERR_METRICS_TOKEN) \
+  X(OPAYGO_ERR_NUMBER_SYNTAX) \
+  X(OPAYGO_ERR_NUMBER_RANGE)
+
+#define NAME_TABLE_BYTES(X) \
+  X(OPAYGO_ERR_JSON_SPACE) \
+  X(OPAYGO_ERR_JSON_NOT_FINITE) \
+  X(OPAYGO_ERR_JSON_SYNTAX) \
+  X(OPAYGO_ERR_JSON_TRUNCATED) \
+  X(OPAYGO_ERR_JSON_UTF8) \
+  X(OPAYGO_ERR_JSON_CONTROL) \
+  X(OPAYGO_ERR_JSON_ESCAPE) \
+  X(OPAYGO_ERR_JSON_DEPTH) \
+  X(OPAYGO_ERR_JSON_DUPLICATE_KEY) \
+  X(OPAYGO_ERR_JSON_NUMBER_LIMIT) \
+  X(OPAYGO_ERR_JSON_END) \
+  X(OPAYGO_ERR_JSON_NOT_FOUND) \
+  X(OPAYGO_ERR_JSON_TYPE) \
+  X(OPAYGO_ERR_CBOR_TRUNCATED) \
+  X(OPAYGO_ERR_CBOR_UNSUPPORTED) \
+  X(OPAYGO_ERR_CBOR_KEY) \
+  X(OPAYGO_ERR_CBOR_SYNTAX)
+
+#if OPAYGO_TOKEN_ONLY
+#define NAME_TABLE(X) NAME_TABLE_TOKEN(X)
+#else
+#define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X) NAME_TABLE_BYTES(X)
+#endif
+#define CODE_OF(name) name,
+#define TEXT_OF(name) #name "\0"
+static const signed char name_codes[] = {NAME_TABLE(CODE_OF)};
+static const char name_texts[] = NAME_TABLE(TEXT_OF);
+
 const char *opaygo_strerror(int code) {
-  switch (code) {
-    case OPAYGO_OK: return "OPAYGO_OK: success";
-    case OPAYGO_ADD_TIME: return "OPAYGO_ADD_TIME: token accepted, time added";
-    case OPAYGO_SET_TIME: return "OPAYGO_SET_TIME: token accepted, time set";
-    case OPAYGO_DISABLE_PAYG: return "OPAYGO_DISABLE_PAYG: token accepted, PAYG disabled";
-    case OPAYGO_COUNTER_SYNC: return "OPAYGO_COUNTER_SYNC: token accepted, counter synchronised";
-    case OPAYGO_INVALID: return "OPAYGO_INVALID: not a valid token for this device";
-    case OPAYGO_ALREADY_USED: return "OPAYGO_ALREADY_USED: token already used";
-    case OPAYGO_BLOCKED: return "OPAYGO_BLOCKED: waiting period after invalid tokens";
-    case OPAYGO_ERR_TOKEN_TYPE: return "OPAYGO_ERR_TOKEN_TYPE: unknown token type";
-    case OPAYGO_ERR_VALUE_RANGE: return "OPAYGO_ERR_VALUE_RANGE: value out of range for this token type";
-    case OPAYGO_ERR_STARTING_CODE: return "OPAYGO_ERR_STARTING_CODE: starting code above 999999999";
-    case OPAYGO_ERR_COUNT_RANGE: return "OPAYGO_ERR_COUNT_RANGE: count out of range";
-    case OPAYGO_ERR_OUTPUT_SPACE: return "OPAYGO_ERR_OUTPUT_SPACE: output buffer too small";
-    case OPAYGO_ERR_STATE_MAGIC: return "OPAYGO_ERR_STATE_MAGIC: not a state blob";
-    case OPAYGO_ERR_STATE_VERSION: return "OPAYGO_ERR_STATE_VERSION: state blob of another version";
-    case OPAYGO_ERR_STATE_CHECKSUM: return "OPAYGO_ERR_STATE_CHECKSUM: state blob corrupt or from another key";
-    case OPAYGO_ERR_STATE_FIELDS: return "OPAYGO_ERR_STATE_FIELDS: state blob fields invalid or from another device";
-    case OPAYGO_ERR_DEVICE_CONFIG: return "OPAYGO_ERR_DEVICE_CONFIG: invalid device configuration";
-    case OPAYGO_ERR_METRICS_FULL: return "OPAYGO_ERR_METRICS_FULL: the payload does not fit in the output buffer";
-    case OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE: return "OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE: a variable is not in the data format's order (condensed form)";
-    case OPAYGO_ERR_METRICS_NO_FORMAT: return "OPAYGO_ERR_METRICS_NO_FORMAT: a data format is required (condensed form, or historical data)";
-    case OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP: return "OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP: a timestamp is required ('ta' auth, or historical rows without historical_data_interval)";
-    case OPAYGO_ERR_METRICS_NEEDS_COUNT: return "OPAYGO_ERR_METRICS_NEEDS_COUNT: a request count is required ('ca' auth)";
-    case OPAYGO_ERR_METRICS_UTF8: return "OPAYGO_ERR_METRICS_UTF8: invalid UTF-8 text";
-    case OPAYGO_ERR_METRICS_NOT_FINITE: return "OPAYGO_ERR_METRICS_NOT_FINITE: NaN and Infinity have no JSON form";
-    case OPAYGO_ERR_METRICS_STORAGE_FULL: return "OPAYGO_ERR_METRICS_STORAGE_FULL: row, name table or data format storage is full";
-    case OPAYGO_ERR_METRICS_DUPLICATE: return "OPAYGO_ERR_METRICS_DUPLICATE: the same variable twice in one row";
-    case OPAYGO_ERR_METRICS_ARGUMENT: return "OPAYGO_ERR_METRICS_ARGUMENT: argument out of range";
-    case OPAYGO_ERR_METRICS_STATE: return "OPAYGO_ERR_METRICS_STATE: call out of order";
-    case OPAYGO_ERR_METRICS_MALFORMED: return "OPAYGO_ERR_METRICS_MALFORMED: malformed JSON or CBOR";
-    case OPAYGO_ERR_METRICS_TOO_DEEP: return "OPAYGO_ERR_METRICS_TOO_DEEP: nesting too deep";
-    case OPAYGO_ERR_METRICS_SERIAL: return "OPAYGO_ERR_METRICS_SERIAL: the answer is for another serial number";
-    case OPAYGO_ERR_METRICS_SIGNATURE: return "OPAYGO_ERR_METRICS_SIGNATURE: signature missing or wrong";
-    case OPAYGO_ERR_METRICS_REPLAY: return "OPAYGO_ERR_METRICS_REPLAY: timestamp / request count not above the last accepted one";
-    case OPAYGO_ERR_METRICS_SHAPE: return "OPAYGO_ERR_METRICS_SHAPE: a field has the wrong type";
-    case OPAYGO_ERR_METRICS_TOKEN: return "OPAYGO_ERR_METRICS_TOKEN: a token of the answer is not token text";
-    case OPAYGO_ERR_NUMBER_SYNTAX: return "OPAYGO_ERR_NUMBER_SYNTAX: malformed number";
-    case OPAYGO_ERR_NUMBER_RANGE: return "OPAYGO_ERR_NUMBER_RANGE: number out of range (overflows, or more than 40 significant digits)";
-    case OPAYGO_ERR_JSON_SPACE: return "OPAYGO_ERR_JSON_SPACE: output buffer too small";
-    case OPAYGO_ERR_JSON_NOT_FINITE: return "OPAYGO_ERR_JSON_NOT_FINITE: NaN or Infinity has no JSON form";
-    case OPAYGO_ERR_JSON_SYNTAX: return "OPAYGO_ERR_JSON_SYNTAX: not JSON (syntax error)";
-    case OPAYGO_ERR_JSON_TRUNCATED: return "OPAYGO_ERR_JSON_TRUNCATED: JSON input ended inside a value";
-    case OPAYGO_ERR_JSON_UTF8: return "OPAYGO_ERR_JSON_UTF8: invalid UTF-8";
-    case OPAYGO_ERR_JSON_CONTROL: return "OPAYGO_ERR_JSON_CONTROL: raw control character inside a JSON string";
-    case OPAYGO_ERR_JSON_ESCAPE: return "OPAYGO_ERR_JSON_ESCAPE: bad escape in a JSON string";
-    case OPAYGO_ERR_JSON_DEPTH: return "OPAYGO_ERR_JSON_DEPTH: JSON nesting too deep";
-    case OPAYGO_ERR_JSON_DUPLICATE_KEY: return "OPAYGO_ERR_JSON_DUPLICATE_KEY: the same key twice in one JSON object";
-    case OPAYGO_ERR_JSON_NUMBER_LIMIT: return "OPAYGO_ERR_JSON_NUMBER_LIMIT: integer literal too long";
-    case OPAYGO_ERR_JSON_END: return "OPAYGO_ERR_JSON_END: no such element";
-    case OPAYGO_ERR_JSON_NOT_FOUND: return "OPAYGO_ERR_JSON_NOT_FOUND: key not found";
-    case OPAYGO_ERR_JSON_TYPE: return "OPAYGO_ERR_JSON_TYPE: value of the wrong kind";
-    case OPAYGO_ERR_CBOR_TRUNCATED: return "OPAYGO_ERR_CBOR_TRUNCATED: CBOR input ended inside an item";
-    case OPAYGO_ERR_CBOR_UNSUPPORTED: return "OPAYGO_ERR_CBOR_UNSUPPORTED: CBOR item with no JSON form (byte string, tag, undefined...)";
-    case OPAYGO_ERR_CBOR_KEY: return "OPAYGO_ERR_CBOR_KEY: CBOR map key that is not a text string";
-    case OPAYGO_ERR_CBOR_SYNTAX: return "OPAYGO_ERR_CBOR_SYNTAX: malformed CBOR";
-    case OPAYGO_ERR_NOT_INITIALIZED: return "OPAYGO_ERR_NOT_INITIALIZED: opaygo_init() not done";
-    case OPAYGO_ERR_MEMORY_SIZE: return "OPAYGO_ERR_MEMORY_SIZE: memory block too small";
-    case OPAYGO_ERR_ARGUMENT: return "OPAYGO_ERR_ARGUMENT: invalid argument";
-    default: return "unknown opaygo code";
+  const char *name = name_texts;
+  for (unsigned i = 0; i < sizeof name_codes; i++) {
+    if (name_codes[i] == code) return name;
+    while (*name++ != '\0') {
+    }
   }
+  return "OPAYGO_UNKNOWN_CODE";
 }

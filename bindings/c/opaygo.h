@@ -1,9 +1,13 @@
 /* opaygo.h: C API over the wasm2c translation of the opaygo-wasm modules.
  *
- * Two libraries implement this header:
- *   libopaygo-device.a  from build/opaygo-device.wasm (what a device links)
- *   libopaygo.a         from build/opaygo.wasm (device + token generation; server side)
- * Functions marked "full build only" exist only in libopaygo.a.
+ * Three libraries implement this header:
+ *   libopaygo-token.a   from build/opaygo-token.wasm (keypad tokens only: token decode and the
+ *                       device's credit state; build your code with -DOPAYGO_TOKEN_ONLY=1)
+ *   libopaygo-device.a  from build/opaygo-device.wasm (tokens and the metrics device side)
+ *   libopaygo.a         from build/opaygo.wasm (device + token generation; server side;
+ *                       build your code with -DOPAYGO_FULL=1)
+ * Functions marked "full build only" exist only in libopaygo.a; the metrics functions are not in
+ * libopaygo-token.a (a call to them fails to link).
  *
  * Memory. The module's linear memory is a byte array the caller provides (static, no malloc):
  *
@@ -11,7 +15,8 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (5100 bytes on the device build: token, device and metrics buffers; 62972 on the full build);
+ * (128 bytes on the token build, 4112 on the device build with its metrics buffers, 62540 on the
+ * full build);
  * opaygo_init() refuses a smaller block. Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
  * with explicit checks, no guard pages, no signals), so a block smaller than 64 KiB is safe:
@@ -34,10 +39,19 @@
 extern "C" {
 #endif
 
-/* Linear memory to give the module (build with -DOPAYGO_FULL=1 for the full one);
- * opaygo_memory_required() is the exact figure, and the module traps rather than reach past it. */
-#if defined(OPAYGO_FULL) && OPAYGO_FULL
+/* Linear memory to give the module (build with -DOPAYGO_FULL=1 or -DOPAYGO_TOKEN_ONLY=1 for
+ * those builds); opaygo_memory_required() is the exact figure, and the module traps rather than
+ * reach past it. */
+#ifndef OPAYGO_FULL
+#define OPAYGO_FULL 0
+#endif
+#ifndef OPAYGO_TOKEN_ONLY
+#define OPAYGO_TOKEN_ONLY 0
+#endif
+#if OPAYGO_FULL
 #define OPAYGO_MEMORY_BYTES 65536u
+#elif OPAYGO_TOKEN_ONLY
+#define OPAYGO_MEMORY_BYTES 128u
 #else
 #define OPAYGO_MEMORY_BYTES 4128u
 #endif
@@ -132,7 +146,8 @@ extern "C" {
 /* Provided by the firmware. Must not return. */
 void opaygo_trap_handler(int trap_code);
 
-/* Name and meaning of any result or error code above ("OPAYGO_ERR_VALUE_RANGE: ..."). */
+/* Name of a result or error code above ("OPAYGO_ERR_VALUE_RANGE"; "OPAYGO_UNKNOWN_CODE" for a
+ * code this build never returns). The meanings are the comments above. */
 const char *opaygo_strerror(int code);
 
 /* ---- setup ---------------------------------------------------------------------------- */

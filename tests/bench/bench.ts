@@ -16,6 +16,7 @@ type Obj = { [k: string]: JsonValue };
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const at = (p: string) => path.join(ROOT, p);
 const DRIVER = at("build/bench/bench-driver");
+const TOKEN_DRIVER = at("build/bench/bench-driver-token");
 const AUTH_CODES: Record<AuthMethod, number> = { sa: 1, ta: 2, ca: 3, da: 4, ra: 5 };
 
 // Goals (SPEC-NOTES §4 and issue #6).
@@ -179,18 +180,18 @@ function timeNode(fn: () => unknown, n: number, repeat: number): number {
 
 // ---- native C: build, callgrind, clock ---------------------------------------------------
 
-function buildDriver(): void {
-  fs.mkdirSync(path.dirname(DRIVER), { recursive: true });
+// The driver over the device library, and TOKEN_DRIVER over the token library (decode only).
+function buildDriver(driver: string, lib: string, defs: string[]): void {
+  fs.mkdirSync(path.dirname(driver), { recursive: true });
   const src = at("tests/bench/bench_driver.c");
-  const lib = at("build/c/libopaygo-device.a");
-  if (fs.existsSync(DRIVER) && fs.statSync(DRIVER).mtimeMs > Math.max(fs.statSync(src).mtimeMs, fs.statSync(lib).mtimeMs)) return;
+  if (fs.existsSync(driver) && fs.statSync(driver).mtimeMs > Math.max(fs.statSync(src).mtimeMs, fs.statSync(at(lib)).mtimeMs)) return;
   run("gcc", ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
-    "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-DNDEBUG", "-Ibindings/c", "-Ibuild/c", src, lib, "-o", DRIVER]);
+    "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-DNDEBUG", ...defs, "-Ibindings/c", "-Ibuild/c", src, at(lib), "-o", driver]);
 }
 
-function callgrind(args: string[]): number {
+function callgrind(args: string[], driver = DRIVER): number {
   const out = at(`build/bench/callgrind.out.${process.pid}`);
-  const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, DRIVER, ...args], { encoding: "utf8", cwd: ROOT });
+  const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, driver, ...args], { encoding: "utf8", cwd: ROOT });
   fs.rmSync(out, { force: true });
   const m = /Collected\s*:\s*(\d+)/.exec(r.stderr) ?? /refs:\s*([\d,]+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`callgrind ${args.join(" ")} failed: ${r.stderr.slice(-400)}`);
@@ -198,8 +199,8 @@ function callgrind(args: string[]): number {
 }
 
 // instructions per operation: run N and 2N, the difference over N
-function instructions(args: (n: number) => string[], n: number): number {
-  return (callgrind(args(2 * n)) - callgrind(args(n))) / n;
+function instructions(args: (n: number) => string[], n: number, driver = DRIVER): number {
+  return (callgrind(args(2 * n), driver) - callgrind(args(n), driver)) / n;
 }
 
 function driverLines(out: string): Record<string, string> {
@@ -235,7 +236,8 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
   const nFor = (count: number, base: number) => Math.max(1, Math.round(base / (count + 65)));
 
   log("bench: native C driver (gcc -O2) and callgrind...");
-  buildDriver();
+  buildDriver(DRIVER, "build/c/libopaygo-device.a", []);
+  buildDriver(TOKEN_DRIVER, "build/c/libopaygo-token.a", ["-DOPAYGO_TOKEN_ONLY=1"]);
   const decode = decodeCases.map((d) => {
     const args = (n: number) => ["decode", key, "0", String(d.count), d.token, String(n)];
     const cN = quick ? 1 : Math.max(2, nFor(d.count, 40000));
@@ -313,6 +315,9 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
   // chain step: the slope between invalid tokens at 1000 and 10000 (each tries count + 65 counts)
   const inv = (c: number) => decode.find((d) => d.kind === "invalid" && d.count === c)!;
   const perStep = ((inv(10000).c.instructions as number) - (inv(1000).c.instructions as number)) / 9000;
+  // The token library (built for size: one hash loop for everything) on the same two tokens.
+  const tokenInstr = (c: number) => instructions((n) => ["decode", key, "0", String(c), INVALID, String(n)], quick ? 1 : 2, TOKEN_DRIVER);
+  const tokenPerStep = (tokenInstr(10000) - tokenInstr(1000)) / 9000;
   const inv1000 = inv(1000).c.instructions as number;
   const w3ratios = decode.map((d) => (d as any).wasm3.seconds / (d.c.seconds as number));
   const w3ratioInvalid10000 = (inv(10000) as any).wasm3.seconds / (inv(10000).c.seconds as number);
@@ -334,6 +339,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
     payload, decode, encode, size,
     summary: {
       c_instructions_per_chain_step: Math.round(perStep * 10) / 10,
+      c_instructions_per_chain_step_token_library: Math.round(tokenPerStep * 10) / 10,
       c_instructions_invalid_at_1000: inv1000,
       ratio_to_reference_c_per_step: perStep / GOALS.refCInstructionsPerStep,
       ratio_to_reference_c_invalid_at_1000: inv1000 / GOALS.refCInvalidAt1000,
@@ -383,6 +389,8 @@ export function table(r: any): string {
   const s = r.summary;
   add("decode", "instructions per chain step (C, slope 1000→10000)", s.c_instructions_per_chain_step.toFixed(1),
     `reference C ≈ ${GOALS.refCInstructionsPerStep}`, `${s.ratio_to_reference_c_per_step.toFixed(2)}× — goal ≤ 1.0×: ${s.goals.native_c_le_reference.met ? "met" : "MISSED"}`);
+  add("decode", "instructions per chain step, token library (C, built for size)", s.c_instructions_per_chain_step_token_library.toFixed(1),
+    `reference C ≈ ${GOALS.refCInstructionsPerStep}`, `${(s.c_instructions_per_chain_step_token_library / GOALS.refCInstructionsPerStep).toFixed(2)}×; the device library above is the one built for speed`);
   add("decode", "invalid token at 1000 (C instructions)", fmtInt(s.c_instructions_invalid_at_1000),
     `reference C ≈ ${fmtInt(GOALS.refCInvalidAt1000)}`, `${s.ratio_to_reference_c_invalid_at_1000.toFixed(2)}×`);
   add("decode", "wasm3 / native C time (worst case)", `${s.wasm3_over_native_c_max.toFixed(1)}×`, `goal ≤ ${GOALS.wasm3VsNativeMax}×`,
@@ -395,7 +403,12 @@ export function table(r: any): string {
   if (size) {
     const leaves = (v: any, pre = ""): string[] => (v !== null && typeof v === "object"
       ? Object.entries(v).flatMap(([k, x]) => leaves(x, pre ? `${pre}.${k}` : k)) : [`${pre} ${typeof v === "number" ? fmtInt(v) : v}`]);
-    for (const [k, v] of Object.entries(size)) add("size", k, leaves(v).join("; "), "", "bytes, from `make size` (build/size.json)");
+    for (const [k, v] of Object.entries(size)) {
+      if (k !== "goals") add("size", k, leaves(v).join("; "), "", "bytes, from `make size` (build/size.json)");
+    }
+    for (const [label, g] of Object.entries(size.goals ?? {}) as [string, any][]) {
+      add("size", label, fmtInt(g.measured), `goal ≤ ${fmtInt(g.limit)}`, g.met ? "met" : `MISSED by ${fmtInt(g.measured - g.limit)} B`);
+    }
   } else add("size", "build/size.json", "missing (run make size)", "", "");
   add("bytes", "seed exchange CBOR, ×100 ints, ra, one token", String(s.seed_exchange_cbor_int_ra_bytes), `goal ≤ ${GOALS.seedExchangeMaxBytes}`,
     s.goals.seed_exchange_le_700.met ? "met" : `MISSED by ${s.seed_exchange_cbor_int_ra_bytes - GOALS.seedExchangeMaxBytes} B`);

@@ -36,42 +36,66 @@ def touched(name):
     return int(open(path).read().split()[1]) if os.path.exists(path) else None
 
 
+MODULES = (("token", "build/opaygo-token.wasm"), ("device", "build/opaygo-device.wasm"), ("full", "build/opaygo.wasm"))
+# The goals of the firmware issue: (label, limit, where the figure is in the report).
+GOALS = (("device .wasm", 12 * 1024, ("wasm_bytes", "device")),
+         ("token-decode firmware text, Cortex-M0+", 3 * 1024, ("cortex-m0plus", "token-decode.elf", "text_less_startup")),
+         ("whole device library text, Cortex-M0+", 24 * 1024, ("cortex-m0plus", "libopaygo-device.a", "text")),
+         # "touched RAM <= 4 KiB plus the state blob": the module's linear memory (the blob's buffer is
+         # in it); the module instance (globals) is .bss on top, printed above.
+         ("device linear memory, state blob included", 4 * 1024 + 32, ("ram", "device", "linear_memory_required")))
+
+
 def main():
     r = {"wasm_bytes": {}, "x86_64": {}, "cortex-m0plus": {}, "cortex-m4": {}, "ram": {}}
-    for name, path in (("device", "build/opaygo-device.wasm"), ("full", "build/opaygo.wasm")):
+    for name, path in MODULES:
         r["wasm_bytes"][name] = os.path.getsize(path)
-    r["x86_64"]["libopaygo-device.a"] = size_of("size", "build/c/libopaygo-device.a", True)
-    r["x86_64"]["libopaygo.a"] = size_of("size", "build/c/libopaygo.a", True)
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo.a"):
+        r["x86_64"][lib] = size_of("size", f"build/c/{lib}", True)
     for cpu in ("cortex-m0plus", "cortex-m4"):
         d = f"build/arm/{cpu}"
-        r[cpu]["libopaygo-device.a"] = size_of("arm-none-eabi-size", f"{d}/libopaygo-device.a", True)
+        for lib in ("libopaygo-token.a", "libopaygo-device.a"):
+            r[cpu][lib] = size_of("arm-none-eabi-size", f"{d}/{lib}", True)
         image = size_of("arm-none-eabi-size", f"{d}/token-decode.elf")
         base = size_of("arm-none-eabi-size", f"{d}/baseline.elf")
         image["text_less_startup"] = image["text"] - base["text"]
         r[cpu]["token-decode.elf"] = image
-    for name, path in (("device", "build/opaygo-device.wasm"), ("full", "build/opaygo.wasm")):
+    for name, path in MODULES:
         r["ram"][name] = {"linear_memory_required": memory_used(path), "linear_memory_touched": touched(name),
                           "state_blob": 32}
-    r["ram"]["module_instance_bss_cortex-m0plus"] = symbol_size(
-        "arm-none-eabi-nm", "build/arm/cortex-m0plus/token-decode.elf", "inst")
+    for name in ("token", "device"):
+        # The module instance (its globals) is the API's static `inst`.
+        inst = symbol_size("arm-none-eabi-nm", f"build/arm/cortex-m0plus/libopaygo-{name}.a", "inst")
+        r["ram"][name]["module_instance_cortex-m0plus"] = inst
 
     def row(label, s):
         return f"  {label:<44} {s['text']:>8} {s['data']:>6} {s['bss']:>6}"
 
+    w = r["wasm_bytes"]
     lines = ["opaygo-wasm sizes (bytes)",
-             f"  .wasm: device {r['wasm_bytes']['device']}, full {r['wasm_bytes']['full']}",
+             f"  .wasm: token {w['token']}, device {w['device']}, full {w['full']}",
              f"  {'C (text / data / bss)':<44} {'text':>8} {'data':>6} {'bss':>6}"]
-    lines.append(row("x86-64 libopaygo-device.a (gcc -O2)", r["x86_64"]["libopaygo-device.a"]))
-    lines.append(row("x86-64 libopaygo.a (gcc -O2)", r["x86_64"]["libopaygo.a"]))
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo.a"):
+        lines.append(row(f"x86-64 {lib} (gcc -O2)", r["x86_64"][lib]))
     for cpu in ("cortex-m0plus", "cortex-m4"):
-        lines.append(row(f"{cpu} libopaygo-device.a (-Os)", r[cpu]["libopaygo-device.a"]))
+        for lib in ("libopaygo-token.a", "libopaygo-device.a"):
+            lines.append(row(f"{cpu} {lib} (-Os)", r[cpu][lib]))
         t = r[cpu]["token-decode.elf"]
         lines.append(row(f"{cpu} token-decode.elf", t) + f"   ({t['text_less_startup']} text less start-up)")
-    for name in ("device", "full"):
+    for name, _ in MODULES:
         m = r["ram"][name]
+        extra = (f"; module instance {m['module_instance_cortex-m0plus']} (Cortex-M0+ .bss)"
+                 if "module_instance_cortex-m0plus" in m else "")
         lines.append(f"  RAM {name}: linear memory {m['linear_memory_required']} required, "
-                     f"{m['linear_memory_touched']} touched by the tests; state blob {m['state_blob']}")
-    lines.append(f"  RAM module instance (globals, .bss on Cortex-M0+): {r['ram']['module_instance_bss_cortex-m0plus']}")
+                     f"{m['linear_memory_touched']} touched by the tests{extra}; state blob {m['state_blob']}")
+    r["goals"] = {}
+    lines.append("  goals:")
+    for label, limit, where in GOALS:
+        v = r
+        for k in where:
+            v = v[k]
+        r["goals"][label] = {"limit": limit, "measured": v, "met": v <= limit}
+        lines.append(f"    {label:<46} {v:>6} <= {limit:<6} {'met' if v <= limit else 'MISSED'}")
     print("\n".join(lines))
     with open("build/size.json", "w") as f:
         json.dump(r, f, indent=2)
