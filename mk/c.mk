@@ -7,7 +7,8 @@ C_DIR := build/c
 WASM_RT_H := $(firstword $(wildcard /usr/include/wasm-rt.h /usr/local/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h))
 # Explicit bounds checks on every access (no guard pages, no signal handler); no recursion.
 W2C_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -DNDEBUG
-# The generated code sees our runtime header first (its memory copies on cores without unaligned access).
+# The generated code sees our runtime header first: its 32-bit address helpers (scripts/wasm2c-mcu.py)
+# and its memory copies on cores without unaligned access.
 W2C_INCLUDE := -include wasm-rt-mcu.h
 C_STD := -std=gnu11
 C_INC := -Ibindings/c -I$(C_DIR)
@@ -26,15 +27,17 @@ $(C_DIR)/wasm-rt.h:
 	@test -n "$(WASM_RT_H)" || { echo "wasm-rt.h not found: install wabt (scripts/install-deps.sh)"; exit 1; }
 	cp $(WASM_RT_H) $@
 
-# The modules have no table, so no call_indirect: the function types wasm2c registers for its
-# signature check are dead code, dropped here (about 200 bytes of Cortex-M0+ text). The rule
-# fails if a module ever gets a table.
-$(C_DIR)/opaygo_%_wasm.c: build/opaygo-%.wasm | $(C_DIR)/wasm-rt.h
-	@if wasm-objdump -h $< | grep -qE '^ *(Table|Elem) '; then echo "$<: has a table; keep init_func_types"; exit 1; fi
-	wasm2c $< -n opaygo_$* -o $@.tmp
-	sed '/^static void init_func_types(void) {$$/,/^}$$/{/^static void init_func_types\|^}$$/!d}' $@.tmp > $@ && rm $@.tmp
-$(C_DIR)/opaygo_full_wasm.c: build/opaygo.wasm | $(C_DIR)/wasm-rt.h
-	wasm2c $< -n opaygo -o $@
+# wasm2c's output, adapted for 32-bit MCUs by scripts/wasm2c-mcu.py (compile it with W2C_INCLUDE).
+# Module names: opaygo_token, opaygo_device, opaygo (the full build, build/opaygo.wasm).
+W2C_MODULE_token := opaygo_token
+W2C_MODULE_device := opaygo_device
+W2C_MODULE_full := opaygo
+$(C_DIR)/opaygo_token_wasm.c: build/opaygo-token.wasm
+$(C_DIR)/opaygo_device_wasm.c: build/opaygo-device.wasm
+$(C_DIR)/opaygo_full_wasm.c: build/opaygo.wasm
+$(C_DIR)/opaygo_%_wasm.c: scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
+	wasm2c $(filter %.wasm,$^) -n $(W2C_MODULE_$*) -o $@
+	python3 scripts/wasm2c-mcu.py $(filter %.wasm,$^) $@ $@
 $(C_DIR)/opaygo_token_wasm.h: $(C_DIR)/opaygo_token_wasm.c
 $(C_DIR)/opaygo_device_wasm.h: $(C_DIR)/opaygo_device_wasm.c
 $(C_DIR)/opaygo_full_wasm.h: $(C_DIR)/opaygo_full_wasm.c

@@ -31,6 +31,7 @@ $(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/opaygo_$(2)_wasm.o $(ARM_DIR)/
 endef
 ARM_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
 ARM_API_DEFS_device := -DOPAYGO_FULL=0
+ARM_API_DEFS_full := -DOPAYGO_FULL=1
 
 define ARM_CPU_RULES
 $(call ARM_LIB_RULES,$(1),token)
@@ -51,6 +52,7 @@ $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
 # semihosting (rdimon) for printf and exit; vectors compiled in.
 QEMU_DIR := $(ARM_DIR)/qemu
 QEMU_CPU := cortex-m3
+$(eval $(call ARM_LIB_RULES,$(QEMU_CPU),full))
 QEMU_FLAGS := -mcpu=$(QEMU_CPU) $(ARM_CFLAGS) -Itests/c --specs=rdimon.specs -nostartfiles $(ARM_LDFLAGS)
 QEMU_TEST_SOURCES := tests/c/suite.c tests/c/arm/qemu_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
 
@@ -60,10 +62,9 @@ $(QEMU_DIR)/test-token.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/c
 $(QEMU_DIR)/test-device.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a
 	@mkdir -p $(@D)
 	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=0 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a -lc -lrdimon -lgcc -o $@
-$(QEMU_DIR)/test-full.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(C_DIR)/opaygo_full_wasm.c $(C_BINDING_SOURCES)
+$(QEMU_DIR)/test-full.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-full.a
 	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=1 $(QEMU_TEST_SOURCES) $(C_DIR)/opaygo_full_wasm.c bindings/c/opaygo.c \
-	  bindings/c/wasm-rt-mcu.c -lc -lrdimon -lgcc -o $@
+	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=1 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-full.a -lc -lrdimon -lgcc -o $@
 
 QEMU_RUN := timeout 600 qemu-system-arm -M mps2-an385 -cpu $(QEMU_CPU) -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native -kernel

@@ -27,9 +27,9 @@ FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 .PHONY: fuzz-build fuzz fuzz-seeds test-fuzz
 fuzz-build: $(FUZZ_BINS) fuzz-seeds
 
-$(FUZZ_DIR)/obj/%_wasm.o: $(C_DIR)/%_wasm.c $(C_DIR)/wasm-rt.h
+$(FUZZ_DIR)/obj/%_wasm.o: $(C_DIR)/%_wasm.c $(C_DIR)/wasm-rt.h bindings/c/wasm-rt-mcu.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(W2C_INCLUDE) -fsanitize=fuzzer-no-link -w -c $< -o $@
 $(FUZZ_DIR)/obj/wasm-rt-mcu.o: bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h $(C_DIR)/wasm-rt.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wall -Wextra -Werror -c $< -o $@

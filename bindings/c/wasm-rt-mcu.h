@@ -21,4 +21,45 @@ static inline void wasm_rt_mcu_copy(void *dest, const void *src, size_t n) {
   ((n) == 1 ? (void)(*(uint8_t *)(dest) = *(const uint8_t *)(src)) : wasm_rt_mcu_copy(dest, src, n))
 #endif
 
+/* Loads and stores at a 32-bit address with no offset added, for the call sites that
+ * scripts/wasm2c-mcu.py rewrites (wasm2c's own helpers take every address as a u64). The bounds
+ * check is the same: an access reaching past the memory the caller gave traps. */
+#define WASM_RT_MCU_IN_BOUNDS(mem, addr, n) ((addr) <= (mem)->size && (mem)->size - (addr) >= (n))
+#define WASM_RT_MCU_LOAD(name, stored, widened, result_type)                             \
+  static inline result_type name##_a32(wasm_rt_memory_t *mem, uint32_t addr) {             \
+    if (UNLIKELY(!WASM_RT_MCU_IN_BOUNDS(mem, addr, sizeof(stored)))) wasm_rt_trap(WASM_RT_TRAP_OOB); \
+    stored v;                                                                            \
+    wasm_rt_memcpy(&v, &mem->data[addr], sizeof(stored));                                \
+    return (result_type)(widened)v;                                                      \
+  }
+#define WASM_RT_MCU_STORE(name, stored, value_type)                                         \
+  static inline void name##_a32(wasm_rt_memory_t *mem, uint32_t addr, value_type value) {   \
+    if (UNLIKELY(!WASM_RT_MCU_IN_BOUNDS(mem, addr, sizeof(stored)))) wasm_rt_trap(WASM_RT_TRAP_OOB); \
+    stored v = (stored)value;                                                             \
+    wasm_rt_memcpy(&mem->data[addr], &v, sizeof(stored));                                 \
+  }
+WASM_RT_MCU_LOAD(i32_load, uint32_t, uint32_t, uint32_t)
+WASM_RT_MCU_LOAD(i64_load, uint64_t, uint64_t, uint64_t)
+WASM_RT_MCU_LOAD(f32_load, float, float, float)
+WASM_RT_MCU_LOAD(f64_load, double, double, double)
+WASM_RT_MCU_LOAD(i32_load8_s, int8_t, int32_t, uint32_t)
+WASM_RT_MCU_LOAD(i64_load8_s, int8_t, int64_t, uint64_t)
+WASM_RT_MCU_LOAD(i32_load8_u, uint8_t, uint32_t, uint32_t)
+WASM_RT_MCU_LOAD(i64_load8_u, uint8_t, uint64_t, uint64_t)
+WASM_RT_MCU_LOAD(i32_load16_s, int16_t, int32_t, uint32_t)
+WASM_RT_MCU_LOAD(i64_load16_s, int16_t, int64_t, uint64_t)
+WASM_RT_MCU_LOAD(i32_load16_u, uint16_t, uint32_t, uint32_t)
+WASM_RT_MCU_LOAD(i64_load16_u, uint16_t, uint64_t, uint64_t)
+WASM_RT_MCU_LOAD(i64_load32_s, int32_t, int64_t, uint64_t)
+WASM_RT_MCU_LOAD(i64_load32_u, uint32_t, uint64_t, uint64_t)
+WASM_RT_MCU_STORE(i32_store, uint32_t, uint32_t)
+WASM_RT_MCU_STORE(i64_store, uint64_t, uint64_t)
+WASM_RT_MCU_STORE(f32_store, float, float)
+WASM_RT_MCU_STORE(f64_store, double, double)
+WASM_RT_MCU_STORE(i32_store8, uint8_t, uint32_t)
+WASM_RT_MCU_STORE(i32_store16, uint16_t, uint32_t)
+WASM_RT_MCU_STORE(i64_store8, uint8_t, uint64_t)
+WASM_RT_MCU_STORE(i64_store16, uint16_t, uint64_t)
+WASM_RT_MCU_STORE(i64_store32, uint32_t, uint64_t)
+
 #endif
