@@ -431,7 +431,8 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
 #endif
 
 /* Names only (their meanings are in opaygo.h): one string per code, walked, so that the table
- * costs its text and a byte per code. A build names only the codes it can return. */
+ * costs its text and a byte per code. A build names only the codes it can return (the device
+ * build's one byte-layer code is the answer getters' OPAYGO_ERR_JSON_NOT_FOUND). */
 #define NAME_TABLE_TOKEN(X) \
   X(OPAYGO_OK) \
   X(OPAYGO_ADD_TIME) \
@@ -475,7 +476,8 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
   X(OPAYGO_ERR_METRICS_SHAPE) \
   X(OPAYGO_ERR_METRICS_TOKEN) \
   X(OPAYGO_ERR_NUMBER_SYNTAX) \
-  X(OPAYGO_ERR_NUMBER_RANGE)
+  X(OPAYGO_ERR_NUMBER_RANGE) \
+  X(OPAYGO_ERR_JSON_NOT_FOUND)
 
 #define NAME_TABLE_BYTES(X) \
   X(OPAYGO_ERR_JSON_SPACE) \
@@ -489,7 +491,6 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
   X(OPAYGO_ERR_JSON_DUPLICATE_KEY) \
   X(OPAYGO_ERR_JSON_NUMBER_LIMIT) \
   X(OPAYGO_ERR_JSON_END) \
-  X(OPAYGO_ERR_JSON_NOT_FOUND) \
   X(OPAYGO_ERR_JSON_TYPE) \
   X(OPAYGO_ERR_CBOR_TRUNCATED) \
   X(OPAYGO_ERR_CBOR_UNSUPPORTED) \
@@ -498,6 +499,8 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
 
 #if OPAYGO_TOKEN_ONLY
 #define NAME_TABLE(X) NAME_TABLE_TOKEN(X)
+#elif !OPAYGO_FULL
+#define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X)
 #else
 #define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X) NAME_TABLE_BYTES(X)
 #endif
