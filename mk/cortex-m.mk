@@ -17,16 +17,13 @@ cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/libopaygo-toke
           $(ARM_DIR)/cortex-m0plus/token-decode.elf $(ARM_DIR)/cortex-m0plus/baseline.elf \
           $(ARM_DIR)/cortex-m4/token-decode.elf $(ARM_DIR)/cortex-m4/baseline.elf
 
-# $(1): CPU, $(2): module (token or device). Library objects: the generated module (warnings
-# off), the API, the runtime shim.
+# $(1): CPU, $(2): module (token, device or full). Library objects: the API with the generated
+# module in it, the runtime shim.
 define ARM_LIB_RULES
-$(ARM_DIR)/$(1)/opaygo_$(2)_wasm.o: $(C_DIR)/opaygo_$(2)_wasm.c $(C_DIR)/wasm-rt.h bindings/c/wasm-rt-mcu.h
-	@mkdir -p $$(@D)
-	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) $(W2C_INCLUDE) -w -c $$< -o $$@
-$(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_$(2)_wasm.h
+$(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_$(2)_wasm.c
 	@mkdir -p $$(@D)
 	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -Wall -Wextra -Werror $(ARM_API_DEFS_$(2)) -c bindings/c/opaygo.c -o $$@
-$(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/opaygo_$(2)_wasm.o $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
+$(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
 	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
 endef
 ARM_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1

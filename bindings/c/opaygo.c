@@ -1,30 +1,44 @@
-/* opaygo.c: the C API of opaygo.h over one wasm2c-translated module.
- * Compiled once per module: -DOPAYGO_TOKEN_ONLY=1 over build/c/opaygo_token_wasm.h (module name
- * opaygo_token), -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.h (opaygo_device),
- * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.h (opaygo).
+/* opaygo.c: the C API of opaygo.h over one wasm2c-translated module, compiled with the module in
+ * the same translation unit (its exports static, see scripts/wasm2c-mcu.py), so that the
+ * compiler inlines them here and drops what the API does not call.
+ * Compiled once per module: -DOPAYGO_TOKEN_ONLY=1 over build/c/opaygo_token_wasm.c (module name
+ * opaygo_token), -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.c (opaygo_device),
+ * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.c (opaygo).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
 #include "wasm-rt-mcu.h"
 
+/* The generated code, warnings off: they are wabt's business. */
+#define OPAYGO_MODULE_API static
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#pragma GCC diagnostic ignored "-Wunused-label"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wunused-value"
 #if OPAYGO_FULL
-#include "opaygo_full_wasm.h"
+#include "opaygo_full_wasm.c"
 typedef Z_opaygo_instance_t instance_t;
 #define EXPORT(name) Z_opaygoZ_##name
 #define MODULE_INIT Z_opaygo_init_module
 #define MODULE_INSTANTIATE Z_opaygo_instantiate
 #elif OPAYGO_TOKEN_ONLY
-#include "opaygo_token_wasm.h"
+#include "opaygo_token_wasm.c"
 typedef Z_opaygo_token_instance_t instance_t;
 #define EXPORT(name) Z_opaygo_tokenZ_##name
 #define MODULE_INIT Z_opaygo_token_init_module
 #define MODULE_INSTANTIATE Z_opaygo_token_instantiate
 #else
-#include "opaygo_device_wasm.h"
+#include "opaygo_device_wasm.c"
 typedef Z_opaygo_device_instance_t instance_t;
 #define EXPORT(name) Z_opaygo_deviceZ_##name
 #define MODULE_INIT Z_opaygo_device_init_module
 #define MODULE_INSTANTIATE Z_opaygo_device_instantiate
 #endif
+#pragma GCC diagnostic pop
 
 static instance_t inst;
 static uint8_t *mem;

@@ -24,7 +24,11 @@ static inline void wasm_rt_mcu_copy(void *dest, const void *src, size_t n) {
 /* Loads and stores at a 32-bit address with no offset added, for the call sites that
  * scripts/wasm2c-mcu.py rewrites (wasm2c's own helpers take every address as a u64). The bounds
  * check is the same: an access reaching past the memory the caller gave traps. */
+#if UINTPTR_MAX > 0xffffffffu
+#define WASM_RT_MCU_IN_BOUNDS(mem, addr, n) ((uint64_t)(addr) + (n) <= (mem)->size)
+#else /* 32-bit arithmetic only */
 #define WASM_RT_MCU_IN_BOUNDS(mem, addr, n) ((addr) <= (mem)->size && (mem)->size - (addr) >= (n))
+#endif
 #define WASM_RT_MCU_LOAD(name, stored, widened, result_type)                             \
   static inline result_type name##_a32(wasm_rt_memory_t *mem, uint32_t addr) {             \
     if (UNLIKELY(!WASM_RT_MCU_IN_BOUNDS(mem, addr, sizeof(stored)))) wasm_rt_trap(WASM_RT_TRAP_OOB); \

@@ -4,10 +4,9 @@
  *       N stateless decodes through the C API (opaygo.h); prints "result R" and, with "time",
  *       "ns_per_op X" (median of 7 batches of N, clock_gettime(CLOCK_MONOTONIC)).
  *   bench-driver encode SCRIPT N [time]
- *       N metrics requests built and encoded by calling the wasm2c exports of the device module
- *       directly (the C API does not wrap metrics yet); SCRIPT is one operation a line, written by
- *       tests/bench/bench.ts. Prints "bytes N", "hex ..." (the last output) and, with "time",
- *       "ns_per_op X".
+ *       N metrics requests built and encoded through the C API; SCRIPT is one operation a line,
+ *       written by tests/bench/bench.ts. Prints "bytes N", "hex ..." (the last output) and, with
+ *       "time", "ns_per_op X".
  * Run under callgrind with N and 2N: the difference is the cost of N operations, without the
  * fixed cost of starting, parsing and instantiating. Built with -DOPAYGO_TOKEN_ONLY=1 against
  * libopaygo-token.a, it has the decode command only. */
@@ -19,10 +18,6 @@
 #include <time.h>
 
 #include "opaygo.h"
-#include "wasm-rt-mcu.h"
-#if !OPAYGO_TOKEN_ONLY
-#include "opaygo_device_wasm.h"
-#endif
 
 void opaygo_trap_handler(int trap_code) {
   fprintf(stderr, "bench-driver: wasm trap %d\n", trap_code);
@@ -92,45 +87,30 @@ typedef struct {
 #define MAX_OPS 1024
 static op_t ops[MAX_OPS];
 static int n_ops;
-static Z_opaygo_device_instance_t enc;
-static uint8_t enc_mem[65536];
+static uint8_t enc_mem[OPAYGO_MEMORY_BYTES];
+static uint8_t enc_out[4096];
 static volatile uint32_t enc_len;
-
-#define X(name, ...) Z_opaygo_deviceZ_##name(&enc, ##__VA_ARGS__)
-
-static uint32_t io(const char *a, const char *b) {
-  uint32_t at = X(metrics_io_buffer), la = (uint32_t)strlen(a), lb = b ? (uint32_t)strlen(b) : 0;
-  memcpy(enc_mem + at, a, la);
-  if (b) memcpy(enc_mem + at + la, b, lb);
-  return la;
-}
-
-static int hexval(char c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
 
 static void run_ops(void) {
   for (int k = 0; k < n_ops; k++) {
     op_t *o = &ops[k];
     int r = 0;
     switch (o->op) {
-      case OP_KEY: {
-        uint32_t at = X(key_buffer);
-        for (int j = 0; j < 16; j++) enc_mem[at + j] = (uint8_t)(hexval(o->a[2 * j]) << 4 | hexval(o->a[2 * j + 1]));
-        break;
-      }
-      case OP_INIT: r = (int)X(metrics_init, io(o->a, NULL), (uint32_t)o->i); break;
-      case OP_FMTID: r = (int)X(metrics_format_id, (u64)o->i, (uint32_t)o->f); break;
-      case OP_NAME: r = (int)X(metrics_format_name, (uint32_t)o->i, io(o->a, NULL)); break;
-      case OP_TS: X(metrics_timestamp, (u64)o->i); break;
-      case OP_RC: X(metrics_request_count, (u64)o->i); break;
-      case OP_BEGIN: r = (int)X(metrics_row_begin, (uint32_t)o->i); break;
-      case OP_INT: r = (int)X(metrics_put_int, io(o->a, NULL), (u64)o->i); break;
-      case OP_FLOAT: r = (int)X(metrics_put_float, io(o->a, NULL), o->f); break;
-      case OP_BOOL: r = (int)X(metrics_put_bool, io(o->a, NULL), (uint32_t)o->i); break;
-      case OP_NULL: r = (int)X(metrics_put_null, io(o->a, NULL)); break;
-      case OP_STR: r = (int)X(metrics_put_string, io(o->a, o->b), (uint32_t)strlen(o->b)); break;
-      case OP_END: r = (int)X(metrics_row_end); break;
-      case OP_CLEAR: X(metrics_ring_clear); break;
-      case OP_ENCODE: r = (int)X(metrics_encode, (uint32_t)o->i, (uint32_t)o->f); enc_len = (uint32_t)r; break;
+      case OP_KEY: r = opaygo_set_key_hex(o->a); break;
+      case OP_INIT: r = opaygo_metrics_init(o->a, strlen(o->a), (int)o->i); break;
+      case OP_FMTID: r = opaygo_metrics_format_id(o->i, (int)o->f); break;
+      case OP_NAME: r = opaygo_metrics_format_name((int)o->i, o->a, strlen(o->a)); break;
+      case OP_TS: r = opaygo_metrics_timestamp(o->i); break;
+      case OP_RC: r = opaygo_metrics_request_count(o->i); break;
+      case OP_BEGIN: r = opaygo_metrics_row_begin((int)o->i); break;
+      case OP_INT: r = opaygo_metrics_put_int(o->a, strlen(o->a), o->i); break;
+      case OP_FLOAT: r = opaygo_metrics_put_float(o->a, strlen(o->a), o->f); break;
+      case OP_BOOL: r = opaygo_metrics_put_bool(o->a, strlen(o->a), (int)o->i); break;
+      case OP_NULL: r = opaygo_metrics_put_null(o->a, strlen(o->a)); break;
+      case OP_STR: r = opaygo_metrics_put_string(o->a, strlen(o->a), o->b, strlen(o->b)); break;
+      case OP_END: r = opaygo_metrics_row_end(); break;
+      case OP_CLEAR: r = opaygo_metrics_ring_clear(); break;
+      case OP_ENCODE: r = opaygo_metrics_encode((int)o->i, (int)o->f, enc_out, sizeof enc_out); enc_len = (uint32_t)r; break;
     }
     if (r < 0) {
       fprintf(stderr, "bench-driver: operation %d (line %d) failed: %d\n", o->op, k + 1, r);
@@ -180,15 +160,11 @@ static int parse_script(const char *path) {
 static int cmd_encode(int argc, char **argv) {
   if (argc < 4) return 2;
   if (parse_script(argv[2]) != 0) return 1;
-  wasm_rt_init();
-  Z_opaygo_device_init_module();
-  wasm_rt_mcu_provide_memory(enc_mem, sizeof enc_mem);
-  Z_opaygo_device_instantiate(&enc);
+  if (opaygo_init(enc_mem, sizeof enc_mem) != OPAYGO_OK) return 1;
   long n = strtol(argv[3], NULL, 10);
   encode_batch(n);
   printf("bytes %u\nhex ", enc_len);
-  uint32_t at = X(metrics_out_buffer);
-  for (uint32_t k = 0; k < enc_len; k++) printf("%02x", enc_mem[at + k]);
+  for (uint32_t k = 0; k < enc_len; k++) printf("%02x", enc_out[k]);
   printf("\n");
   if (argc > 4 && strcmp(argv[4], "time") == 0) report_time(encode_batch, n);
   return 0;
