@@ -314,7 +314,8 @@ export function accessoryAdd(len: i32): i32 {
   if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
   let end = outPtr + <usize>len;
   let p = skipWs(outPtr, end);
-  let after = skipValue(p, end, ACCESSORY_DEPTH);
+  // duplicate keys refused: the server would refuse every request carrying this one
+  let after = skipValue(p, end, ACCESSORY_DEPTH, true);
   if (after < 0) return <i32>after;
   if (skipWs(<usize>after, end) != end) return ERR_JSON;
   if (load<u8>(p) != 0x7b) return ERR_SHAPE;
