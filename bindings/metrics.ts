@@ -32,7 +32,7 @@ export const METRICS_ERRORS: Record<number, string> = {
   [-25]: "invalid UTF-8 text",
   [-26]: "NaN and Infinity have no JSON form",
   [-27]: "row, name table or data format storage is full",
-  [-28]: "the same variable twice in one row, or the same key twice in one object of an accessory request",
+  [-28]: "the same variable twice in one row, or the same key twice in one object of an accessory request or data format",
   [-29]: "argument out of range",
   [-30]: "call out of order",
   [-31]: "malformed JSON or CBOR",

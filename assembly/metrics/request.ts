@@ -150,6 +150,9 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   formatJsonLen = 0;
   formatKind = 0;
   let at = formatBuf != 0 ? formatBuf : outPtr;
+  // a key twice would get every request carrying the format refused by the server
+  let v = skipValue(IO, IO + <usize>len, 0, true);
+  if (v < 0) return <i32>v;
   outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, 0);
   if (r < 0) return <i32>r;

@@ -448,7 +448,7 @@ const char *opaygo_strerror(int code) {
     case OPAYGO_ERR_METRICS_UTF8: return "OPAYGO_ERR_METRICS_UTF8: invalid UTF-8 text";
     case OPAYGO_ERR_METRICS_NOT_FINITE: return "OPAYGO_ERR_METRICS_NOT_FINITE: NaN and Infinity have no JSON form";
     case OPAYGO_ERR_METRICS_STORAGE_FULL: return "OPAYGO_ERR_METRICS_STORAGE_FULL: row, name table or data format storage is full";
-    case OPAYGO_ERR_METRICS_DUPLICATE: return "OPAYGO_ERR_METRICS_DUPLICATE: the same variable twice in one row, or the same key twice in one object of an accessory request";
+    case OPAYGO_ERR_METRICS_DUPLICATE: return "OPAYGO_ERR_METRICS_DUPLICATE: the same variable twice in one row, or the same key twice in one object of an accessory request or data format";
     case OPAYGO_ERR_METRICS_ARGUMENT: return "OPAYGO_ERR_METRICS_ARGUMENT: argument out of range";
     case OPAYGO_ERR_METRICS_STATE: return "OPAYGO_ERR_METRICS_STATE: call out of order";
     case OPAYGO_ERR_METRICS_MALFORMED: return "OPAYGO_ERR_METRICS_MALFORMED: malformed JSON or CBOR";
