@@ -32,7 +32,7 @@ export const METRICS_ERRORS: Record<number, string> = {
   [-25]: "invalid UTF-8 text",
   [-26]: "NaN and Infinity have no JSON form",
   [-27]: "row, name table or data format storage is full",
-  [-28]: "the same variable twice in one row",
+  [-28]: "the same variable twice in one row, or the same key twice in one object of an accessory request or data format",
   [-29]: "argument out of range",
   [-30]: "call out of order",
   [-31]: "malformed JSON or CBOR",
@@ -264,6 +264,8 @@ export class MetricsEncoder {
    * historical row and goes out in `acc` (`accessories`), after ts / rc and before `d`, until an
    * answer acknowledges it. Not covered by this device's auth (the reference signs sn, ts, rc, d and
    * hd only): the accessory signs its own. The server side keeps it as sent (no expansion).
+   * A request with a key twice in one object (at any depth) is refused (-28): servers refuse
+   * duplicate keys, so it would get every later request refused.
    */
   addAccessory(request: string | Uint8Array): void {
     const x = this.wasm.exports;

@@ -74,3 +74,45 @@ test("accessory refusals", () => {
   e.addAccessory('{"serial_number":"x","data":{}}');
   assert.ok(e.condensed().includes('"acc":[{"serial_number":"x","data":{}}]'));
 });
+
+// The server refuses a request with a key twice in any object (ERR_JSON_DUPLICATE_KEY), so an
+// accessory request holding one would get every later request of the device refused.
+test("accessory requests with a key twice in one object are refused, the ring unchanged", () => {
+  assert.throws(() => canonicalRequest({ body: '{"sn":"SHS1","acc":[{"sn":"A","sn":"B"}]}' }), /same key twice/);
+  const e = parent();
+  e.addAccessory(accessory(1));
+  const before = e.condensed();
+  const ring = e.ring();
+  for (const body of [
+    '{"sn":"A","sn":"B"}', // top level
+    '{"sn":"A","rc":1,"d":[1],"rc":2}',
+    '{"sn":"A","d":{"x":1,"x":2}}', // nested
+    '{"sn":"A","hd":[{"x":1},{"y":1,"z":[{"w":{"v":0,"v":0}}]}]}',
+    '{"sn":"A","d":{"x":1,"y":2,"z":3,"y":4}}',
+    '{"sn":"A","s\\u006e":"B"}', // equal once decoded
+    '{"s\\u006E":"A","\\u0073\\u006e":"B"}',
+    '{"sn":"A","d":{"\\u00e9":1,"é":2}}',
+    '{"sn":"A","d":{"😀":1,"\\ud83d\\ude00":2}}',
+    '{"sn":"A","d":{"a/b":1,"a\\/b":2}}',
+    '{"sn":"A","d":{"":1,"":2}}',
+  ]) {
+    assert.throws(() => e.addAccessory(body), /same key twice/, body);
+    assert.deepEqual(e.ring(), ring, body);
+  }
+  assert.equal(e.condensed(), before);
+});
+
+test("the same key in sibling objects or at different depths is accepted, and goes out as sent", () => {
+  for (const body of [
+    '{"sn":"A","d":{"x":1},"hd":[{"x":2},{"x":3}],"e":{"x":{"x":{"x":4}}}}',
+    '{"sn":"A","x":{"sn":"B","x":[{"x":1,"sn":"C"}]}}',
+    '{"sn":"A","s":1,"snn":2,"n":3,"S":4,"sn\\u0000":5,"":6,"\\"":7}',
+    '{"sn":"A","d":{"\\u00e9":1,"e\\u0301":2,"😀":3,"\\ud83d\\ude01":4}}',
+  ]) {
+    const e = parent();
+    e.addAccessory(body);
+    assert.deepEqual([e.ring().accessories, e.ring().rows], [1, 1], body);
+    const acc = rawMember(canonicalRequest({ body: e.condensed() }), "acc")!;
+    assert.equal(acc, `[${canonicalRequest({ body })}]`, body);
+  }
+});

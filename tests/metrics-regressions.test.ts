@@ -125,3 +125,27 @@ test("request_full: a CBOR request whose inline data format has no CBOR form is 
   // the JSON forms still load on the server
   assert.equal(canonicalRequest({ body: e.simple() }), e.simple());
 });
+
+// request_full: an inline data format with a key twice in one object went out in `dfo`, and the
+// server refuses duplicate keys (-68): every request carrying the format would be refused.
+test("an inline data format with a key twice in one object is refused (ERR_DUPLICATE)", () => {
+  for (const module of ["device", "full"] as const) {
+    const e = new MetricsEncoder({ serialNumber: "SN1", module });
+    const x = e.wasm.exports;
+    for (const format of [
+      '{"data_order":["a"],"historical_data_order":["b"],"historical_data_order":["c"],"historical_data_interval":120}',
+      '{"data_order":["a"],"x":{"k":1,"k":2}}',
+      '{"data_order":["a"],"data\\u005forder":["b"]}',
+    ]) {
+      assert.equal(x.metrics_format_object(io(e, format), false), ERR_DUPLICATE, `${module}: ${format}`);
+    }
+    const ok = '{"data_order":["a"],"x":{"data_order":1,"x":[{"x":2},{"x":3}]}}';
+    assert.equal(x.metrics_format_object(io(e, ok), false), 0, module);
+    assert.equal(x.metrics_format_name(0, io(e, "a")), 0);
+    e.setRequestCount(1);
+    e.setData({ a: 1 });
+    const body = e.condensed();
+    assert.equal(body, `{"sn":"SN1","dfo":${ok},"rc":1,"d":[1],"hd":[]}`);
+    assert.equal(canonicalRequest({ body }), body);
+  }
+});

@@ -2,7 +2,7 @@
 // through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
 // Positions are absolute addresses; every function is bounded by an end address and returns
 // a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
-import { ERR_JSON, ERR_TOO_DEEP } from "./errors";
+import { ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "./errors";
 import { NUM_FLOAT, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
 import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
 
@@ -187,16 +187,44 @@ function literal(p: usize, end: usize, at: i32, n: i32): bool {
   return true;
 }
 
+// Whether the JSON strings at a and b (opening quotes; both valid) decode to the same text.
+function stringsEqual(a: usize, b: usize, end: usize): bool {
+  a++; b++;
+  while (true) {
+    let qa = stringChar(a, end);
+    let ca = strCodePoint;
+    let qb = stringChar(b, end);
+    if (qa <= 0 || qb <= 0) return qa == qb;
+    if (ca != strCodePoint) return false;
+    a = <usize>qa; b = <usize>qb;
+  }
+}
+
+// Whether a member before the key at key, in the object opened at obj, has the same key. Re-scans
+// the object (quadratic in its members, but no memory); the members before key are valid.
+function keyBefore(obj: usize, key: usize, end: usize, depth: i32): bool {
+  let q = skipWs(obj + 1, end);
+  while (q < key) {
+    if (stringsEqual(q, key, end)) return true;
+    q = skipWs(<usize>scanString(q, end), end) + 1; // past ':'
+    q = skipWs(skipWs(<usize>skipValue(q, end, depth), end) + 1, end); // past ','
+  }
+  return false;
+}
+
 // Skips one value at p (after whitespace). Returns its end, or a negative error.
 // containerCount receives the number of elements / members of an array / object.
+// uniqueKeys: refuse (ERR_DUPLICATE) an object at any depth holding one key twice, as the
+// server's JSON reader does.
 export let containerCount: i32 = 0;
-export function skipValue(p: usize, end: usize, depth: i32): isize {
+export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = false): isize {
   p = skipWs(p, end);
   if (p >= end) return ERR_JSON;
   let c = load<u8>(p);
   if (c == 0x22) { let q = scanString(p, end); return q < 0 ? <isize>ERR_JSON : q; }
   if (c == 0x7b || c == 0x5b) {
     if (depth >= MAX_DEPTH) return ERR_TOO_DEEP;
+    let open = p;
     let close: u32 = c == 0x7b ? 0x7d : 0x5d;
     let count = 0;
     p = skipWs(p + 1, end);
@@ -205,11 +233,12 @@ export function skipValue(p: usize, end: usize, depth: i32): isize {
       if (c == 0x7b) {
         let k = scanString(p, end);
         if (k < 0) return ERR_JSON;
+        if (uniqueKeys && keyBefore(open, p, end, depth + 1)) return ERR_DUPLICATE;
         p = skipWs(<usize>k, end);
         if (p >= end || load<u8>(p) != 0x3a) return ERR_JSON;
         p++;
       }
-      let q = skipValue(p, end, depth + 1);
+      let q = skipValue(p, end, depth + 1, uniqueKeys);
       if (q < 0) return q;
       count++;
       p = skipWs(<usize>q, end);

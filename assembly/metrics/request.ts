@@ -150,6 +150,9 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   formatJsonLen = 0;
   formatKind = 0;
   let at = formatBuf != 0 ? formatBuf : outPtr;
+  // a key twice would get every request carrying the format refused by the server
+  let v = skipValue(IO, IO + <usize>len, 0, true);
+  if (v < 0) return <i32>v;
   outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, 0);
   if (r < 0) return <i32>r;
@@ -314,7 +317,8 @@ export function accessoryAdd(len: i32): i32 {
   if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
   let end = outPtr + <usize>len;
   let p = skipWs(outPtr, end);
-  let after = skipValue(p, end, ACCESSORY_DEPTH);
+  // duplicate keys refused: the server would refuse every request carrying this one
+  let after = skipValue(p, end, ACCESSORY_DEPTH, true);
   if (after < 0) return <i32>after;
   if (skipWs(<usize>after, end) != end) return ERR_JSON;
   if (load<u8>(p) != 0x7b) return ERR_SHAPE;

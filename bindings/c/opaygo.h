@@ -91,7 +91,7 @@ extern "C" {
 #define OPAYGO_ERR_METRICS_UTF8 (-25)             /* invalid UTF-8 text */
 #define OPAYGO_ERR_METRICS_NOT_FINITE (-26)       /* NaN / infinity has no JSON form */
 #define OPAYGO_ERR_METRICS_STORAGE_FULL (-27)     /* row, name table or data format storage full */
-#define OPAYGO_ERR_METRICS_DUPLICATE (-28)        /* same variable twice in one row */
+#define OPAYGO_ERR_METRICS_DUPLICATE (-28)        /* same variable twice in one row, or same key twice in one object (accessory request, data format) */
 #define OPAYGO_ERR_METRICS_ARGUMENT (-29)         /* length, method, list or form out of range */
 #define OPAYGO_ERR_METRICS_STATE (-30)            /* call out of order (value outside a row...) */
 #define OPAYGO_ERR_METRICS_MALFORMED (-31)        /* malformed JSON or CBOR */
@@ -256,7 +256,8 @@ int opaygo_metrics_init(const char *serial, size_t len, int auth_method);
 /* The data format: by id (sent as `df`), or inline (a JSON object, sent as `dfo`), then its
  * variable names one call each, in order. has_interval: the format has a
  * historical_data_interval (rows then need no timestamp). Refused (OPAYGO_ERR_METRICS_STATE)
- * while the ring holds rows that name variables by index. */
+ * while the ring holds rows that name variables by index; an inline one with a key twice in one
+ * object by OPAYGO_ERR_METRICS_DUPLICATE. */
 int opaygo_metrics_format_id(int64_t id, int has_interval);
 int opaygo_metrics_format_object(const char *json, size_t len, int has_interval);
 int opaygo_metrics_format_name(int list, const char *name, size_t len);
@@ -288,7 +289,8 @@ int opaygo_metrics_encode(int form, int cbor, uint8_t *out, size_t out_size);
 uint32_t opaygo_metrics_io_capacity(void);
 uint32_t opaygo_metrics_out_capacity(void);
 
-/* An accessory's own request (a JSON object), kept in the ring and sent in `acc`. */
+/* An accessory's own request (a JSON object), kept in the ring and sent in `acc`. One with a key
+ * twice in one object is refused (OPAYGO_ERR_METRICS_DUPLICATE), leaving the ring unchanged. */
 int opaygo_metrics_accessory_add(const uint8_t *request, size_t len);
 
 typedef struct {

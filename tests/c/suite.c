@@ -366,6 +366,32 @@ static int check_metrics_refusals(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+/* Accessory requests: one with a key twice in one object (the server would refuse every request
+ * carrying it) is refused and leaves the ring as it was; the same key in siblings is fine. */
+static int check_metrics_accessory(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  static const char ok[] = "{\"sn\":\"A\",\"d\":{\"x\":1},\"e\":{\"x\":2}}";
+  static const char *const dup[] = {"{\"sn\":\"A\",\"sn\":\"B\"}", "{\"sn\":\"A\",\"d\":{\"x\":1,\"x\":2}}",
+                                    "{\"sn\":\"A\",\"s\\u006e\":\"B\"}"};
+  opaygo_metrics_ring_t before, after;
+  if (fresh() != OPAYGO_OK) return FAILWHY("init");
+  if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("metrics init");
+  if (opaygo_metrics_accessory_add((const uint8_t *)ok, strlen(ok)) != OPAYGO_OK) return FAILWHY("accessory refused");
+  if (opaygo_metrics_ring(&before) != OPAYGO_OK || before.accessories != 1) return FAILWHY("ring");
+  for (unsigned i = 0; i < sizeof dup / sizeof dup[0]; i++) {
+    int r = opaygo_metrics_accessory_add((const uint8_t *)dup[i], strlen(dup[i]));
+    if (r != OPAYGO_ERR_METRICS_DUPLICATE) return FAILWHY("%s: %d, want OPAYGO_ERR_METRICS_DUPLICATE", dup[i], r);
+    if (opaygo_metrics_ring(&after) != OPAYGO_OK || memcmp(&before, &after, sizeof before) != 0) return FAILWHY("%s: ring changed", dup[i]);
+  }
+  int n = opaygo_metrics_encode(OPAYGO_METRICS_SIMPLE, 0, mbuf, sizeof mbuf);
+  static const char want[] = "{\"serial_number\":\"X\",\"accessories\":[{\"sn\":\"A\",\"d\":{\"x\":1},\"e\":{\"x\":2}}]";
+  if (n < (int)strlen(want) || memcmp(mbuf, want, strlen(want)) != 0) return FAILWHY("encode %d: %.*s", n, n < 0 ? 0 : n, (const char *)mbuf);
+#if OPAYGO_FULL
+  if (opaygo_metrics_server_load(mbuf, (size_t)n, 0, NULL, 0) <= 0) return FAILWHY("server refused the request");
+#endif
+  return 1;
+}
+
 /* data_collection_timestamp, set last: byte for byte what openpaygo 0.6.3 writes for
  * MetricsRequestHandler("SHS0001", {"id": 4, "data_order": ["tc"]}, key, "ra"), set_timestamp,
  * set_request_count, request_dict["data_collection_timestamp"] = ..., set_data({"tc": 3}) (dtc is
@@ -417,6 +443,7 @@ static void run_workload(void) {
     run_check(name, check_metrics, v);
   }
   run_check("metrics: bad calls are refused", check_metrics_refusals, NULL);
+  run_check("metrics: accessory requests with a key twice refused", check_metrics_accessory, NULL);
   run_check("metrics: dtc as the reference writes it", check_metrics_dtc, NULL);
 #endif
   run_check("bad input never traps, is refused", check_bad_input, NULL);

@@ -76,8 +76,18 @@ def put_value(name, value):
     return b"\x0c" + fill(nb + vb) + ln(len(nb)) + ln(len(vb))
 
 
+def accessory(text):
+    """op 17 (a byte that is 16 mod 17, from 0x80): an accessory request, then the encode's form and CBOR flag."""
+    return b"\x87" + struct.pack("<H", len(text)) + text + b"\x00\x00"
+
+
+# accessory requests: other vectors' condensed payloads, and ones with a key twice
+ACCESSORIES = [v["condensed"].encode() for v in lines("metrics_requests.jsonl") if 0 < len(v.get("condensed") or "") < 600][::8]
+ACCESSORIES += [b'{"sn":"A","sn":"B"}', b'{"sn":"A","d":{"x":1,"x":2}}', b'{"sn":"A","s\\u006e":"B"}',
+                b'{"sn":"A","d":{"x":1},"hd":[{"x":2},{"x":{"x":3}}]}']
+
 AUTH = {None: 0, "sa": 1, "ta": 2, "ca": 3, "da": 4, "ra": 5}
-for v in lines("metrics_requests.jsonl"):
+for i, v in enumerate(lines("metrics_requests.jsonl")):
     p = b"\x00" + fill(v["serial_number"].encode()) + ln(len(v["serial_number"].encode())) + bytes([AUTH[v["auth_method"]]])
     fmt = v.get("data_format")
     if fmt:
@@ -104,6 +114,8 @@ for v in lines("metrics_requests.jsonl"):
     for form, cb in ((0, 0), (1, 0), (0, 1), (1, 1)):
         p += b"\x0f" + bytes([form, cb])
     emit("request", p)
+    if i % 4 == 0:
+        emit("request", p + accessory(ACCESSORIES[(i // 4) % len(ACCESSORIES)]))
 
 
 # ---- server: flags:u8 key[16] last_ts last_rc received_at:u64 format_len answer_len:u16 fmt ans body
