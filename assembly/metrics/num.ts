@@ -42,9 +42,37 @@ export function ceilLog10Pow2(n: i32): i32 { return n == 0 ? 0 : ((n * 78913) >>
 
 function bitLength(v: u64): i32 { return 64 - <i32>clz(v); }
 
+// Fast path for the common case, a value with few decimals (sensor readings): the smallest k for
+// which N = x * 10^k is an integer below 2^52 that divides back to x exactly. x * 10^k is then
+// within a quarter of N, so N is the nearest integer, and N * 10^-k, the nearest decimal with k
+// decimals, is the shortest that round-trips (IEEE division rounds like a correct parse). Not for
+// powers of two, whose lower half-gap is half the upper one: there a shorter decimal can lie
+// above x while the nearest one at that k falls outside below. Returns false to use the exact path.
+function shortestDigitsFast(x: f64): bool {
+  if (mant == HIDDEN) return false;
+  let p: f64 = 1;
+  for (let k = 0; k <= 22; k++) {
+    let t = x * p;
+    if (t >= 4503599627370496.0) return false; // 2^52
+    let n = <u64>t;
+    if (<f64>n == t && t / p == x) {
+      while (n % 10 == 0) { n /= 10; k--; }
+      let nd = 1;
+      for (let q = n; q >= 10; q /= 10) nd++;
+      for (let i = nd - 1; i >= 0; i--) { store<u8>(DIGITS + i, <u32>(48 + n % 10)); n /= 10; }
+      digitCount = nd;
+      decimalExponent = nd - k;
+      return true;
+    }
+    p *= 10;
+  }
+  return false;
+}
+
 // x must be finite and > 0. Digits go to DIGITS (at most 17).
 function shortestDigits(x: f64): void {
   decompose(x);
+  if (!exactOnly && shortestDigitsFast(x)) return;
   let even = (mant & 1) == 0;
   // m- is m+ except just above a power of two, where the gap below is half the gap above.
   let unequal = mant == HIDDEN && bexp > -1074;
@@ -101,6 +129,9 @@ function putExponent(at: i32, e: i32): i32 {
   at = putChar(at, 48 + (e / 10) % 10);
   return putChar(at, 48 + e % 10);
 }
+
+// Tests compare the two paths: with exactOnly set, formatF64 skips the fast one.
+export let exactOnly = false;
 
 // Python repr of a finite double into NUM_TEXT; returns the length, or -1 for NaN / infinity.
 export function formatF64(x: f64): i32 {
