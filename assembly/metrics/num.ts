@@ -70,9 +70,9 @@ function shortestDigitsFast(x: f64): bool {
 }
 
 // x must be finite and > 0. Digits go to DIGITS (at most 17).
-function shortestDigits(x: f64): void {
+@inline function shortestDigits(x: f64, fast: bool): void {
   decompose(x);
-  if (!exactOnly && shortestDigitsFast(x)) return;
+  if (fast && shortestDigitsFast(x)) return;
   let even = (mant & 1) == 0;
   // m- is m+ except just above a power of two, where the gap below is half the gap above.
   let unequal = mant == HIDDEN && bexp > -1074;
@@ -130,16 +130,17 @@ function putExponent(at: i32, e: i32): i32 {
   return putChar(at, 48 + e % 10);
 }
 
-// Tests compare the two paths: with exactOnly set, formatF64 skips the fast one.
-export let exactOnly = false;
-
 // Python repr of a finite double into NUM_TEXT; returns the length, or -1 for NaN / infinity.
-export function formatF64(x: f64): i32 {
+export function formatF64(x: f64): i32 { return formatRepr(x, true); }
+// The same without the fast path, for the tests that compare the two.
+export function formatF64Exact(x: f64): i32 { return formatRepr(x, false); }
+
+@inline function formatRepr(x: f64, fast: bool): i32 {
   if (!isFinite(x)) return -1;
   let at = 0;
   if ((reinterpret<u64>(x) >> 63) != 0) { at = putChar(at, 0x2d); x = -x; }
   if (x == 0) { at = putChar(at, 0x30); at = putChar(at, 0x2e); return putChar(at, 0x30); }
-  shortestDigits(x);
+  shortestDigits(x, fast);
   let n = digitCount;
   let sci = decimalExponent - 1;
   if (sci < -4 || sci >= 16) {

@@ -456,10 +456,6 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
   X(OPAYGO_INVALID) \
   X(OPAYGO_ALREADY_USED) \
   X(OPAYGO_BLOCKED) \
-  X(OPAYGO_ERR_TOKEN_TYPE) \
-  X(OPAYGO_ERR_VALUE_RANGE) \
-  X(OPAYGO_ERR_STARTING_CODE) \
-  X(OPAYGO_ERR_COUNT_RANGE) \
   X(OPAYGO_ERR_OUTPUT_SPACE) \
   X(OPAYGO_ERR_STATE_MAGIC) \
   X(OPAYGO_ERR_STATE_VERSION) \
@@ -493,6 +489,12 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
   X(OPAYGO_ERR_NUMBER_RANGE) \
   X(OPAYGO_ERR_JSON_NOT_FOUND)
 
+#define NAME_TABLE_GENERATION(X) \
+  X(OPAYGO_ERR_TOKEN_TYPE) \
+  X(OPAYGO_ERR_VALUE_RANGE) \
+  X(OPAYGO_ERR_STARTING_CODE) \
+  X(OPAYGO_ERR_COUNT_RANGE)
+
 #define NAME_TABLE_BYTES(X) \
   X(OPAYGO_ERR_JSON_SPACE) \
   X(OPAYGO_ERR_JSON_NOT_FINITE) \
@@ -516,7 +518,7 @@ int opaygo_cbor_to_json(const uint8_t *cbor, size_t len, char *out, size_t out_s
 #elif !OPAYGO_FULL
 #define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X)
 #else
-#define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X) NAME_TABLE_BYTES(X)
+#define NAME_TABLE(X) NAME_TABLE_TOKEN(X) NAME_TABLE_METRICS(X) NAME_TABLE_GENERATION(X) NAME_TABLE_BYTES(X)
 #endif
 #define CODE_OF(name) name,
 #define TEXT_OF(name) #name "\0"

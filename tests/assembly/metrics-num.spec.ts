@@ -1,13 +1,10 @@
 // The device's float printer (assembly/metrics/num.ts): Python repr, and its fast path for values
 // with few decimals checked against the exact (Burger & Dybvig) path, digit for digit.
-import { formatF64, parseNumber, parsedFloat, exactOnly, NUM_TEXT, NUM_FLOAT } from "../../assembly/metrics/num";
+import { formatF64, formatF64Exact, parseNumber, parsedFloat, NUM_TEXT, NUM_FLOAT } from "../../assembly/metrics/num";
 import { IN, put, textAt } from "./util";
 
 function repr(x: f64, exact: bool): string {
-  exactOnly = exact;
-  const n = formatF64(x);
-  exactOnly = false;
-  return textAt(NUM_TEXT, n);
+  return textAt(NUM_TEXT, exact ? formatF64Exact(x) : formatF64(x));
 }
 
 let seed: u64 = 0x9e3779b97f4a7c15;
