@@ -63,9 +63,10 @@ export function startingCodeFromKey(): u32 {
   return hashToStandard(hashOfKey());
 }
 
-// x % m for the token moduli m = 1000 or 1000000 without a division: a multiply by the
-// reciprocal, exact for every u32 x (checked exhaustively). A Cortex-M0+ has no divide
-// instruction, and libgcc's would be about 270 bytes of the decoder.
+// x % m for the token moduli m = 1000 or 1000000 without a division: a multiply by the rounded-up
+// reciprocal, exact for every u32 x (all 2^32 were checked when this was written; the as-pect spec
+// checks the edges and a million values). A Cortex-M0+ has no divide instruction, and libgcc's
+// would be about 270 bytes of the decoder.
 @inline export function modToken(x: u32, m: u32): u32 {
   let q = m == 1000 ? <u32>((<u64>x * 0x10624dd3) >> 38) : <u32>((<u64>x * 0x431bde83) >> 50);
   return x - q * m;
