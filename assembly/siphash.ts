@@ -64,7 +64,7 @@ function finish(): u64 {
 // keep it in registers: word 0 is m0, words 1.. are read at ptr + 8, ptr + 16... (words >= 1).
 // Each pass is two rounds; the message, length and padding words go in at pass boundaries only,
 // so the loop body has no per-round branches.
-function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
+@inline function sipPasses(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
   let a = k0 ^ 0x736f6d6570736575;
   let b = k1 ^ 0x646f72616e646f6d;
   let c = k0 ^ 0x6c7967656e657261;
@@ -72,7 +72,8 @@ function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
   let blocks = words + 1; // the message words, then the length block
   let m = m0;
   d ^= m;
-  for (let i = 1; ; i++) {
+  // blocks compression passes, then two finalization passes
+  for (let i = 1; i <= blocks + 2; i++) {
     a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
     c += d; d = rotl(d, 16); d ^= c;
     a += d; d = rotl(d, 21); d ^= a;
@@ -88,38 +89,24 @@ function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
     } else if (i == blocks) {
       a ^= m;
       c ^= 0xff;
-    } else if (i == blocks + 2) {
-      break;
     }
   }
   return a ^ b ^ c ^ d;
 }
 
+// One shared copy, for the token build (shrinkLevel 2).
+function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
+  return sipPasses(k0, k1, m0, ptr, words);
+}
+
 // Hash of exactly 8 bytes given as the little-endian word m: one link of the token chain.
-// Builds for speed (shrinkLevel <= 1: device, full) get a copy whose four passes the C compiler
-// unrolls (186 instead of 211 x86-64 instructions per chain step); the token build (shrinkLevel 2)
-// has one hash loop for the chain, the key and the state blob (300 bytes less Cortex-M0+ text).
+// Builds for speed (shrinkLevel <= 1: device, full) get their own copy, specialised to one word,
+// whose four passes the C compiler unrolls (186 instead of 211 x86-64 instructions per chain
+// step); the token build has one hash loop for the chain, the key and the state blob (300 bytes
+// less Cortex-M0+ text).
 export function sip8(k0: u64, k1: u64, m: u64): u64 {
   if (ASC_SHRINK_LEVEL > 1) return sipLocal(k0, k1, m, 0, 1);
-  let a = k0 ^ 0x736f6d6570736575;
-  let b = k1 ^ 0x646f72616e646f6d;
-  let c = k0 ^ 0x6c7967656e657261;
-  let d = k1 ^ 0x7465646279746573;
-  // Two passes compress m and the length block, two finalize.
-  d ^= m;
-  for (let i = 0; i < 4; i++) {
-    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
-    c += d; d = rotl(d, 16); d ^= c;
-    a += d; d = rotl(d, 21); d ^= a;
-    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
-    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
-    c += d; d = rotl(d, 16); d ^= c;
-    a += d; d = rotl(d, 21); d ^= a;
-    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
-    if (i == 0) { a ^= m; d ^= <u64>8 << 56; }
-    else if (i == 1) { a ^= <u64>8 << 56; c ^= 0xff; }
-  }
-  return a ^ b ^ c ^ d;
+  return sipPasses(k0, k1, m, 0, 1);
 }
 
 // Hash of a message of words >= 1 whole 8-byte words (little-endian, at ptr) without a
