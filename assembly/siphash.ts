@@ -101,7 +101,7 @@ function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
 
 // Hash of exactly 8 bytes given as the little-endian word m: one link of the token chain.
 // Builds for speed (shrinkLevel <= 1: device, full) get their own copy, specialised to one word,
-// whose four passes the C compiler unrolls (186 instead of 211 x86-64 instructions per chain
+// whose four passes the C compiler unrolls (190 instead of 215 x86-64 instructions per chain
 // step); the token build has one hash loop for the chain, the key and the state blob (300 bytes
 // less Cortex-M0+ text).
 export function sip8(k0: u64, k1: u64, m: u64): u64 {
