@@ -27,3 +27,27 @@ export function opaygo(args: string[], input?: string): CliRun {
 export function jsonLines(text: string): any[] {
   return text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 }
+
+// Randomized tests: each has a fixed seed, which `make check` uses. `make test-random SEED=S`
+// sets OPAYGO_TEST_SEED, and every randomized test then derives its seed from S and its fixed one,
+// so one S reproduces a whole run.
+export function testSeed(fixed: number): number {
+  const given = process.env.OPAYGO_TEST_SEED;
+  if (given === undefined || given === "") return fixed;
+  const s = Number(given);
+  if (!Number.isSafeInteger(s) || s < 0) throw new Error(`OPAYGO_TEST_SEED must be a non-negative integer, not ${JSON.stringify(given)}`);
+  return (Math.imul((s % 0x100000000) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.floor(s / 0x100000000) ^ fixed) >>> 0;
+}
+
+/** Runs a randomized test body with its seed; a failure names the seed and how to run it again. */
+export async function withSeed<T>(fixed: number, body: (seed: number) => T | Promise<T>): Promise<T> {
+  const seed = testSeed(fixed);
+  try {
+    return await body(seed);
+  } catch (e) {
+    const given = process.env.OPAYGO_TEST_SEED;
+    const how = given ? `make test-random SEED=${given}` : "make check (fixed seed)";
+    if (e instanceof Error) e.message = `[seed ${seed}: ${how}] ${e.message}`;
+    throw e;
+  }
+}

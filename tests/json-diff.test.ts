@@ -1,11 +1,12 @@
 // Differential tests of the byte layer (assembly/json, assembly/cbor) through opaygo.wasm against
 // what Python's json and cbor2 do: the committed vectors (tests/peers/make_json_vectors.py --seed 1)
-// and, live, a fresh random set from the same generator (python3 must be present: CI installs it).
+// and a second seeded set from the same generator (python3 and cbor2 must be present: CI installs them).
 import test from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { withSeed } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const wasm = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(root + "build/opaygo.wasm")), {});
@@ -82,18 +83,20 @@ for (const kind of KINDS) {
   test(`committed vectors: ${kind}`, () => runAll(committed, kind));
 }
 
-test("live: fresh random vectors from python3 agree", () => {
-  const seed = 1 + Math.floor(Math.random() * 1e9);
+// More vectors from the same generator at a seed of their own (fixed in make check; make test-random
+// SEED=S draws another set). Python is the oracle for json; CBOR encodings are checked against RFC
+// 8949's preferred serialization, and where cbor2 writes other bytes the line records it.
+test("live: random vectors from python3 agree", (t) => withSeed(2026, (seed) => {
   const run = spawnSync("python3", [root + "tests/peers/make_json_vectors.py", "--seed", String(seed), "--scale", "0.5", "--stdout"],
     { encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(run.error, undefined, `python3 could not run: ${run.error}`);
   assert.equal(run.status, 0, run.stderr);
   const lines = parseLines(run.stdout);
-  for (const kind of KINDS) {
-    if (kind.startsWith("cbor") && !lines.some((l) => l.kind === kind)) continue; // cbor2 not installed here
-    runAll(lines, kind);
-  }
-});
+  for (const kind of KINDS) runAll(lines, kind);
+  const quirks = lines.filter((l) => l.cbor2 !== undefined);
+  t.diagnostic(`generator seed ${seed}: ${lines.length} vectors; cbor2 departs from preferred serialization on ${quirks.length}` +
+    (quirks.length ? ` (e.g. ${quirks[0].bits ?? quirks[0].int}: ${quirks[0].cbor2} for ${quirks[0].hex})` : ""));
+}));
 
 test("buffer limits: input cut short is truncated, output that does not fit is refused", () => {
   const big = Buffer.from(JSON.stringify(["x".repeat(9000), "y".repeat(9000)]));

@@ -3,7 +3,10 @@
 
 Every expectation is what Python does: repr(float) for formatting, float(text) for parsing,
 json.dumps(json.loads(text), separators=(",", ":")) for canonical JSON, the same over
-cbor2.loads(data) for CBOR, and cbor2.dumps(value, canonical=True) for CBOR float/int encoding.
+cbor2.loads(data) for CBOR. CBOR float/int encoding follows RFC 8949 preferred serialization
+(cbor_preferred: the shortest head; the shortest of half, single and double that holds the value
+exactly), not a peer: cbor2 5.6.5's C encoder writes 65504.0 as a single float. Where cbor2 writes
+other bytes, the line records them as "cbor2" (a peer's quirk, not an expectation).
 Where our layer refuses what Python accepts (duplicate keys, nesting over 32, NaN/Infinity, a BOM),
 the line records the error name we must return instead.
 
@@ -13,7 +16,7 @@ One JSON object per line:
   {"kind":"string","hex":"<utf-8 bytes>","out":"<json.dumps>"} or "error":"UTF8"
   {"kind":"canonical","text":"...", or "hex":"<bytes>","out":"..."} or "error":"<name>"
   {"kind":"cbor","hex":"<cbor>","out":"<canonical json>"} or "error":"<name>"
-  {"kind":"cbor_encode","bits":"<hex double>" or "int":"<decimal>","hex":"<cbor>"}
+  {"kind":"cbor_encode","bits":"<hex double>" or "int":"<decimal>","hex":"<cbor>"[,"cbor2":"<its bytes>"]}
 
 Usage: make_json_vectors.py [--seed N] [--scale F] [--out FILE | --stdout]
 The committed tests/vectors/json_canonical.jsonl is --seed 1 --scale 1.
@@ -265,6 +268,30 @@ def cbor_head(major, n):
     raise ValueError(n)
 
 
+def cbor_preferred(x):
+    """RFC 8949 section 4.2.2: integers with the shortest head; floats in the shortest of half,
+    single and double precision that represents the value exactly."""
+    if isinstance(x, int):
+        return cbor_head(0, x) if x >= 0 else cbor_head(1, -1 - x)
+    for head, fmt in ((b"\xf9", ">e"), (b"\xfa", ">f")):
+        try:
+            packed = struct.pack(fmt, x)
+        except OverflowError:
+            continue
+        if struct.unpack(fmt, packed)[0] == x:
+            return head + packed
+    return b"\xfb" + struct.pack(">d", x)
+
+
+def cbor_encode_line(x):
+    key = {"bits": bits_of(x)} if isinstance(x, float) else {"int": str(x)}
+    line = {"kind": "cbor_encode", **key, "hex": cbor_preferred(x).hex()}
+    peer = cbor2.dumps(x, canonical=True).hex()
+    if peer != line["hex"]:
+        line["cbor2"] = peer
+    return line
+
+
 def random_value(rnd, depth=0):
     k = rnd.randrange(9 if depth < 4 else 6)
     if k == 0:
@@ -365,10 +392,8 @@ def main():
         lines.extend(cbor_errors())
         for _ in range(n(600)):
             x = random_value(rnd) if rnd.random() < 0.2 else random_double(rnd)
-            if isinstance(x, float):
-                lines.append({"kind": "cbor_encode", "bits": bits_of(x), "hex": cbor2.dumps(x, canonical=True).hex()})
-            elif isinstance(x, int) and not isinstance(x, bool) and -2 ** 63 <= x < 2 ** 63:
-                lines.append({"kind": "cbor_encode", "int": str(x), "hex": cbor2.dumps(x, canonical=True).hex()})
+            if isinstance(x, float) or (isinstance(x, int) and not isinstance(x, bool) and -2 ** 63 <= x < 2 ** 63):
+                lines.append(cbor_encode_line(x))
     text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
     if args.stdout:
         sys.stdout.write(text)
