@@ -7,12 +7,12 @@ TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsc
 MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
             --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd
 
-.PHONY: all build wasm js test check setup sim clean deps
+.PHONY: all build wasm js test test-random check setup sim clean deps
 all: build
 
 deps: node_modules/.package-lock.json
-node_modules/.package-lock.json: package.json
-	npm install --no-audit --no-fund
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 build: wasm js
@@ -64,3 +64,18 @@ test:
 	@rm -rf build/test-results; mkdir -p build/test-results
 	@status=0; for s in $(TEST_SUITES); do $(MAKE) --no-print-directory $$s || status=1; done; \
 	  node tests/tools/summary.mjs $(TEST_SUITES) || status=1; exit $$status
+
+# The randomized suites with a fresh seed, for developers (make check uses each test's fixed seed):
+#   make test-random [SEED=S]   every randomized Node test derives its seed from S
+#                               (OPAYGO_TEST_SEED, tests/helpers.ts testSeed), the fuzz smoke
+#                               seeds libFuzzer with S; a failure names the seed to run again
+RANDOM_SUITES := test-json test-properties test-metrics test-metrics-peer test-load test-fuzz
+ifeq ($(SEED),)
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+test-random: build
+	@rm -rf build/test-results; mkdir -p build/test-results
+	@echo "test-random: SEED=$(SEED) (again: make test-random SEED=$(SEED))"
+	@status=0; for s in $(RANDOM_SUITES); do \
+	  OPAYGO_TEST_SEED=$(SEED) $(MAKE) --no-print-directory $$s FUZZ_SMOKE_SEED=$(SEED) || status=1; done; \
+	  node tests/tools/summary.mjs $(RANDOM_SUITES) || status=1; echo "test-random: SEED=$(SEED)"; exit $$status

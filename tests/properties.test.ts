@@ -4,13 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateToken, TOKEN_TYPES } from "../bindings/index.js";
+import { withSeed } from "./helpers.js";
 import { prng, randInt, randomDigits, randomHexKey, RawDevice, ACCEPTED, INVALID, ALREADY_USED, BLOCKED } from "./fuzz-shared.js";
 
 const KEY = "5f1c2e3d4b5a69788796a5b4c3d2e1f0";
 const START = 412345678;
 
-test("long random sequences: count never decreases, no token applied twice", () => {
-  const r = prng(20240607);
+test("long random sequences: count never decreases, no token applied twice", () => withSeed(20240607, (seed) => {
+  const r = prng(seed);
   for (const flags of [0, 2]) {
     const dev = new RawDevice(KEY, START, 1, flags);
     const issued: string[] = [];
@@ -59,7 +60,7 @@ test("long random sequences: count never decreases, no token applied twice", () 
     }
     assert.ok(acceptedN > 50, `the run must exercise acceptance (${acceptedN})`);
   }
-});
+}));
 
 // Per try, a random 9-digit text matches some count in 0..max+64 with probability about
 // (max + 65) / 10^6 (the last 3 digits carry the value; 6 digits identify the count).
@@ -78,17 +79,17 @@ function matchRate(tries: number, maxCount: number, text: (r: () => number) => s
   return { matched, accepted, expected: (tries * (maxCount + 65)) / 1e6 };
 }
 
-test("random tokens: matches no more often than (count + 65) / 10^6 per try", () => {
+test("random tokens: matches no more often than (count + 65) / 10^6 per try", () => withSeed(7, (seed) => {
   const tries = 40_000, count = 200;
-  const { matched, accepted, expected } = matchRate(tries, count, (r) => randomDigits(r, 9), 7);
+  const { matched, accepted, expected } = matchRate(tries, count, (r) => randomDigits(r, 9), seed);
   // expected ~10.6; Poisson(10.6) exceeds 30 with probability < 1e-6; a decoder comparing one
   // digit fewer would match ~10x as often
   assert.ok(matched <= 30, `random tokens matched ${matched} times in ${tries} tries (expected ~${expected.toFixed(1)})`);
   assert.ok(accepted <= matched);
-});
+}));
 
-test("foreign-key tokens: accepted no more often than the search space allows", () => {
-  const r = prng(99);
+test("foreign-key tokens: accepted no more often than the search space allows", () => withSeed(99, (seed) => {
+  const r = prng(seed);
   const count = 200, tries = 1500;
   const dev = new RawDevice(KEY, START, count, 2);
   let matched = 0;
@@ -102,7 +103,7 @@ test("foreign-key tokens: accepted no more often than the search space allows", 
   }
   // expected 1500 * 365 / 10^6 = 0.55 (COUNTER_SYNC tries +100 counts); Poisson(0.55) > 6 < 1e-6
   assert.ok(matched <= 6, `foreign tokens matched ${matched} times in ${tries}`);
-});
+}));
 
 // The attack schedule the waiting period allows: after n invalid entries, 2^min(n,10) minutes.
 function attackSchedule(seconds: number): number[] {
@@ -116,10 +117,10 @@ function attackSchedule(seconds: number): number[] {
   return times;
 }
 
-test("waiting period: a brute-force attacker trying every second for a week gets 18 guesses", () => {
+test("waiting period: a brute-force attacker trying every second for a week gets 18 guesses", () => withSeed(31337, (seed) => {
   const WEEK = 7 * 86400;
   const dev = new RawDevice(KEY, START, 1, 0);
-  const r = prng(31337);
+  const r = prng(seed);
   const tried: number[] = [];
   for (let now = 0; now < WEEK; now++) {
     const res = dev.enter(randomDigits(r, 9), now);
@@ -137,7 +138,7 @@ test("waiting period: a brute-force attacker trying every second for a week gets
   // odds for a device at count 1 (66 counts searched): 18 * 66 / 10^6 = 0.0012 per week
   const odds = tried.length * 66 / 1e6;
   assert.ok(odds < 0.002);
-});
+}));
 
 test("waiting period: a clock set back does not reopen entry or lengthen the wait", () => {
   const dev = new RawDevice(KEY, START, 1, 0);
