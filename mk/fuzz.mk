@@ -2,18 +2,19 @@
 # UBSan. Targets: tests/fuzz/fuzz_*.c (a trap in the module aborts: it is a bug).
 #   make fuzz-build               the fuzz binaries in build/fuzz/
 #   make fuzz [FUZZ_TIME=300]     every target for FUZZ_TIME seconds, FUZZ_JOBS at a time
-#   make test-fuzz                CI smoke: regressions replayed, then every target for
-#                                 FUZZ_SMOKE_TIME (60 s), two at a time, each with a fixed
-#                                 libFuzzer seed (from FUZZ_SMOKE_SEED and the target's name) and
-#                                 a fresh corpus (build/fuzz/run-corpus/), so every run explores
-#                                 in the same order; it fails on crashes only
+#   make test-fuzz                CI smoke: regressions replayed, then every target for a fixed
+#                                 number of executions (FUZZ_SMOKE_RUNS: about a minute each on
+#                                 2 cores), two at a time, each with a fixed libFuzzer seed (from
+#                                 FUZZ_SMOKE_SEED and the target's name) and a fresh corpus
+#                                 (build/fuzz/run-corpus/), so every machine, fast or slow, runs
+#                                 the same inputs; it fails on crashes only
 # make fuzz keeps its corpus (build/fuzz/corpus/) and a random seed (FUZZ_SEED=S fixes one).
 # Both write build/fuzz-stats.json (executions, corpus, seed, crashes per target); crashing inputs
 # land in build/fuzz/crashes/<target>/ (commit each under tests/fuzz/regressions/<target>/).
 FUZZ_CC ?= clang
 FUZZ_DIR := build/fuzz
 FUZZ_TIME ?= 300
-FUZZ_SMOKE_TIME ?= 60
+FUZZ_SMOKE_RUNS ?= token=30000 state=300000 request=20000 request_full=6000 server=4000 json=10000 cbor=20000
 FUZZ_SMOKE_SEED ?= 1
 FUZZ_SEED ?=
 FUZZ_JOBS ?= 2
@@ -56,7 +57,7 @@ TEST_SUITES += test-fuzz
 test-fuzz:
 	@mkdir -p build/test-results
 	@$(MAKE) --no-print-directory fuzz-build || { echo '{"passed":0,"failed":$(words $(FUZZ_TARGETS))}' > build/test-results/test-fuzz.json; exit 1; }
-	python3 tests/fuzz/run.py --time $(FUZZ_SMOKE_TIME) --jobs 2 --seed $(FUZZ_SMOKE_SEED) --fresh-corpus --suite test-fuzz $(FUZZ_TARGETS)
+	python3 tests/fuzz/run.py $(addprefix --runs ,$(FUZZ_SMOKE_RUNS)) --jobs 2 --seed $(FUZZ_SMOKE_SEED) --fresh-corpus --suite test-fuzz $(FUZZ_TARGETS)
 
 # Device invariants and adversarial inputs through the .wasm in Node (seeded, bounded).
 TEST_SUITES += test-properties

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs the libFuzzer targets in build/fuzz/: first every committed regression input
-(tests/fuzz/regressions/<target>/*) once, then fuzzing for --time seconds per target, --jobs
-targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
+(tests/fuzz/regressions/<target>/*) once, then fuzzing for --time seconds per target (or, with
+--runs N or --runs TARGET=N, for exactly N executions: the same inputs on any machine, however
+fast), --jobs targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
 seed, crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean
 targets, "failed": targets with a crash (a failed regression, an input libFuzzer wrote as a
 crash / leak / timeout / oom artifact, a run that executed nothing) or a missing binary}.
@@ -9,20 +10,29 @@ crash / leak / timeout / oom artifact, a run that executed nothing) or a missing
 in the same order every time (reproducible CI); without it libFuzzer picks a random seed.
 --fresh-corpus: the corpus starts empty for this run (build/fuzz/run-corpus/<target>, from the
 seeds and the regressions only); otherwise build/fuzz/corpus/<target> grows run after run.
-Usage: run.py [--time S] [--jobs N] [--suite NAME] [--seed S] [--fresh-corpus] TARGET..."""
+Usage: run.py [--time S | --runs [TARGET=]N]... [--jobs N] [--suite NAME] [--seed S] [--fresh-corpus] TARGET..."""
 import argparse, glob, json, os, re, shutil, subprocess, sys, time, zlib
 from concurrent.futures import ThreadPoolExecutor
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--time", type=int, default=60)
+ap.add_argument("--runs", action="append", default=[], metavar="[TARGET=]N",
+                help="stop after N executions instead of after --time seconds (for every target, or for TARGET)")
 ap.add_argument("--jobs", type=int, default=2)
 ap.add_argument("--suite")
 ap.add_argument("--seed", type=int)
 ap.add_argument("--fresh-corpus", action="store_true")
 ap.add_argument("targets", nargs="+")
 args = ap.parse_args()
+RUNS = {}
+for spec in args.runs:
+    name, _, n = spec.rpartition("=")
+    RUNS[name or "*"] = int(n)
 
 FUZZ = "build/fuzz"
+# A run bound by executions gets a generous wall-clock limit: a machine several times slower still
+# finishes, and one that hangs is stopped.
+OUTER_TIMEOUT = 1800 if RUNS else args.time + 240
 REG = "tests/fuzz/regressions"
 
 
@@ -37,7 +47,9 @@ def replay(target, binary):
 def fuzz(target):
     binary = os.path.join(FUZZ, "fuzz_" + target)
     seed = None if args.seed is None else args.seed + zlib.crc32(target.encode()) % 100000
-    res = {"target": target, "seconds": args.time, "seed": seed, "executions": 0, "corpus": 0, "crashes": [], "regressions": 0}
+    runs = RUNS.get(target, RUNS.get("*"))
+    res = {"target": target, "seconds": args.time, "runs": runs, "seed": seed, "executions": 0, "corpus": 0, "crashes": [],
+           "regressions": 0}
     if not os.access(binary, os.X_OK):
         res["error"] = "missing binary " + binary
         return res
@@ -57,12 +69,13 @@ def fuzz(target):
     before = set(os.listdir(crashes))
     dirs = [corpus] + [d for d in (os.path.join(FUZZ, "seeds", target), os.path.join(REG, target)) if os.path.isdir(d)]
     log = os.path.join(FUZZ, "fuzz-%s.log" % target)
-    cmd = [binary, "-max_total_time=%d" % args.time, "-print_final_stats=1", "-timeout=20", "-rss_limit_mb=2048",
+    limit = "-runs=%d" % runs if runs else "-max_total_time=%d" % args.time
+    cmd = [binary, limit, "-print_final_stats=1", "-timeout=20", "-rss_limit_mb=2048",
            "-max_len=8192", "-artifact_prefix=%s/" % crashes] + (["-seed=%d" % seed] if seed else []) + dirs
     t0 = time.time()
     with open(log, "w") as f:
         try:
-            p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=args.time + 240)
+            p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=OUTER_TIMEOUT)
             rc = p.returncode
         except subprocess.TimeoutExpired:
             rc = -1
@@ -112,7 +125,7 @@ if os.path.exists(stats_path):
     except ValueError:
         stats = {}
 stats.setdefault("runs", {})
-stats["runs"][args.suite or "fuzz"] = {"seconds_per_target": args.time, "jobs": args.jobs,
+stats["runs"][args.suite or "fuzz"] = {"seconds_per_target": None if RUNS else args.time, "runs_per_target": RUNS or None, "jobs": args.jobs,
                                        "wall_seconds": round(time.time() - t0, 1), "targets": results}
 stats["last"] = args.suite or "fuzz"
 with open(stats_path, "w") as f:
