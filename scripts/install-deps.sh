@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 # emulated Cortex-M3 test run; clang: fuzzing; valgrind: instruction counts in the benchmarks;
 # chromium: the sim's HTML report is checked headless; make/g++: better-sqlite3 builds from source.
 APT_PACKAGES=(make gcc g++ python3 python3-pip wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium)
-PIP_PACKAGES=(openpaygo==0.6.3 pywasm3==0.5.0 cbor2==5.6.5)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -29,13 +28,27 @@ if ! command -v cargo >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq cargo rustc >/dev/null
 fi
 
-if ! python3 -c "import openpaygo, wasm3, cbor2" 2>/dev/null; then
-  echo "install-deps: pip install ${PIP_PACKAGES[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}" ||
-    python3 -m pip install -q --disable-pip-version-check --break-system-packages "${PIP_PACKAGES[@]}"
+# The Python peers at exactly the pinned versions (a machine may hold others already).
+if ! python3 - tests/peers/requirements.txt <<'PY'
+import sys
+from importlib.metadata import version, PackageNotFoundError
+pins = [l.split("#")[0].strip() for l in open(sys.argv[1])]
+try:
+    ok = all(version(n) == v for n, v in (p.split("==") for p in pins if p))
+except PackageNotFoundError:
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+then
+  echo "install-deps: pip install -r tests/peers/requirements.txt"
+  python3 -m pip install -q --disable-pip-version-check -r tests/peers/requirements.txt ||
+    python3 -m pip install -q --disable-pip-version-check --break-system-packages -r tests/peers/requirements.txt
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  echo "install-deps: npm install"
-  npm install --no-audit --no-fund --loglevel=error
+# npm ci: exactly the versions in package-lock.json (cbor-extract is held at 2.2.2 by an override:
+# the registry here has no 2.2.3 prebuilt packages, which made the lock file unusable for npm ci).
+if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
