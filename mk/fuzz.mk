@@ -3,7 +3,7 @@
 #   make fuzz-build               the fuzz binaries in build/fuzz/
 #   make fuzz [FUZZ_TIME=300]     every target for FUZZ_TIME seconds, FUZZ_JOBS at a time
 #   make test-fuzz                CI smoke: regressions replayed, then every target for a fixed
-#                                 number of executions (FUZZ_SMOKE_RUNS: about a minute each on
+#                                 number of executions (FUZZ_SMOKE_RUNS: about 45 s each on an idle
 #                                 2 cores), two at a time, each with a fixed libFuzzer seed (from
 #                                 FUZZ_SMOKE_SEED and the target's name) and a fresh corpus
 #                                 (build/fuzz/run-corpus/), so every machine, fast or slow, runs
@@ -14,7 +14,7 @@
 FUZZ_CC ?= clang
 FUZZ_DIR := build/fuzz
 FUZZ_TIME ?= 300
-FUZZ_SMOKE_RUNS ?= token=30000 state=300000 request=20000 request_full=6000 server=4000 json=10000 cbor=20000
+FUZZ_SMOKE_RUNS ?= token=60000 state=800000 request=40000 request_full=20000 server=20000 json=50000 cbor=120000
 FUZZ_SMOKE_SEED ?= 1
 FUZZ_SEED ?=
 FUZZ_JOBS ?= 2
