@@ -35,6 +35,14 @@ test("single-shot generate and decode print what the contract says", () => {
   assert.deepEqual(JSON.parse(invalid.stdout), { type: "INVALID", value: null, count: 1, usedCounts: 255, tokenCount: null });
 });
 
+test("token decode reports an even-count 998 as the stateless decoders do: ADD_TIME 998", () => {
+  // The official procedure's U3 disable token (tests/vectors/device_procedure_official.jsonl);
+  // only the device treats it as DISABLE_PAYG.
+  const dec = opaygo(["token", "decode", "--key", KEY, "--starting-code", "516959010", "--count", "660", "--token", "022235008"]);
+  assert.equal(dec.status, 0, dec.stderr);
+  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 998, count: 664, usedCounts: 0xffff, tokenCount: 664 });
+});
+
 test("device run --jsonl passes the official procedure and the waiting period", () => {
   for (const s of vectorLines("device_procedure.jsonl")) {
     const args = ["device", "run", "--key", s.key, "--starting-code", String(s.starting_code), "--count", String(s.count), "--jsonl"];
