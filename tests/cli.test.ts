@@ -1,7 +1,7 @@
 // The opaygo CLI as users script it: batch vectors, the device procedure, and refusals.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
+import { DEVICE_PROCEDURE_FILES, jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
 
 const KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
 
@@ -44,7 +44,7 @@ test("token decode reports an even-count 998 as the stateless decoders do: ADD_T
 });
 
 test("device run --jsonl passes the official procedure and the waiting period", () => {
-  for (const s of vectorLines("device_procedure.jsonl")) {
+  for (const s of DEVICE_PROCEDURE_FILES.flatMap(vectorLines)) {
     const args = ["device", "run", "--key", s.key, "--starting-code", String(s.starting_code), "--count", String(s.count), "--jsonl"];
     if (!s.waiting_period) args.push("--no-waiting-period");
     const input = s.steps.map((st: any) => JSON.stringify(st.token !== undefined ? { token: st.token } : { advance: st.advance })).join("\n");

@@ -3,10 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Device, decodeToken, generateToken, OpaygoError } from "../bindings/index.js";
-import { vectorLines } from "./helpers.js";
+import { DEVICE_PROCEDURE_FILES, vectorLines } from "./helpers.js";
 
 for (const module of ["device", "token"] as const)
-for (const scenario of vectorLines("device_procedure.jsonl")) {
+for (const scenario of DEVICE_PROCEDURE_FILES.flatMap(vectorLines)) {
   test(`procedure on opaygo-${module}.wasm: ${scenario.name}`, () => {
     const device = new Device({ key: scenario.key, startingCode: scenario.starting_code, count: scenario.count, waitingPeriod: scenario.waiting_period, module });
     let now = 0;
