@@ -65,8 +65,8 @@ function waitSeconds(streak: u32): u32 {
   return <u32>60 << n;
 }
 
-// Enters keypad text (len bytes at text). Returns the accepted token type, INVALID,
-// ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
+// Enters keypad text (len bytes at text). Returns the type the device acted on (see deviceDecode),
+// INVALID, ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
 // or on an invalid entry (the waiting period).
 export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
   let waiting = (flags & DEVICE_FLAG_NO_WAITING_PERIOD) == 0;
