@@ -1,6 +1,9 @@
 // Device credit state: what a PAYGO device keeps between keypad entries and reboots.
 // Time is whatever seconds clock the host has (u32); the module never reads a clock itself.
-import { ADD_TIME, SET_TIME, DISABLE_PAYG, INVALID, ALREADY_USED, decode, decodedValueRaw, resultMaxCount, resultUsedCounts } from "./token";
+import {
+  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE,
+  decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
+} from "./token";
 import { hashWords, loadKey } from "./key";
 
 export const BLOCKED: i32 = 12;
@@ -62,8 +65,8 @@ function waitSeconds(streak: u32): u32 {
   return <u32>60 << n;
 }
 
-// Enters keypad text (len bytes at text). Returns the accepted token type, INVALID,
-// ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
+// Enters keypad text (len bytes at text). Returns the type the device acted on (see deviceDecode),
+// INVALID, ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
 // or on an invalid entry (the waiting period).
 export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
   let waiting = (flags & DEVICE_FLAG_NO_WAITING_PERIOD) == 0;
@@ -73,7 +76,7 @@ export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
     if (blockedUntil > now && blockedUntil - now > wait) blockedUntil = now + wait;
     if (now < blockedUntil) return BLOCKED;
   }
-  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_FLAG_RESTRICTED) != 0);
+  let type = deviceDecode(text, len);
   if (type == INVALID) {
     if (invalidStreak < MAX_WAIT_EXPONENT) invalidStreak++;
     let until = <u64>now + <u64>waitSeconds(invalidStreak);
@@ -91,9 +94,21 @@ export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
 // like keypad entry, but it neither counts toward nor is blocked by the keypad waiting period
 // (the answer that carried it was already checked, and a bad one must not lock the keypad).
 export function deviceApplyNetworkToken(now: u32, text: usize, len: i32): i32 {
-  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_FLAG_RESTRICTED) != 0);
+  let type = deviceDecode(text, len);
   if (type != INVALID && type != ALREADY_USED) accept(now, type);
   return type;
+}
+
+// Decodes against the device's state and returns what the token does to this device. The
+// stateless decoder (like openpaygo's) calls an even-count token ADD_TIME whatever its value; the
+// device follows the official test procedure and the C reference device logic instead: on a
+// standard token, 998 disables PAYG and 999 only syncs the counter, whatever the count's parity.
+// Extended tokens carry 998 and 999 as ordinary values.
+function deviceDecode(text: usize, len: i32): i32 {
+  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_FLAG_RESTRICTED) != 0);
+  if (type != ADD_TIME || decodedExtended()) return type;
+  let value = decodedValueRaw();
+  return value == PAYG_DISABLE_VALUE ? DISABLE_PAYG : value == COUNTER_SYNC_VALUE ? COUNTER_SYNC : ADD_TIME;
 }
 
 function accept(now: u32, type: i32): void {

@@ -151,6 +151,8 @@ export function decodedValueRaw(): u32 { return decodedValue; }
 export function decodedCount(): u32 { return decodedTokenCount; }
 export function resultMaxCount(): u32 { return stateMaxCount; }
 export function resultUsedCounts(): u32 { return stateUsedCounts; }
+// Whether the last token parsed had the extended length (valid only after a successful decode).
+export function decodedExtended(): bool { return parsedExtended; }
 
 // Bit i of usedCounts is count maxCount - 1 - i. The max count itself and odd counts at or
 // below it are always used; counts older than the window are treated as used.
@@ -261,6 +263,9 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   }
   if (matchCount < 0) return seenOlder ? ALREADY_USED : INVALID;
   let count = <u32>matchCount;
+  // A standard 998 or 999 marks the whole window even on an even count, as the C reference decoder
+  // does: the official procedure's U3 disables PAYG with an even-count 998 and then expects the
+  // older add token to be refused.
   markUsed(count, matchType != ADD_TIME || isSync || isDisable);
   decodedValue = value;
   decodedTokenCount = count;

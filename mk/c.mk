@@ -64,6 +64,7 @@ $(C_DIR)/libopaygo.a: $(C_DIR)/host/api-opaygo_full.o $(C_DIR)/host/wasm-rt-mcu.
 
 # The vectors as C arrays, so that no target needs a JSON parser.
 C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.jsonl tests/vectors/device_procedure.jsonl \
+             tests/vectors/device_procedure_official.jsonl \
              tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
              tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json
 $(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py $(C_VECTORS)

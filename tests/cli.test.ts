@@ -1,7 +1,7 @@
 // The opaygo CLI as users script it: batch vectors, the device procedure, and refusals.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
+import { DEVICE_PROCEDURE_FILES, jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
 
 const KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
 
@@ -35,8 +35,16 @@ test("single-shot generate and decode print what the contract says", () => {
   assert.deepEqual(JSON.parse(invalid.stdout), { type: "INVALID", value: null, count: 1, usedCounts: 255, tokenCount: null });
 });
 
+test("token decode reports an even-count 998 as the stateless decoders do: ADD_TIME 998", () => {
+  // The official procedure's U3 disable token (tests/vectors/device_procedure_official.jsonl);
+  // only the device treats it as DISABLE_PAYG.
+  const dec = opaygo(["token", "decode", "--key", KEY, "--starting-code", "516959010", "--count", "660", "--token", "022235008"]);
+  assert.equal(dec.status, 0, dec.stderr);
+  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 998, count: 664, usedCounts: 0xffff, tokenCount: 664 });
+});
+
 test("device run --jsonl passes the official procedure and the waiting period", () => {
-  for (const s of vectorLines("device_procedure.jsonl")) {
+  for (const s of DEVICE_PROCEDURE_FILES.flatMap(vectorLines)) {
     const args = ["device", "run", "--key", s.key, "--starting-code", String(s.starting_code), "--count", String(s.count), "--jsonl"];
     if (!s.waiting_period) args.push("--no-waiting-period");
     const input = s.steps.map((st: any) => JSON.stringify(st.token !== undefined ? { token: st.token } : { advance: st.advance })).join("\n");

@@ -2,11 +2,11 @@
 // state blob (saved, restored, and refused when corrupt or foreign without changing anything).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Device, generateToken, OpaygoError } from "../bindings/index.js";
-import { vectorLines } from "./helpers.js";
+import { Device, decodeToken, generateToken, OpaygoError } from "../bindings/index.js";
+import { DEVICE_PROCEDURE_FILES, vectorLines } from "./helpers.js";
 
 for (const module of ["device", "token"] as const)
-for (const scenario of vectorLines("device_procedure.jsonl")) {
+for (const scenario of DEVICE_PROCEDURE_FILES.flatMap(vectorLines)) {
   test(`procedure on opaygo-${module}.wasm: ${scenario.name}`, () => {
     const device = new Device({ key: scenario.key, startingCode: scenario.starting_code, count: scenario.count, waitingPeriod: scenario.waiting_period, module });
     let now = 0;
@@ -126,4 +126,61 @@ test("device refuses impossible configuration and times", () => {
   assert.throws(() => d.enterToken("1", -1), /time/);
   assert.throws(() => d.enterToken("1", 2 ** 32), /time/);
   assert.equal(d.enterToken("9".repeat(100), 0).result, "INVALID");
+});
+
+// Standard tokens carrying 998 / 999 on an even count ("ADD_TIME mode", as the official procedure's
+// U3 makes its disable token), made by openpaygo 0.6.3's generate_standard_token with this key and
+// starting code: EVEN_998 and EVEN_999 from count 660 (to 662), EVEN_999_FAR from 748 (to 750).
+const PROC_KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
+const PROC_START = 516959010;
+const EVEN_998 = "762358008";
+const EVEN_999 = "292980009";
+const EVEN_999_FAR = "364912009";
+
+test("998 on an even count disables PAYG on the device and uses the window; token decode still says ADD_TIME 998", () => {
+  const d = new Device({ key: PROC_KEY, startingCode: PROC_START, count: 656, waitingPeriod: false });
+  const older = generateToken({ key: PROC_KEY, count: 656, type: "ADD_TIME", value: 2, startingCode: PROC_START });
+  assert.equal(older.count, 658);
+  assert.deepEqual(d.enterToken(EVEN_998, 0), { result: "ACCEPTED", type: "DISABLE_PAYG", value: null });
+  assert.equal(d.paygDisabled(), true);
+  assert.equal(d.isActive(4e9), true);
+  assert.equal(d.count(), 662);
+  assert.equal(d.usedCounts(), 0xffff);
+  assert.equal(d.enterToken(EVEN_998, 0).result, "ALREADY_USED");
+  // The older add token (count 658, never entered) is refused too: the whole window was marked.
+  assert.equal(d.enterToken(older.token, 0).result, "ALREADY_USED");
+  assert.equal(d.paygDisabled(), true);
+  const decoded = decodeToken({ key: PROC_KEY, count: 656, token: EVEN_998, startingCode: PROC_START });
+  assert.equal(decoded.type, "ADD_TIME");
+  assert.equal(decoded.value, 998);
+  assert.equal(decoded.tokenCount, 662);
+  assert.equal(decoded.usedCounts, 0xffff);
+});
+
+test("999 on an even count only syncs the counter: credit unchanged, count jumps up to 100", () => {
+  const d = new Device({ key: PROC_KEY, startingCode: PROC_START, count: 656, waitingPeriod: false });
+  const set3 = generateToken({ key: PROC_KEY, count: 656, type: "SET_TIME", value: 3, startingCode: PROC_START });
+  assert.equal(d.enterToken(set3.token, 0).result, "ACCEPTED");
+  assert.deepEqual(d.enterToken(EVEN_999, 0), { result: "ACCEPTED", type: "COUNTER_SYNC", value: null });
+  assert.equal(d.secondsLeft(0), 3 * 86400);
+  assert.equal(d.paygDisabled(), false);
+  assert.equal(d.count(), 662);
+  // 88 counts ahead: beyond the 64 of a time token, within the 100 of a counter sync.
+  assert.deepEqual(d.enterToken(EVEN_999_FAR, 0), { result: "ACCEPTED", type: "COUNTER_SYNC", value: null });
+  assert.equal(d.count(), 750);
+  assert.equal(d.secondsLeft(0), 3 * 86400);
+  assert.equal(d.enterToken(EVEN_999, 0).result, "ALREADY_USED");
+  const decoded = decodeToken({ key: PROC_KEY, count: 656, token: EVEN_999, startingCode: PROC_START });
+  assert.equal(decoded.type, "ADD_TIME");
+  assert.equal(decoded.value, 999);
+});
+
+test("extended tokens carry 998 and 999 as days on the device", () => {
+  const d = new Device({ key: PROC_KEY, startingCode: PROC_START, count: 1, waitingPeriod: false });
+  const add998 = generateToken({ key: PROC_KEY, count: 1, type: "ADD_TIME", value: 998, startingCode: PROC_START, extended: true });
+  assert.deepEqual(d.enterToken(add998.token, 0), { result: "ACCEPTED", type: "ADD_TIME", value: 998 });
+  const add999 = generateToken({ key: PROC_KEY, count: add998.count, type: "ADD_TIME", value: 999, startingCode: PROC_START, extended: true });
+  assert.deepEqual(d.enterToken(add999.token, 0), { result: "ACCEPTED", type: "ADD_TIME", value: 999 });
+  assert.equal(d.paygDisabled(), false);
+  assert.equal(d.secondsLeft(0), (998 + 999) * 86400);
 });

@@ -9,6 +9,10 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const VECTORS = path.join(ROOT, "tests/vectors");
 export const CLI = path.join(ROOT, "bin/opaygo.js");
 
+// The device procedure scenarios: ours (DISABLE_PAYG tokens) and the procedure as published
+// (its disable tokens are value 998 in SET_TIME and ADD_TIME mode).
+export const DEVICE_PROCEDURE_FILES = ["device_procedure.jsonl", "device_procedure_official.jsonl"];
+
 export function vectorLines(name: string): any[] {
   return fs.readFileSync(path.join(VECTORS, name), "utf8").trim().split("\n").map((l) => JSON.parse(l));
 }

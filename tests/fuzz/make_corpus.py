@@ -34,7 +34,7 @@ def token_seed(key, sc, count, flags, texts):
 for v in lines("tokens_reference.jsonl") + lines("tokens_random.jsonl"):
     flags = 1 if v["restricted_digit_set"] else 0
     emit("token", token_seed(v["key"], v["starting_code"], v["count"], flags, [v["token"], v["token"]]))
-for v in lines("device_procedure.jsonl"):
+for v in lines("device_procedure.jsonl") + lines("device_procedure_official.jsonl"):
     texts = [s["token"] for s in v["steps"] if "token" in s]
     for i in range(0, len(texts), 8):
         emit("token", token_seed(v["key"], v["starting_code"], v["count"], 2, texts[i:i + 8]))

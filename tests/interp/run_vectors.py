@@ -350,10 +350,11 @@ class Suite:
             if self.full:
                 self.check(f"generate {where}", self.generate, v)
             self.check(f"decode {where}", self.decode, v)
-        with open(os.path.join(VECTORS, "device_procedure.jsonl")) as fh:
-            for i, line in enumerate(fh, 1):
-                sc = json.loads(line)
-                self.check(f"device_procedure.jsonl:{i} {sc['name']}", self.scenario, sc)
+        for f in ("device_procedure.jsonl", "device_procedure_official.jsonl"):
+            with open(os.path.join(VECTORS, f)) as fh:
+                for i, line in enumerate(fh, 1):
+                    sc = json.loads(line)
+                    self.check(f"{f}:{i} {sc['name']}", self.scenario, sc)
         self.compared = self.refused_full = 0
         for where, ops, full_only, refuse in metrics_ops.vectors(VECTORS) if self.metrics else ():
             if full_only and not self.full:

@@ -3,23 +3,35 @@
 Python library (pip install openpaygo==0.6.3), so that no target checks itself against its own
 generator. Expected results come from the procedure's text, not from any decoder.
 
+With --official it writes tests/vectors/device_procedure_official.jsonl instead: the procedure
+with the key and starting code of OpenPAYGO-Token's tests/full_test_procedure.py, and its
+"disable PAYG" tokens made as that script makes them: value_raw 998 in SET_TIME mode (G9, G11A,
+an odd count) and in ADD_TIME mode (U3, an even count). generate_token refuses 998 as a time
+value, so those come from the library's generate_standard_token.
+
 Each line is one scenario for one fresh device: key, starting_code, count (the device's initial
 count), waiting_period, and steps. A step is {"token": T} or {"advance": SECONDS}, with "expect":
 {"result", "days_remaining", "count"} as printed by `opaygo device run --jsonl`.
 Run: python3 tests/peers/make_device_procedure.py > tests/vectors/device_procedure.jsonl
+     python3 tests/peers/make_device_procedure.py --official > tests/vectors/device_procedure_official.jsonl
 """
+import argparse
 import json
 
-from openpaygo import generate_token
-from openpaygo.token_shared import TokenType
+from openpaygo import OpenPAYGOTokenEncoder, generate_token
+from openpaygo.token_shared import OpenPAYGOTokenShared, TokenType
 
 KEY = "a29ab82edc5fbbc41ec9530f6dac86b1"
 STARTING_CODE = 284712936
+OFFICIAL_KEY = "bc41ec9530f6dac86b1a29ab82edc5fb"
+OFFICIAL_STARTING_CODE = 516959010
 
 
 class Scenario:
-    def __init__(self, name, waiting_period=False, count=1):
+    def __init__(self, name, waiting_period=False, count=1, key=KEY, starting_code=STARTING_CODE):
         self.name = name
+        self.key = key
+        self.starting_code = starting_code
         self.waiting_period = waiting_period
         self.start_count = count
         self.count = count  # generator side: the server's count for this device
@@ -30,10 +42,19 @@ class Scenario:
         """Generates a token from the server's count (or an explicit one) without entering it."""
         used = self.count if count is None else count
         new_count, token = generate_token(
-            secret_key=KEY, count=used, value=value, token_type=token_type,
-            starting_code=STARTING_CODE)
+            secret_key=self.key, count=used, value=value, token_type=token_type,
+            starting_code=self.starting_code)
         if count is None:
             self.count = new_count
+        return new_count, token
+
+    def make_raw(self, mode, value_raw):
+        """A standard token carrying value_raw in the count parity of mode, without generate_token's
+        value check: full_test_procedure.py's value_raw=998 tokens."""
+        new_count, token = OpenPAYGOTokenEncoder.generate_standard_token(
+            starting_code=self.starting_code, key=OpenPAYGOTokenShared.load_secret_key_from_hex(self.key),
+            value=value_raw, count=self.count, mode=mode)
+        self.count = new_count
         return new_count, token
 
     def enter(self, token, result, days, new_count=None):
@@ -46,14 +67,22 @@ class Scenario:
         self.steps.append({"advance": seconds, "expect": {"result": "OK"}})
 
     def line(self):
-        return json.dumps({"name": self.name, "key": KEY, "starting_code": STARTING_CODE,
+        return json.dumps({"name": self.name, "key": self.key, "starting_code": self.starting_code,
                            "count": self.start_count, "waiting_period": self.waiting_period,
                            "steps": self.steps})
 
 
-def official_procedure():
-    s = Scenario("official procedure G1-G12, U1-U3")
-    days = 0
+def official_procedure(as_published=False):
+    """as_published: the key, starting code and disable tokens of full_test_procedure.py."""
+    if as_published:
+        s = Scenario("official procedure G1-G12, U1-U3 as published (disable = value 998, U3 in ADD_TIME mode)",
+                     key=OFFICIAL_KEY, starting_code=OFFICIAL_STARTING_CODE)
+    else:
+        s = Scenario("official procedure G1-G12, U1-U3")
+
+    def disable(mode):
+        return s.make_raw(mode, 998) if as_published else s.make(TokenType.DISABLE_PAYG)
+
     # G1: a token that is not one of this device's
     s.enter("123456789", "INVALID", 0)
     # G2 set 1 day
@@ -81,12 +110,12 @@ def official_procedure():
         s.count = c
         s.enter(t, "ACCEPTED", d, c)
     # G9 disable, G10 set 0
-    c, t = s.make(TokenType.DISABLE_PAYG)
+    c, t = disable(TokenType.SET_TIME)
     s.enter(t, "ACCEPTED", None, c)
     c, t = s.make(TokenType.SET_TIME, 0)
     s.enter(t, "ACCEPTED", 0, c)
     # G11A disable, G11B add 0 keeps it unlimited
-    c, t = s.make(TokenType.DISABLE_PAYG)
+    c, t = disable(TokenType.SET_TIME)
     s.enter(t, "ACCEPTED", None, c)
     c, t = s.make(TokenType.ADD_TIME, 0)
     s.enter(t, "ACCEPTED", None, c)
@@ -114,8 +143,8 @@ def official_procedure():
     s.enter(add3, "ACCEPTED", 13, c3)
     # U3 generated: add 1, disable; entered: disable, add 1
     c1, add1 = s.make(TokenType.ADD_TIME, 1)
-    cd, disable = s.make(TokenType.DISABLE_PAYG)
-    s.enter(disable, "ACCEPTED", None, cd)
+    cd, disable_token = disable(TokenType.ADD_TIME)
+    s.enter(disable_token, "ACCEPTED", None, cd)
     s.enter(add1, "ALREADY_USED", None)
     return s
 
@@ -145,5 +174,11 @@ def waiting_period():
 
 
 if __name__ == "__main__":
-    print(official_procedure().line())
-    print(waiting_period().line())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--official", action="store_true",
+                        help="the procedure exactly as full_test_procedure.py makes its tokens")
+    if parser.parse_args().official:
+        print(official_procedure(as_published=True).line())
+    else:
+        print(official_procedure().line())
+        print(waiting_period().line())
