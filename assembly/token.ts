@@ -263,9 +263,9 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   }
   if (matchCount < 0) return seenOlder ? ALREADY_USED : INVALID;
   let count = <u32>matchCount;
-  // A standard 998 or 999 marks the whole window even on an even count, as the C reference decoder
-  // does: the official procedure's U3 disables PAYG with an even-count 998 and then expects the
-  // older add token to be refused.
+  // A standard 998 or 999 marks the whole window even on an even count, as openpaygo 0.6.3 does
+  // (the oldest published C decoder marks only its own count): the official procedure's U3
+  // disables PAYG with an even-count 998 and then expects the older add token to be refused.
   markUsed(count, matchType != ADD_TIME || isSync || isDisable);
   decodedValue = value;
   decodedTokenCount = count;
