@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := node_modules/.bin
 AS_SOURCES := $(wildcard assembly/*.ts assembly/**/*.ts) asconfig.json
-TS_SOURCES := $(shell find bindings host-sim tests -name '*.ts' 2>/dev/null) tsconfig.json
+TS_SOURCES := $(shell find bindings host-sim cli tests -name '*.ts' 2>/dev/null) tsconfig.json package.json
 # Strict WebAssembly MVP: every post-MVP feature that wabt knows, turned off.
 MVP_ONLY := --disable-sign-extension --disable-saturating-float-to-int --disable-bulk-memory \
             --disable-multi-value --disable-reference-types --disable-mutable-globals --disable-simd

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Run `make build` (or `npm install`, which runs it) before using the CLI from a checkout.
-import "../build/js/bindings/cli.js";
+// From a checkout, run `make build` first; the npm package ships the compiled CLI.
+import "../build/js/cli/main.js";

@@ -1,7 +1,9 @@
 // The opaygo CLI as users script it: batch vectors, the device procedure, and refusals.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEVICE_PROCEDURE_FILES, jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
+import fs from "node:fs";
+import path from "node:path";
+import { DEVICE_PROCEDURE_FILES, ROOT, jsonLines, opaygo, vectorLines, vectorText } from "./helpers.js";
 
 const KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
 
@@ -62,7 +64,7 @@ test("a bad batch line gets an error line, the batch goes on, the exit status sa
   const input = ['{"key":"zz","count":1,"token_type":"ADD_TIME","value_raw":1}', "not json", "[1]",
     JSON.stringify({ key: KEY, count: 1, token_type: "ADD_TIME", value_raw: 1, starting_code: 516959010 })].join("\n");
   const run = opaygo(["token", "generate", "--jsonl"], input);
-  assert.equal(run.status, 1);
+  assert.equal(run.status, 2);
   const out = jsonLines(run.stdout);
   assert.equal(out.length, 4);
   assert.match(out[0].error, /32 hexadecimal/);
@@ -70,14 +72,14 @@ test("a bad batch line gets an error line, the batch goes on, the exit status sa
   assert.match(out[2].error, /object/);
   assert.deepEqual(out[3], { count: 2, token: "588224011" });
   const dev = opaygo(["device", "run", "--key", KEY, "--jsonl"], '{"advance":-5}\n{"nothing":1}\n{"token":"1"}\n');
-  assert.equal(dev.status, 1);
+  assert.equal(dev.status, 2);
   const lines = jsonLines(dev.stdout);
   assert.match(lines[0].error, /advance/);
   assert.match(lines[1].error, /token/);
   assert.equal(lines[2].result, "INVALID");
 });
 
-test("bad command-line input: clear message on stderr, non-zero exit, nothing on stdout", () => {
+test("bad command-line input: clear message on stderr, exit 2 (the user's mistake, not a bug), nothing on stdout", () => {
   const cases: Array<[string[], RegExp]> = [
     [["token", "generate", "--key", KEY, "--count", "x", "--type", "add", "--value", "1"], /count must be a whole number/],
     [["token", "generate", "--key", KEY, "--count", "1", "--type", "bogus"], /Allowed choices/],
@@ -92,11 +94,18 @@ test("bad command-line input: clear message on stderr, non-zero exit, nothing on
   ];
   for (const [args, message] of cases) {
     const r = opaygo(args, "");
-    assert.notEqual(r.status, 0, args.join(" "));
+    assert.equal(r.status, 2, args.join(" "));
     assert.match(r.stderr, message, args.join(" "));
+    assert.doesNotMatch(r.stderr, /internal error|    at /, args.join(" "));
     assert.equal(r.stdout, "", args.join(" "));
   }
   const help = opaygo(["token", "decode", "--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--used-counts/);
+});
+
+test("--version prints the package version", () => {
+  const r = opaygo(["--version"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
 });

@@ -1,4 +1,4 @@
-// `make bench` / `opaygo bench`: payload bytes, token decode cost, request encoding cost and sizes,
+// `make bench`: payload bytes, token decode cost, request encoding cost and sizes,
 // all measured in this run. Prints one table, writes build/bench.json (and, in the full run,
 // tests/bench/README-section.md). Quick mode (the test-bench smoke suite) runs every piece with
 // tiny repetition counts and skips nothing but the README section.
@@ -422,7 +422,7 @@ export function readmeSection(r: any): string {
   return `## Performance (measured ${r.date.slice(0, 10)})
 
 Machine: ${r.machine.cpu}, ${r.machine.nproc} cores; Node ${r.machine.node}, gcc ${r.machine.gcc}, ${r.machine.valgrind},
-openpaygo ${r.machine.openpaygo} (PyPI). Reproduce with \`make bench\` (or \`opaygo bench\`): one table, \`build/bench.json\`.
+openpaygo ${r.machine.openpaygo} (PyPI). Reproduce with \`make bench\`: one table, \`build/bench.json\`.
 
 ${table(r)}
 

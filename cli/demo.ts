@@ -1,8 +1,8 @@
 // `opaygo demo`: a month in the life of one solar home system, tokens only. Runs on embedded
 // defaults; every line it prints is computed by the two .wasm modules.
 import { Command } from "commander";
-import { Device } from "../device.js";
-import { generateToken, startingCodeOf, TokenType } from "../token.js";
+import { Device } from "../bindings/device.js";
+import { generateToken, startingCodeOf, TokenType } from "../bindings/token.js";
 
 const DAY = 86400;
 

@@ -2,11 +2,11 @@
 // the reference server alone.
 import fs from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runSim, DEFAULTS, SimResult } from "../../host-sim/sim.js";
-import { ReferenceServer, pointsCsv } from "../../host-sim/server.js";
-import { Store } from "../../host-sim/store.js";
-import { AUTH_METHODS, ENCODINGS } from "../../host-sim/codec.js";
-import { writeReport } from "../../host-sim/report.js";
+import { runSim, DEFAULTS, SimResult } from "../host-sim/sim.js";
+import { ReferenceServer, pointsCsv } from "../host-sim/server.js";
+import { Store } from "../host-sim/store.js";
+import { AUTH_METHODS, ENCODINGS } from "../host-sim/codec.js";
+import { writeReport } from "../host-sim/report.js";
 import { integer } from "./options.js";
 
 function rangeInt(name: string, min: number, max: number) {

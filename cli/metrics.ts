@@ -3,8 +3,8 @@
 // matters (values go to the module losslessly; outputs embed canonical JSON verbatim).
 import fs from "node:fs";
 import { Command } from "commander";
-import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, Float } from "../metrics.js";
-import type { JsonValue, MetricRow } from "../metrics.js";
+import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, Float } from "../bindings/metrics.js";
+import type { JsonValue, MetricRow } from "../bindings/metrics.js";
 import { eachLine, fail } from "./jsonl.js";
 
 type Obj = { [k: string]: JsonValue };

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { decodeToken, generateToken, TokenType } from "../token.js";
+import { decodeToken, generateToken, TokenType } from "../bindings/token.js";
 import { eachJsonLine } from "./jsonl.js";
 import { integer, number, positiveNumber, usedCountsMask } from "./options.js";
 

@@ -1,5 +1,5 @@
 // JSON-lines batches: one JSON line out for every line in; a refused line gets {"error": ...}
-// and the batch goes on. The exit status is 1 when any line was refused.
+// and the batch goes on. The exit status is 2 (the input's fault) when any line was refused.
 import readline from "node:readline";
 
 // Runs handle on every non-blank line of stdin and prints what it returns; a line whose handler
@@ -18,7 +18,7 @@ export async function eachLine(handle: (line: string) => string): Promise<void> 
     }
     process.stdout.write(output + "\n");
   }
-  if (refused > 0) process.exitCode = 1;
+  if (refused > 0) process.exitCode = 2;
 }
 
 export function eachJsonLine(handle: (input: any) => unknown): Promise<void> {

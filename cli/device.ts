@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { Device } from "../device.js";
+import { Device } from "../bindings/device.js";
 import { eachJsonLine, fail } from "./jsonl.js";
 import { integer } from "./options.js";
 
