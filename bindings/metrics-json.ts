@@ -116,7 +116,7 @@ export function stringifyLossless(v: JsonValue): string {
 }
 
 /** The members of an object value: a Map's in its order, a plain object's own enumerable ones. */
-export function members<T>(o: Map<string, T> | { [key: string]: T }): Iterable<[string, T]> {
+function members<T>(o: Map<string, T> | { [key: string]: T }): Iterable<[string, T]> {
   return o instanceof Map ? o.entries() : Object.entries(o);
 }
 

@@ -17,7 +17,8 @@ export type { JsonMap, JsonValue } from "./metrics-json.js";
 
 export type AuthMethod = "sa" | "ta" | "ca" | "da" | "ra";
 export type MetricValue = null | boolean | number | bigint | string | Float | MetricValue[];
-/** A row of named values: a Map (kept in its order), a plain object, or JSON text of an object. */
+/** A row of named values: a Map (kept in its order) or a plain object (setData and addHistoricalRow
+ *  also take JSON text of an object, read in order). */
 export type MetricRow = Map<string, MetricValue> | Record<string, MetricValue>;
 export interface DataFormat {
   id?: number;
