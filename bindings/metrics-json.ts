@@ -1,15 +1,31 @@
 // JSON text <-> JS values without losing what OpenPAYGO signatures depend on: a float literal
 // stays a float (684.0 is a Float, 684 a number), and integers beyond 2^53 stay exact (bigint).
 // Only used to carry values to the wasm module, which re-serializes them canonically itself.
+// JS objects put integer-like keys first and treat "__proto__" apart: parseOrdered reads objects
+// as Maps, which keep both the order and every key.
 
 /** A float that must be written as a float even when it is integral (684.0). */
 export class Float {
   constructor(readonly value: number) {}
 }
 
-export type JsonValue = null | boolean | number | bigint | string | Float | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object read by parseOrdered: its members in the order given, every key kept. */
+export type JsonMap = Map<string, JsonValue>;
 
+export type JsonValue = null | boolean | number | bigint | string | Float | JsonValue[] | JsonMap | { [key: string]: JsonValue };
+
+/** JSON text to values; objects become plain JS objects. Every key is kept (`__proto__` too), but
+ *  JS puts integer-like keys ("10", "53") first: use parseOrdered where member order matters. */
 export function parseLossless(text: string): JsonValue {
+  return parse(text, false);
+}
+
+/** JSON text to values, objects as Maps: members in the order given, every key kept. */
+export function parseOrdered(text: string): JsonValue {
+  return parse(text, true);
+}
+
+function parse(text: string, ordered: boolean): JsonValue {
   let i = 0;
   const fail = (what: string): never => {
     throw new Error(`invalid JSON at offset ${i}: ${what}`);
@@ -22,22 +38,27 @@ export function parseLossless(text: string): JsonValue {
     const c = text[i];
     if (c === "{") {
       i++;
-      const obj: { [key: string]: JsonValue } = {};
+      const members = new Map<string, JsonValue>();
       ws();
-      if (text[i] === "}") { i++; return obj; }
-      for (;;) {
+      if (text[i] !== "}") for (;;) {
         ws();
         if (text[i] !== '"') fail("expected a key");
         const k = string();
         ws();
         if (text[i++] !== ":") fail("expected ':'");
-        if (Object.prototype.hasOwnProperty.call(obj, k)) fail(`duplicate key ${JSON.stringify(k)}`);
-        obj[k] = value();
+        if (members.has(k)) fail(`duplicate key ${JSON.stringify(k)}`);
+        members.set(k, value());
         ws();
         if (text[i] === ",") { i++; continue; }
-        if (text[i] === "}") { i++; return obj; }
+        if (text[i] === "}") break;
         fail("expected ',' or '}'");
       }
+      i++;
+      if (ordered) return members;
+      // defineProperty: an assignment to "__proto__" would set the prototype instead
+      const obj: { [key: string]: JsonValue } = {};
+      for (const [k, v] of members) Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return obj;
     }
     if (c === "[") {
       i++;
@@ -91,7 +112,22 @@ export function stringifyLossless(v: JsonValue): string {
   }
   if (v === null || typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
   if (Array.isArray(v)) return "[" + v.map(stringifyLossless).join(",") + "]";
-  return "{" + Object.entries(v).map(([k, x]) => JSON.stringify(k) + ":" + stringifyLossless(x)).join(",") + "}";
+  return "{" + [...members(v)].map(([k, x]) => JSON.stringify(k) + ":" + stringifyLossless(x)).join(",") + "}";
+}
+
+/** The members of an object value: a Map's in its order, a plain object's own enumerable ones. */
+function members<T>(o: Map<string, T> | { [key: string]: T }): Iterable<[string, T]> {
+  return o instanceof Map ? o.entries() : Object.entries(o);
+}
+
+/** Python's truth value of a JSON value (0, 0.0, "", [], {} and null are false). */
+export function truthy(v: JsonValue | undefined): boolean {
+  if (v === undefined || v === null) return false;
+  if (v instanceof Float) return v.value !== 0;
+  if (v instanceof Map) return v.size > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return Boolean(v);
 }
 
 /** The raw text of a top-level member of a JSON object text (for exact comparisons). */

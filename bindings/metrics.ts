@@ -4,17 +4,22 @@
 //  - Server functions (verifyRequest, expandRequest, buildAnswer) on opaygo.wasm.
 // Values: a JS number is an integer when Number.isInteger, else a float; wrap integral floats
 // in Float (new Float(684) is sent as 684.0); bigint for integers beyond 2^53.
-import { Float, JsonValue, parseLossless, stringifyLossless } from "./metrics-json.js";
+// Objects (rows, data formats, answers) may be given as JSON text, as Maps (parseOrdered) or as
+// plain objects; only the first two keep the member order of integer-like keys ("53" before "10"),
+// which the simple form and signatures depend on.
+import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
 import { ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
 import { RESULT_NAMES } from "./token.js";
 import type { Device } from "./device.js";
 
-export { Float, parseLossless, stringifyLossless, rawMember } from "./metrics-json.js";
-export type { JsonValue } from "./metrics-json.js";
+export { Float, parseLossless, parseOrdered, stringifyLossless, rawMember } from "./metrics-json.js";
+export type { JsonMap, JsonValue } from "./metrics-json.js";
 
 export type AuthMethod = "sa" | "ta" | "ca" | "da" | "ra";
 export type MetricValue = null | boolean | number | bigint | string | Float | MetricValue[];
-export type MetricRow = Record<string, MetricValue>;
+/** A row of named values: a Map (kept in its order) or a plain object (setData and addHistoricalRow
+ *  also take JSON text of an object, read in order). */
+export type MetricRow = Map<string, MetricValue> | Record<string, MetricValue>;
 export interface DataFormat {
   id?: number;
   data_order?: string[];
@@ -32,7 +37,7 @@ export const METRICS_ERRORS: Record<number, string> = {
   [-25]: "invalid UTF-8 text",
   [-26]: "NaN and Infinity have no JSON form",
   [-27]: "row, name table or data format storage is full",
-  [-28]: "the same variable twice in one row, or the same key twice in one object of an accessory request or data format",
+  [-28]: "the same variable twice in one row, the same key twice in one object of an accessory request or data format, or a request member under two names (d and data, a and auth...)",
   [-29]: "argument out of range",
   [-30]: "call out of order",
   [-31]: "malformed JSON or CBOR",
@@ -70,12 +75,49 @@ export function metricsError(code: number, what: string): OpaygoError {
 const AUTH_CODES: Record<AuthMethod, number> = { sa: 1, ta: 2, ca: 3, da: 4, ra: 5 };
 const utf8 = new TextEncoder();
 
+const describe = (v: unknown): string => {
+  try { return stringifyLossless(v as JsonValue); } catch { return String(v); }
+};
+
+// An integer the module can carry (i64): a JS integer or a bigint. 7.0 (Float), "7", true and
+// integers beyond 64 bits are refused, not converted.
+function int64(v: unknown, what: string): bigint {
+  const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : null;
+  if (n === null) throw new OpaygoError(`${what} must be an integer, not ${describe(v)}`);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new OpaygoError(`${what} ${n} is out of range (64-bit signed integers)`);
+  return n;
+}
+
+// An object given as JSON text, Map or plain object, as an ordered Map.
+function asMap<T>(v: string | Map<string, T> | Record<string, T>, what: string): Map<string, T> {
+  if (typeof v === "string") {
+    let parsed: JsonValue;
+    try { parsed = parseOrdered(v); } catch (err) { throw new OpaygoError(`${what}: ${(err as Error).message}`); }
+    if (!(parsed instanceof Map)) throw new OpaygoError(`${what} must be a JSON object`);
+    return parsed as unknown as Map<string, T>;
+  }
+  if (v instanceof Map) return v;
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Float) throw new OpaygoError(`${what} must be an object (name: value), not ${describe(v)}`);
+  return new Map(Object.entries(v));
+}
+
+// A lone surrogate (a JS string can hold one) has no UTF-8 form: TextEncoder would turn it into U+FFFD.
+function wellFormed(s: string, what: string): string {
+  const lone = /\p{Cs}/u.exec(s);
+  if (lone) throw new OpaygoError(`${what}: a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) has no UTF-8 form`);
+  return s;
+}
+// JSON text (or bytes) as UTF-8 bytes for the module.
+const text = (s: string | Uint8Array) => (typeof s === "string" ? utf8.encode(wellFormed(s, "JSON text")) : s);
+
 export interface EncoderOptions {
   serialNumber: string;
   /** 32 hex characters; required with an auth method */
   key?: string;
   authMethod?: AuthMethod | null;
-  dataFormat?: DataFormat | null;
+  /** as an object, a Map (parseOrdered) or JSON text; sent as `df` when its id is a non-zero
+   *  integer, else whole as `dfo` */
+  dataFormat?: DataFormat | JsonMap | string | null;
   /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
   module?: ModuleKind;
   /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
@@ -112,14 +154,22 @@ export class MetricsEncoder {
     if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
     if (o.key && o.device) throw new OpaygoError("give either key or device (whose key is used), not both");
     if (o.key) this.wasm.setKey(o.key);
-    this.check(x.metrics_init(this.io(o.serialNumber), o.authMethod ? AUTH_CODES[o.authMethod] : 0), "serial number");
-    const f = o.dataFormat;
-    if (f) {
-      const interval = !!f.historical_data_interval;
-      if (f.id) this.check(x.metrics_format_id(BigInt(f.id), interval), "data format id");
-      else this.check(x.metrics_format_object(this.io(stringifyLossless(f as JsonValue)), interval), "data format");
-      for (const [list, names] of [[0, f.data_order ?? []], [1, f.historical_data_order ?? []]] as const) {
-        for (const name of names) this.check(x.metrics_format_name(list, this.io(name)), `variable name ${name}`);
+    if (typeof o.serialNumber !== "string") throw new OpaygoError(`the serial number must be a string, not ${describe(o.serialNumber)}`);
+    this.check(x.metrics_init(this.io(wellFormed(o.serialNumber, "serial number")), o.authMethod ? AUTH_CODES[o.authMethod] : 0), "serial number");
+    if (o.dataFormat) {
+      const f = asMap<JsonValue>(o.dataFormat as string | JsonMap, "data format");
+      // the reference's truth values: an id 0 (or null) sends the format whole
+      const interval = truthy(f.get("historical_data_interval"));
+      const id = f.get("id");
+      if (truthy(id)) this.check(x.metrics_format_id(int64(id, "data format id"), interval), "data format id");
+      else this.check(x.metrics_format_object(this.io(stringifyLossless(f)), interval), "data format");
+      for (const [list, key] of [[0, "data_order"], [1, "historical_data_order"]] as const) {
+        const names = f.get(key) ?? [];
+        if (!Array.isArray(names)) throw new OpaygoError(`${key} must be a list of names, not ${describe(names)}`);
+        for (const name of names) {
+          if (typeof name !== "string") throw new OpaygoError(`${key}: a variable name must be a string, not ${describe(name)}`);
+          this.check(x.metrics_format_name(list, this.io(wellFormed(name, "variable name"))), `variable name ${name}`);
+        }
       }
     }
   }
@@ -131,8 +181,8 @@ export class MetricsEncoder {
 
   // Writes text (or two texts back to back) to the io buffer; returns the first's byte length.
   private io(text: string, second?: string): number {
-    const a = utf8.encode(text);
-    const b = second === undefined ? new Uint8Array(0) : utf8.encode(second);
+    const a = utf8.encode(wellFormed(text, "text"));
+    const b = second === undefined ? new Uint8Array(0) : utf8.encode(wellFormed(second, "text"));
     const cap = this.wasm.exports.metrics_io_capacity();
     if (a.length + b.length > cap) throw new OpaygoError(`text of ${a.length + b.length} bytes exceeds the ${cap}-byte io buffer`);
     const mem = this.wasm.bytes();
@@ -142,23 +192,25 @@ export class MetricsEncoder {
     return a.length;
   }
 
-  setTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_timestamp(BigInt(ts)); }
-  setRequestCount(rc: number | bigint): void { this.wasm.exports.metrics_request_count(BigInt(rc)); }
+  /** Integers only (a JS integer or bigint within 64 bits): anything else throws, nothing is converted. */
+  setTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_timestamp(int64(ts, "timestamp")); }
+  setRequestCount(rc: number | bigint): void { this.wasm.exports.metrics_request_count(int64(rc, "request count")); }
   /** data_collection_timestamp (`dtc` condensed): where the server starts the historical rows'
    *  times (else at ts). Sent in the order set among ts / rc / dtc, until the next init; not
    *  covered by any signature (the reference signs sn, ts, rc, d, hd only). */
-  setCollectionTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_collection_timestamp(BigInt(ts)); }
+  setCollectionTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_collection_timestamp(int64(ts, "data collection timestamp")); }
 
-  /** The current data `d` (replaces the previous one). */
-  setData(data: MetricRow): void { this.row(1, data); }
-  /** Appends a historical row to the ring (the oldest rows are dropped when it is full). */
-  addHistoricalRow(row: MetricRow): void { this.row(2, row); }
+  /** The current data `d` (replaces the previous one): an object, a Map or JSON text of an object. */
+  setData(data: MetricRow | string): void { this.row(1, asMap(data, "data")); }
+  /** Appends a historical row to the ring (the oldest rows are dropped when it is full). A row is
+   *  an object of named values (a Map, a plain object or JSON text); a list is refused. */
+  addHistoricalRow(row: MetricRow | string): void { this.row(2, asMap(row, "historical row")); }
 
-  private row(which: number, row: MetricRow): void {
+  private row(which: number, row: Map<string, MetricValue>): void {
     const x = this.wasm.exports;
     this.check(x.metrics_row_begin(which), "row");
     try {
-      for (const [name, value] of Object.entries(row)) this.put(name, value, false);
+      for (const [name, value] of row) this.put(name, value, false);
     } catch (err) {
       x.metrics_row_end();
       throw err;
@@ -169,6 +221,8 @@ export class MetricsEncoder {
   private put(name: string, v: MetricValue, inArray: boolean): void {
     const x = this.wasm.exports;
     const what = `value of ${name}`;
+    wellFormed(name, "variable name");
+    if (typeof v === "string") wellFormed(v, what);
     if (Array.isArray(v)) {
       if (inArray) throw new OpaygoError(`${what}: arrays inside arrays are not supported`);
       this.check(x.metrics_array_begin(this.io(name)), what);
@@ -221,7 +275,7 @@ export class MetricsEncoder {
    */
   applyAnswer(body: string | Uint8Array, now: number): AnswerResult {
     const x = this.wasm.exports;
-    const bytes = typeof body === "string" ? utf8.encode(body) : body;
+    const bytes = text(body);
     if (!Number.isInteger(now) || now < 0 || now > 0xffffffff) throw new OpaygoError("time must be whole seconds from 0 to 2^32-1");
     this.wasm.write(x.metrics_out_buffer(), bytes, x.metrics_out_capacity(), "answer");
     const flags = this.check(x.metrics_answer_apply(bytes.length, now), "answer");
@@ -269,7 +323,7 @@ export class MetricsEncoder {
    */
   addAccessory(request: string | Uint8Array): void {
     const x = this.wasm.exports;
-    const bytes = typeof request === "string" ? utf8.encode(request) : request;
+    const bytes = text(request);
     this.wasm.write(x.metrics_out_buffer(), bytes, x.metrics_out_capacity(), "accessory request");
     this.check(x.metrics_accessory_add(bytes.length), "accessory request");
   }
@@ -298,7 +352,6 @@ function serverInput(w: WasmInstance, data: Uint8Array, what: string): number {
 }
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
-const text = (s: string | Uint8Array) => (typeof s === "string" ? utf8.encode(s) : s);
 
 export interface RequestInput {
   /** the body as received: JSON text or bytes, or CBOR bytes with cbor: true */
@@ -337,7 +390,7 @@ export function verifyRequest(o: VerifyOptions): VerifyResult {
   canonicalRequest(o);
   const w = server();
   w.setKey(o.key);
-  const r = w.exports.metrics_server_verify(BigInt(o.lastTimestamp ?? 0), BigInt(o.lastRequestCount ?? 0));
+  const r = w.exports.metrics_server_verify(int64(o.lastTimestamp ?? 0, "last timestamp"), int64(o.lastRequestCount ?? 0, "last request count"));
   if (r < 0) throw metricsError(r, "verification");
   const ts = w.exports.metrics_server_request_number(0) as bigint;
   const rc = w.exports.metrics_server_request_number(1) as bigint;
@@ -345,8 +398,8 @@ export function verifyRequest(o: VerifyOptions): VerifyResult {
 }
 
 export interface ExpandOptions extends RequestInput {
-  /** the registered data format (JSON text or object); default: the request's own `dfo` */
-  dataFormat?: string | DataFormat | null;
+  /** the registered data format (JSON text, Map or object); default: the request's own `dfo` */
+  dataFormat?: string | DataFormat | JsonMap | null;
   /** reception time (s) used when the request has no timestamp */
   receivedAt: number;
 }
@@ -355,10 +408,11 @@ export interface ExpandOptions extends RequestInput {
 export function expandRequest(o: ExpandOptions): string {
   canonicalRequest(o);
   const w = server();
-  const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonValue);
-  const fr = w.exports.metrics_server_format(serverInput(w, utf8.encode(f), "data format"));
+  const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonMap);
+  const fr = w.exports.metrics_server_format(serverInput(w, text(f), "data format"));
   if (fr < 0) throw metricsError(fr, "data format");
-  const n = w.exports.metrics_server_expand(BigInt(Math.trunc(o.receivedAt)));
+  if (!Number.isFinite(o.receivedAt)) throw new OpaygoError(`the reception time must be a number of seconds, not ${describe(o.receivedAt)}`);
+  const n = w.exports.metrics_server_expand(int64(Math.trunc(o.receivedAt), "reception time"));
   if (n < 0) throw metricsError(n, "expansion");
   return latin1(w.read(w.exports.json_out_buffer(), n));
 }
@@ -367,8 +421,8 @@ export interface AnswerOptions extends RequestInput {
   /** signs the answer (`a`, data auth) when given */
   key?: string | null;
   /** answer members in the order to write: token_list, settings, extra_data,
-   *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text or object */
-  answer: string | Record<string, JsonValue>;
+   *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text, Map or object */
+  answer: string | JsonMap | Record<string, JsonValue>;
 }
 
 /** Builds the answer payload (condensed keys, canonical JSON, `a` last when signed). */
@@ -377,7 +431,7 @@ export function buildAnswer(o: AnswerOptions): string {
   const w = server();
   if (o.key) w.setKey(o.key);
   const a = typeof o.answer === "string" ? o.answer : stringifyLossless(o.answer as JsonValue);
-  const n = w.exports.metrics_server_answer(serverInput(w, utf8.encode(a), "answer"), !!o.key);
+  const n = w.exports.metrics_server_answer(serverInput(w, text(a), "answer"), !!o.key);
   if (n < 0) throw metricsError(n, "answer");
   return latin1(w.read(w.exports.json_out_buffer(), n));
 }
@@ -385,7 +439,7 @@ export function buildAnswer(o: AnswerOptions): string {
 /** Canonical JSON (Python json.dumps with compact separators) of a JSON text. */
 export function canonicalJson(json: string): string {
   const w = server();
-  const n = w.exports.json_canonicalize(serverInput(w, utf8.encode(json), "JSON text"));
+  const n = w.exports.json_canonicalize(serverInput(w, text(json), "JSON text"));
   if (n < 0) throw metricsError(n, "JSON");
   return latin1(w.read(w.exports.json_out_buffer(), n));
 }

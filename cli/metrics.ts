@@ -1,35 +1,45 @@
 // `opaygo metrics request | respond | expand`: batch (--jsonl, lines shaped like the vector
-// files) or one request from a file / stdin. Lines are read as raw text where float-vs-int
-// matters (values go to the module losslessly; outputs embed canonical JSON verbatim).
+// files) or one request from a file / stdin. Input is read with parseOrdered (objects as Maps: member
+// order and every key kept) and raw text where only the module should read it (values go to the
+// module losslessly; outputs embed canonical JSON verbatim).
 import fs from "node:fs";
 import { Command } from "commander";
-import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, Float } from "../bindings/metrics.js";
-import type { JsonValue, MetricRow } from "../bindings/metrics.js";
+import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseOrdered, rawMember, Float } from "../bindings/metrics.js";
+import type { AuthMethod, JsonMap, JsonValue, MetricRow } from "../bindings/metrics.js";
 import { eachLine, fail } from "./jsonl.js";
 
-type Obj = { [k: string]: JsonValue };
-
-// Like eachJsonLine, but hands over the raw line (parsed losslessly too) and prints the handler's
-// JSON text as is.
-function eachRawLine(handle: (line: string, v: Obj) => string): Promise<void> {
-  return eachLine((line) => {
-    const v = parseLossless(line);
-    if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Float) throw new Error("each line must be a JSON object");
-    return handle(line, v as Obj);
-  });
+function asObject(v: JsonValue): JsonMap {
+  if (!(v instanceof Map)) throw new Error("the input must be a JSON object");
+  return v;
 }
 
-const num = (v: JsonValue | undefined) => (v instanceof Float ? v.value : (v as number | bigint));
+// Like eachJsonLine, but hands over the raw line (parsed in order too) and prints the handler's
+// JSON text as is.
+function eachRawLine(handle: (line: string, v: JsonMap) => string): Promise<void> {
+  return eachLine((line) => handle(line, asObject(parseOrdered(line))));
+}
 
-function encoderFor(v: Obj, module: "device" | "full"): MetricsEncoder {
+// A text member (absent or null: undefined).
+function textOf(v: JsonMap, key: string): string | undefined {
+  const x = v.get(key);
+  if (x == null) return undefined;
+  if (typeof x !== "string") throw new Error(`"${key}" must be a string`);
+  return x;
+}
+
+// Integers are checked by the encoder (7.0, "7", true and values beyond 64 bits are refused).
+function encoderFor(v: JsonMap, module: "device" | "full"): MetricsEncoder {
   const e = new MetricsEncoder({
-    serialNumber: v.serial_number as string, key: (v.key as string) ?? undefined,
-    authMethod: (v.auth_method as any) ?? null, dataFormat: (v.data_format as any) ?? null, module,
+    serialNumber: v.get("serial_number") as string, key: textOf(v, "key"),
+    authMethod: (textOf(v, "auth_method") as AuthMethod | undefined) ?? null, dataFormat: (v.get("data_format") as JsonMap | undefined) ?? null, module,
   });
-  if (v.timestamp != null) e.setTimestamp(num(v.timestamp));
-  if (v.request_count != null) e.setRequestCount(num(v.request_count));
-  e.setData((v.data ?? {}) as MetricRow);
-  for (const r of (v.historical_data ?? []) as MetricRow[]) e.addHistoricalRow(r);
+  const ts = v.get("timestamp"), rc = v.get("request_count");
+  if (ts != null) e.setTimestamp(ts as number | bigint);
+  if (rc != null) e.setRequestCount(rc as number | bigint);
+  e.setData((v.get("data") ?? new Map()) as MetricRow);
+  const hd = v.get("historical_data") ?? [];
+  if (!Array.isArray(hd)) throw new Error(`"historical_data" must be a list of rows`);
+  for (const r of hd) e.addHistoricalRow(r as MetricRow);
   return e;
 }
 
@@ -47,7 +57,7 @@ export function register(program: Command): void {
     .option("--device", "run on opaygo-device.wasm (the firmware's 1 KiB output buffer)", false)
     .action(async (file, o) => {
       const module = o.device ? "device" : "full";
-      const encode = (v: Obj) => {
+      const encode = (v: JsonMap) => {
         const e = encoderFor(v, module);
         const condensed = e.condensed();
         const simple = e.simple();
@@ -56,7 +66,7 @@ export function register(program: Command): void {
       };
       if (o.jsonl) return eachRawLine((_line, v) => JSON.stringify(encode(v)));
       try {
-        const r = encode(parseLossless(readInput(file)) as Obj);
+        const r = encode(asObject(parseOrdered(readInput(file))));
         console.log(`condensed (${r.condensed.length} B):\n${r.condensed}\n\nsimple (${r.simple.length} B):\n${r.simple}\n\ncbor (${r.cbor.length / 2} B):\n${r.cbor}`);
       } catch (err) {
         fail((err as Error).message);
@@ -68,15 +78,17 @@ export function register(program: Command): void {
     .description("build a server answer: {\"request\",\"key\",\"answer\"} (as metrics_responses.jsonl) from a file or stdin")
     .option("--jsonl", "batch: one line in, {\"payload\"} out", false)
     .action(async (file, o) => {
-      const respond = (line: string, v: Obj) => {
+      const respond = (line: string, v: JsonMap) => {
         const answer = rawMember(line, "answer");
         if (answer === undefined) throw new Error("missing \"answer\"");
-        return buildAnswer({ body: v.request as string, key: (v.key as string) ?? null, answer });
+        const request = textOf(v, "request");
+        if (request === undefined) throw new Error("missing \"request\"");
+        return buildAnswer({ body: request, key: textOf(v, "key") ?? null, answer });
       };
       if (o.jsonl) return eachRawLine((line, v) => `{"payload":${JSON.stringify(respond(line, v))}}`);
       try {
         const t = readInput(file);
-        console.log(respond(t, parseLossless(t) as Obj));
+        console.log(respond(t, asObject(parseOrdered(t))));
       } catch (err) {
         fail((err as Error).message);
       }
@@ -87,12 +99,18 @@ export function register(program: Command): void {
     .description("verify and expand a received request: {\"payload\",\"data_format\",\"received_at\",\"key\"} (as metrics_expand.jsonl)")
     .option("--jsonl", "batch: one line in, {\"simple_metrics\",\"auth_valid\"} out", false)
     .action(async (file, o) => {
-      const expand = (line: string, v: Obj) => {
-        const body = v.payload as string;
-        const simple = expandRequest({ body, dataFormat: rawMember(line, "data_format") ?? null, receivedAt: Number(num(v.received_at) ?? Date.now() / 1000) });
+      const expand = (line: string, v: JsonMap) => {
+        const body = textOf(v, "payload");
+        if (body === undefined) throw new Error("missing \"payload\"");
+        const at = v.get("received_at");
+        const receivedAt = at == null ? Date.now() / 1000 : at instanceof Float ? at.value : typeof at === "number" || typeof at === "bigint" ? Number(at) : NaN;
+        if (!Number.isFinite(receivedAt)) throw new Error(`"received_at" must be a number of seconds`);
+        const simple = expandRequest({ body, dataFormat: rawMember(line, "data_format") ?? null, receivedAt });
+        // null: no signature member at all; a present but empty one is invalid (false), as the reference says
         let valid: boolean | null = null;
-        if (v.key) {
-          const r = verifyRequest({ body, key: v.key as string });
+        const key = textOf(v, "key");
+        if (key) {
+          const r = verifyRequest({ body, key });
           valid = r.result === "unsigned" ? null : r.valid;
         }
         return `{"simple_metrics":${simple},"auth_valid":${JSON.stringify(valid)}}`;
@@ -100,7 +118,7 @@ export function register(program: Command): void {
       if (o.jsonl) return eachRawLine(expand);
       try {
         const t = readInput(file);
-        const out = expand(t, parseLossless(t) as Obj);
+        const out = expand(t, asObject(parseOrdered(t)));
         console.log(JSON.stringify(JSON.parse(out), null, 2));
       } catch (err) {
         fail((err as Error).message);

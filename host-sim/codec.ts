@@ -10,7 +10,7 @@
 import { Device, type Entry } from "../bindings/device.js";
 import {
   Float, MetricsEncoder, buildAnswer, canonicalJson, canonicalRequest, expandRequest as expandWasm, parseLossless, stringifyLossless,
-  verifyRequest, type AuthMethod, type DataFormat, type JsonValue, type MetricRow,
+  verifyRequest, type AuthMethod, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
 import { OpaygoError, WasmInstance } from "../bindings/wasm.js";
@@ -94,7 +94,7 @@ export class DeviceCodec {
     if (!(this.interval > 0)) throw new CodecError("the device's data format needs a positive historical_data_interval (rows go oldest first)");
   }
 
-  private value(name: string, v: Scalar): MetricRow[string] {
+  private value(name: string, v: Scalar): MetricValue {
     if (typeof v !== "number") return v;
     const sf = this.o.scaled?.[name];
     if (sf !== undefined) return Math.round(v / sf);

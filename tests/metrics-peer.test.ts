@@ -9,10 +9,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { decode as cborDecode } from "cbor-x";
+import { Decoder } from "cbor-x";
 import { Device } from "../bindings/device.js";
-import { MetricsEncoder, Float, canonicalJson, expandRequest, parseLossless, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
+import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, parseOrdered, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
 import type { AuthMethod, DataFormat, JsonValue, MetricRow, MetricValue } from "../bindings/metrics.js";
+import { OpaygoError } from "../bindings/wasm.js";
+import { jsonLines, opaygo } from "./helpers.js";
 
 const REQUEST_CASES = 200;
 const ANSWER_CASES = 80;
@@ -20,7 +22,11 @@ const PEER = new URL("../../../tests/peers/metrics_peer.py", import.meta.url).pa
 
 // ---- seeded random values ----------------------------------------------------------------------
 
-let state = 0x5eed1234;
+// Failure messages name the seeds, so that a run can be repeated exactly.
+const SEED = 0x5eed1234;
+const SEED2 = 0x0d7c5eed;
+const SEEDS = `seeds 0x${SEED.toString(16)} / 0x${SEED2.toString(16)}`;
+let state = SEED;
 function rnd(): number {
   // mulberry32
   state = (state + 0x6d2b79f5) | 0;
@@ -31,7 +37,7 @@ function rnd(): number {
 const int = (n: number) => Math.floor(rnd() * n);
 // data_collection_timestamp and the order ts / rc / dtc are set in come from a stream of their own,
 // so that the rest of each case stays as it was before dtc was added
-let state2 = 0x0d7c5eed;
+let state2 = SEED2;
 function rnd2(): number {
   state2 = (state2 + 0x6d2b79f5) | 0;
   let t = Math.imul(state2 ^ (state2 >>> 15), 1 | state2);
@@ -80,24 +86,27 @@ function randomValue(): MetricValue {
   }
 }
 
-const NAMES = ["v", "temp", "bat_v", "tc", "autsr", "é_n", 'q"x', "名前", "😀", "a/b", "pv", "i", "load\n1"];
+// Integer-like names (which JS objects would move first) and "__proto__" (which they would drop)
+// must keep their place. Below 10 they would name a variable by its index (the orders here are
+// shorter): not drawn.
+const NAMES = ["v", "temp", "bat_v", "tc", "autsr", "é_n", 'q"x', "名前", "😀", "a/b", "pv", "i", "load\n1", "53", "10", "__proto__", "4294967296"];
 function names(n: number): string[] {
   const pool = [...NAMES];
   const out: string[] = [];
   while (out.length < n && pool.length) out.push(pool.splice(int(pool.length), 1)[0]);
   return out;
 }
-function row(order: string[], ts?: number): MetricRow {
-  const r: MetricRow = {};
-  for (const n of order) if (rnd() < 0.7) r[n] = randomValue();
-  if (ts !== undefined) r.timestamp = ts;
+function row(order: string[], ts?: number): Map<string, MetricValue> {
+  const r: [string, MetricValue][] = [];
+  for (const n of order) if (rnd() < 0.7) r.push([n, randomValue()]);
+  if (ts !== undefined) r.push(["timestamp", ts]);
   // the simple form keeps the order values were put in: shuffle it
-  return Object.fromEntries(Object.entries(r).sort(() => rnd() - 0.5));
+  return new Map(r.sort(() => rnd() - 0.5));
 }
 
 interface Case {
   serial: string; key: string; format: DataFormat; ts: number | bigint | null; rc: number | bigint | null; tsFirst: boolean;
-  data: MetricRow; hd: MetricRow[]; acc: JsonValue[];
+  data: Map<string, MetricValue>; hd: Map<string, MetricValue>[]; acc: JsonValue[];
   dtc: number | null; order: ("ts" | "rc" | "dtc")[];
 }
 // dtc in about half the cases (0 included: the reference keeps it, by presence), set before, between
@@ -122,15 +131,15 @@ function randomCase(): Case {
   const format: DataFormat = { data_order: dataOrder, historical_data_order: hdOrder };
   if (withInterval) format.historical_data_interval = pick([60, -60, 3600, 1]);
   if (rnd() < 0.6) format.id = 1 + int(100000);
-  else if (rnd() < 0.5) format.variables = { [pick(NAMES)]: { name: randomString(6), unit: "€" } } as JsonValue;
+  else if (rnd() < 0.5) format.variables = new Map<string, JsonValue>([[pick(NAMES), { name: randomString(6), unit: "€" }], ["10", "ten"]]);
   const start = 1_500_000_000 + int(500_000_000);
-  const hd: MetricRow[] = [];
+  const hd: Map<string, MetricValue>[] = [];
   for (let i = int(5); i > 0; i--) hd.push(row(hdOrder.filter((n) => n !== "timestamp"), withInterval ? undefined : start + int(100000)));
   const acc: JsonValue[] = rnd() < 0.2 ? [{ sn: randomString(5) || "A", df: int(9), d: [randomFloat(), randomString(3)], a: "ca1f" }] : [];
   return {
     serial: randomString(10), key: randomKey(), format,
     ts: pick([null, null, 0, start, BigInt(start) * 1000n]), rc: pick([null, 0, 1 + int(1e6)]), tsFirst: rnd() < 0.5,
-    data: dataOrder.length && rnd() < 0.9 ? row(dataOrder) : {}, hd, acc,
+    data: dataOrder.length && rnd() < 0.9 ? row(dataOrder) : new Map(), hd, acc,
     ...collectionTime(start),
   };
 }
@@ -171,12 +180,15 @@ function encodeOurs(c: Case, auth: AuthMethod | null): { condensed?: string; sim
   }
 }
 
+// maps as Maps: the keys in the order sent, "__proto__" included
+const cbor = new Decoder({ mapsAsObjects: false, useRecords: false });
+
 // Leaves of a value in order, as [kind, value]: what the CBOR must carry.
 function jsonLeaves(v: JsonValue, out: [string, unknown][] = []): [string, unknown][] {
   if (v instanceof Float) out.push(["float", v.value]);
   else if (typeof v === "number" || typeof v === "bigint") out.push(["int", BigInt(v)]);
   else if (Array.isArray(v)) v.forEach((x) => jsonLeaves(x, out));
-  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) { out.push(["key", k]); jsonLeaves(x, out); }
+  else if (v instanceof Map) for (const [k, x] of v) { out.push(["key", k]); jsonLeaves(x, out); }
   else out.push([v === null ? "null" : typeof v, v]);
   return out;
 }
@@ -185,7 +197,7 @@ function cborLeaves(v: unknown, kinds: string[], out: [string, unknown][] = []):
     const kind = kinds.shift()!;
     out.push([kind, kind === "float" ? Number(v) : BigInt(v)]);
   } else if (Array.isArray(v)) v.forEach((x) => cborLeaves(x, kinds, out));
-  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) { out.push(["key", k]); cborLeaves(x, kinds, out); }
+  else if (v instanceof Map) for (const [k, x] of v) { out.push(["key", k]); cborLeaves(x, kinds, out); }
   else out.push([v === null ? "null" : typeof v, v]);
   return out;
 }
@@ -245,7 +257,7 @@ cases.forEach((c, i) => {
     AUTHS.forEach((auth, j) => {
       const mine = encoded[i][j];
       const ref = requestResults[i * AUTHS.length + j];
-      const what = `auth ${auth}`;
+      const what = `auth ${auth} (${SEEDS})`;
       if (ref.error) {
         assert.ok(mine.error, `${what}: the reference refuses (${ref.error}); we encoded ${mine.condensed}`);
         return;
@@ -265,8 +277,8 @@ cases.forEach((c, i) => {
         assert.equal(expanded, canonicalJson(theirs.simple), `${what}: expansion of ${payload}`);
       }
       // CBOR, decoded by cbor-x: the same values as the JSON form, floats as floats
-      const decoded = cborDecode(mine.cbor!);
-      const json = parseLossless(mine.condensed!);
+      const decoded = cbor.decode(mine.cbor!);
+      const json = parseOrdered(mine.condensed!);
       assert.deepEqual(cborLeaves(decoded, cborNumberKinds(mine.cbor!)), jsonLeaves(json), `${what}: CBOR of ${mine.condensed}`);
     });
   });
@@ -307,7 +319,7 @@ function answerDevice(a: AnswerCase) {
   if (a.ts !== null) enc.setTimestamp(a.ts);
   if (a.rc !== null) enc.setRequestCount(a.rc);
   // a simple request: its data keys are not translated, so the full names
-  const data: MetricRow = { token_count: 0 };
+  const data: Record<string, MetricValue> = { token_count: 0 };
   if (a.timeKind) data[a.timeKind === "auts" ? "active_until_timestamp_requested" : "active_seconds_left_requested"] = true;
   enc.setData(data);
   return { device, enc };
@@ -325,7 +337,7 @@ test("reference peer: answers", () => {
 });
 
 answerCases.forEach((a, i) => {
-  test(`reference answer ${i + 1}: accepted and applied by our device; tampered copies change nothing`, () => {
+  test(`reference answer ${i + 1} (${SEEDS}): accepted and applied by our device; tampered copies change nothing`, () => {
     const ref = answerResults[i];
     assert.ok(ref && !ref.error, `reference answer: ${ref?.error}`);
     const { device, enc } = answerDevice(a);
@@ -379,7 +391,153 @@ test("coverage of the random run (guards against a vacuous pass)", () => {
   const dtcFirst = ok.filter((r) => /^\{"sn":(?:"(?:[^"\\]|\\.)*")(?:,"dfo?":(?:\d+|\{.*?\}))?,"dtc":/.test(r.condensed)).length;
   const dtcLast = ok.filter((r) => /,"(?:ts|rc)":\d+,"dtc":-?\d+,"(?:acc|d)":/.test(r.condensed)).length;
   const dtcHd = ok.filter((r) => /"dtc":/.test(r.condensed) && /"hd":\[\[/.test(r.condensed)).length;
-  const stats = { pairs, refused, floats, astral, checks: checkResults.length, signed, withTokens, dtcFirst, dtcLast, dtcHd };
+  // rows whose keys a JS object would reorder ("53" or "4294967296" before "10"), or drop (__proto__)
+  const reordered = ok.filter((r) => /[{,]"(?:53|4294967296)":[^{}]*?,"10":/.test(r.simple)).length;
+  const proto = ok.filter((r) => /"__proto__":/.test(r.simple)).length;
+  const stats = { pairs, refused, floats, astral, checks: checkResults.length, signed, withTokens, dtcFirst, dtcLast, dtcHd, reordered, proto };
   assert.ok(pairs >= 600 && refused >= 20 && floats >= 100 && astral >= 50 && signed >= 40 && withTokens >= 40
-    && dtcFirst >= 20 && dtcLast >= 20 && dtcHd >= 50, JSON.stringify(stats));
+    && dtcFirst >= 20 && dtcLast >= 20 && dtcHd >= 50 && reordered >= 20 && proto >= 50, `${SEEDS}: ${JSON.stringify(stats)}`);
+});
+
+// ---- data kept as given, or refused: fixed cases against the reference ------------------------
+
+const KEY = "0123456789abcdef0123456789abcdef";
+type Request = { serial: string; key: string; auth: AuthMethod | null; format: JsonValue; ts: JsonValue; rc: JsonValue; data: JsonValue; hd: JsonValue };
+const request = (r: Partial<Request>): Request =>
+  ({ serial: "S1", key: KEY, auth: "da", format: parseOrdered('{"data_order":["53","10","__proto__"],"historical_data_order":["53","10"],"historical_data_interval":60}'), ts: 1_600_000_000, rc: null, data: new Map(), hd: [], ...r });
+const refRequest = (r: Request) => cmd("request", { ...r, ts_first: true, acc: [], dtc: null });
+// The same request through the CLI (`opaygo metrics request --jsonl`): one JSON line of text
+const cliLine = (r: Request) => stringifyLossless(new Map<string, JsonValue>([["serial_number", r.serial], ["key", r.key], ["auth_method", r.auth],
+  ["data_format", r.format], ["timestamp", r.ts], ["request_count", r.rc], ["data", r.data], ["historical_data", r.hd]]));
+
+test("integer-like keys and __proto__ keep their place and their value (API with Map and JSON text, CLI), as in the reference", () => {
+  const rows = ['{"53":1,"10":2.0,"__proto__":"p"}', '{"__proto__":[1.5,2.5],"10":null}', "{}"];
+  const formats = ['{"data_order":["53","10","__proto__"],"historical_data_order":["53","10","__proto__"],"historical_data_interval":60}',
+    '{"id":0,"variables":{"53":{"unit":"V"},"10":{"unit":"A"},"__proto__":{}},"data_order":["53","10","__proto__"],"historical_data_order":["__proto__","10","53"],"historical_data_interval":60}'];
+  const reqs = formats.flatMap((f) => (["da", "ra", null] as const).map((auth) =>
+    request({ auth, format: parseOrdered(f), data: parseOrdered(rows[0]), hd: rows.map((r) => parseOrdered(r)) })));
+  const refs = peer(reqs.map(refRequest));
+  const cli = opaygo(["metrics", "request", "--jsonl"], reqs.map(cliLine).join("\n") + "\n");
+  assert.equal(cli.status, 0, cli.stderr);
+  const cliOut = jsonLines(cli.stdout);
+  reqs.forEach((r, i) => {
+    const ref = refs[i];
+    assert.equal(ref.error, undefined, ref.error);
+    assert.match(ref.simple, /"data":\{"53":1,"10":2\.0,"__proto__":"p"\}/);
+    const viaMap = new MetricsEncoder({ serialNumber: r.serial, key: r.key, authMethod: r.auth, dataFormat: r.format as Map<string, JsonValue>, module: "full" });
+    viaMap.setTimestamp(r.ts as number);
+    viaMap.setData(r.data as MetricRow);
+    for (const h of r.hd as MetricRow[]) viaMap.addHistoricalRow(h);
+    const viaText = new MetricsEncoder({ serialNumber: r.serial, key: r.key, authMethod: r.auth, dataFormat: stringifyLossless(r.format), module: "full" });
+    viaText.setTimestamp(r.ts as number);
+    viaText.setData(stringifyLossless(r.data));
+    for (const h of r.hd as JsonValue[]) viaText.addHistoricalRow(stringifyLossless(h));
+    for (const [how, got] of [["Map", { condensed: viaMap.condensed(), simple: viaMap.simple() }], ["JSON text", { condensed: viaText.condensed(), simple: viaText.simple() }],
+      ["CLI", cliOut[i]]] as const) {
+      assert.equal(got.condensed, ref.condensed, `${how}, request ${i}`);
+      assert.equal(got.simple, ref.simple, `${how}, request ${i}`);
+    }
+  });
+});
+
+test("ts / rc / data format ids that are not 64-bit integers are refused, not converted (the reference writes them as given)", () => {
+  const bad: [string, JsonValue][] = [["7.0", new Float(7)], ['"7"', "7"], ["true", true], ["18446744073709551621", 18446744073709551621n],
+    ["-9223372036854775809", -9223372036854775809n], ["9223372036854775808", 9223372036854775808n]];
+  const reqs = bad.flatMap(([, v]) => [request({ ts: v }), request({ rc: v }),
+    request({ format: parseOrdered(`{"id":${stringifyLossless(v)},"data_order":["53"]}`), auth: null, ts: null })]);
+  const refs = peer(reqs.map(refRequest));
+  const cli = opaygo(["metrics", "request", "--jsonl"], reqs.map(cliLine).join("\n") + "\n");
+  assert.equal(cli.status, 1, "a refused line makes the batch exit 1");
+  const cliOut = jsonLines(cli.stdout);
+  reqs.forEach((r, i) => {
+    const [text] = bad[Math.floor(i / 3)];
+    const member = ["ts", "rc", "df"][i % 3];
+    // the reference carries the value as given, which no 64-bit integer can
+    assert.ok(refs[i].condensed.includes(`"${member}":${text}`), `reference: ${refs[i].condensed ?? refs[i].error}`);
+    const what = ["timestamp", "request count", "data format id"][i % 3];
+    assert.throws(() => {
+      const e = new MetricsEncoder({ serialNumber: r.serial, key: r.key, authMethod: r.auth, dataFormat: r.format as Map<string, JsonValue>, module: "full" });
+      if (r.ts !== null) e.setTimestamp(r.ts as number);
+      if (r.rc !== null) e.setRequestCount(r.rc as number);
+    }, (err: Error) => err instanceof OpaygoError && err.message.startsWith(what), `${what} ${text}`);
+    assert.match(cliOut[i].error, new RegExp(`^${what} `), `CLI, ${what} ${text}`);
+  });
+  const one = opaygo(["metrics", "request"], cliLine(reqs[0]));
+  assert.equal(one.status, 2);
+  assert.match(one.stderr, /^opaygo: timestamp must be an integer, not 7\.0\n$/);
+});
+
+test("a list as a historical row is refused (the reference keeps [] as a list in the simple form)", () => {
+  const r = request({ hd: [[]] });
+  const [ref] = peer([refRequest(r)]);
+  assert.match(ref.simple, /"historical_data":\[\[\]\]/);
+  const e = new MetricsEncoder({ serialNumber: r.serial, key: r.key, authMethod: r.auth, dataFormat: r.format as Map<string, JsonValue>, module: "full" });
+  assert.throws(() => e.addHistoricalRow([] as unknown as MetricRow), /historical row must be an object/);
+  assert.throws(() => e.addHistoricalRow("[]"), /historical row must be a JSON object/);
+  const cli = opaygo(["metrics", "request"], cliLine(r));
+  assert.equal(cli.status, 2);
+  assert.match(cli.stderr, /historical row must be an object/);
+});
+
+// every name the reference maps (condensed and simple) and the spec's dct
+const NAME_PAIRS = [["sn", "serial_number"], ["ts", "timestamp"], ["rc", "request_count"], ["df", "data_format_id"], ["dfo", "data_format"],
+  ["d", "data"], ["hd", "historical_data"], ["a", "auth"], ["acc", "accessories"], ["dtc", "data_collection_timestamp"], ["dct", "dtc"],
+  ["dct", "data_collection_timestamp"], ["tkl", "token_list"], ["auts", "active_until_timestamp"], ["asl", "active_seconds_left"],
+  ["st", "settings"], ["ed", "extra_data"], ["tc", "token_count"], ["autsr", "active_until_timestamp_requested"], ["aslr", "active_seconds_left_requested"]];
+
+test("a request holding one member under two names is refused (the reference reads the last one)", () => {
+  const signed = new MetricsEncoder({ serialNumber: "S1", key: KEY, authMethod: "sa", module: "full" }).simple();
+  const sig = JSON.parse(signed).auth as string;
+  // the reference takes whichever comes last: valid or not by order alone
+  const [first, last] = peer([`{"sn":"S1","ts":5,"a":${JSON.stringify(sig)},"auth":"sa0"}`, `{"sn":"S1","ts":5,"a":"sa0","auth":${JSON.stringify(sig)}}`]
+    .map((payload) => cmd("check", { payload, key: KEY, format: null, received_at: 1_600_000_000 })));
+  assert.deepEqual([first.auth_valid, last.auth_valid], [false, true]);
+  for (const [a, b] of NAME_PAIRS) {
+    const others = [["sn", '"S1"'], ["ts", "5"]].filter(([k]) => k !== a && k !== b);
+    for (const [x, y, value] of [[a, b, "1"], [b, a, "[]"]]) {
+      const body = "{" + [...others, [x, value], [y, value]].map(([k, v]) => `"${k}":${v}`).join(",") + "}";
+      assert.throws(() => canonicalRequest({ body }), (err: Error) => err instanceof OpaygoError && err.code === -28, body);
+      assert.throws(() => verifyRequest({ body, key: KEY }), /two names/, body);
+    }
+  }
+  const cli = opaygo(["metrics", "expand", "--jsonl"], `{"payload":${JSON.stringify(`{"sn":"S1","d":{"v":1},"data":{"v":2}}`)},"received_at":1}\n`);
+  assert.equal(cli.status, 1);
+  assert.match(jsonLines(cli.stdout)[0].error, /two names/);
+});
+
+test("a present but empty signature is invalid (false), as the reference says; an absent one is unsigned (null)", () => {
+  const payloads = ['{"sn":"S1","ts":5,"a":""}', '{"sn":"S1","ts":5,"auth":null}', '{"sn":"S1","ts":5,"a":0}', '{"sn":"S1","ts":5,"a":[]}', '{"sn":"S1","ts":5}'];
+  const refs = peer(payloads.map((payload) => cmd("check", { payload, key: KEY, format: null, received_at: 1_600_000_000 })));
+  const cli = opaygo(["metrics", "expand", "--jsonl"], payloads.map((payload) => JSON.stringify({ payload, key: KEY, received_at: 1_600_000_000 })).join("\n") + "\n");
+  assert.equal(cli.status, 0, cli.stderr);
+  jsonLines(cli.stdout).forEach((out, i) => {
+    assert.equal(refs[i].auth_valid, false);
+    const absent = i === payloads.length - 1;
+    assert.equal(out.auth_valid, absent ? null : false, payloads[i]);
+    assert.equal(verifyRequest({ body: payloads[i], key: KEY }).result, absent ? "unsigned" : "bad_signature", payloads[i]);
+    assert.equal(canonicalJson(stringifyLossless(out.simple_metrics)), canonicalJson(refs[i].simple), payloads[i]);
+  });
+});
+
+test("lone surrogate escapes are read and written back as Python's json does; invalid UTF-8 stays refused", () => {
+  const data = '{"53":"\\udc00","10":"a\\ud800b","__proto__":["\\udbff","\\ud83d\\ude00"]}';
+  const reqs = (["da", "ra", "sa", null] as const).map((auth) => request({ auth, data: parseOrdered(data) }));
+  const refs = peer(reqs.map(refRequest));
+  const payloads: string[] = refs.flatMap((r) => [r.condensed, r.simple]);
+  assert.ok(payloads.every((p) => p !== undefined), JSON.stringify(refs));
+  const checks = peer(payloads.map((payload) => cmd("check", { payload, key: KEY, format: parseOrdered(stringifyLossless(reqs[0].format)), received_at: 1 })));
+  payloads.forEach((payload, i) => {
+    assert.match(payload, /\\udc00/);
+    assert.equal(canonicalJson(payload), payload);
+    assert.equal(verifyRequest({ body: payload, key: KEY }).result === "valid", checks[i].auth_valid, payload);
+    assert.equal(expandRequest({ body: payload, dataFormat: reqs[0].format as Map<string, JsonValue>, receivedAt: 1 }), canonicalJson(checks[i].simple), payload);
+  });
+  assert.ok(checks.filter((c) => c.auth_valid).length >= 4, "signed payloads with lone surrogates verified");
+  // a device cannot encode one (no UTF-8 form): refused, not turned into U+FFFD
+  const e = new MetricsEncoder({ serialNumber: "S1", module: "full" });
+  assert.throws(() => e.setData(new Map([["v", "\udc00"]])), /lone surrogate \(U\+DC00\)/);
+  assert.throws(() => e.setData(data), /lone surrogate/);
+  // raw bytes of a surrogate (ED B0 80) are not UTF-8
+  const raw = new Uint8Array([...Buffer.from('{"sn":"'), 0xed, 0xb0, 0x80, ...Buffer.from('"}')]);
+  assert.throws(() => canonicalRequest({ body: raw }), /UTF-8/);
 });

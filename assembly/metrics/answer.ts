@@ -22,7 +22,7 @@ import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
-import { skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
+import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
@@ -335,6 +335,7 @@ function decodeString(p: usize, end: usize): i32 {
     if (r < 0) return ERR_SHAPE;
     if (r == 0) return n;
     let c = strCodePoint;
+    if (isSurrogate(c)) return ERR_SHAPE; // no UTF-8 text for the host
     let size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     if (n + size > IO_CAPACITY) return ERR_FULL;
     let o = IO + <usize>n;

@@ -39,8 +39,9 @@ function hex4(p: usize, end: usize): i32 {
 
 export let strCodePoint: u32 = 0;
 // Decodes one character of a JSON string body at p; returns the position after it (its code
-// point in strCodePoint), 0 at the closing quote, or -1 when malformed. Lone surrogates are
-// refused (they have no UTF-8 or CBOR form).
+// point in strCodePoint), 0 at the closing quote, or -1 when malformed. A lone surrogate escape
+// (\udc00, or \ud800 not followed by a low one) is read as that code point, as Python's json does;
+// callers that need UTF-8 or CBOR text refuse it (isSurrogate).
 export function stringChar(p: usize, end: usize): isize {
   if (p >= end) return -1;
   let c = <u32>load<u8>(p);
@@ -59,13 +60,12 @@ export function stringChar(p: usize, end: usize): isize {
     let u = hex4(p, end);
     if (u < 0) return -1;
     p += 4;
-    if (u >= 0xdc00 && u <= 0xdfff) return -1;
-    if (u >= 0xd800 && u <= 0xdbff) {
-      if (p + 2 > end || load<u8>(p) != 0x5c || load<u8>(p + 1) != 0x75) return -1;
+    if (u >= 0xd800 && u <= 0xdbff && p + 2 <= end && load<u8>(p) == 0x5c && load<u8>(p + 1) == 0x75) {
       let lo = hex4(p + 2, end);
-      if (lo < 0xdc00 || lo > 0xdfff) return -1;
-      p += 6;
-      u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        p += 6;
+        u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+      }
     }
     strCodePoint = <u32>u;
     return <isize>p;
@@ -80,21 +80,27 @@ export function stringChar(p: usize, end: usize): isize {
   return <isize>p;
 }
 
+export function isSurrogate(c: u32): bool { return c >= 0xd800 && c <= 0xdfff; }
+
 let stringBytes: i32 = 0; // UTF-8 length of the last scanned string
+let stringHasSurrogate = false; // and whether it holds a lone surrogate
 // p at the opening quote; returns the position after the closing quote, or -1.
 export function scanString(p: usize, end: usize): isize {
   if (p >= end || load<u8>(p) != 0x22) return -1;
   p++;
   let bytes = 0;
+  let surrogate = false;
   while (true) {
     let q = stringChar(p, end);
     if (q < 0) return -1;
     if (q == 0) break;
     let c = strCodePoint;
     bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    surrogate = surrogate || isSurrogate(c);
     p = <usize>q;
   }
   stringBytes = bytes;
+  stringHasSurrogate = surrogate;
   return <isize>(p + 1);
 }
 
@@ -107,7 +113,7 @@ function cborUtf8(c: u32): void {
 
 export function writeString(p: usize, end: usize): isize {
   let after = scanString(p, end);
-  if (after < 0) return -1;
+  if (after < 0 || stringHasSurrogate) return -1; // a lone surrogate has no CBOR (UTF-8) text
   cborHead(3, <u64>stringBytes);
   jsonByte(0x22);
   p++;

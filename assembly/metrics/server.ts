@@ -8,8 +8,8 @@ import { cborToJson } from "../cbor/decode";
 import { loadKey } from "../key";
 import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber } from "./num";
-import { findMember, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
-import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SHAPE } from "./errors";
+import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
+import { ERR_ARGUMENT, ERR_DUPLICATE, ERR_FULL, ERR_JSON, ERR_SHAPE } from "./errors";
 import { ERR_JSON_DUPLICATE_KEY } from "../json/errors";
 
 // Canonical request (up to 12 KiB) and the host's data format.
@@ -36,7 +36,44 @@ export function serverLoad(len: i32, cbor: bool): i32 {
   let r = navigable(REQUEST, n);
   if (r < 0) return r;
   requestLen = n;
+  if (nameTwice()) { requestLen = 0; return ERR_DUPLICATE; }
   return n;
+}
+
+// Whether the loaded request holds one member under two of its names (d and data, a and auth...;
+// dtc, dct and data_collection_timestamp): the reference keeps the last one it reads, every reader
+// of ours the first, so the signature could cover one value and the expansion carry the other.
+function nameTwice(): bool {
+  let tab = changetype<usize>(NAME_PAIRS);
+  let n = NAME_PAIRS.length;
+  let i = 0;
+  while (i < n) {
+    let s = i;
+    while (i < n && load<u16>(tab + (<usize>i << 1)) != 0x20) i++;
+    let s2 = i + 1;
+    let e2 = s2;
+    while (e2 < n && load<u16>(tab + (<usize>e2 << 1)) != 0x20) e2++;
+    let names = <i32>hasKey(tab, s, i) + <i32>hasKey(tab, s2, e2);
+    if (i - s == 3 && load<u16>(tab + (<usize>s << 1)) == 0x64 && load<u16>(tab + (<usize>(s + 1) << 1)) == 0x74) {
+      names += <i32>(findMember(REQUEST, reqEnd(), "dct") != 0); // dtc: the spec's name too
+    }
+    if (names > 1) return true;
+    i = e2 + 1;
+  }
+  return false;
+}
+
+// Whether a top-level key of the request is the table word (s, e).
+function hasKey(tab: usize, s: i32, e: i32): bool {
+  let end = reqEnd();
+  let q = REQUEST + 1;
+  while (q < end && load<u8>(q) == 0x22) {
+    let k = valueEnd(q, end);
+    if (wordEquals(q, k, tab, s, e)) return true;
+    q = valueEnd(k + 1, end);
+    if (load<u8>(q) == 0x2c) q++;
+  }
+  return false;
 }
 
 // Canonical JSON that the metrics reader below cannot walk (nesting over its MAX_DEPTH of 16; the
@@ -107,6 +144,7 @@ function hashStr(p: usize, end: usize): bool {
     while (true) {
       let r = stringChar(q, e);
       if (r <= 0) break;
+      if (isSurrogate(strCodePoint)) return false; // Python cannot encode it to UTF-8 either
       utf8Hash(strCodePoint);
       q = <usize>r;
     }
@@ -142,7 +180,9 @@ export function serverVerify(lastTs: i64, lastRc: i64): i32 {
   if (requestLen == 0) return ERR_ARGUMENT;
   let end = reqEnd();
   let a = member("a", "auth");
-  if (!truthy(a, end)) return VERIFY_UNSIGNED;
+  if (a == 0) return VERIFY_UNSIGNED;
+  // present but empty ("", null, 0...): the reference calls that invalid, not unsigned
+  if (!truthy(a, end)) return VERIFY_BAD_SIGNATURE;
   if (load<u8>(a) != 0x22) return VERIFY_BAD_SIGNATURE;
   let aEnd = valueEnd(a, end);
   let sn = member("sn", "serial_number");

@@ -58,3 +58,17 @@ describe("skipValue with uniqueKeys (metrics_accessory_add)", () => {
     expect(skip(t, true)).toBe(t.length);
   });
 });
+
+describe("lone surrogate escapes (read as Python's json reads them)", () => {
+  it("are skipped over like any character, and compared as keys by their code point", () => {
+    let s = '{"a":"\\udc00","\\ud800":1,"b":["x\\udbffy","\\ud83d\\ude00"]}';
+    expect(skip(s, true)).toBe(s.length);
+    expect(skip('{"\\ud800":1,"\\uD800":2}', true)).toBe(ERR_DUPLICATE);
+    s = '{"\\ud800":1,"\\ud800\\udc00":2,"\\udc00":3}';
+    expect(skip(s, true)).toBe(s.length);
+  });
+  it("still refuse what is not an escape", () => {
+    expect(skip('"\\ud80"', false)).toBe(ERR_JSON);
+    expect(skip('"\\ud800\\u12"', false)).toBe(ERR_JSON);
+  });
+});
