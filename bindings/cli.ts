@@ -4,6 +4,7 @@ import { register as registerToken } from "./cli/token.js";
 import { register as registerDevice } from "./cli/device.js";
 import { register as registerDemo } from "./cli/demo.js";
 import { register as registerSim } from "./cli/sim.js";
+import { register as registerServer } from "./cli/server.js";
 import { register as registerMetrics } from "./cli/metrics.js";
 import { register as registerBench } from "./cli/bench.js";
 import { OpaygoError } from "./wasm.js";
@@ -18,6 +19,7 @@ registerToken(program);
 registerDevice(program);
 registerDemo(program);
 registerSim(program);
+registerServer(program);
 registerMetrics(program);
 registerBench(program);
 

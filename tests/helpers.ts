@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const VECTORS = path.join(ROOT, "tests/vectors");
 export const CLI = path.join(ROOT, "bin/opaygo.js");
+/** The operator bearer token the tests give their servers, and the exchange option that sends it. */
+export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+export const OPERATOR = { token: OPERATOR_TOKEN };
 
 export function vectorLines(name: string): any[] {
   return fs.readFileSync(path.join(VECTORS, name), "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -16,6 +16,7 @@ import path from "node:path";
 import { postJson, route } from "../host-sim/http.js";
 import type { Encoding } from "../host-sim/codec.js";
 import { ChildServer, FORMAT, SimDevice, Sent, checkDb, killAllChildren, percentile, post } from "./load-fleet.js";
+import { OPERATOR } from "./helpers.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-load-test-"));
 const figures: Record<string, unknown> = {};
@@ -31,7 +32,7 @@ after(async () => {
 const ENCODINGS: Encoding[] = ["condensed", "cbor", "simple"];
 
 async function fleet(base: string, n: number, prefix: string, encodings = ENCODINGS): Promise<SimDevice[]> {
-  const formatId = (await postJson(route(base, "/data_format"), FORMAT)).id as number;
+  const formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id as number;
   const devices = Array.from({ length: n }, (_, i) => new SimDevice(`${prefix}${String(i).padStart(4, "0")}`, formatId, encodings[i % encodings.length], i));
   await Promise.all(devices.map((d) => d.provision(base)));
   return devices;
