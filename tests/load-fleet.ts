@@ -22,10 +22,11 @@ const children = new Set<ChildServer>();
 export class ChildServer {
   private constructor(readonly proc: ChildProcess, readonly url: string, readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {}
 
-  /** `opaygo server --db FILE --port 0` on 127.0.0.1 with the tests' operator token (from the
-   *  environment); resolves with its URL once it listens. */
+  /** `opaygo server --db FILE --port 0 --log FILE.log` on 127.0.0.1 with the tests' operator token
+   *  (from the environment); resolves with its URL once it listens. The request log goes to a file:
+   *  on a pipe to this busy test process its writes would wait for the test to read them. */
   static start(db: string, extra: string[] = []): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", ...extra], {
+    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", `${db}.log`, ...extra], {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));

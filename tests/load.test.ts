@@ -68,6 +68,9 @@ test("load: 200 devices upload at once, 5 requests each; no error, the database 
     const c = checkDb(db, sent, { allRequests: true });
     assert.equal(c.requests, DEVICES * UPLOADS);
     assert.equal(c.points, DEVICES * UPLOADS * 4); // 3 rows + the status per request
+    const log = fs.readFileSync(`${db}.log`, "utf8");
+    assert.equal(log.split("\n").filter((l) => l.includes('"path":"/dd","status":201')).length, DEVICES * UPLOADS, "one log line per upload");
+    assert.ok(!devices.some((d) => log.includes(d.key)) && !log.includes(OPERATOR.token), "no key or token in the log");
     const f = {
       devices: DEVICES, requests: sent.length, concurrent_max: maxInFlight, seconds: +seconds.toFixed(2),
       requests_per_s: Math.round(sent.length / seconds), p50_ms: +percentile(latencies, 50).toFixed(1), p99_ms: +percentile(latencies, 99).toFixed(1),
