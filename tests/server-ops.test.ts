@@ -428,3 +428,22 @@ test("graceful shutdown: on SIGTERM no new connection is accepted, the upload in
   assert.deepEqual(entries.map((e) => [e.method, e.path, e.status]), [["POST", "/data_format", 201], ["POST", "/dd", 201]]);
   assert.ok(!c.err.includes(OPERATOR_TOKEN) && !c.err.includes(KEY));
 });
+
+test("shutdown timeout: a request that never finishes arriving is dropped once --shutdown-timeout passes, and the process still exits 0", async () => {
+  const d = fs.mkdtempSync(path.join(dir, "cli-stuck-"));
+  const c = Child.start(["server", "run", "--db", path.join(d, "s.sqlite"), "--port", "0", "--shutdown-timeout", "200", "--quiet"], { OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN });
+  const url = new URL((await c.waitFor(/listening on (\S+)\n/))[1]);
+  const socket = net.connect(Number(url.port), "127.0.0.1");
+  let got = "";
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  socket.on("error", () => {});
+  socket.on("data", (b) => (got += b.toString("latin1")));
+  socket.write("POST /dd HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n{");
+  await until(() => got.includes("100 Continue"));
+  c.proc.kill("SIGTERM");
+  await closed;
+  assert.doesNotMatch(got, /HTTP\/1\.1 [2-5]\d\d/, "dropped without an answer");
+  assert.equal(await c.exited, 0, c.err);
+  assert.match(c.out, /stopped\n$/);
+  assert.equal(c.err, "");
+});
