@@ -7,6 +7,7 @@ import { register as registerToken } from "./token.js";
 import { register as registerDevice } from "./device.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerSim } from "./sim.js";
+import { register as registerServer } from "./server.js";
 import { register as registerMetrics } from "./metrics.js";
 import { OpaygoError } from "../bindings/wasm.js";
 
@@ -24,6 +25,7 @@ registerToken(program);
 registerDevice(program);
 registerDemo(program);
 registerSim(program);
+registerServer(program);
 registerMetrics(program);
 
 // Errors that come from what the user gave: bad values, unreadable files, a port in use.

@@ -1,13 +1,11 @@
-// `opaygo sim`: the fleet simulation (host-sim/sim.ts) on embedded defaults, and `opaygo server`,
-// the reference server alone.
+// `opaygo sim`: the fleet simulation (host-sim/sim.ts) on embedded defaults.
 import fs from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runSim, DEFAULTS, SimResult } from "../host-sim/sim.js";
-import { ReferenceServer, pointsCsv } from "../host-sim/server.js";
-import { Store } from "../host-sim/store.js";
 import { AUTH_METHODS, ENCODINGS } from "../host-sim/codec.js";
 import { writeReport } from "../host-sim/report.js";
 import { integer } from "./options.js";
+import { OPERATOR_TOKEN_ENV, readOperatorToken } from "./server.js";
 
 function rangeInt(name: string, min: number, max: number) {
   return (text: string): number => {
@@ -22,9 +20,9 @@ function serverUrl(text: string): string {
   try {
     u = new URL(text);
   } catch {
-    throw new InvalidArgumentError("the server must be an http:// URL");
+    throw new InvalidArgumentError("the server must be an http:// or https:// URL");
   }
-  if (u.protocol !== "http:") throw new InvalidArgumentError("the server must be an http:// URL");
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new InvalidArgumentError("the server must be an http:// or https:// URL");
   return text;
 }
 
@@ -41,17 +39,20 @@ export function register(program: Command): void {
     .option("--no-scale", "send the readings as 2-decimal floats instead of integers x100 (scale_factor 0.01 in the data format)")
     .option("--seed <n>", "seed of every random choice", integer("seed", 0xffffffff), DEFAULTS.seed)
     .option("--db <path>", "SQLite file of the embedded server (default: a temporary file)")
-    .option("--server <url>", "an external server's base URL (e.g. one started by `opaygo server`) instead of the embedded one", serverUrl)
+    .option("--server <url>", `an external server's base URL (e.g. one started by \`opaygo server\`) instead of the embedded one; its operator token in --operator-token-file or ${OPERATOR_TOKEN_ENV}`, serverUrl)
+    .option("--operator-token-file <file>", "file holding the external server's operator token")
     .option("--report <file.html>", "write a self-contained HTML report with charts")
     .option("--json", "print one JSON object instead of the table", false)
     .action(async (o) => {
       if (o.db && o.server) throw new InvalidArgumentError("--db is for the embedded server; an external one keeps its own");
+      if (o.operatorTokenFile && !o.server) throw new InvalidArgumentError("--operator-token-file is for an external --server; the embedded one makes its own");
+      const operatorToken = o.server ? readOperatorToken(o.operatorTokenFile) ?? undefined : undefined;
       if (o.uploadEvery < o.interval) throw new InvalidArgumentError("--upload-every must be at least --interval");
       if (o.db && fs.existsSync(o.db) && !fs.statSync(o.db).isFile()) throw new InvalidArgumentError(`--db ${o.db} is not a file`);
       const tty = process.stderr.isTTY && !o.json;
       const result = await runSim({
         devices: o.devices, days: o.days, interval: o.interval, uploadEvery: o.uploadEvery, encoding: o.encoding, auth: o.auth,
-        scale: o.scale, seed: o.seed, db: o.db, server: o.server,
+        scale: o.scale, seed: o.seed, db: o.db, server: o.server, operatorToken,
         onProgress: tty ? progressBar(o.days) : undefined,
       });
       if (tty) process.stderr.write("\r\x1b[K");
@@ -61,48 +62,6 @@ export function register(program: Command): void {
       if (o.json) process.stdout.write(JSON.stringify(summary(result)) + "\n");
       else process.stdout.write(table(result) + (o.report ? `\nreport: ${o.report}\n` : ""));
       if (result.rejected > 0 && result.accepted === 0) process.exitCode = 1;
-    });
-
-  const server = program.command("server").description("the reference OpenPAYGO Metrics server (SQLite storage)");
-  server
-    .command("run", { isDefault: true })
-    .description("serve on 127.0.0.1 until stopped")
-    .option("--port <n>", "TCP port (0: any free port)", integer("port", 65535), 8080)
-    .requiredOption("--db <path>", "SQLite file")
-    .option("--base-path <path>", "path prefix of every route", "")
-    .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
-    .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", rangeInt("request timeout", 1, 3600000), 30000)
-    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss)", "normal")
-    .action(async (o) => {
-      if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
-      const store = new Store(o.db, { synchronous: o.sync });
-      const srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout });
-      const url = await srv.listen(o.port, "127.0.0.1");
-      process.stdout.write(`listening on ${url}\n`);
-      const stop = async () => {
-        await srv.close();
-        store.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
-  server
-    .command("export")
-    .description("stored data points as CSV")
-    .requiredOption("--db <path>", "SQLite file")
-    .option("--out <file>", "write to a file instead of stdout")
-    .option("--serial <sn>", "one device only")
-    .action((o) => {
-      if (!fs.existsSync(o.db)) throw new InvalidArgumentError(`no database at ${o.db}`);
-      const store = new Store(o.db);
-      try {
-        const csv = pointsCsv(store, { serial: o.serial });
-        if (o.out) fs.writeFileSync(o.out, csv);
-        else process.stdout.write(csv);
-      } finally {
-        store.close();
-      }
     });
 }
 

@@ -1,6 +1,8 @@
 // One HTTP exchange the way a 2G device makes it: a fresh TCP connection per request, and the
 // bytes counted on the socket (request line, headers and body as actually sent and received).
+// https:// URLs go over TLS.
 import http from "node:http";
+import https from "node:https";
 
 export interface Exchange {
   status: number;
@@ -10,14 +12,25 @@ export interface Exchange {
   bytesDown: number;
 }
 
-export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, contentType: string | null, timeoutMs = 15000): Promise<Exchange> {
+export interface ExchangeOptions {
+  timeoutMs?: number;
+  /** operator bearer token, for the server's operator routes */
+  token?: string;
+  /** certificates to trust for https:// besides the system's (e.g. a test's self-signed one) */
+  ca?: string | Buffer;
+}
+
+export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, contentType: string | null, o: ExchangeOptions = {}): Promise<Exchange> {
+  const timeoutMs = o.timeoutMs ?? 15000;
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = {};
     if (body) {
       headers["Content-Type"] = contentType ?? "application/octet-stream";
       headers["Content-Length"] = body.length;
     }
-    const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method, agent: false, headers });
+    if (o.token !== undefined) headers["Authorization"] = `Bearer ${o.token}`;
+    const target = { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port, path: url.pathname + url.search, method, agent: false, headers };
+    const req = url.protocol === "https:" ? https.request({ ...target, ca: o.ca }) : http.request(target);
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${url.host} within ${timeoutMs} ms`)));
     let socket: import("node:net").Socket | null = null;
     req.on("socket", (s) => (socket = s));
@@ -41,8 +54,8 @@ export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, 
   });
 }
 
-export async function postJson(url: URL, value: unknown): Promise<any> {
-  const r = await exchange(url, "POST", Buffer.from(JSON.stringify(value)), "application/json");
+export async function postJson(url: URL, value: unknown, o: ExchangeOptions = {}): Promise<any> {
+  const r = await exchange(url, "POST", Buffer.from(JSON.stringify(value)), "application/json", o);
   const text = r.body.toString("utf8");
   if (r.status !== 201 && r.status !== 200) throw new Error(`${url.pathname}: HTTP ${r.status} ${text}`);
   return JSON.parse(text);

@@ -7,11 +7,19 @@
 //   POST {base}/devices              provisioning (not in the spec): serial, key, payments, settings
 //   GET  {base}/export.csv           stored points as CSV (same filters as GET /dd, all optional)
 //   GET  {base}/stats                counts
-// Errors are JSON {"error":"..."}: 400 malformed, 403 bad signature or replay, 404 unknown device,
-// format or route, 405, 408 request not received within the request timeout (then the connection
-// is closed), 413 too large (refused before the body is read), 415 other content types.
+//   GET  {base}/health               {"status":"ok"} once the database answers (for a load balancer)
+// The device routes (POST /dd, /device_data) are authenticated by the device's signature, /health
+// by nothing; every other route is an operator route (OPERATOR_ROUTES): it needs
+// `Authorization: Bearer <operator token>` (401 and WWW-Authenticate: Bearer without it or with a
+// wrong one), and answers 403 when the server was given no operator token at all.
+// Errors are JSON {"error":"..."}: 400 malformed, 401 operator token missing or wrong, 403 bad
+// signature or replay, or operator routes disabled, 404 unknown device, format or route, 405, 408
+// request not received within the request timeout (then the connection is closed), 413 too large
+// (refused before the body is read), 415 other content types.
+import crypto from "node:crypto";
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import https from "node:https";
+import { AddressInfo, Socket, isIPv6 } from "node:net";
 import { Store, Payment } from "./store.js";
 import {
   CodecError, DataFormat, addTimeToken, bodyKind, decodeBody, encodeAnswer, expandRequest, formatText, keyStartingCode,
@@ -19,10 +27,15 @@ import {
 } from "./codec.js";
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
     super(message);
   }
 }
+
+/** Routes an operator uses (provisioning, formats, reading customers' data), as "METHOD /path". */
+export const OPERATOR_ROUTES: readonly string[] = ["POST /devices", "POST /data_format", "GET /dd", "GET /device_data", "GET /export.csv", "GET /stats"];
+
+const sha256 = (text: string) => crypto.createHash("sha256").update(text, "utf8").digest();
 
 export interface ServerOptions {
   store: Store;
@@ -35,6 +48,12 @@ export interface ServerOptions {
   /** ms a request (headers and body) may take to arrive before the server answers 408 and
    *  closes the connection, so a slow or never-ending body cannot hold a socket forever */
   requestTimeoutMs?: number;
+  /** the bearer token of the operator routes; without one they answer 403 */
+  operatorToken?: string | null;
+  /** certificate chain and private key (PEM): HTTPS instead of plain HTTP */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+  /** receives one JSON line per request (no query string, body or header values); absent: no log */
+  log?: (line: string) => void;
 }
 
 export interface ServerCounts {
@@ -52,25 +71,43 @@ export class ReferenceServer {
   private readonly maxBody: number;
   private readonly clock: () => number;
   private readonly store: Store;
+  /** SHA-256 of the operator token: compared with the hash of the one presented, so the time
+   *  taken tells nothing about the token's length or content */
+  private readonly operatorTokenHash: Buffer | null;
+  private readonly log: ((line: string) => void) | null;
+  private readonly scheme: "http" | "https";
+  private closing = false;
 
   constructor(o: ServerOptions) {
     this.store = o.store;
+    this.operatorTokenHash = o.operatorToken ? sha256(o.operatorToken) : null;
+    this.log = o.log ?? null;
+    this.scheme = o.tls ? "https" : "http";
     this.base = (o.basePath ?? "").replace(/\/+$/, "");
     if (this.base && !this.base.startsWith("/")) this.base = "/" + this.base;
     this.maxBody = o.maxBody ?? 4096 * 1024;
     this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
     // Node checks running requests against the timeout every connectionsCheckingInterval ms.
     const timeout = o.requestTimeoutMs ?? 30000;
-    this.http = http.createServer({
+    const options: http.ServerOptions = {
       requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeout / 4))),
-    }, (req, res) => {
+    };
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (this.log) {
+        const started = process.hrtime.bigint();
+        let finished = false; // the whole answer handed to the socket ('finish' comes before 'close')
+        res.once("finish", () => (finished = true));
+        res.once("close", () => this.logRequest(req, res, started, finished));
+      }
       this.handle(req, res).catch((err) => this.fail(res, err));
-    });
+    };
+    this.http = o.tls ? https.createServer({ ...options, cert: o.tls.cert, key: o.tls.key }, handler) : http.createServer(options, handler);
     // Requests the HTTP parser refuses, and requests not received within the timeout: answered
     // without a handler, and the connection closed.
     this.http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
       const status = err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
       this.counts.byStatus[parseInt(status)] = (this.counts.byStatus[parseInt(status)] ?? 0) + 1;
+      this.log?.(JSON.stringify({ time: new Date().toISOString(), method: null, path: null, status: parseInt(status), bytes: 0, ms: null, remote: (socket as Socket).remoteAddress ?? null, error: err.code ?? null }));
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     });
@@ -81,24 +118,54 @@ export class ReferenceServer {
       this.http.once("error", reject);
       this.http.listen(port, host, () => {
         const a = this.http.address() as AddressInfo;
-        resolve(`http://${host}:${a.port}${this.base}`);
+        resolve(`${this.scheme}://${isIPv6(host) ? `[${host}]` : host}:${a.port}${this.base}`);
       });
     });
   }
 
-  close(): Promise<void> {
+  /**
+   * Stops accepting connections and closes the idle ones; requests already being received or
+   * handled may finish for up to `graceMs` (their answers carry Connection: close), then every
+   * connection left is dropped. Resolves once no connection is left.
+   */
+  close(graceMs = 0): Promise<void> {
+    this.closing = true;
     return new Promise((resolve) => {
-      this.http.close(() => resolve());
-      this.http.closeAllConnections();
+      const force = setTimeout(() => this.http.closeAllConnections(), graceMs);
+      this.http.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      this.http.closeIdleConnections();
+      if (graceMs <= 0) this.http.closeAllConnections();
     });
   }
 
-  private send(res: http.ServerResponse, status: number, body: Buffer | string, type = "application/json"): void {
+  // Method, path (no query string), status, body bytes, time taken and peer address: nothing a
+  // client sent in headers or bodies, so no key, signature or token can reach the log.
+  private logRequest(req: http.IncomingMessage, res: http.ServerResponse, started: bigint, finished: boolean): void {
+    let path: string | null = null;
+    try {
+      path = new URL(req.url ?? "/", "http://localhost").pathname.slice(0, 256);
+    } catch {
+      // an unparseable target: logged without a path
+    }
+    this.log?.(JSON.stringify({
+      time: new Date().toISOString(), method: req.method ?? null, path, status: res.headersSent ? res.statusCode : null,
+      bytes: finished ? Number(res.getHeader("content-length") ?? 0) : 0, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+      remote: req.socket.remoteAddress ?? null, ...(finished ? {} : { aborted: true }),
+    }));
+  }
+
+  private send(res: http.ServerResponse, status: number, body: Buffer | string, type = "application/json", headers: Record<string, string> = {}): void {
     this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1;
     const data = typeof body === "string" ? Buffer.from(body, "utf8") : body;
     // No Date header: a 2G device pays for every byte of the answer.
     res.sendDate = false;
-    res.writeHead(status, { "Content-Type": type, "Content-Length": data.length });
+    if (this.closing) res.setHeader("Connection", "close");
+    // set one by one, so that the request log can read Content-Length back
+    for (const [name, value] of Object.entries({ ...headers, "Content-Type": type, "Content-Length": String(data.length) })) res.setHeader(name, value);
+    res.writeHead(status);
     res.end(data);
   }
 
@@ -108,8 +175,9 @@ export class ReferenceServer {
     if (status >= 400 && status < 500 || status === 500) this.counts.rejected++;
     if (res.headersSent) return void res.destroy();
     if (!res.socket || res.socket.destroyed) return; // gone (e.g. a 408 from the request timeout): no one to answer
-    if (status === 413) res.setHeader("Connection", "close"); // the unread body is dropped with the socket
-    this.send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${message}` : message }));
+    // a body refused unread (too large, or sent to an operator route without the token) is dropped with the socket
+    if (status === 413 || !res.req.complete) res.setHeader("Connection", "close");
+    this.send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${message}` : message }), "application/json", err instanceof HttpError ? err.headers : {});
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -121,6 +189,7 @@ export class ReferenceServer {
     }
     path = path.replace(/\/+$/, "") || "/";
     const route = `${req.method} ${path}`;
+    if (OPERATOR_ROUTES.includes(route)) this.authorize(req);
     switch (route) {
       case "POST /dd":
       case "POST /device_data":
@@ -136,9 +205,26 @@ export class ReferenceServer {
         return this.exportCsv(url, res);
       case "GET /stats":
         return this.send(res, 200, JSON.stringify({ ...this.store.stats(), ...this.counts }));
+      case "GET /health":
+        return this.health(res);
     }
-    if (["/dd", "/device_data", "/data_format", "/devices", "/export.csv", "/stats"].includes(path)) throw new HttpError(405, `${req.method} is not allowed on ${path}`);
+    if (["/dd", "/device_data", "/data_format", "/devices", "/export.csv", "/stats", "/health"].includes(path)) throw new HttpError(405, `${req.method} is not allowed on ${path}`);
     throw new HttpError(404, `no route ${path}`);
+  }
+
+  private authorize(req: http.IncomingMessage): void {
+    if (!this.operatorTokenHash) throw new HttpError(403, "operator routes are disabled: the server was started without an operator token");
+    const m = /^Bearer +([^ ]+) *$/i.exec(req.headers.authorization ?? "");
+    const realm = 'Bearer realm="opaygo operator"';
+    if (!m) throw new HttpError(401, "this route needs Authorization: Bearer <operator token>", { "WWW-Authenticate": realm });
+    if (!crypto.timingSafeEqual(sha256(m[1]), this.operatorTokenHash)) {
+      throw new HttpError(401, "wrong operator token", { "WWW-Authenticate": `${realm}, error="invalid_token"` });
+    }
+  }
+
+  private health(res: http.ServerResponse): void {
+    this.store.db.prepare("SELECT 1").get();
+    this.send(res, 200, JSON.stringify({ status: "ok" }));
   }
 
   // Refuses an oversized body from its Content-Length before reading it, and stops reading a

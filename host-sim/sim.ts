@@ -1,5 +1,6 @@
 // The main job: a fleet of simulated solar home systems talking OpenPAYGO Metrics to the reference
 // server over real HTTP, in simulated time (nothing sleeps: the clock jumps from sample to sample).
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +28,8 @@ export interface SimOptions {
   db?: string;
   /** an external server's base URL instead of the embedded one */
   server?: string;
+  /** the external server's operator token (provisioning and /stats); the embedded server gets a random one */
+  operatorToken?: string;
   /** unix time the simulation starts */
   start?: number;
   keepSamples?: boolean;
@@ -42,7 +45,7 @@ export const DEFAULTS = {
 export const BUDGET_KB = 750;
 
 export interface SimResult {
-  options: Omit<SimOptions, "onProgress">;
+  options: Omit<SimOptions, "onProgress" | "operatorToken">;
   server: string;
   requests: number;
   accepted: number;
@@ -108,6 +111,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
   let store: Store | null = null;
   let server: ReferenceServer | null = null;
   let base = o.server ?? "";
+  let operator = { token: o.operatorToken };
   try {
     if (!o.server) {
       let dbPath = o.db;
@@ -116,7 +120,8 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
         dbPath = path.join(tmpDir, "sim.sqlite");
       }
       store = new Store(dbPath);
-      server = new ReferenceServer({ store, basePath: "/metrics", clock: () => now });
+      operator = { token: crypto.randomBytes(32).toString("hex") };
+      server = new ReferenceServer({ store, basePath: "/metrics", clock: () => now, operatorToken: operator.token });
       base = await server.listen(0, "127.0.0.1");
     }
 
@@ -131,7 +136,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       historical_data_order: [...HISTORICAL_ORDER],
       ...(scaled ? { variables: Object.fromEntries(Object.entries(scaled).map(([n, sf]) => [n, { scale_factor: sf }])) } : {}),
     };
-    const { id: formatId } = await postJson(route(base, "/data_format"), format);
+    const { id: formatId } = await postJson(route(base, "/data_format"), format, operator);
     const rng = new Prng(o.seed);
     const runTag = hex(rng, 2);
     const devices: SimDevice[] = [];
@@ -140,7 +145,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       const key = hex(drng, 16);
       const serial = `SHS${runTag}${String(i + 1).padStart(5, "0")}`;
       const startingCode = keyStartingCode(key);
-      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) });
+      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) }, operator);
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
         rng: drng, keepSamples: o.keepSamples ?? false, scaled,
@@ -163,7 +168,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     let stats: { points: number; samples: number } | null = null;
     if (store) stats = store.stats();
     else {
-      const r = await exchange(route(base, "/stats"), "GET", null, null).catch(() => null);
+      const r = await exchange(route(base, "/stats"), "GET", null, null, operator).catch(() => null);
       if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8"));
     }
     const requests = sum((s) => s.requests);
@@ -171,7 +176,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     const bytesUp = sum((s) => s.bytesUp), bytesDown = sum((s) => s.bytesDown);
     const month = 30 / o.days / Math.max(1, o.devices);
     const billed = devices.reduce((a, d) => a + d.stats.requests, 0) > 0 ? billedKb(devices) : 0;
-    const { onProgress: _, ...options } = o;
+    const { onProgress: _, operatorToken: __, ...options } = o;
     return {
       options: { ...options, start },
       server: o.server ? base : `embedded ${base}`,

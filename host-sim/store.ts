@@ -87,6 +87,18 @@ export class Store {
     });
   }
 
+  /** Adds devices that are all new, in one transaction: if any serial is already stored, adds
+   *  none and returns those serials. */
+  addNewDevices(devices: { serial: string; key: string; startingCode: number; count: number }[]): { added: number; existing: string[] } {
+    return this.transaction(() => {
+      const existing = devices.filter((d) => this.device(d.serial)).map((d) => d.serial);
+      if (existing.length > 0) return { added: 0, existing };
+      const add = this.db.prepare("INSERT INTO devices (serial, key, starting_code, token_count) VALUES (?, ?, ?, ?)");
+      for (const d of devices) add.run(d.serial, d.key, d.startingCode, d.count);
+      return { added: devices.length, existing };
+    });
+  }
+
   device(serial: string): DeviceRow | undefined {
     return this.db.prepare("SELECT * FROM devices WHERE serial = ?").get(serial) as DeviceRow | undefined;
   }

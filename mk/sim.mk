@@ -2,5 +2,5 @@
 # device, and the HTML report in headless Chromium.
 TEST_SUITES += test-sim
 test-sim: build
-	node tests/tools/node-suite.mjs test-sim build/js/tests/sim-codec.test.js build/js/tests/server.test.js \
+	node tests/tools/node-suite.mjs test-sim build/js/tests/sim-codec.test.js build/js/tests/server.test.js build/js/tests/server-ops.test.js \
 	  build/js/tests/sim.test.js build/js/tests/peer.test.js build/js/tests/report.test.js

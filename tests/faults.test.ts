@@ -15,7 +15,7 @@ import { Store } from "../host-sim/store.js";
 import { Prng } from "../host-sim/prng.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { FORMAT, SimDevice } from "./load-fleet.js";
-import { withSeed } from "./helpers.js";
+import { OPERATOR, OPERATOR_TOKEN, withSeed } from "./helpers.js";
 
 const LIMIT = 8192;
 const TIMEOUT_MS = 1000;
@@ -25,10 +25,10 @@ const sockets = new Set<net.Socket>();
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-faults-test-"));
   store = new Store(path.join(dir, "f.sqlite"));
-  server = new ReferenceServer({ store, maxBody: LIMIT, requestTimeoutMs: TIMEOUT_MS });
+  server = new ReferenceServer({ store, maxBody: LIMIT, requestTimeoutMs: TIMEOUT_MS, operatorToken: OPERATOR_TOKEN });
   base = await server.listen(0, "127.0.0.1");
   port = Number(new URL(base).port);
-  const formatId = (await postJson(route(base, "/data_format"), FORMAT)).id as number;
+  const formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id as number;
   device = new SimDevice("FAULT0001", formatId, "condensed", 0);
   await device.provision(base);
 });
@@ -93,7 +93,7 @@ async function storedNothing<T>(f: () => Promise<T>): Promise<T> {
   const before = store.stats();
   const r = await f();
   assert.deepEqual(store.stats(), before, "nothing stored");
-  const ok = await exchange(route(base, "/stats"), "GET", null, null);
+  const ok = await exchange(route(base, "/stats"), "GET", null, null, OPERATOR);
   assert.equal(ok.status, 200, "the server still answers");
   return r;
 }

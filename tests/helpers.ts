@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const VECTORS = path.join(ROOT, "tests/vectors");
 export const CLI = path.join(ROOT, "bin/opaygo.js");
+/** The operator bearer token the tests give their servers, and the exchange option that sends it. */
+export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+export const OPERATOR = { token: OPERATOR_TOKEN };
 
 // The device procedure scenarios: ours (DISABLE_PAYG tokens) and the procedure as published
 // (its disable tokens are value 998 in SET_TIME and ADD_TIME mode).

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { DeviceCodec, DataFormat, Encoding } from "../host-sim/codec.js";
 import { exchange, postJson, route, Exchange } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { CLI } from "./helpers.js";
+import { CLI, OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 export const FORMAT: DataFormat = {
   data_order: ["upload", "tampered"], historical_data_interval: 120, historical_data_order: ["battery_voltage", "panel_voltage"],
@@ -22,9 +22,13 @@ const children = new Set<ChildServer>();
 export class ChildServer {
   private constructor(readonly proc: ChildProcess, readonly url: string, readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {}
 
-  /** `opaygo server --db FILE --port 0` on 127.0.0.1; resolves with its URL once it listens. */
+  /** `opaygo server --db FILE --port 0 --log FILE.log` on 127.0.0.1 with the tests' operator token
+   *  (from the environment); resolves with its URL once it listens. The request log goes to a file:
+   *  on a pipe to this busy test process its writes would wait for the test to read them. */
   static start(db: string, extra: string[] = []): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", `${db}.log`, ...extra], {
+      stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
+    });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
     return new Promise((resolve, reject) => {
       let out = "";
@@ -33,7 +37,7 @@ export class ChildServer {
       proc.stderr!.on("data", (d) => (err += d));
       proc.stdout!.on("data", (d) => {
         out += d;
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\S*)/.exec(out);
+        const m = /listening on (https?:\/\/\S+)/.exec(out);
         if (m) {
           clearTimeout(timer);
           const s = new ChildServer(proc, m[1], exited);
@@ -99,7 +103,7 @@ export class SimDevice {
   }
 
   provision(base: string): Promise<unknown> {
-    return postJson(route(base, "/devices"), { serial: this.serial, key: this.key, count: 1 });
+    return postJson(route(base, "/devices"), { serial: this.serial, key: this.key, count: 1 }, OPERATOR);
   }
 
   /** Records `rows` readings 2 min apart and encodes the request for everything not yet answered. */
@@ -137,7 +141,7 @@ export class SimDevice {
 
 export async function post(base: string, o: { body: Buffer; contentType: string }): Promise<Exchange & { ms: number }> {
   const t0 = performance.now();
-  const r = await exchange(route(base, "/dd"), "POST", o.body, o.contentType, 20000);
+  const r = await exchange(route(base, "/dd"), "POST", o.body, o.contentType, { timeoutMs: 20000 });
   return { ...r, ms: performance.now() - t0 };
 }
 

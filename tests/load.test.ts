@@ -16,6 +16,7 @@ import path from "node:path";
 import { postJson, route } from "../host-sim/http.js";
 import type { Encoding } from "../host-sim/codec.js";
 import { ChildServer, FORMAT, SimDevice, Sent, checkDb, killAllChildren, percentile, post } from "./load-fleet.js";
+import { OPERATOR } from "./helpers.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-load-test-"));
 const figures: Record<string, unknown> = {};
@@ -31,7 +32,7 @@ after(async () => {
 const ENCODINGS: Encoding[] = ["condensed", "cbor", "simple"];
 
 async function fleet(base: string, n: number, prefix: string, encodings = ENCODINGS): Promise<SimDevice[]> {
-  const formatId = (await postJson(route(base, "/data_format"), FORMAT)).id as number;
+  const formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id as number;
   const devices = Array.from({ length: n }, (_, i) => new SimDevice(`${prefix}${String(i).padStart(4, "0")}`, formatId, encodings[i % encodings.length], i));
   await Promise.all(devices.map((d) => d.provision(base)));
   return devices;
@@ -67,6 +68,9 @@ test("load: 200 devices upload at once, 5 requests each; no error, the database 
     const c = checkDb(db, sent, { allRequests: true });
     assert.equal(c.requests, DEVICES * UPLOADS);
     assert.equal(c.points, DEVICES * UPLOADS * 4); // 3 rows + the status per request
+    const log = fs.readFileSync(`${db}.log`, "utf8");
+    assert.equal(log.split("\n").filter((l) => l.includes('"path":"/dd","status":201')).length, DEVICES * UPLOADS, "one log line per upload");
+    assert.ok(!devices.some((d) => log.includes(d.key)) && !log.includes(OPERATOR.token), "no key or token in the log");
     const f = {
       devices: DEVICES, requests: sent.length, concurrent_max: maxInFlight, seconds: +seconds.toFixed(2),
       requests_per_s: Math.round(sent.length / seconds), p50_ms: +percentile(latencies, 50).toFixed(1), p99_ms: +percentile(latencies, 99).toFixed(1),

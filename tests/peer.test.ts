@@ -11,7 +11,7 @@ import { ReferenceServer } from "../host-sim/server.js";
 import { Store } from "../host-sim/store.js";
 import { postJson, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { ROOT } from "./helpers.js";
+import { OPERATOR, OPERATOR_TOKEN, ROOT } from "./helpers.js";
 
 const KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
 const SERIAL = "PYPEER01";
@@ -24,7 +24,7 @@ let dir: string, store: Store, server: ReferenceServer, base: string;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-peer-"));
   store = new Store(path.join(dir, "peer.sqlite"));
-  server = new ReferenceServer({ store, basePath: "/peer", clock: () => T0 + 5 * 3600 });
+  server = new ReferenceServer({ store, basePath: "/peer", clock: () => T0 + 5 * 3600, operatorToken: OPERATOR_TOKEN });
   base = await server.listen(0);
 });
 after(async () => {
@@ -47,9 +47,9 @@ function python(args: string[]): Promise<{ status: number | null; stdout: string
 }
 
 test("openpaygo 0.6.3 as a device: requests accepted, answers verified, tokens decoded, data stored", async () => {
-  const { id } = await postJson(route(base, "/data_format"), FORMAT);
+  const { id } = await postJson(route(base, "/data_format"), FORMAT, OPERATOR);
   const startingCode = startingCodeOf(KEY);
-  await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, starting_code: startingCode, count: 1, payments: [{ at: T0, days: 7 }, { at: T0 + 2 * 3600, days: 3 }] });
+  await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, starting_code: startingCode, count: 1, payments: [{ at: T0, days: 7 }, { at: T0 + 2 * 3600, days: 3 }] }, OPERATOR);
   const cfg = { base, serial: SERIAL, key: KEY, starting_code: startingCode, data_format: { id, ...FORMAT }, t0: T0 };
   const run = await python([path.join(ROOT, "tests/peers/server_peer_device.py"), JSON.stringify(cfg)]);
   assert.equal(run.status, 0, `python3 with openpaygo is required (scripts/install-deps.sh): ${run.stderr}`);

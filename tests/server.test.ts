@@ -11,6 +11,7 @@ import { Store } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { decodeToken, startingCodeOf } from "../bindings/token.js";
+import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const SERIAL = "TEST0001";
@@ -24,10 +25,10 @@ let dir: string, store: Store, server: ReferenceServer, base: string, formatId: 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-server-test-"));
   store = new Store(path.join(dir, "s.sqlite"));
-  server = new ReferenceServer({ store, basePath: "/base/v1", maxBody: 8192, clock: () => T0 + 99999 });
+  server = new ReferenceServer({ store, basePath: "/base/v1", maxBody: 8192, clock: () => T0 + 99999, operatorToken: OPERATOR_TOKEN });
   base = await server.listen(0);
-  formatId = (await postJson(route(base, "/data_format"), FORMAT)).id;
-  await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, count: 1, payments: [{ at: T0, days: 3 }, { at: T0 + 86400, days: 5 }], settings: { upload_interval: 7200 } });
+  formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id;
+  await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, count: 1, payments: [{ at: T0, days: 3 }, { at: T0 + 86400, days: 5 }], settings: { upload_interval: 7200 } }, OPERATOR);
 });
 after(async () => {
   await server.close();
@@ -49,7 +50,7 @@ function request(dev: DeviceCodec, t: number, rows = 3) {
 const stored = () => store.stats();
 async function refused(status: number, body: Buffer, contentType = "application/json", at = "/dd", message?: RegExp) {
   const before = stored();
-  const r = await exchange(route(base, at), "POST", body, contentType);
+  const r = await exchange(route(base, at), "POST", body, contentType, OPERATOR);
   assert.equal(r.status, status, r.body.toString());
   const e = JSON.parse(r.body.toString());
   assert.equal(typeof e.error, "string");
@@ -58,7 +59,7 @@ async function refused(status: number, body: Buffer, contentType = "application/
 }
 
 test("POST /data_format answers 201 {id}", async () => {
-  const r = await exchange(route(base, "/data_format"), "POST", Buffer.from(JSON.stringify(FORMAT)), "application/json");
+  const r = await exchange(route(base, "/data_format"), "POST", Buffer.from(JSON.stringify(FORMAT)), "application/json", OPERATOR);
   assert.equal(r.status, 201);
   assert.ok(Number.isInteger(JSON.parse(r.body.toString()).id));
   await refused(400, Buffer.from('{"data_order":[1,2]}'), "application/json", "/data_format", /variable names/);
@@ -124,7 +125,7 @@ test("CBOR request gets a (JSON) answer the device applies; simple JSON is expan
 test("GET /dd returns stored data in simple form between ISO 8601 datetimes; CSV export", async () => {
   const from = new Date((T0 + 3600 - 240) * 1000).toISOString();
   const to = new Date((T0 + 3601) * 1000).toISOString();
-  const r = await exchange(route(base, `/dd?from_datetime=${from}&to_datetime=${to}`), "GET", null, null);
+  const r = await exchange(route(base, `/dd?from_datetime=${from}&to_datetime=${to}`), "GET", null, null, OPERATOR);
   assert.equal(r.status, 200);
   const data = JSON.parse(r.body.toString());
   assert.equal(data.length, 1);
@@ -132,11 +133,11 @@ test("GET /dd returns stored data in simple form between ISO 8601 datetimes; CSV
   assert.deepEqual(data[0].data, { token_count: 1, tampered: false });
   assert.deepEqual(data[0].historical_data.map((h: any) => h.timestamp), [T0 + 3600 - 240, T0 + 3600 - 120, T0 + 3600]);
   for (const q of ["", "?from_datetime=yesterday&to_datetime=2025-01-01", "?from_datetime=2025-01-01"]) {
-    const bad = await exchange(route(base, `/dd${q}`), "GET", null, null);
+    const bad = await exchange(route(base, `/dd${q}`), "GET", null, null, OPERATOR);
     assert.equal(bad.status, 400);
     assert.match(JSON.parse(bad.body.toString()).error, /ISO 8601/);
   }
-  const csv = await exchange(route(base, `/export.csv?serial_number=${SERIAL}`), "GET", null, null);
+  const csv = await exchange(route(base, `/export.csv?serial_number=${SERIAL}`), "GET", null, null, OPERATOR);
   assert.equal(csv.status, 200);
   const lines = csv.body.toString().trim().split("\n");
   assert.equal(lines[0], "serial_number,timestamp,kind,battery_voltage,panel_voltage,token_count,tampered");
@@ -180,7 +181,7 @@ test("errors: 400 malformed, 403 unsigned, 404 unknown device / format / route, 
   // a broken request line gets 400 and the server goes on
   assert.match(await rawHttp("NOT HTTP\r\n\r\n"), /^HTTP\/1.1 400 /);
   assert.deepEqual(stored(), before);
-  const ok = await exchange(route(base, "/stats"), "GET", null, null);
+  const ok = await exchange(route(base, "/stats"), "GET", null, null, OPERATOR);
   assert.equal(ok.status, 200);
 });
 

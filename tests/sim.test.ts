@@ -94,9 +94,10 @@ test("bad options get a message and exit status 2, never a stack trace", () => {
       [["sim", "--days", "abc"], /days must be a whole number/],
       [["sim", "--encoding", "xml"], /Allowed choices/],
       [["sim", "--auth", "zz"], /Allowed choices/],
-      [["sim", "--server", "ftp://x"], /http:\/\/ URL/],
+      [["sim", "--server", "ftp://x"], /http:\/\/ or https:\/\/ URL/],
       [["sim", "--interval", "600", "--upload-every", "300"], /at least --interval/],
       [["sim", "--db", dir], /is not a file/],
+      [["sim", "--operator-token-file", path.join(dir, "t")], /for an external --server/],
       [["server", "export", "--db", path.join(dir, "missing.sqlite")], /no database/],
       [["server", "run", "--db", path.join(dir, "x.sqlite"), "--port", "99999"], /port must be at most 65535/],
     ];
