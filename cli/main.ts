@@ -2,7 +2,7 @@
 // lives in cli/<group>.ts. Exit status: 0 done, 2 the user's mistake (a message), 1 our own bug
 // (a stack trace and a request to report it).
 import fs from "node:fs";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { register as registerToken } from "./token.js";
 import { register as registerDevice } from "./device.js";
 import { register as registerDemo } from "./demo.js";
@@ -10,6 +10,7 @@ import { register as registerSim } from "./sim.js";
 import { register as registerServer } from "./server.js";
 import { register as registerMetrics } from "./metrics.js";
 import { OpaygoError } from "../bindings/wasm.js";
+import { HttpStatusError } from "../host-sim/http.js";
 
 // build/js/cli/main.js -> package.json
 const { version } = JSON.parse(fs.readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -28,10 +29,13 @@ registerSim(program);
 registerServer(program);
 registerMetrics(program);
 
-// Errors that come from what the user gave: bad values, unreadable files, a port in use.
-const USER_ERROR_CODES = new Set(["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EADDRINUSE", "EADDRNOTAVAIL", "EPERM"]);
+// Errors that come from what the user gave: bad values, unreadable files, a port in use, a server
+// that cannot be reached or refuses the request.
+const USER_ERROR_CODES = new Set(["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EADDRINUSE", "EADDRNOTAVAIL", "EPERM",
+  "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH",
+  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_HAS_EXPIRED"]);
 function isUserMistake(err: unknown): err is Error {
-  return err instanceof OpaygoError || err instanceof SyntaxError ||
+  return err instanceof OpaygoError || err instanceof CommanderError || err instanceof SyntaxError || err instanceof HttpStatusError ||
     (err instanceof Error && USER_ERROR_CODES.has((err as NodeJS.ErrnoException).code ?? ""));
 }
 

@@ -102,7 +102,7 @@ export function register(program: Command): void {
         url = await srv.listen(o.port, o.host);
       } catch (e) {
         store.close();
-        throw new Error(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new InvalidArgumentError(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       process.stdout.write(`listening on ${url}${operatorToken ? "" : " (no operator token: operator routes answer 403)"}\n`);
       let stopping = false;

@@ -54,10 +54,18 @@ export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, 
   });
 }
 
+/** A server refused what was sent: its status and its answer. */
+export class HttpStatusError extends Error {
+  constructor(readonly path: string, readonly status: number, readonly answer: string) {
+    super(`${path}: HTTP ${status} ${answer}`);
+    this.name = "HttpStatusError";
+  }
+}
+
 export async function postJson(url: URL, value: unknown, o: ExchangeOptions = {}): Promise<any> {
   const r = await exchange(url, "POST", Buffer.from(JSON.stringify(value)), "application/json", o);
   const text = r.body.toString("utf8");
-  if (r.status !== 201 && r.status !== 200) throw new Error(`${url.pathname}: HTTP ${r.status} ${text}`);
+  if (r.status !== 201 && r.status !== 200) throw new HttpStatusError(url.pathname, r.status, text);
   return JSON.parse(text);
 }
 
