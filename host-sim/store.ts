@@ -1,6 +1,20 @@
 // The reference server's storage: SQLite (better-sqlite3) in WAL mode. Every accepted request is
 // one transaction, committed before the answer is sent, so a crash loses nothing acknowledged.
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
+import { OpaygoError } from "../bindings/wasm.js";
+
+// better-sqlite3 is an optional peer dependency of the package: only `opaygo server` and
+// `opaygo sim` need it, so the codec installs with no native module.
+function openDatabase(path: string): Database.Database {
+  let driver: typeof Database;
+  try {
+    driver = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  } catch {
+    throw new OpaygoError("the reference server and the simulator store data in SQLite: install its driver with `npm install better-sqlite3`");
+  }
+  return new driver(path);
+}
 
 export interface DeviceRow {
   id: number;
@@ -52,7 +66,7 @@ export class Store {
   readonly db: Database.Database;
 
   constructor(readonly path: string, o: { synchronous?: "full" | "normal" } = {}) {
-    this.db = new Database(path);
+    this.db = openDatabase(path);
     this.db.pragma("journal_mode = WAL");
     // NORMAL in WAL mode: a committed transaction survives a crash of the process; FULL also
     // survives losing power, at the cost of an fsync per request.

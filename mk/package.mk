@@ -1,0 +1,6 @@
+# The npm package as users get it (tests/package.test.ts): npm pack, install the tarball into
+# scratch projects (registry only), use it from TypeScript, plain ESM, npx opaygo and AssemblyScript.
+TEST_SUITES += test-package
+.PHONY: test-package
+test-package: build
+	node tests/tools/node-suite.mjs test-package build/js/tests/package.test.js

@@ -1,0 +1,115 @@
+// The npm package as a user gets it: `npm pack`, installed from the tarball into scratch projects
+// with nothing but the registry, then used from TypeScript (type-checked), plain ESM, the CLI and
+// AssemblyScript (examples/). The codec installs with no native module; `opaygo sim` asks for the
+// optional SQLite driver until it is installed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import os from "node:os";
+import { spawnSync } from "node:child_process";
+import { ROOT } from "./helpers.js";
+
+// Outside the checkout, so that nothing resolves to the project's own node_modules.
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-package-"));
+const APP = path.join(WORK, "app");
+const AS_APP = path.join(WORK, "as-app");
+let tarball = "";
+
+// The versions the project itself builds and tests with, so the scratch projects match them.
+const ours = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+
+function run(cmd: string, args: string[], cwd: string, extra: { env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 600_000, maxBuffer: 64 << 20, env: { ...process.env, ...extra.env } });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
+}
+function ok(cmd: string, args: string[], cwd: string) {
+  const r = run(cmd, args, cwd);
+  assert.equal(r.status, 0, `${cmd} ${args.join(" ")} (in ${cwd}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
+  return r;
+}
+const npmInstall = (cwd: string, specs: string[]) => ok("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...specs], cwd);
+function project(dir: string, name: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, type: "module" }, null, 2) + "\n");
+}
+
+before(() => {
+  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  tarball = path.join(WORK, `${name}-${version}.tgz`);
+  project(APP, "opaygo-app");
+  npmInstall(APP, [tarball, `typescript@${ours("typescript")}`, `@types/node@${ours("@types/node")}`]);
+}, { timeout: 900_000 });
+
+after(() => fs.rmSync(WORK, { recursive: true, force: true }));
+
+test("the tarball holds the modules, the compiled JS and types, the AssemblyScript and C sources; no tests or vectors", () => {
+  const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-token.wasm", "bin/opaygo.js", "build/js/cli/main.js",
+    "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
+    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json"]) assert.ok(files.includes(f), `${f} is in the tarball`);
+  assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
+});
+
+test("installing the codec builds no native module", () => {
+  const native = ok("find", ["node_modules", "-name", "*.node"], APP).stdout.trim();
+  assert.equal(native, "", `native modules: ${native}`);
+});
+
+test("TypeScript: the README's quick start type-checks against the package's .d.ts and runs", () => {
+  fs.copyFileSync(path.join(ROOT, "examples/node/quickstart.ts"), path.join(APP, "quickstart.ts"));
+  fs.writeFileSync(path.join(APP, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "out", types: ["node"] },
+    files: ["quickstart.ts"],
+  }));
+  ok("npx", ["tsc", "-p", "."], APP);
+  const r = ok("node", ["out/quickstart.js"], APP);
+  assert.match(r.stdout, /: ACCEPTED ADD_TIME 7\n/);
+  assert.match(r.stdout, /: valid; answer \d+ B: ACCEPTED\n/);
+});
+
+test("plain ESM: every entry point imports and works", () => {
+  const script = `
+    import * as all from "opaygo-wasm";
+    import { generateToken, decodeToken } from "opaygo-wasm/token";
+    import { Device } from "opaygo-wasm/device";
+    import { MetricsEncoder } from "opaygo-wasm/metrics";
+    import { verifyRequest, expandRequest, buildAnswer } from "opaygo-wasm/server";
+    const key = "bc41ec9530f6dac86b1a29ab82edc5fb";
+    const t = generateToken({ key, startingCode: 516959010, count: 1, type: "ADD_TIME", value: 1 });
+    const d = decodeToken({ key, startingCode: 516959010, count: 1, token: t.token });
+    const dev = new Device({ key, startingCode: 516959010, count: 1 });
+    const e = new MetricsEncoder({ serialNumber: "S1", key, authMethod: "sa", dataFormat: { id: 1, data_order: ["token_count"] } });
+    e.setRequestCount(1);
+    const body = e.condensed();
+    console.log(JSON.stringify([t.token, d.type, dev.enterToken(t.token, 1000).result, verifyRequest({ body, key }).result,
+      typeof expandRequest, typeof buildAnswer, typeof all.Device, typeof all.verifyRequest]));`;
+  const r = ok("node", ["--input-type=module", "-e", script], APP);
+  assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "valid", "function", "function", "function", "function"]);
+});
+
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, then runs once it is installed", () => {
+  const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
+  assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+  const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
+    "--count", "1", "--type", "add", "--value", "1"], APP);
+  assert.equal(t.stdout.trim(), "588224011");
+  const missing = run("npx", ["opaygo", "sim", "--devices", "2", "--days", "1"], APP);
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.match(missing.stderr, /npm install better-sqlite3/);
+  npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
+  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
+  const result = JSON.parse(sim.stdout);
+  assert.equal(result.requests, 48);
+  assert.equal(result.accepted, 48);
+  assert.equal(result.samples_stored, result.samples_taken);
+});
+
+test("AssemblyScript: the example module imports the token engine from the package and passes its as-pect spec", () => {
+  fs.cpSync(path.join(ROOT, "examples/assemblyscript"), AS_APP, { recursive: true });
+  npmInstall(AS_APP, [tarball, `assemblyscript@${ours("assemblyscript")}`, `@as-pect/cli@${ours("@as-pect/cli")}`]);
+  const r = ok("npx", ["asp", "--config", "as-pect.config.js"], AS_APP);
+  const plain = r.stdout.replace(/\x1b\[[0-9;]*m/g, "");
+  assert.match(plain, /\[Tests\]:\s*1\s*\/\s*1/);
+});
