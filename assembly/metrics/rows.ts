@@ -77,6 +77,7 @@ let rowFull = false;
 export function rowStart(ptr: usize, cap: i32): void { rowPtr = ptr; rowCap = cap; rowLen = 0; rowFull = false; }
 export function rowLength(): i32 { return rowLen; }
 export function rowOverflowed(): bool { return rowFull; }
+export function rowTruncate(len: i32): void { rowLen = len; rowFull = false; }
 
 export function putByte(b: u32): void {
   if (rowLen < rowCap) { store<u8>(rowPtr + <usize>rowLen, b); rowLen++; }

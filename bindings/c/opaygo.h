@@ -247,6 +247,7 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
 /* Rows of opaygo_metrics_row_begin. */
 #define OPAYGO_METRICS_ROW_CURRENT 1    /* the current data `d` (replaces the previous one) */
 #define OPAYGO_METRICS_ROW_HISTORICAL 2 /* a historical row, appended to the ring at row_end */
+#define OPAYGO_METRICS_ROW_NONE 0       /* abandons the row being built (after a refused value) */
 /* Forms of opaygo_metrics_encode. */
 #define OPAYGO_METRICS_CONDENSED 0
 #define OPAYGO_METRICS_SIMPLE 1
