@@ -80,7 +80,7 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   // overflowing: more than the row's capacity (the value that does not fit is refused; the row
   // is then abandoned)
   assert.equal(x.metrics_row_begin(1), 0);
-  const puts = Array.from({ length: 40 }, (_, i) => x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i)));
+  const puts = Array.from({ length: 400 }, (_, i) => x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i)));
   assert.ok(puts.includes(-27));
   assert.equal(x.metrics_row_begin(0), 0);
   assert.equal(x.metrics_row_end(), ERR_STATE);

@@ -2,6 +2,7 @@
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
 import { loadKey } from "../key";
+import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
 import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
@@ -23,24 +24,31 @@ export const AUTH_RA: i32 = 5;
 export const FORM_CONDENSED: i32 = 0;
 export const FORM_SIMPLE: i32 = 1;
 
+// Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
+// full build (server side, CLI) shares the byte layer's 16 KiB buffers and takes rows, strings and
+// serial numbers as long as its one 64 KiB page allows (README, Limits).
 // Host I/O: names, string values, format JSON text.
-export const IO_CAPACITY: i32 = 256;
-export const IO: usize = memory.data(IO_CAPACITY, 8);
+export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
+export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(256, 8);
 
-// Default storage of the device build; a build may hand bigger areas to metricsUseStorage.
-export const DEVICE_OUT_CAPACITY: i32 = 1024;
-export const DEVICE_RING_CAPACITY: i32 = 1024;
-const DEVICE_OUT: usize = memory.data(DEVICE_OUT_CAPACITY, 8);
-const DEVICE_RING: usize = memory.data(DEVICE_RING_CAPACITY, 8);
+// Output (payloads, answers, accessory requests) and the ring of historical rows.
+const OUT_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 1024;
+const OUT: usize = OPAYGO_FULL ? JSON_OUT : memory.data(1024, 8);
+const RING_CAPACITY: i32 = OPAYGO_FULL ? 6144 : 1024;
+const RING: usize = memory.data(RING_CAPACITY, 8);
+// The inline data format's text: in the full build a buffer of its own (the byte layer also
+// writes json_out_buffer()); in the device build the end of the output buffer.
+export const FORMAT_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 256;
+const FORMAT: usize = OPAYGO_FULL ? memory.data(FORMAT_CAPACITY, 8) : 0;
 let formatBuf: usize = 0;
 let formatJsonLen: i32 = 0;
-let outPtr: usize = DEVICE_OUT;
-let outCap: i32 = DEVICE_OUT_CAPACITY;
-metricsUseStorage(DEVICE_OUT, DEVICE_OUT_CAPACITY, DEVICE_RING, DEVICE_RING_CAPACITY, 0);
+let outPtr: usize = OUT;
+let outCap: i32 = OUT_CAPACITY;
+metricsUseStorage(OUT, OUT_CAPACITY, RING, RING_CAPACITY, FORMAT);
 
 // format: FORMAT_CAPACITY bytes for the inline data format's text; 0 keeps it at the end of the
 // output buffer instead (the device build: no buffer of its own), which shortens the output.
-export function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
+function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
   outPtr = out;
   outCap = outCapacity;
   formatBuf = format;
@@ -51,12 +59,12 @@ export function outBuffer(): usize { return outPtr; }
 export function outCapacity(): i32 { return formatBuf != 0 ? outCap : outCap - formatJsonLen; }
 function formatAt(): usize { return formatBuf != 0 ? formatBuf : outPtr + <usize>(outCap - formatJsonLen); }
 
-export const ROW_CAPACITY: i32 = 128;
+// A row as stored (entries of rows.ts), and the serial number.
+export const ROW_CAPACITY: i32 = OPAYGO_FULL ? 1280 : 128;
 const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
 const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
-export const SERIAL_CAPACITY: i32 = 48;
+export const SERIAL_CAPACITY: i32 = OPAYGO_FULL ? 256 : 48;
 const SERIAL: usize = memory.data(SERIAL_CAPACITY);
-export const FORMAT_CAPACITY: i32 = 256;
 
 let serialLen: i32 = 0;
 let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
@@ -140,6 +148,9 @@ export function requestFormatId(id: i64, interval: bool): i32 {
   return 0;
 }
 
+// The inline data format sits at depth 1 of the request: {"dfo":{...}}.
+const FORMAT_DEPTH: i32 = 1;
+
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
   if (formatInUse()) return ERR_STATE;
@@ -147,11 +158,12 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   // The canonical text is written at the start of the output buffer (clear of a format kept at
   // its end) and copied to its place only once accepted: a refused format leaves the old one.
   let at = outPtr;
-  // a key twice would get every request carrying the format refused by the server
-  let v = skipValue(IO, IO + <usize>len, 0, true);
+  // a key twice, or nesting the server cannot walk, would get every request carrying the format
+  // refused by the server
+  let v = skipValue(IO, IO + <usize>len, FORMAT_DEPTH, true);
   if (v < 0) return <i32>v;
   outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
-  let r = writeValue(IO, IO + <usize>len, 0);
+  let r = writeValue(IO, IO + <usize>len, FORMAT_DEPTH);
   if (r < 0) return <i32>r;
   if (outOverflow()) return ERR_ROW_FULL;
   if (outError() != 0) return outError();
@@ -444,7 +456,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     wComma();
     writeKey(K_DFO, form);
     // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
-    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
+    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, FORMAT_DEPTH);
     if (r < 0) return <i32>r;
   }
   for (let i = 1; i <= placesTaken; i++) {
