@@ -22,7 +22,8 @@ export function metrics_timestamp(ts: i64): void { mreq.requestTimestamp(ts); }
 export function metrics_request_count(rc: i64): void { mreq.requestCount(rc); }
 // data_collection_timestamp (`dtc`): the time of the first historical row, when ts is not it.
 export function metrics_collection_timestamp(ts: i64): void { mreq.requestCollectionTimestamp(ts); }
-// which: 1 the current data (replaces it), 2 a historical row (appended to the ring at row_end).
+// which: 1 the current data (replaces it), 2 a historical row (appended to the ring at row_end),
+// 0 none: abandons the row being built. A refused value leaves the row as it was before it.
 export function metrics_row_begin(which: i32): i32 { return mreq.rowBegin(which); }
 export function metrics_row_end(): i32 { return mreq.rowEnd(); }
 export function metrics_put_int(nameLength: i32, v: i64): i32 { return mreq.putInt(nameLength, v); }

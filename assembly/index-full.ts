@@ -53,11 +53,9 @@ export function json_parse_number(len: i32): i32 {
 export function json_number_int(): i64 { return numberInt(); }
 export function json_number_float(): f64 { return numberFloat(); }
 
-// ---- OpenPAYGO Metrics: in the full build, requests are written to json_out_buffer() ----
-import { metricsUseStorage, FORMAT_CAPACITY } from "./metrics/request";
-const FULL_RING_CAPACITY: i32 = 6144;
-// the byte layer also writes json_out_buffer(): the inline format text gets a buffer of its own
-metricsUseStorage(JSON_OUT, JSON_IO_CAPACITY, memory.data(FULL_RING_CAPACITY, 8), FULL_RING_CAPACITY, memory.data(FORMAT_CAPACITY));
+// OpenPAYGO Metrics, device side: in the full build, names and strings go through
+// json_in_buffer() and requests are written to json_out_buffer() (metrics_io_buffer() and
+// metrics_out_buffer() return them; sizes in assembly/metrics/request.ts).
 
 // ---- OpenPAYGO Metrics, server side: the body goes to json_in_buffer(), results come back
 // in json_out_buffer(). See assembly/metrics/server.ts.

@@ -212,7 +212,7 @@ export class MetricsEncoder {
     try {
       for (const [name, value] of row) this.put(name, value, false);
     } catch (err) {
-      x.metrics_row_end();
+      x.metrics_row_begin(0); // abandoned: the data and the ring stay as they were
       throw err;
     }
     this.check(x.metrics_row_end(), "row");

@@ -60,6 +60,13 @@ test-fuzz:
 	python3 tests/fuzz/run.py $(addprefix --runs ,$(FUZZ_SMOKE_RUNS)) --jobs 2 --seed $(FUZZ_SMOKE_SEED) --fresh-corpus --suite test-fuzz $(FUZZ_TARGETS)
 
 # Device invariants and adversarial inputs through the .wasm in Node (seeded, bounded).
+# tests/refusal-state.test.ts also reads an unoptimised build of each module (build/probe/KIND.wat):
+# the compiler's names of every mutable global and static area, for its whole-state snapshots.
 TEST_SUITES += test-properties
-test-properties: build
-	node tests/tools/node-suite.mjs test-properties build/js/tests/properties.test.js build/js/tests/robustness.test.js
+PROBE_WAT := build/probe/token.wat build/probe/device.wat build/probe/full.wat
+build/probe/%.wat: $(AS_SOURCES) | deps
+	@mkdir -p $(@D)
+	$(BIN)/asc assembly/index-$*.ts --config asconfig.json --target $* -O0 --outFile build/probe/$*.wasm --textFile $@
+test-properties: build $(PROBE_WAT)
+	node tests/tools/node-suite.mjs test-properties build/js/tests/properties.test.js build/js/tests/robustness.test.js \
+	  build/js/tests/refusal-state.test.js

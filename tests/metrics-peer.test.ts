@@ -543,3 +543,79 @@ test("lone surrogate escapes are read and written back as Python's json does; in
   const raw = new Uint8Array([...Buffer.from('{"sn":"'), 0xed, 0xb0, 0x80, ...Buffer.from('"}')]);
   assert.throws(() => canonicalRequest({ body: raw }), /UTF-8/);
 });
+
+// ---- limits of the full build (README, Limits) -----------------------------------------------------
+// Each case at a documented maximum must be byte-identical to the reference (which has no limits)
+// and verified and expanded alike; one past it, we refuse with a clear error (never a cut payload).
+const FULL_ROW = 1280, FULL_SERIAL = 256, FULL_NAMES = 1024, MAX_NAMES = 254;
+const LIMIT_KEY = "00112233445566778899aabbccddeeff";
+const twoChar = (i: number) => i.toString(36).padStart(2, "0");
+interface LimitCase { name: string; fits: boolean; c: Case }
+function limitCase(name: string, fits: boolean, over: Partial<Case>): LimitCase {
+  // the reference needs both orders present
+  if (over.format) over.format = { data_order: [], historical_data_order: [], ...over.format };
+  return { name, fits, c: { serial: "SN-LIMITS", key: LIMIT_KEY, format: { id: 9, data_order: ["s"], historical_data_order: ["s"], historical_data_interval: 60 },
+    ts: 1_700_000_000, rc: 5, tsFirst: true, data: {}, hd: [], acc: [], dtc: null, order: ["ts", "rc"], ...over } };
+}
+// a row's string entry: variable index, tag, 2-byte length, the bytes
+const longest = FULL_ROW - 4;
+const LIMIT_CASES: LimitCase[] = [
+  limitCase("a 264-byte string (issue 11)", true, { data: { s: "x".repeat(264) } }),
+  limitCase(`a ${longest}-byte string in the current data`, true, { data: { s: "é".repeat(longest / 2) } }),
+  limitCase(`a ${longest}-byte string in a historical row`, true, { hd: [{ s: "y".repeat(longest) }, { s: "z" }] }),
+  limitCase(`a ${longest + 1}-byte string`, false, { data: { s: "x".repeat(longest + 1) } }),
+  limitCase(`a ${FULL_SERIAL}-byte serial number`, true, { serial: "S".repeat(FULL_SERIAL - 2) + "é" }),
+  limitCase(`a ${FULL_SERIAL + 1}-byte serial number`, false, { serial: "S".repeat(FULL_SERIAL + 1) }),
+  limitCase(`${MAX_NAMES} variables in a row`, true, (() => {
+    const order = Array.from({ length: MAX_NAMES }, (_, i) => twoChar(i));
+    return { format: { id: 9, data_order: order }, data: Object.fromEntries(order.map((n, i) => [n, i * 1000])) };
+  })()),
+  limitCase(`${MAX_NAMES + 1} variables in data_order`, false, { format: { id: 9, data_order: Array.from({ length: MAX_NAMES + 1 }, (_, i) => twoChar(i)) } }),
+  limitCase(`names filling the ${FULL_NAMES}-byte table`, true, (() => {
+    // 1 length byte + 7 bytes a name: 128 names = 1024 bytes
+    const order = Array.from({ length: FULL_NAMES / 8 }, (_, i) => `var${String(i).padStart(4, "0")}`);
+    return { format: { id: 9, historical_data_order: order, historical_data_interval: 60 }, hd: [Object.fromEntries(order.map((n) => [n, 1.5]))] };
+  })()),
+  limitCase("one name past the table", false, { format: { id: 9, historical_data_order: Array.from({ length: FULL_NAMES / 8 + 1 }, (_, i) => `var${String(i).padStart(4, "0")}`) } }),
+  limitCase(`a row of ${FULL_ROW} bytes`, true, (() => {
+    // 20 strings: each 1 + 1 + 1 + 61 bytes = 64
+    const order = Array.from({ length: 20 }, (_, i) => `v${i}`);
+    return { format: { id: 9, data_order: order }, data: Object.fromEntries(order.map((n) => [n, "q".repeat(61)])) };
+  })()),
+  limitCase(`a row one byte over ${FULL_ROW}`, false, (() => {
+    const order = Array.from({ length: 20 }, (_, i) => `v${i}`);
+    return { format: { id: 9, data_order: order }, data: Object.fromEntries(order.map((n, i) => [n, "q".repeat(i ? 61 : 62)])) };
+  })()),
+  limitCase("a 255-element array", true, { data: { s: Array.from({ length: 255 }, (_, i) => i % 7) } }),
+  limitCase("a 256-element array", false, { data: { s: Array.from({ length: 256 }, (_, i) => i % 7) } }),
+  limitCase("an inline data format nested 15 levels (the request: 16)", true, {
+    format: { data_order: ["s"], x: JSON.parse("[".repeat(14) + "]".repeat(14)) } as DataFormat, data: { s: 1 } }),
+  limitCase("an inline data format nested 16 levels (the request: 17)", false, {
+    format: { data_order: ["s"], x: JSON.parse("[".repeat(15) + "]".repeat(15)) } as DataFormat, data: { s: 1 } }),
+];
+
+test("full build limits: at each maximum byte-identical to the reference, one past it refused cleanly", () => {
+  const auths: (AuthMethod | null)[] = [null, "ra"];
+  const refs = peer(LIMIT_CASES.flatMap(({ c }) => auths.map((auth) => cmd("request", {
+    serial: c.serial, key: c.key, auth, format: c.format as JsonValue, ts: c.ts, rc: c.rc, ts_first: true,
+    data: c.data as JsonValue, hd: c.hd as JsonValue, acc: [], dtc: null, order: ["ts", "rc"],
+  }))));
+  LIMIT_CASES.forEach(({ name, fits, c }, i) => auths.forEach((auth, j) => {
+    const ref = refs[i * auths.length + j];
+    const what = `${name}, auth ${auth}`;
+    assert.equal(ref.error, undefined, `${what}: the reference refuses it (${ref.error})`);
+    const mine = encodeOurs(c, auth);
+    if (!fits) {
+      assert.match(String(mine.error), /OpaygoError: .*(full|exceeds|out of range|nesting)/, `${what}: ${mine.error ?? mine.condensed?.slice(0, 80)}`);
+      return;
+    }
+    assert.equal(mine.error, undefined, `${what}: ${mine.error}`);
+    assert.equal(mine.condensed, ref.condensed, what);
+    assert.equal(mine.simple, ref.simple, what);
+    for (const body of [mine.condensed!, mine.simple!]) {
+      const v = verifyRequest({ body, key: c.key });
+      assert.equal(v.result, auth ? "valid" : "unsigned", `${what}: verify`);
+      assert.ok(expandRequest({ body, dataFormat: c.format.id ? c.format : null, receivedAt: 1_600_000_000 }).length > 0, `${what}: expand`);
+    }
+  }));
+});

@@ -77,10 +77,13 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   assert.equal(x.metrics_row_end(), 0);
   x.metrics_ring_clear();
   assert.equal(e.simple(), before);
-  // overflowing: more than the row's capacity
+  // overflowing: more than the row's capacity (the value that does not fit is refused; the row
+  // is then abandoned)
   assert.equal(x.metrics_row_begin(1), 0);
-  for (let i = 0; i < 40; i++) x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i));
-  assert.equal(x.metrics_row_end(), -27);
+  const puts = Array.from({ length: 400 }, (_, i) => x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i)));
+  assert.ok(puts.includes(-27));
+  assert.equal(x.metrics_row_begin(0), 0);
+  assert.equal(x.metrics_row_end(), ERR_STATE);
   assert.equal(e.simple(), before);
   // the same name twice in one row is refused, inline names included
   assert.equal(x.metrics_row_begin(1), 0);
@@ -148,4 +151,66 @@ test("an inline data format with a key twice in one object is refused (ERR_DUPLI
     assert.equal(body, `{"sn":"SN1","dfo":${ok},"rc":1,"d":[1],"hd":[]}`);
     assert.equal(canonicalRequest({ body }), body);
   }
+});
+
+// issue 11: metrics_init copied the serial before checking its UTF-8, so a refused serial
+// (XY\xff, -25) replaced the stored one and every later encode failed (-25) until the next init.
+test("a refused metrics_init (serial not UTF-8) keeps the serial and the request encodes", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "device" });
+  const x = e.wasm.exports;
+  e.setRequestCount(1);
+  const before = e.simple();
+  e.wasm.bytes().set(Buffer.from([0x58, 0x59, 0xff]), x.metrics_io_buffer());
+  assert.equal(x.metrics_init(3, 0), -25);
+  assert.equal(e.simple(), before);
+});
+
+// issue 11: refusals that changed state, found by tests/refusal-state.test.ts.
+test("a refused inline data format keeps the one before it", () => {
+  for (const module of ["device", "full"] as const) {
+    const e = new MetricsEncoder({ serialNumber: "SN1", module, dataFormat: { data_order: ["a"] } });
+    const x = e.wasm.exports;
+    e.setRequestCount(1);
+    const before = e.condensed();
+    assert.equal(x.metrics_format_object(io(e, '{"data_order":["b"],"data_order":["c"]}'), false), ERR_DUPLICATE);
+    assert.equal(x.metrics_format_object(io(e, '{"data_order":'), false), -31);
+    assert.equal(e.condensed(), before, module);
+  }
+});
+
+test("a value that does not fit the row is refused and the row keeps what it had", () => {
+  const e = new MetricsEncoder({ serialNumber: "SN1", module: "device" });
+  const x = e.wasm.exports;
+  e.setRequestCount(1);
+  assert.equal(x.metrics_row_begin(1), 0);
+  assert.equal(x.metrics_put_int(io(e, "a"), 1n), 0);
+  assert.equal(x.metrics_array_begin(io(e, "g")), 0);
+  let n = 0;
+  while (x.metrics_put_float(0, Math.PI + n) === 0) n++;
+  assert.equal(x.metrics_put_float(0, Math.PI), -27);
+  assert.equal(x.metrics_array_end(), 0);
+  assert.equal(x.metrics_put_string(io(e, "s" + "x".repeat(200)) - 200, 200), -27);
+  assert.equal(x.metrics_row_end(), 0);
+  const d = JSON.parse(e.simple()).data;
+  assert.deepEqual(Object.keys(d), ["a", "g"]);
+  assert.equal(d.g.length, n);
+  // the bindings abandon a row whose value was refused: the data stays as it was
+  assert.throws(() => e.setData({ b: 2, c: "y".repeat(200) }));
+  assert.deepEqual(Object.keys(JSON.parse(e.simple()).data), ["a", "g"]);
+});
+
+test("a refused request body or host data format on the server keeps the one loaded before it", () => {
+  const enc = new MetricsEncoder({ serialNumber: "SN1", module: "device", authMethod: "sa", key: KEY });
+  enc.setRequestCount(3);
+  const body = Buffer.from(enc.simple());
+  const server = new MetricsEncoder({ serialNumber: "SRV", module: "full" });
+  const w = server.wasm, x = w.exports;
+  w.bytes().set(body, x.json_in_buffer());
+  const n = x.metrics_server_load(body.length, false);
+  assert.ok(n > 0);
+  const loaded = Buffer.from(w.read(x.metrics_server_request_buffer(), n)).toString();
+  w.bytes().set(Buffer.from('{"sn":"X","sn":"Y"}'), x.json_in_buffer());
+  assert.equal(x.metrics_server_load(19, false), -68);
+  assert.equal(Buffer.from(w.read(x.metrics_server_request_buffer(), n)).toString(), loaded);
+  assert.equal(x.metrics_server_request_number(1), 3n);
 });

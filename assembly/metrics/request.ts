@@ -2,11 +2,12 @@
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
 import { loadKey } from "../key";
+import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
 import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
-  putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, entryEnd, entryValue, entryVar, findEntry, findNamed,
+  putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
 import { writeValue, skipValue, skipWs, findMemberKey } from "./jsonval";
@@ -23,24 +24,31 @@ export const AUTH_RA: i32 = 5;
 export const FORM_CONDENSED: i32 = 0;
 export const FORM_SIMPLE: i32 = 1;
 
+// Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
+// full build (server side, CLI) shares the byte layer's 16 KiB buffers and takes rows, strings and
+// serial numbers as long as its one 64 KiB page allows (README, Limits).
 // Host I/O: names, string values, format JSON text.
-export const IO_CAPACITY: i32 = 256;
-export const IO: usize = memory.data(IO_CAPACITY, 8);
+export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
+export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(256, 8);
 
-// Default storage of the device build; a build may hand bigger areas to metricsUseStorage.
-export const DEVICE_OUT_CAPACITY: i32 = 1024;
-export const DEVICE_RING_CAPACITY: i32 = 1024;
-const DEVICE_OUT: usize = memory.data(DEVICE_OUT_CAPACITY, 8);
-const DEVICE_RING: usize = memory.data(DEVICE_RING_CAPACITY, 8);
+// Output (payloads, answers, accessory requests) and the ring of historical rows.
+const OUT_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 1024;
+const OUT: usize = OPAYGO_FULL ? JSON_OUT : memory.data(1024, 8);
+const RING_CAPACITY: i32 = OPAYGO_FULL ? 6144 : 1024;
+const RING: usize = memory.data(RING_CAPACITY, 8);
+// The inline data format's text: in the full build a buffer of its own (the byte layer also
+// writes json_out_buffer()); in the device build the end of the output buffer.
+export const FORMAT_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 256;
+const FORMAT: usize = OPAYGO_FULL ? memory.data(FORMAT_CAPACITY, 8) : 0;
 let formatBuf: usize = 0;
 let formatJsonLen: i32 = 0;
-let outPtr: usize = DEVICE_OUT;
-let outCap: i32 = DEVICE_OUT_CAPACITY;
-metricsUseStorage(DEVICE_OUT, DEVICE_OUT_CAPACITY, DEVICE_RING, DEVICE_RING_CAPACITY, 0);
+let outPtr: usize = OUT;
+let outCap: i32 = OUT_CAPACITY;
+metricsUseStorage(OUT, OUT_CAPACITY, RING, RING_CAPACITY, FORMAT);
 
 // format: FORMAT_CAPACITY bytes for the inline data format's text; 0 keeps it at the end of the
 // output buffer instead (the device build: no buffer of its own), which shortens the output.
-export function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
+function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
   outPtr = out;
   outCap = outCapacity;
   formatBuf = format;
@@ -51,12 +59,12 @@ export function outBuffer(): usize { return outPtr; }
 export function outCapacity(): i32 { return formatBuf != 0 ? outCap : outCap - formatJsonLen; }
 function formatAt(): usize { return formatBuf != 0 ? formatBuf : outPtr + <usize>(outCap - formatJsonLen); }
 
-export const ROW_CAPACITY: i32 = 128;
+// A row as stored (entries of rows.ts), and the serial number.
+export const ROW_CAPACITY: i32 = OPAYGO_FULL ? 1280 : 128;
 const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
 const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
-export const SERIAL_CAPACITY: i32 = 48;
+export const SERIAL_CAPACITY: i32 = OPAYGO_FULL ? 256 : 48;
 const SERIAL: usize = memory.data(SERIAL_CAPACITY);
-export const FORMAT_CAPACITY: i32 = 256;
 
 let serialLen: i32 = 0;
 let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
@@ -83,7 +91,6 @@ let sentRc: i64 = 0;
 // Row being built: 0 none, 1 data, 2 historical; inside an array, the count's address.
 let building: i32 = 0;
 let arrayCountAt: usize = 0;
-let arrayCount: i32 = 0;
 
 // Stored rows name their variables by index in the format's name table, so the table (reset by
 // init and by a new format) must not change under them: clear the ring first. Init also drops
@@ -100,10 +107,9 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   if (ringInUse()) return ERR_STATE;
   if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_ARGUMENT;
   if (method < AUTH_NONE || method > AUTH_RA) return ERR_ARGUMENT;
-  for (let i = 0; i < serialLength; i++) {
-    store<u8>(SERIAL + i, load<u8>(IO + i));
-  }
-  if (!utf8Valid(SERIAL, serialLength)) return ERR_BAD_UTF8;
+  // checked in place before the copy: a refused serial leaves the stored one as it was
+  if (!utf8Valid(IO, serialLength)) return ERR_BAD_UTF8;
+  for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
   loadKey();
   serialLen = serialLength;
   authMethod = method;
@@ -142,25 +148,28 @@ export function requestFormatId(id: i64, interval: bool): i32 {
   return 0;
 }
 
+// The inline data format sits at depth 1 of the request: {"dfo":{...}}.
+const FORMAT_DEPTH: i32 = 1;
+
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
   if (formatInUse()) return ERR_STATE;
   if (len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
-  // canonical text written at the start of the output buffer (or its own buffer), then kept at the end
-  formatJsonLen = 0;
-  formatKind = 0;
-  let at = formatBuf != 0 ? formatBuf : outPtr;
-  // a key twice would get every request carrying the format refused by the server
-  let v = skipValue(IO, IO + <usize>len, 0, true);
+  // The canonical text is written at the start of the output buffer (clear of a format kept at
+  // its end) and copied to its place only once accepted: a refused format leaves the old one.
+  let at = outPtr;
+  // a key twice, or nesting the server cannot walk, would get every request carrying the format
+  // refused by the server
+  let v = skipValue(IO, IO + <usize>len, FORMAT_DEPTH, true);
   if (v < 0) return <i32>v;
   outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
-  let r = writeValue(IO, IO + <usize>len, 0);
+  let r = writeValue(IO, IO + <usize>len, FORMAT_DEPTH);
   if (r < 0) return <i32>r;
   if (outOverflow()) return ERR_ROW_FULL;
   if (outError() != 0) return outError();
   formatJsonLen = outLength();
   let to = formatAt();
-  if (to != at) for (let i = 0; i < formatJsonLen; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
+  for (let i = 0; i < formatJsonLen; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
   formatKind = 2;
   hasInterval = interval;
   namesReset();
@@ -196,8 +205,9 @@ export function requestCollectionTimestamp(v: i64): void {
 // which: 1 the current data, 2 a new historical row. Both are built in the stage area, so a row
 // that is abandoned or overflows leaves the current data as it was (it was built in place, and
 // its old length then covered the new row's bytes and the old row's tail).
+// which 0 abandons the row being built (the host's way out after a refused value).
 export function rowBegin(which: i32): i32 {
-  if (which != 1 && which != 2) return ERR_ARGUMENT;
+  if (<u32>which > 2) return ERR_ARGUMENT;
   building = which;
   arrayCountAt = 0;
   rowStart(STAGE_ROW, ROW_CAPACITY);
@@ -206,7 +216,6 @@ export function rowBegin(which: i32): i32 {
 
 export function rowEnd(): i32 {
   if (building == 0 || arrayCountAt != 0) return ERR_STATE;
-  if (rowOverflowed()) { building = 0; return ERR_ROW_FULL; }
   let which = building;
   building = 0;
   let n = rowLength();
@@ -219,14 +228,13 @@ export function rowEnd(): i32 {
 }
 
 // Starts an entry named by the first nameLen bytes of IO (inside an array: an element).
+// putDone() ends it: an entry that overflows the row is taken back and refused, so the row stays
+// as it was (the bytes past its end are not part of it).
+let entryFrom: i32 = 0;
 function entryStart(nameLen: i32): i32 {
   if (building == 0) return ERR_STATE;
-  if (arrayCountAt != 0) {
-    if (arrayCount >= 255) return ERR_ROW_FULL;
-    arrayCount++;
-    store<u8>(arrayCountAt, arrayCount);
-    return 0;
-  }
+  entryFrom = rowLength();
+  if (arrayCountAt != 0) return load<u8>(arrayCountAt) == 255 ? ERR_ROW_FULL : 0;
   if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_ARGUMENT;
   let list = building == 1 ? 0 : 1;
   let row = STAGE_ROW;
@@ -241,26 +249,39 @@ function entryStart(nameLen: i32): i32 {
   return 0;
 }
 
+function putDone(): i32 {
+  if (rowOverflowed()) {
+    rowTruncate(entryFrom);
+    return ERR_ROW_FULL;
+  }
+  if (arrayCountAt != 0) store<u8>(arrayCountAt, load<u8>(arrayCountAt) + 1);
+  return 0;
+}
+
 export function putInt(nameLen: i32, v: i64): i32 {
   let r = entryStart(nameLen);
-  if (r == 0) putIntValue(v);
-  return r;
+  if (r != 0) return r;
+  putIntValue(v);
+  return putDone();
 }
 export function putFloat(nameLen: i32, v: f64): i32 {
   if (!isFinite(v)) return ERR_NOT_FINITE;
   let r = entryStart(nameLen);
-  if (r == 0) putFloatValue(v);
-  return r;
+  if (r != 0) return r;
+  putFloatValue(v);
+  return putDone();
 }
 export function putBool(nameLen: i32, v: bool): i32 {
   let r = entryStart(nameLen);
-  if (r == 0) putByte(v ? T_TRUE : T_FALSE);
-  return r;
+  if (r != 0) return r;
+  putByte(v ? T_TRUE : T_FALSE);
+  return putDone();
 }
 export function putNull(nameLen: i32): i32 {
   let r = entryStart(nameLen);
-  if (r == 0) putByte(T_NULL);
-  return r;
+  if (r != 0) return r;
+  putByte(T_NULL);
+  return putDone();
 }
 // The string's UTF-8 bytes follow the name in IO.
 export function putString(nameLen: i32, valueLen: i32): i32 {
@@ -271,8 +292,9 @@ export function putString(nameLen: i32, valueLen: i32): i32 {
   // validate before the entry starts, so a bad string leaves the row as it was
   if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_BAD_UTF8;
   let r = entryStart(nameLen);
-  if (r == 0) putStringValue(IO + <usize>at, valueLen);
-  return r;
+  if (r != 0) return r;
+  putStringValue(IO + <usize>at, valueLen);
+  return putDone();
 }
 
 function utf8Valid(p: usize, n: i32): bool {
@@ -290,12 +312,10 @@ export function arrayBegin(nameLen: i32): i32 {
   let r = entryStart(nameLen);
   if (r != 0) return r;
   putByte(T_ARR);
-  arrayCount = 0;
-  // the count byte is patched as elements arrive
-  let before = rowLength();
-  putByte(0);
-  arrayCountAt = rowOverflowed() ? 0 : rowBase() + <usize>before;
-  if (arrayCountAt == 0) return ERR_ROW_FULL;
+  putByte(0); // the count, patched as elements arrive
+  r = putDone();
+  if (r != 0) return r;
+  arrayCountAt = STAGE_ROW + <usize>(rowLength() - 1);
   return 0;
 }
 export function arrayEnd(): i32 {
@@ -303,7 +323,6 @@ export function arrayEnd(): i32 {
   arrayCountAt = 0;
   return 0;
 }
-function rowBase(): usize { return STAGE_ROW; }
 
 // ---- accessories ----------------------------------------------------------------------------
 
@@ -437,7 +456,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     wComma();
     writeKey(K_DFO, form);
     // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
-    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, 0);
+    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, FORMAT_DEPTH);
     if (r < 0) return <i32>r;
   }
   for (let i = 1; i <= placesTaken; i++) {

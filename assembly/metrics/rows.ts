@@ -19,7 +19,7 @@ export const INLINE_NAME: u8 = 255;
 
 // ---- names of the data format ------------------------------------------------------------
 // Two lists (0: data_order, 1: historical_data_order), each [n u8][bytes]... in its own area.
-export const NAMES_CAPACITY: i32 = 160;
+export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
 const NAMES0: usize = memory.data(NAMES_CAPACITY);
 const NAMES1: usize = memory.data(NAMES_CAPACITY);
 let namesUsed0: i32 = 0;
@@ -77,6 +77,7 @@ let rowFull = false;
 export function rowStart(ptr: usize, cap: i32): void { rowPtr = ptr; rowCap = cap; rowLen = 0; rowFull = false; }
 export function rowLength(): i32 { return rowLen; }
 export function rowOverflowed(): bool { return rowFull; }
+export function rowTruncate(len: i32): void { rowLen = len; rowFull = false; }
 
 export function putByte(b: u32): void {
   if (rowLen < rowCap) { store<u8>(rowPtr + <usize>rowLen, b); rowLen++; }

@@ -27,14 +27,16 @@ export const VERIFY_REPLAY: i32 = 3;
 export const VERIFY_NO_TS_OR_RC: i32 = 4;
 
 // The request body (len bytes in json_in_buffer()), JSON or CBOR. Returns the canonical length.
+// It is made in json_out_buffer() and kept only once accepted: a refused body leaves the request
+// loaded before it (a host that goes on after the error still sees that one, not a mix).
 export function serverLoad(len: i32, cbor: bool): i32 {
-  requestLen = 0;
   if (len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
-  let n = cbor ? cborToJson(JSON_IN, len, REQUEST, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, REQUEST, REQUEST_CAPACITY);
+  let n = cbor ? cborToJson(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY);
   if (n < 0) return n;
-  if (load<u8>(REQUEST) != 0x7b) return ERR_SHAPE;
-  let r = navigable(REQUEST, n);
+  if (load<u8>(JSON_OUT) != 0x7b) return ERR_SHAPE;
+  let r = navigable(JSON_OUT, n);
   if (r < 0) return r;
+  memory.copy(REQUEST, JSON_OUT, <usize>n);
   requestLen = n;
   if (nameTwice()) { requestLen = 0; return ERR_DUPLICATE; }
   return n;
@@ -86,15 +88,16 @@ function navigable(p: usize, n: i32): i32 {
 }
 export function requestBuffer(): usize { return REQUEST; }
 
-// The host's data format (len bytes of JSON in json_in_buffer()); len 0 forgets it.
+// The host's data format (len bytes of JSON in json_in_buffer()); len 0 forgets it. Made in
+// json_out_buffer() like a request: a refused format leaves the one before it.
 export function serverFormat(len: i32): i32 {
-  formatLen = 0;
-  if (len == 0) return 0;
+  if (len == 0) { formatLen = 0; return 0; }
   if (len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
-  let n = canonicalize(JSON_IN, len, FORMAT, FORMAT_CAPACITY);
+  let n = canonicalize(JSON_IN, len, JSON_OUT, FORMAT_CAPACITY);
   if (n < 0) return n;
-  let r = navigable(FORMAT, n);
+  let r = navigable(JSON_OUT, n);
   if (r < 0) return r;
+  memory.copy(FORMAT, JSON_OUT, <usize>n);
   formatLen = n;
   return n;
 }

@@ -15,7 +15,7 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (128 bytes on the token build, 4112 on the device build with its metrics buffers, 62540 on the
+ * (128 bytes on the token build, 4112 on the device build with its metrics buffers, 65244 on the
  * full build);
  * opaygo_init() refuses a smaller block. Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
@@ -218,7 +218,8 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
  *
  * One request encoder per library. Text goes in as bytes with a length (UTF-8, no NUL needed);
  * names, string values, the serial number and an inline data format must fit the module's io
- * buffer (opaygo_metrics_io_capacity(): 256 bytes, a name and its string value together), else
+ * buffer (opaygo_metrics_io_capacity(): 256 bytes on the device build, 16 KiB on the full build; a
+ * name and its string value together; README, Limits, for the row and serial limits), else
  * OPAYGO_ERR_ARGUMENT. Payloads and answers use the output buffer: opaygo_metrics_out_capacity()
  * bytes (1 KiB on the device build less an inline data format's text, kept at its end; 16 KiB
  * on the full build). A payload that does not fit is refused (OPAYGO_ERR_METRICS_FULL), never
@@ -247,6 +248,7 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
 /* Rows of opaygo_metrics_row_begin. */
 #define OPAYGO_METRICS_ROW_CURRENT 1    /* the current data `d` (replaces the previous one) */
 #define OPAYGO_METRICS_ROW_HISTORICAL 2 /* a historical row, appended to the ring at row_end */
+#define OPAYGO_METRICS_ROW_NONE 0       /* abandons the row being built (after a refused value) */
 /* Forms of opaygo_metrics_encode. */
 #define OPAYGO_METRICS_CONDENSED 0
 #define OPAYGO_METRICS_SIMPLE 1

@@ -341,12 +341,18 @@ static int check_metrics_refusals(const void *arg, char *why, size_t why_size) {
   uint8_t out[8];
   memset(big, 'x', sizeof big);
   if (fresh() != OPAYGO_OK) return FAILWHY("init");
-  if (opaygo_metrics_init(big, sizeof big, 0) != OPAYGO_ERR_ARGUMENT) return FAILWHY("300-byte serial accepted");
+  /* past the device build's io buffer (256 bytes); the full build's takes it, past its 256-byte serial */
+  if (opaygo_metrics_init(big, sizeof big, 0) != (OPAYGO_FULL ? OPAYGO_ERR_METRICS_ARGUMENT : OPAYGO_ERR_ARGUMENT))
+    return FAILWHY("300-byte serial accepted");
   if (opaygo_metrics_init("X", 1, 6) != OPAYGO_ERR_METRICS_ARGUMENT) return FAILWHY("auth method 6 accepted");
   if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("init");
   if (opaygo_metrics_put_int("a", 1, 1) != OPAYGO_ERR_METRICS_STATE) return FAILWHY("value outside a row accepted");
   if (opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT) != OPAYGO_OK) return FAILWHY("row");
-  if (opaygo_metrics_put_string("a", 1, big, 256) != OPAYGO_ERR_ARGUMENT) return FAILWHY("name + value past the io buffer accepted");
+  static char value[16384]; /* the largest io buffer, the full build's */
+  uint32_t cap = opaygo_metrics_io_capacity();
+  if (cap > sizeof value) return FAILWHY("io buffer of %lu bytes", (unsigned long)cap);
+  memset(value, 'v', cap);
+  if (opaygo_metrics_put_string("a", 1, value, cap) != OPAYGO_ERR_ARGUMENT) return FAILWHY("name + value past the io buffer accepted");
   if (opaygo_metrics_put_float("a", 1, 0.0 / 0.0) != OPAYGO_ERR_METRICS_NOT_FINITE) return FAILWHY("NaN accepted");
   if (opaygo_metrics_put_int("a", 1, 1) != OPAYGO_OK) return FAILWHY("put");
   if (opaygo_metrics_put_int("a", 1, 2) != OPAYGO_ERR_METRICS_DUPLICATE) return FAILWHY("duplicate accepted");
