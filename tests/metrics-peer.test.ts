@@ -551,11 +551,12 @@ const FULL_ROW = 1280, FULL_SERIAL = 256, FULL_NAMES = 1024, MAX_NAMES = 254;
 const LIMIT_KEY = "00112233445566778899aabbccddeeff";
 const twoChar = (i: number) => i.toString(36).padStart(2, "0");
 interface LimitCase { name: string; fits: boolean; c: Case }
-function limitCase(name: string, fits: boolean, over: Partial<Case>): LimitCase {
+type Row = Record<string, MetricValue>;
+function limitCase(name: string, fits: boolean, { data, hd, ...over }: Omit<Partial<Case>, "data" | "hd"> & { data?: Row; hd?: Row[] }): LimitCase {
   // the reference needs both orders present
   if (over.format) over.format = { data_order: [], historical_data_order: [], ...over.format };
   return { name, fits, c: { serial: "SN-LIMITS", key: LIMIT_KEY, format: { id: 9, data_order: ["s"], historical_data_order: ["s"], historical_data_interval: 60 },
-    ts: 1_700_000_000, rc: 5, tsFirst: true, data: {}, hd: [], acc: [], dtc: null, order: ["ts", "rc"], ...over } };
+    ts: 1_700_000_000, rc: 5, tsFirst: true, data: new Map(Object.entries(data ?? {})), hd: (hd ?? []).map((r) => new Map(Object.entries(r))), acc: [], dtc: null, order: ["ts", "rc"], ...over } };
 }
 // a row's string entry: variable index, tag, 2-byte length, the bytes
 const longest = FULL_ROW - 4;
