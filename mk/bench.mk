@@ -1,6 +1,6 @@
 # make bench: payload bytes, token decode and request encoding cost (native C under callgrind and
 # clock_gettime, Node, wasm3, the reference Python library), sizes; one table, build/bench.json,
-# tests/bench/README-section.md. Not a test: nothing is timed
+# docs/performance.md. Not a test: nothing is timed
 # against a threshold. test-bench runs it in quick mode and checks the JSON shape and byte counts.
 .PHONY: bench test-bench
 bench: build c size

@@ -544,7 +544,7 @@ test("lone surrogate escapes are read and written back as Python's json does; in
   assert.throws(() => canonicalRequest({ body: raw }), /UTF-8/);
 });
 
-// ---- limits of the full build (README, Limits) -----------------------------------------------------
+// ---- limits of the full build (docs/codec.md, Limits) -----------------------------------------------------
 // Each case at a documented maximum must be byte-identical to the reference (which has no limits)
 // and verified and expanded alike; one past it, we refuse with a clear error (never a cut payload).
 const FULL_ROW = 1280, FULL_SERIAL = 256, FULL_NAMES = 1024, MAX_NAMES = 254;

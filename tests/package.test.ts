@@ -57,7 +57,7 @@ test("installing the codec builds no native module", () => {
   assert.equal(native, "", `native modules: ${native}`);
 });
 
-test("TypeScript: the README's quick start type-checks against the package's .d.ts and runs", () => {
+test("TypeScript: examples/node/quickstart.ts type-checks against the package's .d.ts and runs", () => {
   fs.copyFileSync(path.join(ROOT, "examples/node/quickstart.ts"), path.join(APP, "quickstart.ts"));
   fs.writeFileSync(path.join(APP, "tsconfig.json"), JSON.stringify({
     compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "out", types: ["node"] },

@@ -1,6 +1,6 @@
 // Invariants of the device over long seeded random runs: the count never decreases, no token is
 // applied twice, random and foreign-key tokens are accepted no more often than the search space
-// allows, and the waiting period bounds brute force (tests/fuzz/README-section.md has the figures).
+// allows, and the waiting period bounds brute force (docs/robustness.md has the figures).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateToken, TOKEN_TYPES } from "../bindings/index.js";

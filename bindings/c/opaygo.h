@@ -219,7 +219,7 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
  * One request encoder per library. Text goes in as bytes with a length (UTF-8, no NUL needed);
  * names, string values, the serial number and an inline data format must fit the module's io
  * buffer (opaygo_metrics_io_capacity(): 256 bytes on the device build, 16 KiB on the full build; a
- * name and its string value together; README, Limits, for the row and serial limits), else
+ * name and its string value together; docs/codec.md, Limits, for the row and serial limits), else
  * OPAYGO_ERR_ARGUMENT. Payloads and answers use the output buffer: opaygo_metrics_out_capacity()
  * bytes (1 KiB on the device build less an inline data format's text, kept at its end; 16 KiB
  * on the full build). A payload that does not fit is refused (OPAYGO_ERR_METRICS_FULL), never

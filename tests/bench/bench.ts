@@ -1,7 +1,7 @@
 // `make bench`: payload bytes, token decode cost, request encoding cost and sizes,
 // all measured in this run. Prints one table, writes build/bench.json (and, in the full run,
-// tests/bench/README-section.md). Quick mode (the test-bench smoke suite) runs every piece with
-// tiny repetition counts and skips nothing but the README section.
+// docs/performance.md). Quick mode (the test-bench smoke suite) runs every piece with tiny
+// repetition counts and skips nothing but the docs page.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -417,9 +417,9 @@ export function table(r: any): string {
   return lines.join("\n");
 }
 
-export function readmeSection(r: any): string {
+export function performancePage(r: any): string {
   const s = r.summary;
-  return `## Performance (measured ${r.date.slice(0, 10)})
+  return `# Performance (measured ${r.date.slice(0, 10)})
 
 Machine: ${r.machine.cpu}, ${r.machine.nproc} cores; Node ${r.machine.node}, gcc ${r.machine.gcc}, ${r.machine.valgrind},
 openpaygo ${r.machine.openpaygo} (PyPI). Reproduce with \`make bench\`: one table, \`build/bench.json\`.
@@ -457,8 +457,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(`\n${quick ? "build/bench/bench-quick.json" : "build/bench.json"} written (${r.seconds.toFixed(0)} s)`);
   if (!quick) {
-    fs.writeFileSync(at("tests/bench/README-section.md"), readmeSection(r));
-    console.log("tests/bench/README-section.md written");
+    fs.writeFileSync(at("docs/performance.md"), performancePage(r));
+    console.log("docs/performance.md written");
   }
   return s.mismatches.length ? 1 : 0;
 }
