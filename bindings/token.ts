@@ -43,10 +43,10 @@ export interface Decoded {
   type: DecodeResult;
   /** value / divider for ADD_TIME and SET_TIME; null otherwise */
   value: number | null;
-  /** the device's count after this token (unchanged when refused) */
-  count: number;
-  /** the token's own count; null when refused */
-  tokenCount: number | null;
+  /** the token's own count (as in the C API's opaygo_decoded_t.count); null when refused */
+  count: number | null;
+  /** the device's highest count after this token (unchanged when refused) */
+  maxCount: number;
   /** used-counts mask after this token */
   usedCounts: number;
 }
@@ -123,8 +123,8 @@ export function decodeToken(o: DecodeOptions): Decoded {
   return {
     type,
     value: code === 1 || code === 2 ? (e.token_result_value() >>> 0) / divider : null,
-    count: accepted ? e.token_result_max_count() >>> 0 : count,
-    tokenCount: accepted ? e.token_result_count() >>> 0 : null,
+    count: accepted ? e.token_result_count() >>> 0 : null,
+    maxCount: accepted ? e.token_result_max_count() >>> 0 : count,
     usedCounts: accepted ? e.token_result_used_counts() & 0xffff : usedCounts,
   };
 }

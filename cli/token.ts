@@ -12,7 +12,7 @@ function vectorType(name: unknown): TokenType {
 }
 
 function decodedJson(d: ReturnType<typeof decodeToken>) {
-  return { type: d.type, value: d.value, count: d.count, usedCounts: d.usedCounts, tokenCount: d.tokenCount };
+  return { type: d.type, value: d.value, count: d.count, maxCount: d.maxCount, usedCounts: d.usedCounts };
 }
 
 export function register(program: Command): void {

@@ -32,9 +32,9 @@ test("single-shot generate and decode print what the contract says", () => {
   const json = opaygo(["token", "generate", "--key", KEY, "--starting-code", "516959010", "--count", "1", "--type", "add", "--value", "1", "--json"]);
   assert.deepEqual(JSON.parse(json.stdout), { count: 2, token: "588224011" });
   const dec = opaygo(["token", "decode", "--key", KEY, "--starting-code", "516959010", "--count", "1", "--token", "588224011"]);
-  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 1, count: 2, usedCounts: 1, tokenCount: 2 });
+  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 1, count: 2, maxCount: 2, usedCounts: 1 });
   const invalid = opaygo(["token", "decode", "--key", KEY, "--count", "1", "--token", "000000000", "--used-counts", "0x00ff"]);
-  assert.deepEqual(JSON.parse(invalid.stdout), { type: "INVALID", value: null, count: 1, usedCounts: 255, tokenCount: null });
+  assert.deepEqual(JSON.parse(invalid.stdout), { type: "INVALID", value: null, count: null, maxCount: 1, usedCounts: 255 });
 });
 
 test("token decode reports an even-count 998 as the stateless decoders do: ADD_TIME 998", () => {
@@ -42,7 +42,7 @@ test("token decode reports an even-count 998 as the stateless decoders do: ADD_T
   // only the device treats it as DISABLE_PAYG.
   const dec = opaygo(["token", "decode", "--key", KEY, "--starting-code", "516959010", "--count", "660", "--token", "022235008"]);
   assert.equal(dec.status, 0, dec.stderr);
-  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 998, count: 664, usedCounts: 0xffff, tokenCount: 664 });
+  assert.deepEqual(JSON.parse(dec.stdout), { type: "ADD_TIME", value: 998, count: 664, maxCount: 664, usedCounts: 0xffff });
 });
 
 test("device run --jsonl passes the official procedure and the waiting period", () => {

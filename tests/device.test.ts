@@ -153,7 +153,7 @@ test("998 on an even count disables PAYG on the device and uses the window; toke
   const decoded = decodeToken({ key: PROC_KEY, count: 656, token: EVEN_998, startingCode: PROC_START });
   assert.equal(decoded.type, "ADD_TIME");
   assert.equal(decoded.value, 998);
-  assert.equal(decoded.tokenCount, 662);
+  assert.equal(decoded.count, 662);
   assert.equal(decoded.usedCounts, 0xffff);
 });
 

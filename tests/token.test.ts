@@ -23,8 +23,8 @@ for (const file of ["tokens_reference.jsonl", "tokens_random.jsonl"]) {
       // Extended tokens have no DISABLE_PAYG / COUNTER_SYNC: 998 and 999 are plain values there.
       const expectedType = v.extended_token && v.token_type !== "ADD_TIME" ? "SET_TIME" : v.token_type;
       assert.equal(d.type, expectedType, label);
-      assert.equal(d.tokenCount, v.new_count, label);
       assert.equal(d.count, v.new_count, label);
+      assert.equal(d.maxCount, v.new_count, label);
       if (v.token_type === "ADD_TIME" || v.token_type === "SET_TIME") assert.equal(d.value, v.value_raw, label);
     }
   });
@@ -67,11 +67,11 @@ test("used counts: an older unused ADD_TIME is accepted once, odd counts below t
   const older = generateToken({ key: KEY, count: 20, type: "ADD_TIME", value: 5, startingCode: START }); // count 22
   const newer = generateToken({ key: KEY, count: 22, type: "ADD_TIME", value: 7, startingCode: START }); // count 24
   const first = decodeToken({ key: KEY, count: 20, token: newer.token, startingCode: START });
-  assert.deepEqual([first.type, first.count, first.usedCounts], ["ADD_TIME", 24, 0b1000]); // count 20 used
-  const second = decodeToken({ key: KEY, count: first.count, usedCounts: first.usedCounts, token: older.token, startingCode: START });
-  assert.deepEqual([second.type, second.value, second.count, second.tokenCount], ["ADD_TIME", 5, 24, 22]);
+  assert.deepEqual([first.type, first.count, first.maxCount, first.usedCounts], ["ADD_TIME", 24, 24, 0b1000]); // count 20 used
+  const second = decodeToken({ key: KEY, count: first.maxCount, usedCounts: first.usedCounts, token: older.token, startingCode: START });
+  assert.deepEqual([second.type, second.value, second.maxCount, second.count], ["ADD_TIME", 5, 24, 22]);
   assert.equal(second.usedCounts, 0b1010);
-  const again = decodeToken({ key: KEY, count: second.count, usedCounts: second.usedCounts, token: older.token, startingCode: START });
+  const again = decodeToken({ key: KEY, count: second.maxCount, usedCounts: second.usedCounts, token: older.token, startingCode: START });
   assert.equal(again.type, "ALREADY_USED");
   const oldSet = generateToken({ key: KEY, count: 18, type: "SET_TIME", value: 5, startingCode: START }); // count 19
   assert.equal(decodeToken({ key: KEY, count: 24, usedCounts: 0, token: oldSet.token, startingCode: START }).type, "ALREADY_USED");
