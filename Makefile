@@ -70,12 +70,10 @@ test:
 #                               (OPAYGO_TEST_SEED, tests/helpers.ts testSeed), the fuzz smoke
 #                               seeds libFuzzer with S; a failure names the seed to run again
 RANDOM_SUITES := test-json test-properties test-metrics test-metrics-peer test-load test-fuzz
-ifeq ($(SEED),)
-SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-endif
 test-random: build
 	@rm -rf build/test-results; mkdir -p build/test-results
-	@echo "test-random: SEED=$(SEED) (again: make test-random SEED=$(SEED))"
-	@status=0; for s in $(RANDOM_SUITES); do \
-	  OPAYGO_TEST_SEED=$(SEED) $(MAKE) --no-print-directory $$s FUZZ_SMOKE_SEED=$(SEED) || status=1; done; \
-	  node tests/tools/summary.mjs $(RANDOM_SUITES) || status=1; echo "test-random: SEED=$(SEED)"; exit $$status
+	@seed="$(SEED)"; seed=$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	  echo "test-random: SEED=$$seed (again: make test-random SEED=$$seed)"; \
+	  status=0; for s in $(RANDOM_SUITES); do \
+	    OPAYGO_TEST_SEED=$$seed $(MAKE) --no-print-directory $$s FUZZ_SMOKE_SEED=$$seed || status=1; done; \
+	  node tests/tools/summary.mjs $(RANDOM_SUITES) || status=1; echo "test-random: SEED=$$seed"; exit $$status
