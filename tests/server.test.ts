@@ -11,6 +11,7 @@ import { Store } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { decodeToken, startingCodeOf } from "../bindings/token.js";
+import { Float, MetricsEncoder, type MetricRow } from "../bindings/metrics.js";
 import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -196,3 +197,67 @@ function rawHttp(text: string): Promise<string> {
     s.on("error", (e) => (got ? resolve(got) : reject(e)));
   });
 }
+
+// ---- beyond the reference library (docs/conformance.md) --------------------------------------------
+
+const SPEC_SERIAL = "SPEC0001";
+const SPEC_FORMAT = {
+  data_order: ["fw"], historical_data_order: ["energy", "bv", "pos", "loc", "relative_time"], historical_data_interval: -600,
+  variables: {
+    energy: { name: "Energy", type: "integer", unit: "Wh", scale_factor: 100, aggregation_method: "sum" },
+    bv: { name: "Battery voltage", type: "float", unit: "V", scale_factor: 0.01, aggregation_method: "average" },
+    pos: { name: "Position", type: "gps", scale_factor: 0.000001 },
+    loc: { type: "gps" },
+    fw: { type: "text", aggregation_method: "latest" },
+  },
+};
+
+test("data formats: type, unit, scale_factor and aggregation_method are checked when registered", async () => {
+  for (const [variable, message] of [
+    [{ type: "double" }, /type must be one of text, integer, float, bool, gps/],
+    [{ aggregation_method: "median" }, /aggregation_method must be one of/],
+    [{ unit: 5 }, /unit must be a string/],
+    [{ scale_factor: 0 }, /scale_factor must be a positive number/],
+    [{ scale_factor: "0.01" }, /scale_factor must be a positive number/],
+  ] as const) {
+    await refused(400, Buffer.from(JSON.stringify({ ...SPEC_FORMAT, variables: { v: variable } })), "application/json", "/data_format", message);
+  }
+});
+
+test("scale_factor, gps pairs, a negative interval with relative_time, and dct: stored and exported as the specification says", async () => {
+  const id = (await postJson(route(base, "/data_format"), SPEC_FORMAT, OPERATOR)).id;
+  await postJson(route(base, "/devices"), { serial: SPEC_SERIAL, key: KEY }, OPERATOR);
+  const send = async (t: number, rows: Record<string, unknown>[], collectedAt?: number) => {
+    const e = new MetricsEncoder({ serialNumber: SPEC_SERIAL, key: KEY, authMethod: "ra", dataFormat: { ...SPEC_FORMAT, id } as DataFormat, module: "full" });
+    e.setTimestamp(t);
+    if (collectedAt !== undefined) e.setCollectionTimestamp(collectedAt);
+    e.setData({ fw: "1.2.0" });
+    for (const r of rows) e.addHistoricalRow(r as MetricRow);
+    // dtc is outside every signature: the spec's name for it keeps the request valid
+    const body = Buffer.from(e.condensed().replace('"dtc":', '"dct":'));
+    const r = await exchange(route(base, "/dd"), "POST", body, "application/json");
+    assert.equal(r.status, 201, r.body.toString());
+    return body.toString();
+  };
+  const t = T0 + 20 * 86400;
+  const body = await send(t, [
+    { energy: 12, bv: 1250, pos: [-1234567, 51500000], loc: [new Float(-0.1278), new Float(51.5074)] },
+    { energy: 13, bv: new Float(1249.5), relative_time: -60 },
+    { energy: 14, pos: [1, 2, 3], loc: "unknown" },
+  ]);
+  assert.match(body, /"hd":\[\[12,1250,\[-1234567,51500000\],\[-0.1278,51.5074\]\],\[13,1249.5,null,null,-60\],\[14,null,\[1,2,3\],"unknown"\]\]/);
+  const points = store.points({ serial: SPEC_SERIAL });
+  assert.deepEqual(points.map((p) => [p.ts, p.kind, p.data]), [
+    [t - 660, "hd", '{"energy":1400,"bv":null,"pos":[1,2,3],"loc":"unknown"}'], // not a pair: kept as sent
+    [t - 60, "hd", '{"energy":1300,"bv":12.495,"pos":null,"loc":null}'],
+    [t, "d", '{"fw":"1.2.0"}'],
+    [t, "hd", '{"energy":1200,"bv":12.5,"pos":[-1.234567,51.5],"loc":[-0.1278,51.5074]}'],
+  ]);
+  const csv = (await exchange(route(base, `/export.csv?serial_number=${SPEC_SERIAL}`), "GET", null, null, OPERATOR)).body.toString().trim().split("\n");
+  assert.equal(csv[0], "serial_number,timestamp,kind,energy,bv,pos,loc,fw");
+  assert.equal(csv[4], `SPEC0001,${new Date(t * 1000).toISOString()},hd,1200,12.5,"[-1.234567,51.5]","[-0.1278,51.5074]",`);
+
+  // dct (the spec's name) starts the rows where the reference would start them from ts
+  await send(t + 3600, [{ energy: 1 }, { energy: 2 }], t + 1800);
+  assert.deepEqual(store.points({ serial: SPEC_SERIAL, from: t + 1 }).filter((p) => p.kind === "hd").map((p) => p.ts), [t + 1200, t + 1800]);
+});
