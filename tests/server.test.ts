@@ -12,6 +12,9 @@ import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { decodeToken, startingCodeOf } from "../bindings/token.js";
 import { Float, MetricsEncoder, type MetricRow } from "../bindings/metrics.js";
+import { SimDevice } from "../host-sim/device.js";
+import { Prng } from "../host-sim/prng.js";
+import { HISTORICAL_ORDER } from "../host-sim/sensors.js";
 import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -260,4 +263,35 @@ test("scale_factor, gps pairs, a negative interval with relative_time, and dct: 
   // dct (the spec's name) starts the rows where the reference would start them from ts
   await send(t + 3600, [{ energy: 1 }, { energy: 2 }], t + 1800);
   assert.deepEqual(store.points({ serial: SPEC_SERIAL, from: t + 1 }).filter((p) => p.kind === "hd").map((p) => p.ts), [t + 1200, t + 1800]);
+});
+
+test("settings.base_url in a signed answer moves a simulated device to another server (the spec's change of server parameters)", async () => {
+  const otherStore = new Store(path.join(dir, "other.sqlite"));
+  const other = new ReferenceServer({ store: otherStore, basePath: "/new", clock: () => T0, operatorToken: OPERATOR_TOKEN });
+  const otherBase = await other.listen(0);
+  try {
+    const format: DataFormat = { data_order: ["token_count", "tampered", "firmware_version", "overload_alert", "low_battery_alert"], historical_data_interval: 120, historical_data_order: [...HISTORICAL_ORDER] };
+    const oldId = (await postJson(route(base, "/data_format"), format, OPERATOR)).id;
+    const otherId = (await postJson(route(otherBase, "/data_format"), format, OPERATOR)).id;
+    assert.notEqual(otherId, oldId); // the device must switch its data_format_id too
+    const serial = "MOVE0001";
+    await postJson(route(otherBase, "/devices"), { serial, key: KEY }, OPERATOR);
+    // the old server tells the device where to go, and the format id it has there
+    await postJson(route(base, "/devices"), { serial, key: KEY, settings: { base_url: otherBase, data_format_id: otherId } }, OPERATOR);
+    const dev = new SimDevice({ serial, key: KEY, startingCode: startingCodeOf(KEY), format: { ...format, id: oldId }, auth: "ra", encoding: "condensed", uploadEvery: 3600, rng: new Prng(11), keepSamples: false });
+    const t = T0 + 30 * 86400;
+    dev.sample(t);
+    await dev.upload(t, base);
+    assert.equal(dev.movedTo, otherBase, JSON.stringify(dev.stats));
+    assert.equal(store.count("SELECT COUNT(*) AS n FROM points p JOIN devices d ON d.id = p.device_id WHERE d.serial = ?", serial), 2);
+    dev.sample(t + 120);
+    await dev.upload(t + 120, base); // still given the old base: the device goes to the new one
+    assert.equal(dev.stats.accepted, 2, JSON.stringify(dev.stats.rejections));
+    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM requests WHERE format_id = ?", otherId), 1);
+    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM points WHERE kind = 'hd'"), 1);
+    assert.equal(store.count("SELECT COUNT(*) AS n FROM requests r JOIN devices d ON d.id = r.device_id WHERE d.serial = ?", serial), 1);
+  } finally {
+    await other.close();
+    otherStore.close();
+  }
 });
