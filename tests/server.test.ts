@@ -2,6 +2,7 @@
 // nothing stored from a refused request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -15,6 +16,7 @@ import { Float, MetricsEncoder, type MetricRow } from "../bindings/metrics.js";
 import { SimDevice } from "../host-sim/device.js";
 import { Prng } from "../host-sim/prng.js";
 import { HISTORICAL_ORDER } from "../host-sim/sensors.js";
+import { signHs256 } from "../host-sim/jwt.js";
 import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -293,5 +295,62 @@ test("settings.base_url in a signed answer moves a simulated device to another s
   } finally {
     await other.close();
     otherStore.close();
+  }
+});
+
+test("POST /data_format takes an HS256 JWT when the server has a JWT key: alg, signature, exp and nbf checked; other routes do not take it", async () => {
+  const jwtKey = Buffer.from("0123456789abcdef0123456789abcdef-format-key");
+  const jwtStore = new Store(path.join(dir, "jwt.sqlite"));
+  const srv = new ReferenceServer({ store: jwtStore, clock: () => T0, operatorToken: OPERATOR_TOKEN, formatJwtKey: jwtKey });
+  const at = await srv.listen(0);
+  const post = (token: string, route_ = "/data_format", method: "GET" | "POST" = "POST") =>
+    exchange(route(at, route_), method, method === "POST" ? Buffer.from(JSON.stringify(FORMAT)) : null, "application/json", { token });
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const hs = (head: string, key = jwtKey) => crypto.createHmac("sha256", key).update(head).digest("base64url");
+  try {
+    for (const claims of [{ sub: "factory" }, { exp: T0 + 1, nbf: T0 }]) {
+      const r = await post(signHs256(claims, jwtKey));
+      assert.equal(r.status, 201, r.body.toString());
+    }
+    assert.equal((await post(OPERATOR_TOKEN)).status, 201);
+    const good = signHs256({ sub: "factory" }, jwtKey);
+    const [h, p] = good.split(".");
+    for (const [token, reason] of [
+      [signHs256({ exp: T0 }, jwtKey), /expired/],
+      [signHs256({ nbf: T0 + 1 }, jwtKey), /not valid yet/],
+      [signHs256({ exp: "tomorrow" }, jwtKey), /exp must be a number/],
+      [signHs256({ sub: "factory" }, Buffer.from("another key of thirty-two bytes or more")), /bad JWT signature/],
+      [`${h}.${b64({ sub: "admin" })}.${good.split(".")[2]}`, /bad JWT signature/],
+      [`${b64({ alg: "none" })}.${p}.${hs(`${b64({ alg: "none" })}.${p}`)}`, /HS256/],
+      [`${b64({ alg: "HS512" })}.${p}.${hs(`${b64({ alg: "HS512" })}.${p}`)}`, /HS256/],
+      [`${b64({ alg: "HS256", crit: ["x"] })}.${p}.${hs(`${b64({ alg: "HS256", crit: ["x"] })}.${p}`)}`, /critical/],
+      [`${h}.${p}.${good.split(".")[2].slice(0, 20)}`, /bad JWT signature/],
+      [`${b64([1])}.${p}.${hs(`${b64([1])}.${p}`)}`, /header is not a JSON object/],
+      [`${h}.${b64("x")}.${hs(`${h}.${b64("x")}`)}`, /payload is not a JSON object/],
+      [`${h}.${p}.`, /wrong operator token/], // not the JWT form: taken as a (wrong) operator token
+    ] as const) {
+      const r = await post(token);
+      assert.equal(r.status, 401, `${token}: ${r.body}`);
+      assert.match(JSON.parse(r.body.toString()).error, reason, token);
+    }
+    // a format JWT is not an operator token anywhere else
+    assert.equal((await post(good, "/stats", "GET")).status, 401);
+    assert.equal((await post(good, "/devices")).status, 401);
+    assert.equal(jwtStore.count("SELECT COUNT(*) AS n FROM formats"), 3);
+    // a factory server with a JWT key and no operator token: formats by JWT, every other operator route off
+    const factory = new ReferenceServer({ store: jwtStore, clock: () => T0, formatJwtKey: jwtKey });
+    const fat = await factory.listen(0);
+    try {
+      const ok = await exchange(route(fat, "/data_format"), "POST", Buffer.from(JSON.stringify(FORMAT)), "application/json", { token: good });
+      assert.equal(ok.status, 201, ok.body.toString());
+      assert.equal((await exchange(route(fat, "/stats"), "GET", null, null, { token: good })).status, 403);
+      assert.equal((await exchange(route(fat, "/data_format"), "POST", Buffer.from("{}"), "application/json", { token: OPERATOR_TOKEN })).status, 401);
+    } finally {
+      await factory.close();
+    }
+    assert.throws(() => new ReferenceServer({ store: jwtStore, formatJwtKey: Buffer.from("short") }), /at least 32 bytes/);
+  } finally {
+    await srv.close();
+    jwtStore.close();
   }
 });
