@@ -258,6 +258,9 @@ test("scale_factor, gps pairs, a negative interval with relative_time, and dct: 
     [t, "d", '{"fw":"1.2.0"}'],
     [t, "hd", '{"energy":1200,"bv":12.5,"pos":[-1.234567,51.5],"loc":[-0.1278,51.5074]}'],
   ]);
+  // the raw integers come back from the stored values and the registered format's factors
+  const stored = JSON.parse(points[3].data);
+  assert.deepEqual([stored.energy / 100, Math.round(stored.bv / 0.01), stored.pos.map((c: number) => Math.round(c / 0.000001))], [12, 1250, [-1234567, 51500000]]);
   const csv = (await exchange(route(base, `/export.csv?serial_number=${SPEC_SERIAL}`), "GET", null, null, OPERATOR)).body.toString().trim().split("\n");
   assert.equal(csv[0], "serial_number,timestamp,kind,energy,bv,pos,loc,fw");
   assert.equal(csv[4], `SPEC0001,${new Date(t * 1000).toISOString()},hd,1200,12.5,"[-1.234567,51.5]","[-0.1278,51.5074]",`);

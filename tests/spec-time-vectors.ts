@@ -39,11 +39,11 @@ export const TIME_VECTORS: TimeVector[] = [
     reference: true,
   },
   {
-    name: "relative_time only (no interval in the format), negative and positive, simple rows",
-    payload: `{"sn":"S","dfo":${NO_INTERVAL},"ts":2000,"hd":[{"relative_time":0,"v":1},{"relative_time":-100,"v":2},{"v":3,"relative_time":40}]}`,
+    name: "relative_time only (no interval in the format), negative and positive, simple rows; a fraction truncated toward zero",
+    payload: `{"sn":"S","dfo":${NO_INTERVAL},"ts":2000,"hd":[{"relative_time":0,"v":1},{"relative_time":-100,"v":2},{"v":3,"relative_time":40},{"v":4,"relative_time":-30.7}]}`,
     receivedAt: 1_600_000_000,
-    times: [2000, 1900, 1940],
-    rows: '[{"v":1,"timestamp":2000},{"v":2,"timestamp":1900},{"v":3,"timestamp":1940}]',
+    times: [2000, 1900, 1940, 1910],
+    rows: '[{"v":1,"timestamp":2000},{"v":2,"timestamp":1900},{"v":3,"timestamp":1940},{"v":4,"timestamp":1910}]',
     reference: true,
   },
   {
