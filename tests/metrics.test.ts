@@ -123,17 +123,19 @@ test("spec time rules: what cannot give a time is refused; dct beside dtc is one
   }
 });
 
-test("spec time rules: a device sends relative_time and a negative interval through the encoder; the server expands them", () => {
-  const format = { id: 3, data_order: ["tc"], historical_data_order: ["v", "relative_time"], historical_data_interval: -60 };
+test("spec time rules: a device sends relative_time, a negative interval and a gps pair through the encoder; the server expands them", () => {
+  const format = { id: 3, data_order: ["tc", "pos"], historical_data_order: ["v", "relative_time"], historical_data_interval: -60,
+    variables: { pos: { type: "gps" } } };
   const e = new MetricsEncoder({ serialNumber: "S9", key: "a29ab82edc5fbbc41ec9530f6dac86b1", authMethod: "ra", dataFormat: format, module: "device" });
   e.setTimestamp(5000);
-  e.setData({ tc: 1 });
+  e.setData({ tc: 1, pos: [new Float(-0.1278), new Float(51.5074)] });
   e.addHistoricalRow({ v: 10 });
   e.addHistoricalRow({ v: 9, relative_time: -600 });
   e.addHistoricalRow({ v: 8 });
   const body = e.condensed();
-  assert.equal(body.includes('"hd":[[10],[9,-600],[8]]'), true, body);
+  assert.equal(body.includes('"d":[1,[-0.1278,51.5074]],"hd":[[10],[9,-600],[8]]'), true, body);
   assert.equal(verifyRequest({ body, key: "a29ab82edc5fbbc41ec9530f6dac86b1" }).result, "valid");
   const simple = JSON.parse(expandRequest({ body, dataFormat: format, receivedAt: 1 }));
   assert.deepEqual(simple.historical_data, [{ v: 10, timestamp: 5000 }, { v: 9, timestamp: 4400 }, { v: 8, timestamp: 4340 }]);
+  assert.deepEqual(simple.data, { token_count: 1, pos: [-0.1278, 51.5074] });
 });
