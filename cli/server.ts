@@ -7,6 +7,7 @@ import { ReferenceServer, pointsCsv } from "../host-sim/server.js";
 import { Store } from "../host-sim/store.js";
 import { parseDevicesCsv } from "../host-sim/provision.js";
 import { integer } from "./options.js";
+import { JWT_MIN_KEY_BYTES } from "../host-sim/jwt.js";
 
 export const OPERATOR_TOKEN_ENV = "OPAYGO_OPERATOR_TOKEN";
 
@@ -32,6 +33,21 @@ export function readOperatorToken(file: string | undefined): string | null {
     throw new InvalidArgumentError(`the operator token (${file ?? OPERATOR_TOKEN_ENV}) must be 16 to 1024 characters from A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)`);
   }
   return token;
+}
+
+/** The HMAC key of the JWTs that may register data formats (its file's bytes, surrounding
+ *  whitespace removed); undefined file: none. */
+function readJwtKey(file: string | undefined): Buffer | null {
+  if (file === undefined) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InvalidArgumentError(`cannot read the JWT key file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  const key = Buffer.from(text.trim(), "utf8");
+  if (key.length < JWT_MIN_KEY_BYTES) throw new InvalidArgumentError(`the JWT key in ${file} must be at least ${JWT_MIN_KEY_BYTES} bytes (e.g. openssl rand -hex 32)`);
+  return key;
 }
 
 function isLoopback(host: string): boolean {
@@ -72,6 +88,7 @@ export function register(program: Command): void {
     .option("--tls-cert <file>", "certificate chain (PEM): serve HTTPS (without it, plain HTTP, e.g. behind a TLS reverse proxy)")
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
     .option("--operator-token-file <file>", `file holding the bearer token of the operator routes (or set ${OPERATOR_TOKEN_ENV}); without one those routes answer 403`)
+    .option("--format-jwt-key-file <file>", "file holding the HMAC key (32+ bytes) of HS256 JWTs that may register data formats (POST /data_format only)")
     .option("--log <file>", "append the request log (one JSON line per request) to a file instead of stderr")
     .option("--quiet", "no request log")
     .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
@@ -87,12 +104,13 @@ export function register(program: Command): void {
       if (!operatorToken && !isLoopback(o.host)) {
         throw new InvalidArgumentError(`--host ${o.host} is not a loopback address: give an operator token (--operator-token-file or ${OPERATOR_TOKEN_ENV}) before facing a network`);
       }
+      const formatJwtKey = readJwtKey(o.formatJwtKeyFile);
       const tls = o.tlsCert ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
       const log = requestLog(o);
       const store = new Store(o.db, { synchronous: o.sync });
       let srv: ReferenceServer;
       try {
-        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout, operatorToken, tls, log });
+        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log });
       } catch (e) {
         store.close();
         throw new InvalidArgumentError(`cannot serve HTTPS with ${o.tlsCert} and ${o.tlsKey}: ${(e as Error).message}`);

@@ -341,10 +341,22 @@ export function readFormat(v: JsonValue): DataFormat {
     for (const [name, d] of Object.entries(f.variables)) {
       if (!isObject(d)) throw new CodecError(`variables.${name} must be an object`);
       if (d.scale_factor !== undefined && scaleOf(d.scale_factor) === null) throw new CodecError(`variables.${name}.scale_factor must be a positive number`);
+      for (const [field, allowed] of VARIABLE_ENUMS) {
+        if (d[field] !== undefined && !allowed.includes(d[field] as string)) throw new CodecError(`variables.${name}.${field} must be one of ${allowed.join(", ")}`);
+      }
+      for (const field of ["name", "unit", "description"]) {
+        if (d[field] !== undefined && typeof d[field] !== "string") throw new CodecError(`variables.${name}.${field} must be a string`);
+      }
     }
   }
   return f;
 }
+
+// The Variable Type Object's enumerations (the specification's, plus gps: a [lon, lat] pair).
+const VARIABLE_ENUMS: [string, readonly string[]][] = [
+  ["type", ["text", "integer", "float", "bool", "gps"]],
+  ["aggregation_method", ["average", "latest", "sum", "min", "max"]],
+];
 
 function scaleOf(v: JsonValue): number | null {
   const x = v instanceof Float ? v.value : typeof v === "number" ? v : null;
@@ -385,12 +397,26 @@ export interface ExpandedPoint {
   values: Record<string, unknown>;
 }
 
-// value x scale_factor, exact for decimal scale factors (0.01: v / 100 is the double nearest v/100,
-// the same as the decimal text the device measured)
-function unscale(v: JsonValue, sf: number): JsonValue {
-  if (!isInt(v)) return v;
+// A number x scale_factor. Integer x integer factor stays an integer (while exact); otherwise a
+// float, exact for decimal factors (0.01: v / 100 is the double nearest v/100, the same as the
+// decimal text the device measured). Anything else (text, bool, null, lists, objects) is not a
+// number and is kept as sent.
+function scaleNumber(v: JsonValue, sf: number): JsonValue {
+  const x = v instanceof Float ? v.value : isInt(v) ? Number(v) : null;
+  if (x === null) return v;
+  if (isInt(v) && Number.isInteger(sf) && Number.isSafeInteger(x * sf)) return x * sf;
   const inv = 1 / sf;
-  return new Float(Number.isInteger(Math.round(inv)) && Math.abs(inv - Math.round(inv)) < 1e-9 ? Number(v) / Math.round(inv) : Number(v) * sf);
+  const n = Math.round(inv);
+  return new Float(n >= 1 && Math.abs(inv - n) < 1e-9 ? x / n : x * sf);
+}
+
+interface Scale { factor: number; gps: boolean }
+
+// The stored value of a variable with a scale factor: a number scaled; a gps variable's [lon, lat]
+// pair scaled coordinate by coordinate (integer micro-degrees with scale_factor 0.000001).
+function applyScale(v: JsonValue, s: Scale): JsonValue {
+  if (s.gps && Array.isArray(v) && v.length === 2) return v.map((c) => scaleNumber(c, s.factor));
+  return scaleNumber(v, s.factor);
 }
 
 /** Condensed -> simple with times filled (opaygo.wasm), then scale factors applied. The status
@@ -400,16 +426,19 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
   const e = wrap(() => parseLossless(text));
   if (!isObject(e)) throw new CodecError("expansion is not an object");
   const f = format ?? req.inlineFormat;
-  const scales: Record<string, number> = {};
+  const scales = new Map<string, Scale>();
   if (f && isObject(f.variables)) {
     for (const [name, d] of Object.entries(f.variables)) {
       const sf = isObject(d) && d.scale_factor !== undefined ? scaleOf(d.scale_factor) : null;
-      if (sf !== null && sf !== 1) scales[name] = sf;
+      if (sf !== null && sf !== 1) scales.set(name, { factor: sf, gps: isObject(d) && d.type === "gps" });
     }
   }
   const point = (m: JObject, t: number): ExpandedPoint => {
     const rest: JObject = {};
-    for (const [k, x] of Object.entries(m)) if (k !== "timestamp") rest[k] = scales[k] !== undefined ? unscale(x, scales[k]) : x;
+    for (const [k, x] of Object.entries(m)) {
+      const s = scales.get(k);
+      if (k !== "timestamp") rest[k] = s ? applyScale(x, s) : x;
+    }
     return { timestamp: t, json: stringifyLossless(rest), values: toPlain(rest) as Record<string, unknown> };
   };
   const hd = e.historical_data;

@@ -56,6 +56,9 @@ export class SimDevice {
   readonly series: { t: number; v: number; credit: number }[] = [];
   readonly tokenLog: AppliedToken[] = [];
   uploadEvery: number;
+  /** where a signed answer's settings.base_url moved the device (the spec's "Change of server
+   *  parameters"); null: the base URL it was made with */
+  movedTo: string | null = null;
   /** data billed per session rounded up to whole KB, summed */
   sessionKb = 0;
   lastUpload: number | null = null;
@@ -135,7 +138,7 @@ export class SimDevice {
     this.stats.largestBodyUp = Math.max(this.stats.largestBodyUp, req.body.length);
     let r;
     try {
-      r = await exchange(route(baseUrl, "/dd"), "POST", req.body, req.contentType);
+      r = await exchange(route(this.movedTo ?? baseUrl, "/dd"), "POST", req.body, req.contentType);
     } catch (err) {
       this.stats.failed++;
       this.stats.rejected++;
@@ -172,6 +175,8 @@ export class SimDevice {
     if (answer.tokens.length > 0) this.flash = this.codec.saveState();
     const every = answer.settings?.upload_interval;
     if (typeof every === "number" && Number.isInteger(every) && every >= 60 && every <= 86400) this.uploadEvery = every;
+    const moveTo = answer.settings?.base_url;
+    if (typeof moveTo === "string" && /^https?:\/\/\S+$/.test(moveTo)) this.movedTo = moveTo;
     this.trackCredit(t);
     this.series.push({ t, v: this.lastReading?.battery_voltage ?? 0, credit: this.codec.secondsLeft(t) / 86400 });
   }

@@ -11,7 +11,8 @@
 // The device routes (POST /dd, /device_data) are authenticated by the device's signature, /health
 // by nothing; every other route is an operator route (OPERATOR_ROUTES): it needs
 // `Authorization: Bearer <operator token>` (401 and WWW-Authenticate: Bearer without it or with a
-// wrong one), and answers 403 when the server was given no operator token at all.
+// wrong one), and answers 403 when the server was given no operator token at all. POST /data_format
+// also takes an HS256 JWT when the server has a JWT key (host-sim/jwt.ts).
 // Errors are JSON {"error":"..."}: 400 malformed, 401 operator token missing or wrong, 403 bad
 // signature or replay, or operator routes disabled, 404 unknown device, format or route, 405, 408
 // request not received within the request timeout (then the connection is closed), 413 too large
@@ -21,6 +22,7 @@ import http from "node:http";
 import https from "node:https";
 import { AddressInfo, Socket, isIPv6 } from "node:net";
 import { Store, Payment } from "./store.js";
+import { JWT_MIN_KEY_BYTES, looksLikeJwt, verifyHs256 } from "./jwt.js";
 import {
   CodecError, DataFormat, addTimeToken, bodyKind, decodeBody, encodeAnswer, expandRequest, formatText, keyStartingCode,
   parseFormatText, readFormat, readRequest, verifyAuth,
@@ -50,6 +52,9 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** the bearer token of the operator routes; without one they answer 403 */
   operatorToken?: string | null;
+  /** HMAC key of the HS256 JWTs that may register data formats (POST /data_format only, the
+   *  spec's JWT alternative); at least 32 bytes. Without one, that route takes the operator token only. */
+  formatJwtKey?: Buffer | null;
   /** certificate chain and private key (PEM): HTTPS instead of plain HTTP */
   tls?: { cert: Buffer | string; key: Buffer | string };
   /** receives one JSON line per request (no query string, body or header values); absent: no log */
@@ -74,6 +79,7 @@ export class ReferenceServer {
   /** SHA-256 of the operator token: compared with the hash of the one presented, so the time
    *  taken tells nothing about the token's length or content */
   private readonly operatorTokenHash: Buffer | null;
+  private readonly formatJwtKey: Buffer | null;
   private readonly log: ((line: string) => void) | null;
   private readonly scheme: "http" | "https";
   private closing = false;
@@ -81,6 +87,8 @@ export class ReferenceServer {
   constructor(o: ServerOptions) {
     this.store = o.store;
     this.operatorTokenHash = o.operatorToken ? sha256(o.operatorToken) : null;
+    if (o.formatJwtKey && o.formatJwtKey.length < JWT_MIN_KEY_BYTES) throw new Error(`the JWT key must be at least ${JWT_MIN_KEY_BYTES} bytes`);
+    this.formatJwtKey = o.formatJwtKey ?? null;
     this.log = o.log ?? null;
     this.scheme = o.tls ? "https" : "http";
     this.base = (o.basePath ?? "").replace(/\/+$/, "");
@@ -189,7 +197,7 @@ export class ReferenceServer {
     }
     path = path.replace(/\/+$/, "") || "/";
     const route = `${req.method} ${path}`;
-    if (OPERATOR_ROUTES.includes(route)) this.authorize(req);
+    if (OPERATOR_ROUTES.includes(route)) this.authorize(req, route);
     switch (route) {
       case "POST /dd":
       case "POST /device_data":
@@ -212,14 +220,21 @@ export class ReferenceServer {
     throw new HttpError(404, `no route ${path}`);
   }
 
-  private authorize(req: http.IncomingMessage): void {
-    if (!this.operatorTokenHash) throw new HttpError(403, "operator routes are disabled: the server was started without an operator token");
+  // The operator token, or on POST /data_format (when the server has a JWT key) an HS256 JWT.
+  private authorize(req: http.IncomingMessage, route: string): void {
+    const jwtKey = route === "POST /data_format" ? this.formatJwtKey : null;
+    if (!this.operatorTokenHash && !jwtKey) throw new HttpError(403, "operator routes are disabled: the server was started without an operator token");
     const m = /^Bearer +([^ ]+) *$/i.exec(req.headers.authorization ?? "");
     const realm = 'Bearer realm="opaygo operator"';
-    if (!m) throw new HttpError(401, "this route needs Authorization: Bearer <operator token>", { "WWW-Authenticate": realm });
-    if (!crypto.timingSafeEqual(sha256(m[1]), this.operatorTokenHash)) {
-      throw new HttpError(401, "wrong operator token", { "WWW-Authenticate": `${realm}, error="invalid_token"` });
+    if (!m) throw new HttpError(401, `this route needs Authorization: Bearer <operator token${jwtKey ? " or JWT" : ""}>`, { "WWW-Authenticate": realm });
+    if (this.operatorTokenHash && crypto.timingSafeEqual(sha256(m[1]), this.operatorTokenHash)) return;
+    const invalid = { "WWW-Authenticate": `${realm}, error="invalid_token"` };
+    if (jwtKey && looksLikeJwt(m[1])) {
+      const v = verifyHs256(m[1], jwtKey, this.clock());
+      if (v.ok) return;
+      throw new HttpError(401, v.reason, invalid);
     }
+    throw new HttpError(401, "wrong operator token", invalid);
   }
 
   private health(res: http.ServerResponse): void {

@@ -138,16 +138,17 @@ test("time: active_until_timestamp replaces the credit (ends PAYG disabled); act
   assert.equal(s.device.wasm.exports.device_active_until() >>> 0, 0xffffffff);
 });
 
-test("settings: base_url decoded, data_format_id adopted by the encoder; extra data handed over", () => {
+test("settings: base_url decoded, data_format_id adopted by the encoder, jwt_key and the rest handed over; extra data handed over", () => {
   const s = setup();
   const settings = { base_url: "https:\\/\\/caf\\u00e9.example\\/m\\ud83d\\ude00", data_format_id: 42, power_mode: "high" };
-  const text = `{"base_url":"${settings.base_url}","data_format_id":42,"power_mode":"high"}`;
+  const text = `{"base_url":"${settings.base_url}","data_format_id":42,"jwt_key":"k3y","power_mode":"high"}`;
   const answer = buildAnswer({ body: s.request, key: KEY, answer: `{"settings":${text},"extra_data":{"x":[1,2.0]}}` });
   const r = s.enc.applyAnswer(answer, NOW);
   assert.equal(r.baseUrl, "https://café.example/m😀");
   assert.equal(r.dataFormatId, 42);
   assert.equal(stringifyLossless(r.extraData!), '{"x":[1,2.0]}');
   assert.equal((r.settings as Obj).power_mode, "high");
+  assert.equal((r.settings as Obj).jwt_key, "k3y"); // for the host: the module signs no JWT
   assert.match(s.enc.condensed(), /^\{"sn":"SN1","df":42,/);
 });
 

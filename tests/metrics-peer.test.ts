@@ -15,6 +15,7 @@ import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, 
 import type { AuthMethod, DataFormat, JsonValue, MetricRow, MetricValue } from "../bindings/metrics.js";
 import { OpaygoError } from "../bindings/wasm.js";
 import { jsonLines, opaygo, testSeed } from "./helpers.js";
+import { TIME_VECTORS } from "./spec-time-vectors.js";
 
 const REQUEST_CASES = 200;
 const ANSWER_CASES = 80;
@@ -619,4 +620,19 @@ test("full build limits: at each maximum byte-identical to the reference, one pa
       assert.ok(expandRequest({ body, dataFormat: c.format.id ? c.format : null, receivedAt: 1_600_000_000 }).length > 0, `${what}: expand`);
     }
   }));
+});
+
+test("the specification's time rules (tests/spec-time-vectors.ts): the reference expands alike where it implements them", () => {
+  const refs = peer(TIME_VECTORS.map((v) => cmd("check", { payload: v.payload, key: KEY, format: null, received_at: v.receivedAt })));
+  TIME_VECTORS.forEach((v, i) => {
+    const ours = JSON.parse(expandRequest({ body: v.payload, receivedAt: v.receivedAt }));
+    const theirs = JSON.parse(refs[i].simple);
+    if (v.reference) {
+      assert.equal(canonicalJson(JSON.stringify(ours)), canonicalJson(refs[i].simple), v.name);
+    } else {
+      // dct: the reference keeps it as an unknown member and starts from ts
+      assert.deepEqual(theirs.historical_data.map((r: Obj) => r.timestamp), [1000015, 999955, 999895], v.name);
+      assert.deepEqual(ours.historical_data.map((r: Obj) => r.timestamp), v.times, v.name);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, canonicalJson, canonicalRequest, Float } from "../bindings/metrics.js";
 import type { JsonValue, MetricRow } from "../bindings/metrics.js";
+import { TIME_VECTORS } from "./spec-time-vectors.js";
 
 type Obj = { [k: string]: JsonValue };
 const dir = new URL("../../../tests/vectors/", import.meta.url);
@@ -98,4 +99,43 @@ test("ring: overflow drops the oldest rows; an acknowledgement releases exactly 
   assert.ok(r.dropped > 0 && r.rows + r.dropped === 1200 && r.bytes <= r.capacity);
   e.condensed();
   assert.equal(e.ring().sentRows, r.rows);
+});
+
+// ---- the specification's time rules (docs/conformance.md) ------------------------------------------
+
+TIME_VECTORS.forEach((v) => {
+  test(`spec time rules: ${v.name}`, () => {
+    const simple = JSON.parse(expandRequest({ body: v.payload, receivedAt: v.receivedAt }));
+    assert.deepEqual(simple.historical_data.map((r: Obj) => r.timestamp), v.times);
+    assert.equal(JSON.stringify(simple.historical_data), v.rows);
+    // dtc and dct both come out under the simple name
+    if (/"dc?tc?":/.test(v.payload)) assert.equal(simple.data_collection_timestamp, 900000);
+  });
+});
+
+test("spec time rules: what cannot give a time is refused; dct beside dtc is one member twice", () => {
+  const f = '{"historical_data_order":["v","relative_time"],"historical_data_interval":-60}';
+  for (const hd of ['[[1,"5"]]', "[[1,[5]]]", '[{"v":1,"relative_time":{}}]']) {
+    assert.throws(() => expandRequest({ body: `{"sn":"S","dfo":${f},"ts":100,"hd":${hd}}`, receivedAt: 1 }), /wrong type|shape/i, hd);
+  }
+  for (const pair of ['"dtc":1,"dct":2', '"dct":1,"data_collection_timestamp":2']) {
+    assert.throws(() => expandRequest({ body: `{"sn":"S",${pair},"hd":[]}`, receivedAt: 1 }), /two names/, pair);
+  }
+});
+
+test("spec time rules: a device sends relative_time, a negative interval and a gps pair through the encoder; the server expands them", () => {
+  const format = { id: 3, data_order: ["tc", "pos"], historical_data_order: ["v", "relative_time"], historical_data_interval: -60,
+    variables: { pos: { type: "gps" } } };
+  const e = new MetricsEncoder({ serialNumber: "S9", key: "a29ab82edc5fbbc41ec9530f6dac86b1", authMethod: "ra", dataFormat: format, module: "device" });
+  e.setTimestamp(5000);
+  e.setData({ tc: 1, pos: [new Float(-0.1278), new Float(51.5074)] });
+  e.addHistoricalRow({ v: 10 });
+  e.addHistoricalRow({ v: 9, relative_time: -600 });
+  e.addHistoricalRow({ v: 8 });
+  const body = e.condensed();
+  assert.equal(body.includes('"d":[1,[-0.1278,51.5074]],"hd":[[10],[9,-600],[8]]'), true, body);
+  assert.equal(verifyRequest({ body, key: "a29ab82edc5fbbc41ec9530f6dac86b1" }).result, "valid");
+  const simple = JSON.parse(expandRequest({ body, dataFormat: format, receivedAt: 1 }));
+  assert.deepEqual(simple.historical_data, [{ v: 10, timestamp: 5000 }, { v: 9, timestamp: 4400 }, { v: 8, timestamp: 4340 }]);
+  assert.deepEqual(simple.data, { token_count: 1, pos: [-0.1278, 51.5074] });
 });

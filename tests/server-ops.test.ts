@@ -326,10 +326,12 @@ test("opaygo server provision: a bad CSV gets every bad line number, exit 2, and
   assert.match(missing.stderr, /cannot read .*nope\.csv: ENOENT/);
 });
 
-test("opaygo server run refuses, with exit 2: a network address without a token, a weak or twice-given token, a token as an argument, half a TLS pair", () => {
+test("opaygo server run refuses, with exit 2: a network address without a token, a weak or twice-given token, a token as an argument, half a TLS pair, a short JWT key", () => {
   const db = path.join(dir, "refused.sqlite");
   const tokenFile = path.join(dir, "token");
   fs.writeFileSync(tokenFile, OPERATOR_TOKEN + "\n", { mode: 0o600 });
+  const shortKey = path.join(dir, "short-jwt-key");
+  fs.writeFileSync(shortKey, "31 bytes of key, one too few...\n", { mode: 0o600 });
   const cases: [string[], Record<string, string> | undefined, RegExp][] = [
     [["--host", "0.0.0.0"], undefined, /--host 0\.0\.0\.0 is not a loopback address: give an operator token/],
     [["--host", "::"], { OPAYGO_OPERATOR_TOKEN: "" }, /not a loopback address/],
@@ -341,6 +343,8 @@ test("opaygo server run refuses, with exit 2: a network address without a token,
     [["--tls-cert", tokenFile], undefined, /--tls-cert and --tls-key go together/],
     [["--tls-cert", tokenFile, "--tls-key", tokenFile], undefined, /cannot serve HTTPS/],
     [["--log", path.join(dir, "l"), "--quiet"], undefined, /cannot both/],
+    [["--format-jwt-key-file", shortKey], undefined, /JWT key in .* must be at least 32 bytes/],
+    [["--format-jwt-key-file", path.join(dir, "missing-key")], undefined, /cannot read the JWT key file .*ENOENT/],
   ];
   for (const [args, env, message] of cases) {
     const r = cli(["server", "run", "--db", db, "--port", "0", ...args], { env });

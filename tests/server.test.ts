@@ -2,6 +2,7 @@
 // nothing stored from a refused request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -11,6 +12,11 @@ import { Store } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { decodeToken, startingCodeOf } from "../bindings/token.js";
+import { Float, MetricsEncoder, type MetricRow } from "../bindings/metrics.js";
+import { SimDevice } from "../host-sim/device.js";
+import { Prng } from "../host-sim/prng.js";
+import { HISTORICAL_ORDER } from "../host-sim/sensors.js";
+import { signHs256 } from "../host-sim/jwt.js";
 import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -196,3 +202,158 @@ function rawHttp(text: string): Promise<string> {
     s.on("error", (e) => (got ? resolve(got) : reject(e)));
   });
 }
+
+// ---- beyond the reference library (docs/conformance.md) --------------------------------------------
+
+const SPEC_SERIAL = "SPEC0001";
+const SPEC_FORMAT = {
+  data_order: ["fw"], historical_data_order: ["energy", "bv", "pos", "loc", "relative_time"], historical_data_interval: -600,
+  variables: {
+    energy: { name: "Energy", type: "integer", unit: "Wh", scale_factor: 100, aggregation_method: "sum" },
+    bv: { name: "Battery voltage", type: "float", unit: "V", scale_factor: 0.01, aggregation_method: "average" },
+    pos: { name: "Position", type: "gps", scale_factor: 0.000001 },
+    loc: { type: "gps" },
+    fw: { type: "text", aggregation_method: "latest" },
+  },
+};
+
+test("data formats: type, unit, scale_factor and aggregation_method are checked when registered", async () => {
+  for (const [variable, message] of [
+    [{ type: "double" }, /type must be one of text, integer, float, bool, gps/],
+    [{ aggregation_method: "median" }, /aggregation_method must be one of/],
+    [{ unit: 5 }, /unit must be a string/],
+    [{ scale_factor: 0 }, /scale_factor must be a positive number/],
+    [{ scale_factor: "0.01" }, /scale_factor must be a positive number/],
+  ] as const) {
+    await refused(400, Buffer.from(JSON.stringify({ ...SPEC_FORMAT, variables: { v: variable } })), "application/json", "/data_format", message);
+  }
+});
+
+test("scale_factor, gps pairs, a negative interval with relative_time, and dct: stored and exported as the specification says", async () => {
+  const id = (await postJson(route(base, "/data_format"), SPEC_FORMAT, OPERATOR)).id;
+  await postJson(route(base, "/devices"), { serial: SPEC_SERIAL, key: KEY }, OPERATOR);
+  const send = async (t: number, rows: Record<string, unknown>[], collectedAt?: number) => {
+    const e = new MetricsEncoder({ serialNumber: SPEC_SERIAL, key: KEY, authMethod: "ra", dataFormat: { ...SPEC_FORMAT, id } as DataFormat, module: "full" });
+    e.setTimestamp(t);
+    if (collectedAt !== undefined) e.setCollectionTimestamp(collectedAt);
+    e.setData({ fw: "1.2.0" });
+    for (const r of rows) e.addHistoricalRow(r as MetricRow);
+    // dtc is outside every signature: the spec's name for it keeps the request valid
+    const body = Buffer.from(e.condensed().replace('"dtc":', '"dct":'));
+    const r = await exchange(route(base, "/dd"), "POST", body, "application/json");
+    assert.equal(r.status, 201, r.body.toString());
+    return body.toString();
+  };
+  const t = T0 + 20 * 86400;
+  const body = await send(t, [
+    { energy: 12, bv: 1250, pos: [-1234567, 51500000], loc: [new Float(-0.1278), new Float(51.5074)] },
+    { energy: 13, bv: new Float(1249.5), relative_time: -60 },
+    { energy: 14, pos: [1, 2, 3], loc: "unknown" },
+  ]);
+  assert.match(body, /"hd":\[\[12,1250,\[-1234567,51500000\],\[-0.1278,51.5074\]\],\[13,1249.5,null,null,-60\],\[14,null,\[1,2,3\],"unknown"\]\]/);
+  const points = store.points({ serial: SPEC_SERIAL });
+  assert.deepEqual(points.map((p) => [p.ts, p.kind, p.data]), [
+    [t - 660, "hd", '{"energy":1400,"bv":null,"pos":[1,2,3],"loc":"unknown"}'], // not a pair: kept as sent
+    [t - 60, "hd", '{"energy":1300,"bv":12.495,"pos":null,"loc":null}'],
+    [t, "d", '{"fw":"1.2.0"}'],
+    [t, "hd", '{"energy":1200,"bv":12.5,"pos":[-1.234567,51.5],"loc":[-0.1278,51.5074]}'],
+  ]);
+  // the raw integers come back from the stored values and the registered format's factors
+  const stored = JSON.parse(points[3].data);
+  assert.deepEqual([stored.energy / 100, Math.round(stored.bv / 0.01), stored.pos.map((c: number) => Math.round(c / 0.000001))], [12, 1250, [-1234567, 51500000]]);
+  const csv = (await exchange(route(base, `/export.csv?serial_number=${SPEC_SERIAL}`), "GET", null, null, OPERATOR)).body.toString().trim().split("\n");
+  assert.equal(csv[0], "serial_number,timestamp,kind,energy,bv,pos,loc,fw");
+  assert.equal(csv[4], `SPEC0001,${new Date(t * 1000).toISOString()},hd,1200,12.5,"[-1.234567,51.5]","[-0.1278,51.5074]",`);
+
+  // dct (the spec's name) starts the rows where the reference would start them from ts
+  await send(t + 3600, [{ energy: 1 }, { energy: 2 }], t + 1800);
+  assert.deepEqual(store.points({ serial: SPEC_SERIAL, from: t + 1 }).filter((p) => p.kind === "hd").map((p) => p.ts), [t + 1200, t + 1800]);
+});
+
+test("settings.base_url in a signed answer moves a simulated device to another server (the spec's change of server parameters)", async () => {
+  const otherStore = new Store(path.join(dir, "other.sqlite"));
+  const other = new ReferenceServer({ store: otherStore, basePath: "/new", clock: () => T0, operatorToken: OPERATOR_TOKEN });
+  const otherBase = await other.listen(0);
+  try {
+    const format: DataFormat = { data_order: ["token_count", "tampered", "firmware_version", "overload_alert", "low_battery_alert"], historical_data_interval: 120, historical_data_order: [...HISTORICAL_ORDER] };
+    const oldId = (await postJson(route(base, "/data_format"), format, OPERATOR)).id;
+    const otherId = (await postJson(route(otherBase, "/data_format"), format, OPERATOR)).id;
+    assert.notEqual(otherId, oldId); // the device must switch its data_format_id too
+    const serial = "MOVE0001";
+    await postJson(route(otherBase, "/devices"), { serial, key: KEY }, OPERATOR);
+    // the old server tells the device where to go, and the format id it has there
+    await postJson(route(base, "/devices"), { serial, key: KEY, settings: { base_url: otherBase, data_format_id: otherId } }, OPERATOR);
+    const dev = new SimDevice({ serial, key: KEY, startingCode: startingCodeOf(KEY), format: { ...format, id: oldId }, auth: "ra", encoding: "condensed", uploadEvery: 3600, rng: new Prng(11), keepSamples: false });
+    const t = T0 + 30 * 86400;
+    dev.sample(t);
+    await dev.upload(t, base);
+    assert.equal(dev.movedTo, otherBase, JSON.stringify(dev.stats));
+    assert.equal(store.count("SELECT COUNT(*) AS n FROM points p JOIN devices d ON d.id = p.device_id WHERE d.serial = ?", serial), 2);
+    dev.sample(t + 120);
+    await dev.upload(t + 120, base); // still given the old base: the device goes to the new one
+    assert.equal(dev.stats.accepted, 2, JSON.stringify(dev.stats.rejections));
+    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM requests WHERE format_id = ?", otherId), 1);
+    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM points WHERE kind = 'hd'"), 1);
+    assert.equal(store.count("SELECT COUNT(*) AS n FROM requests r JOIN devices d ON d.id = r.device_id WHERE d.serial = ?", serial), 1);
+  } finally {
+    await other.close();
+    otherStore.close();
+  }
+});
+
+test("POST /data_format takes an HS256 JWT when the server has a JWT key: alg, signature, exp and nbf checked; other routes do not take it", async () => {
+  const jwtKey = Buffer.from("0123456789abcdef0123456789abcdef-format-key");
+  const jwtStore = new Store(path.join(dir, "jwt.sqlite"));
+  const srv = new ReferenceServer({ store: jwtStore, clock: () => T0, operatorToken: OPERATOR_TOKEN, formatJwtKey: jwtKey });
+  const at = await srv.listen(0);
+  const post = (token: string, route_ = "/data_format", method: "GET" | "POST" = "POST") =>
+    exchange(route(at, route_), method, method === "POST" ? Buffer.from(JSON.stringify(FORMAT)) : null, "application/json", { token });
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const hs = (head: string, key = jwtKey) => crypto.createHmac("sha256", key).update(head).digest("base64url");
+  try {
+    for (const claims of [{ sub: "factory" }, { exp: T0 + 1, nbf: T0 }]) {
+      const r = await post(signHs256(claims, jwtKey));
+      assert.equal(r.status, 201, r.body.toString());
+    }
+    assert.equal((await post(OPERATOR_TOKEN)).status, 201);
+    const good = signHs256({ sub: "factory" }, jwtKey);
+    const [h, p] = good.split(".");
+    for (const [token, reason] of [
+      [signHs256({ exp: T0 }, jwtKey), /expired/],
+      [signHs256({ nbf: T0 + 1 }, jwtKey), /not valid yet/],
+      [signHs256({ exp: "tomorrow" }, jwtKey), /exp must be a number/],
+      [signHs256({ sub: "factory" }, Buffer.from("another key of thirty-two bytes or more")), /bad JWT signature/],
+      [`${h}.${b64({ sub: "admin" })}.${good.split(".")[2]}`, /bad JWT signature/],
+      [`${b64({ alg: "none" })}.${p}.${hs(`${b64({ alg: "none" })}.${p}`)}`, /HS256/],
+      [`${b64({ alg: "HS512" })}.${p}.${hs(`${b64({ alg: "HS512" })}.${p}`)}`, /HS256/],
+      [`${b64({ alg: "HS256", crit: ["x"] })}.${p}.${hs(`${b64({ alg: "HS256", crit: ["x"] })}.${p}`)}`, /critical/],
+      [`${h}.${p}.${good.split(".")[2].slice(0, 20)}`, /bad JWT signature/],
+      [`${b64([1])}.${p}.${hs(`${b64([1])}.${p}`)}`, /header is not a JSON object/],
+      [`${h}.${b64("x")}.${hs(`${h}.${b64("x")}`)}`, /payload is not a JSON object/],
+      [`${h}.${p}.`, /wrong operator token/], // not the JWT form: taken as a (wrong) operator token
+    ] as const) {
+      const r = await post(token);
+      assert.equal(r.status, 401, `${token}: ${r.body}`);
+      assert.match(JSON.parse(r.body.toString()).error, reason, token);
+    }
+    // a format JWT is not an operator token anywhere else
+    assert.equal((await post(good, "/stats", "GET")).status, 401);
+    assert.equal((await post(good, "/devices")).status, 401);
+    assert.equal(jwtStore.count("SELECT COUNT(*) AS n FROM formats"), 3);
+    // a factory server with a JWT key and no operator token: formats by JWT, every other operator route off
+    const factory = new ReferenceServer({ store: jwtStore, clock: () => T0, formatJwtKey: jwtKey });
+    const fat = await factory.listen(0);
+    try {
+      const ok = await exchange(route(fat, "/data_format"), "POST", Buffer.from(JSON.stringify(FORMAT)), "application/json", { token: good });
+      assert.equal(ok.status, 201, ok.body.toString());
+      assert.equal((await exchange(route(fat, "/stats"), "GET", null, null, { token: good })).status, 403);
+      assert.equal((await exchange(route(fat, "/data_format"), "POST", Buffer.from("{}"), "application/json", { token: OPERATOR_TOKEN })).status, 401);
+    } finally {
+      await factory.close();
+    }
+    assert.throws(() => new ReferenceServer({ store: jwtStore, formatJwtKey: Buffer.from("short") }), /at least 32 bytes/);
+  } finally {
+    await srv.close();
+    jwtStore.close();
+  }
+});

@@ -274,8 +274,9 @@ export function serverRequestNumber(which: i32): i64 {
 
 function copySpan(p: usize, e: usize): void { for (let q = p; q < e; q++) jsonByte(load<u8>(q)); }
 
-// Condensed names and their simple forms (the reference's table).
-const NAME_PAIRS: string = "sn serial_number ts timestamp a auth rc request_count dtc data_collection_timestamp df data_format_id dfo data_format d data hd historical_data acc accessories tkl token_list auts active_until_timestamp asl active_seconds_left st settings ed extra_data tc token_count autsr active_until_timestamp_requested aslr active_seconds_left_requested";
+// Condensed names and their simple forms (the reference's table), and the spec's dct for
+// data_collection_timestamp after the reference's dtc (simple -> condensed writes dtc).
+const NAME_PAIRS: string = "sn serial_number ts timestamp a auth rc request_count dtc data_collection_timestamp dct data_collection_timestamp df data_format_id dfo data_format d data hd historical_data acc accessories tkl token_list auts active_until_timestamp asl active_seconds_left st settings ed extra_data tc token_count autsr active_until_timestamp_requested aslr active_seconds_left_requested";
 
 // Writes the JSON string at p (a canonical key) translated through the name table
 // (toSimple: condensed -> simple, else simple -> condensed).
