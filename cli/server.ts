@@ -77,7 +77,7 @@ export function register(program: Command): void {
     .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
     .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", integer("request timeout", 3600000), 30000)
     .option("--shutdown-timeout <ms>", "on SIGTERM / SIGINT, time the requests in progress get to finish before their connections are dropped", integer("shutdown timeout", 3600000), 10000)
-    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss)", "normal")
+    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss); PostgreSQL commits durably as its server is configured", "normal")
     .action(async (o) => {
       if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
       if (o.requestTimeout < 1) throw new InvalidArgumentError("request timeout must be at least 1");
