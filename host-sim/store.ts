@@ -138,10 +138,6 @@ export abstract class Store implements Sql {
     return (await this.get<{ id: number }>("INSERT INTO formats (body) VALUES (?) RETURNING id", body))!.id;
   }
 
-  async format(id: number): Promise<string | undefined> {
-    return (await this.get<{ body: string }>("SELECT body FROM formats WHERE id = ?", id))?.body;
-  }
-
   async count(sql: string, ...args: unknown[]): Promise<number> {
     return (await this.get<{ n: number }>(sql, ...args))!.n;
   }
