@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { ReferenceServer, pointsCsv } from "../host-sim/server.js";
-import { Store } from "../host-sim/store.js";
+import { isPostgresUrl, openStore } from "../host-sim/store.js";
 import { parseDevicesCsv } from "../host-sim/provision.js";
 import { integer } from "./options.js";
 import { JWT_MIN_KEY_BYTES } from "../host-sim/jwt.js";
@@ -77,13 +77,13 @@ function requestLog(o: { log?: string; quiet?: boolean }): ((line: string) => vo
 }
 
 export function register(program: Command): void {
-  const server = program.command("server").description("the reference OpenPAYGO Metrics server (SQLite storage)");
+  const server = program.command("server").description("the reference OpenPAYGO Metrics server (SQLite storage, or PostgreSQL shared by several server processes)");
   server
     .command("run", { isDefault: true })
     .description("serve until SIGTERM / SIGINT (then finish the requests in progress, close the database and exit 0)")
     .option("--host <address>", "address to listen on (0.0.0.0 or :: for every interface; any non-loopback address needs an operator token)", "127.0.0.1")
     .option("--port <n>", "TCP port (0: any free port)", integer("port", 65535), 8080)
-    .requiredOption("--db <path>", "SQLite file")
+    .requiredOption("--db <path|url>", "SQLite file, or a postgres://user:password@host:port/database URL (several servers may share one PostgreSQL database)")
     .option("--base-path <path>", "path prefix of every route", "")
     .option("--tls-cert <file>", "certificate chain (PEM): serve HTTPS (without it, plain HTTP, e.g. behind a TLS reverse proxy)")
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
     .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", integer("request timeout", 3600000), 30000)
     .option("--shutdown-timeout <ms>", "on SIGTERM / SIGINT, time the requests in progress get to finish before their connections are dropped", integer("shutdown timeout", 3600000), 10000)
-    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss)", "normal")
+    .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss); PostgreSQL commits durably as its server is configured", "normal")
     .action(async (o) => {
       if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
       if (o.requestTimeout < 1) throw new InvalidArgumentError("request timeout must be at least 1");
@@ -107,19 +107,19 @@ export function register(program: Command): void {
       const formatJwtKey = readJwtKey(o.formatJwtKeyFile);
       const tls = o.tlsCert ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
       const log = requestLog(o);
-      const store = new Store(o.db, { synchronous: o.sync });
+      const store = await openStore(o.db, { synchronous: o.sync });
       let srv: ReferenceServer;
       try {
         srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log });
       } catch (e) {
-        store.close();
+        await store.close();
         throw new InvalidArgumentError(`cannot serve HTTPS with ${o.tlsCert} and ${o.tlsKey}: ${(e as Error).message}`);
       }
       let url: string;
       try {
         url = await srv.listen(o.port, o.host);
       } catch (e) {
-        store.close();
+        await store.close();
         throw new InvalidArgumentError(`cannot listen on ${o.host}:${o.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       process.stdout.write(`listening on ${url}${operatorToken ? "" : " (no operator token: operator routes answer 403)"}\n`);
@@ -130,7 +130,7 @@ export function register(program: Command): void {
         const closed = srv.close(o.shutdownTimeout);
         process.stdout.write(`${signal}: stopping (no new connections; requests in progress get up to ${o.shutdownTimeout} ms)\n`);
         await closed;
-        store.close();
+        await store.close();
         process.stdout.write("stopped\n");
         process.exit(0);
       };
@@ -140,9 +140,9 @@ export function register(program: Command): void {
   server
     .command("provision")
     .description("add devices from CSV lines serial,key,starting_code[,count] (count defaults to 1): all of them, or none if any line is wrong or names a device already there")
-    .requiredOption("--db <path>", "SQLite file (may be in use by a running server)")
+    .requiredOption("--db <path|url>", "SQLite file or postgres:// URL (may be in use by running servers)")
     .argument("<file.csv>", "the devices; - for stdin")
-    .action((file: string, o) => {
+    .action(async (file: string, o) => {
       let text: string;
       try {
         text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
@@ -152,14 +152,14 @@ export function register(program: Command): void {
       const { devices, problems } = parseDevicesCsv(text);
       if (devices.length === 0 && problems.length === 0) throw new InvalidArgumentError(`no devices in ${file}`);
       if (problems.length === 0) {
-        const store = new Store(o.db);
+        const store = await openStore(o.db);
         try {
-          const { added, existing } = store.addNewDevices(devices);
+          const { added, existing } = await store.addNewDevices(devices);
           if (existing.length === 0) return void process.stdout.write(`provisioned ${added} devices\n`);
           const taken = new Set(existing);
           for (const d of devices) if (taken.has(d.serial)) problems.push({ line: d.line, message: `device ${d.serial} is already provisioned` });
         } finally {
-          store.close();
+          await store.close();
         }
       }
       const shown = problems.slice(0, 100).map((p) => `${file}:${p.line}: ${p.message}`);
@@ -169,18 +169,18 @@ export function register(program: Command): void {
   server
     .command("export")
     .description("stored data points as CSV")
-    .requiredOption("--db <path>", "SQLite file")
+    .requiredOption("--db <path|url>", "SQLite file or postgres:// URL")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--serial <sn>", "one device only")
-    .action((o) => {
-      if (!fs.existsSync(o.db)) throw new InvalidArgumentError(`no database at ${o.db}`);
-      const store = new Store(o.db);
+    .action(async (o) => {
+      if (!isPostgresUrl(o.db) && !fs.existsSync(o.db)) throw new InvalidArgumentError(`no database at ${o.db}`);
+      const store = await openStore(o.db);
       try {
-        const csv = pointsCsv(store, { serial: o.serial });
+        const csv = await pointsCsv(store, { serial: o.serial });
         if (o.out) fs.writeFileSync(o.out, csv);
         else process.stdout.write(csv);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 }

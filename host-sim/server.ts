@@ -1,5 +1,6 @@
 // The reference OpenPAYGO Metrics server: real HTTP (node:http) on the spec's routes, under a
-// base path. Devices, formats, tokens and every data point go to SQLite (host-sim/store.ts).
+// base path. Devices, formats, tokens and every data point go to the store (host-sim/store.ts:
+// SQLite, or PostgreSQL shared by several server processes).
 //
 //   POST {base}/dd | /device_data   a device request (JSON or CBOR) -> 201 {} or a signed answer
 //   GET  {base}/dd | /device_data   ?from_datetime&to_datetime (ISO 8601)[&serial_number] -> simple form
@@ -21,7 +22,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import { AddressInfo, Socket, isIPv6 } from "node:net";
-import { Store, Payment } from "./store.js";
+import { Store, Payment, Transaction } from "./store.js";
 import { JWT_MIN_KEY_BYTES, looksLikeJwt, verifyHs256 } from "./jwt.js";
 import {
   CodecError, DataFormat, addTimeToken, bodyKind, decodeBody, encodeAnswer, expandRequest, formatText, keyStartingCode,
@@ -212,7 +213,7 @@ export class ReferenceServer {
       case "GET /export.csv":
         return this.exportCsv(url, res);
       case "GET /stats":
-        return this.send(res, 200, JSON.stringify({ ...this.store.stats(), ...this.counts }));
+        return this.send(res, 200, JSON.stringify({ ...(await this.store.stats()), ...this.counts }));
       case "GET /health":
         return this.health(res);
     }
@@ -237,8 +238,8 @@ export class ReferenceServer {
     throw new HttpError(401, "wrong operator token", invalid);
   }
 
-  private health(res: http.ServerResponse): void {
-    this.store.db.prepare("SELECT 1").get();
+  private async health(res: http.ServerResponse): Promise<void> {
+    await this.store.get("SELECT 1 AS ok");
     this.send(res, 200, JSON.stringify({ status: "ok" }));
   }
 
@@ -284,7 +285,7 @@ export class ReferenceServer {
     if (!kind) throw new HttpError(415, "send application/json or application/cbor");
     const f = readFormat(decodeBody(body, kind));
     delete f.id;
-    const id = this.store.addFormat(formatText(f));
+    const id = await this.store.addFormat(formatText(f));
     this.send(res, 201, JSON.stringify({ id }));
   }
 
@@ -301,7 +302,7 @@ export class ReferenceServer {
       throw new HttpError(400, "payments must be a list of {at: unix seconds, days: 1..995}");
     }
     if (d.settings !== undefined && d.settings !== null && (typeof d.settings !== "object" || Array.isArray(d.settings))) throw new HttpError(400, "settings must be an object");
-    const id = this.store.upsertDevice({
+    const id = await this.store.upsertDevice({
       serial: d.serial, key: d.key.toLowerCase(), startingCode: d.starting_code ?? keyStartingCode(d.key), count: d.count ?? 1,
       settings: d.settings ?? null, payments,
     });
@@ -313,51 +314,55 @@ export class ReferenceServer {
     const kind = bodyKind(req.headers["content-type"]);
     if (!kind) throw new HttpError(415, "send application/json or application/cbor");
     const r = readRequest(body, kind);
-    const store = this.store;
-    const dev = store.device(r.serial);
-    if (!dev) throw new HttpError(404, `unknown device ${r.serial}`);
-    let format: DataFormat | null = r.inlineFormat;
-    if (r.formatId !== null) {
-      const text = store.format(r.formatId);
-      if (text === undefined) throw new HttpError(404, `unknown data format ${r.formatId}`);
-      format = parseFormatText(text);
-    }
-    if (!r.auth) throw new HttpError(403, "the request is not signed");
-    const verdict = verifyAuth(r, dev.key, dev.last_ts, dev.last_rc);
-    if (!verdict.ok) throw new HttpError(403, verdict.reason);
     const receivedAt = this.clock();
-    const x = expandRequest(r, format, receivedAt);
-    const now = r.timestamp ?? receivedAt;
 
-    const answer = store.transaction(() => {
-      const db = store.db;
-      const requestId = Number(db.prepare("INSERT INTO requests (device_id, received_at, ts, rc, body_kind, body_bytes, format_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(dev.id, receivedAt, r.timestamp, r.requestCount, kind, body.length, r.formatId).lastInsertRowid);
-      const point = db.prepare("INSERT OR IGNORE INTO points (device_id, request_id, ts, kind, data) VALUES (?, ?, ?, ?, ?)");
-      if (x.data) point.run(dev.id, requestId, x.data.timestamp, "d", x.data.json);
-      for (const row of x.rows) point.run(dev.id, requestId, row.timestamp, "hd", row.json);
-      db.prepare("UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc) WHERE id = ?").run(r.timestamp, r.requestCount, dev.id);
+    // The replay check reads the device's last ts / rc under its row lock, in the transaction that
+    // stores the request: of two copies of one request (on any server process) one is stored.
+    const answer = await this.store.transaction(async (tx) => {
+      const dev = await tx.lockDevice(r.serial);
+      if (!dev) throw new HttpError(404, `unknown device ${r.serial}`);
+      let format: DataFormat | null = r.inlineFormat;
+      if (r.formatId !== null) {
+        const text = (await tx.get<{ body: string }>("SELECT body FROM formats WHERE id = ?", r.formatId))?.body;
+        if (text === undefined) throw new HttpError(404, `unknown data format ${r.formatId}`);
+        format = parseFormatText(text);
+      }
+      if (!r.auth) throw new HttpError(403, "the request is not signed");
+      const verdict = verifyAuth(r, dev.key, dev.last_ts, dev.last_rc);
+      if (!verdict.ok) throw new HttpError(403, verdict.reason);
+      const x = expandRequest(r, format, receivedAt);
+      const now = r.timestamp ?? receivedAt;
+
+      const { id: requestId } = (await tx.get<{ id: number }>(
+        "INSERT INTO requests (device_id, received_at, ts, rc, body_kind, body_bytes, format_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        dev.id, receivedAt, r.timestamp, r.requestCount, kind, body.length, r.formatId))!;
+      const point = "INSERT INTO points (device_id, request_id, ts, kind, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+      if (x.data) await tx.run(point, dev.id, requestId, x.data.timestamp, "d", x.data.json);
+      for (const row of x.rows) await tx.run(point, dev.id, requestId, row.timestamp, "hd", row.json);
+      await tx.run("UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc) WHERE id = ?", r.timestamp, r.requestCount, dev.id);
 
       // Payments that fell due become ADD_TIME tokens, generated with opaygo.wasm.
       let count = dev.token_count;
-      for (const p of store.duePayments(dev.id, now)) {
+      const due = await tx.all<{ id: number; days: number }>(
+        "SELECT id, days FROM payments WHERE device_id = ? AND token_id IS NULL AND at <= ? ORDER BY at, id", dev.id, now);
+      for (const p of due) {
         const t = addTimeToken(dev.key, dev.starting_code, count, p.days);
-        const tokenId = db.prepare("INSERT INTO tokens (device_id, count, token, days, created_at) VALUES (?, ?, ?, ?, ?)").run(dev.id, t.count, t.token, p.days, now).lastInsertRowid;
-        db.prepare("UPDATE payments SET token_id = ? WHERE id = ?").run(tokenId, p.id);
+        const { id: tokenId } = (await tx.get<{ id: number }>(
+          "INSERT INTO tokens (device_id, count, token, days, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id", dev.id, t.count, t.token, p.days, now))!;
+        await tx.run("UPDATE payments SET token_id = ? WHERE id = ?", tokenId, p.id);
         count = t.count;
       }
-      db.prepare("UPDATE devices SET token_count = ? WHERE id = ?").run(count, dev.id);
+      await tx.run("UPDATE devices SET token_count = ? WHERE id = ?", count, dev.id);
       // Tokens the device has not counted yet (it reports its token_count); all of them if it does not say.
       const reported = x.tokenCount ?? -1;
-      db.prepare("UPDATE tokens SET confirmed_at = ? WHERE device_id = ? AND count <= ? AND confirmed_at IS NULL").run(now, dev.id, reported);
-      const pending = db.prepare("SELECT id, token FROM tokens WHERE device_id = ? AND count > ? ORDER BY count").all(dev.id, reported) as { id: number; token: string }[];
-      const sent = db.prepare("UPDATE tokens SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL");
-      for (const t of pending) sent.run(now, t.id);
+      await tx.run("UPDATE tokens SET confirmed_at = ? WHERE device_id = ? AND count <= ? AND confirmed_at IS NULL", now, dev.id, reported);
+      const pending = await tx.all<{ id: number; token: string }>("SELECT id, token FROM tokens WHERE device_id = ? AND count > ? ORDER BY count", dev.id, reported);
+      await tx.run("UPDATE tokens SET first_sent_at = ? WHERE device_id = ? AND count > ? AND first_sent_at IS NULL", now, dev.id, reported);
       const settings = dev.settings ? JSON.parse(dev.settings) : null;
-      if (settings) db.prepare("UPDATE devices SET settings = NULL WHERE id = ?").run(dev.id);
-      const activeUntil = x.wantsTime ? this.activeUntil(dev.id) : null;
+      if (settings) await tx.run("UPDATE devices SET settings = NULL WHERE id = ?", dev.id);
+      const activeUntil = x.wantsTime ? await this.activeUntil(tx, dev.id) : null;
       const a = encodeAnswer(dev.key, r, { tokens: pending.map((t) => t.token), settings, activeUntil });
-      db.prepare("UPDATE requests SET answer = ? WHERE id = ?").run(a.body.toString("latin1"), requestId);
+      await tx.run("UPDATE requests SET answer = ? WHERE id = ?", a.body, requestId);
       return a;
     });
     this.counts.accepted++;
@@ -365,9 +370,9 @@ export class ReferenceServer {
   }
 
   // The credit the server sold, as the device's ADD_TIME rule computes it.
-  private activeUntil(deviceId: number): number {
+  private async activeUntil(tx: Transaction, deviceId: number): Promise<number> {
     let until = 0;
-    const rows = this.store.db.prepare("SELECT created_at, days FROM tokens WHERE device_id = ? ORDER BY count").all(deviceId) as { created_at: number; days: number }[];
+    const rows = await tx.all<{ created_at: number; days: number }>("SELECT created_at, days FROM tokens WHERE device_id = ? ORDER BY count", deviceId);
     for (const t of rows) until = Math.max(until, t.created_at) + t.days * DAY;
     return until;
   }
@@ -387,10 +392,10 @@ export class ReferenceServer {
     return out;
   }
 
-  private getData(url: URL, res: http.ServerResponse): void {
+  private async getData(url: URL, res: http.ServerResponse): Promise<void> {
     const q = this.range(url, true);
     const byRequest = new Map<number, { serial_number: string; timestamp: number | null; data: unknown; historical_data: unknown[] }>();
-    for (const p of this.store.points(q)) {
+    for (const p of await this.store.points(q)) {
       let r = byRequest.get(p.request_id);
       if (!r) byRequest.set(p.request_id, (r = { serial_number: p.serial, timestamp: null, data: {}, historical_data: [] }));
       const values = JSON.parse(p.data);
@@ -402,9 +407,9 @@ export class ReferenceServer {
     this.send(res, 200, JSON.stringify([...byRequest.values()]));
   }
 
-  private exportCsv(url: URL, res: http.ServerResponse): void {
+  private async exportCsv(url: URL, res: http.ServerResponse): Promise<void> {
     const q = this.range(url, false);
-    const text = pointsCsv(this.store, q);
+    const text = await pointsCsv(this.store, q);
     this.send(res, 200, text, "text/csv; charset=utf-8");
   }
 }
@@ -423,8 +428,8 @@ function csvCell(v: unknown): string {
 }
 
 /** Stored points as CSV: serial_number, timestamp (ISO), kind (d status / hd sample), one column per variable. */
-export function pointsCsv(store: Store, q: { from?: number; to?: number; serial?: string }): string {
-  const rows = store.points(q);
+export async function pointsCsv(store: Store, q: { from?: number; to?: number; serial?: string }): Promise<string> {
+  const rows = await store.points(q);
   const columns: string[] = [];
   const seen = new Set<string>();
   const parsed = rows.map((p) => {

@@ -8,7 +8,7 @@ import { SimDevice, DeviceStats } from "./device.js";
 import { Prng } from "./prng.js";
 import { HISTORICAL_ORDER } from "./sensors.js";
 import { ReferenceServer } from "./server.js";
-import { Store } from "./store.js";
+import { Store, openStore } from "./store.js";
 import { AuthMethod, DataFormat, Encoding, keyStartingCode } from "./codec.js";
 import { exchange, postJson, route } from "./http.js";
 
@@ -119,7 +119,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
         tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-sim-"));
         dbPath = path.join(tmpDir, "sim.sqlite");
       }
-      store = new Store(dbPath);
+      store = await openStore(dbPath);
       operator = { token: crypto.randomBytes(32).toString("hex") };
       server = new ReferenceServer({ store, basePath: "/metrics", clock: () => now, operatorToken: operator.token });
       base = await server.listen(0, "127.0.0.1");
@@ -166,7 +166,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     const rejections: Record<string, number> = {};
     for (const d of devices) for (const [k, v] of Object.entries(d.stats.rejections)) rejections[k] = (rejections[k] ?? 0) + v;
     let stats: { points: number; samples: number } | null = null;
-    if (store) stats = store.stats();
+    if (store) stats = await store.stats();
     else {
       const r = await exchange(route(base, "/stats"), "GET", null, null, operator).catch(() => null);
       if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8"));
@@ -213,7 +213,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     };
   } finally {
     await server?.close();
-    store?.close();
+    await store?.close();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
 }

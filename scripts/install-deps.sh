@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # emulated Cortex-M3 test run; clang: fuzzing; valgrind: instruction counts in the benchmarks;
 # chromium: the sim's HTML report is checked headless; make/g++: better-sqlite3 builds from source;
 # openssl: the server tests make a self-signed certificate for HTTPS.
-APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium)
+APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

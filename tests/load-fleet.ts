@@ -1,10 +1,11 @@
 // Shared by tests/load.test.ts: the reference server as a child process (`opaygo server`),
 // simulated devices (each its own opaygo-device.wasm through host-sim/codec.ts) that remember
-// every point they sent, and the point-by-point comparison of the SQLite file with what was sent.
+// every point they sent, and the point-by-point comparison of the database (SQLite file or
+// PostgreSQL URL) with what was sent.
 import assert from "node:assert/strict";
 import { spawn, ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import Database from "better-sqlite3";
+import { openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat, Encoding } from "../host-sim/codec.js";
 import { exchange, postJson, route, Exchange } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
@@ -22,11 +23,12 @@ const children = new Set<ChildServer>();
 export class ChildServer {
   private constructor(readonly proc: ChildProcess, readonly url: string, readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {}
 
-  /** `opaygo server --db FILE --port 0 --log FILE.log` on 127.0.0.1 with the tests' operator token
-   *  (from the environment); resolves with its URL once it listens. The request log goes to a file:
-   *  on a pipe to this busy test process its writes would wait for the test to read them. */
-  static start(db: string, extra: string[] = []): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", `${db}.log`, ...extra], {
+  /** `opaygo server --db DB --port 0 --log LOG` on 127.0.0.1 with the tests' operator token (from
+   *  the environment); resolves with its URL once it listens. The request log goes to a file (by
+   *  default DB.log, for a SQLite file): on a pipe to this busy test process its writes would wait
+   *  for the test to read them. */
+  static start(db: string, extra: string[] = [], log = `${db}.log`): Promise<ChildServer> {
+    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
@@ -155,7 +157,7 @@ export interface DbCheck {
 }
 
 /**
- * Opens the SQLite file (read only) and compares it with every request sent:
+ * Opens the database (a SQLite file or a postgres:// URL) and compares it with every request sent:
  *  - every request answered 201 is stored, with every one of its points, value for value;
  *  - every stored request is one that was sent, stored once, and all of its points are in the
  *    database (none partial), and every point linked to it is one of its points;
@@ -164,8 +166,8 @@ export interface DbCheck {
  * `allRequests`: also every request sent is stored, with every point (nothing lost at all);
  * `allRows`: every historical row sent is stored (the devices resent what got no answer).
  */
-export function checkDb(file: string, sent: Sent[], o: { allRequests?: boolean; allRows?: boolean } = {}): DbCheck {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+export async function checkDb(db: string, sent: Sent[], o: { allRequests?: boolean; allRows?: boolean } = {}): Promise<DbCheck> {
+  const store = await openStore(db);
   try {
     const bySent = new Map<string, Sent>();
     const expected = new Map<string, string>(); // `${serial}|${kind}|${ts}` -> values
@@ -180,9 +182,9 @@ export function checkDb(file: string, sent: Sent[], o: { allRequests?: boolean; 
         expected.set(key, v);
       }
     }
-    const requests = db.prepare("SELECT r.id, d.serial, r.ts FROM requests r JOIN devices d ON d.id = r.device_id").all() as { id: number; serial: string; ts: number }[];
-    const points = db.prepare("SELECT d.serial, p.request_id, p.ts, p.kind, p.data FROM points p JOIN devices d ON d.id = p.device_id").all() as
-      { serial: string; request_id: number; ts: number; kind: string; data: string }[];
+    const requests = await store.all<{ id: number; serial: string; ts: number }>("SELECT r.id, d.serial, r.ts FROM requests r JOIN devices d ON d.id = r.device_id");
+    const points = await store.all<{ serial: string; request_id: number; ts: number; kind: string; data: string }>(
+      "SELECT d.serial, p.request_id, p.ts, p.kind, p.data FROM points p JOIN devices d ON d.id = p.device_id");
     const stored = new Map<string, { requestId: number; data: string }>();
     for (const p of points) {
       const key = `${p.serial}|${p.kind}|${p.ts}`;
@@ -222,7 +224,7 @@ export function checkDb(file: string, sent: Sent[], o: { allRequests?: boolean; 
     }
     return { requests: requests.length, points: stored.size, storedWithoutAnswer };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

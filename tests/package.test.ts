@@ -89,7 +89,7 @@ test("plain ESM: every entry point imports and works", () => {
   assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "valid", "function", "function", "function", "function"]);
 });
 
-test("npx opaygo: --version, token generate; sim asks for the SQLite driver, then runs once it is installed", () => {
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
   const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
@@ -98,6 +98,9 @@ test("npx opaygo: --version, token generate; sim asks for the SQLite driver, the
   const missing = run("npx", ["opaygo", "sim", "--devices", "2", "--days", "1"], APP);
   assert.equal(missing.status, 2, missing.stderr);
   assert.match(missing.stderr, /npm install better-sqlite3/);
+  const noPg = run("npx", ["opaygo", "server", "export", "--db", "postgres://opaygo@/opaygo?host=/nonexistent"], APP);
+  assert.equal(noPg.status, 2, noPg.stderr);
+  assert.match(noPg.stderr, /npm install pg/);
   npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
   const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
   const result = JSON.parse(sim.stdout);

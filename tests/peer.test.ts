@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { ReferenceServer } from "../host-sim/server.js";
-import { Store } from "../host-sim/store.js";
+import { Store, openStore } from "../host-sim/store.js";
 import { postJson, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
 import { OPERATOR, OPERATOR_TOKEN, ROOT } from "./helpers.js";
@@ -23,13 +23,13 @@ const FORMAT = {
 let dir: string, store: Store, server: ReferenceServer, base: string;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-peer-"));
-  store = new Store(path.join(dir, "peer.sqlite"));
+  store = await openStore(path.join(dir, "peer.sqlite"));
   server = new ReferenceServer({ store, basePath: "/peer", clock: () => T0 + 5 * 3600, operatorToken: OPERATOR_TOKEN });
   base = await server.listen(0);
 });
 after(async () => {
   await server.close();
-  store.close();
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -63,7 +63,7 @@ test("openpaygo 0.6.3 as a device: requests accepted, answers verified, tokens d
   assert.deepEqual(out.tokens.map((t: any) => [t.value, t.type]), [[7, "1"], [3, "1"]].map(([v, t]) => [v, String(t)]));
 
   // what the peer sent is what the server stored
-  const points = store.points({ serial: SERIAL }).filter((p) => p.kind === "hd");
+  const points = (await store.points({ serial: SERIAL })).filter((p) => p.kind === "hd");
   const expected: [number, unknown][] = [];
   for (const s of out.sent_rows) {
     const start = s.start ?? T0 + 5 * 3600; // counter auth: no timestamp, the reception time

@@ -12,7 +12,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { OPERATOR_ROUTES, ReferenceServer } from "../host-sim/server.js";
-import { Store } from "../host-sim/store.js";
+import { Store, openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
@@ -29,7 +29,7 @@ const logLines: string[] = [];
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-server-ops-"));
-  store = new Store(path.join(dir, "s.sqlite"));
+  store = await openStore(path.join(dir, "s.sqlite"));
   server = new ReferenceServer({ store, basePath: "/m", clock: () => T0 + 99999, operatorToken: OPERATOR_TOKEN, log: (l) => logLines.push(l) });
   base = await server.listen(0);
   formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id;
@@ -38,7 +38,7 @@ before(async () => {
 after(async () => {
   for (const c of children) c.proc.kill("SIGKILL");
   await server.close();
-  store.close();
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,13 +91,13 @@ test("every operator route: 401 with WWW-Authenticate: Bearer without the token 
   for (const [r, v] of Object.entries(VALID)) {
     const method = r.split(" ")[0];
     for (const [what, authorization] of WRONG) {
-      const before = store.stats();
+      const before = (await store.stats());
       const res = await call(route(base, v.path), method, { authorization, body: v.body?.() });
       assert.equal(res.status, 401, `${r} with ${what}: ${res.body}`);
       assert.match(String(res.headers["www-authenticate"]), /^Bearer realm="opaygo operator"/, `${r} with ${what}`);
       assert.equal(typeof JSON.parse(res.body).error, "string");
       assert.doesNotMatch(res.body, new RegExp(OPERATOR_TOKEN.slice(0, 10)), "the answer never echoes a token");
-      assert.deepEqual(store.stats(), before, `${r} with ${what}: nothing stored`);
+      assert.deepEqual((await store.stats()), before, `${r} with ${what}: nothing stored`);
     }
     const ok = await call(route(base, v.path), method, { authorization: `Bearer ${OPERATOR_TOKEN}`, body: v.body?.() });
     assert.equal(ok.status, v.status, `${r} with the token: ${ok.body}`);
@@ -108,16 +108,16 @@ test("every operator route: 401 with WWW-Authenticate: Bearer without the token 
 });
 
 test("a device cannot be re-keyed or given credit without the token; its own uploads go on as before", async () => {
-  const before = store.device(SERIAL)!;
-  const payments = store.count("SELECT COUNT(*) AS n FROM payments");
+  const before = (await store.device(SERIAL))!;
+  const payments = await store.count("SELECT COUNT(*) AS n FROM payments");
   for (const [, authorization] of WRONG) {
     const res = await call(route(base, "/devices"), "POST", {
       authorization, body: JSON.stringify({ serial: SERIAL, key: OTHER_KEY, starting_code: 1, payments: [{ at: T0, days: 995 }], settings: { base_url: "http://evil" } }),
     });
     assert.equal(res.status, 401);
   }
-  assert.deepEqual(store.device(SERIAL), before, "key, starting code and settings unchanged");
-  assert.equal(store.count("SELECT COUNT(*) AS n FROM payments"), payments, "no payment added");
+  assert.deepEqual(await store.device(SERIAL), before, "key, starting code and settings unchanged");
+  assert.equal(await store.count("SELECT COUNT(*) AS n FROM payments"), payments, "no payment added");
 
   const dev = device(SERIAL, formatId, "condensed");
   dev.record(T0 + 3600, { battery_voltage: 12 });
@@ -133,7 +133,7 @@ test("a device cannot be re-keyed or given credit without the token; its own upl
 
 test("without an operator token the operator routes answer 403 (even with a bearer token); device routes and /health work", async () => {
   const d = fs.mkdtempSync(path.join(dir, "none-"));
-  const s = new Store(path.join(d, "n.sqlite"));
+  const s = await openStore(path.join(d, "n.sqlite"));
   const srv = new ReferenceServer({ store: s });
   try {
     const b = await srv.listen(0);
@@ -144,13 +144,13 @@ test("without an operator token the operator routes answer 403 (even with a bear
         assert.match(JSON.parse(res.body).error, /operator routes are disabled/);
       }
     }
-    assert.equal(s.stats().devices, 0);
+    assert.equal((await s.stats()).devices, 0);
     const dd = await exchange(route(b, "/dd"), "POST", Buffer.from('{"sn":"X","df":1,"d":[1]}'), "application/json");
     assert.equal(dd.status, 404, "the device route still answers (unknown device)");
     assert.equal((await exchange(route(b, "/health"), "GET", null, null)).status, 200);
   } finally {
     await srv.close();
-    s.close();
+    await s.close();
   }
 });
 
@@ -205,7 +205,7 @@ function selfSignedCert(d: string): { cert: string; key: string; certPem: Buffer
 test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted client is refused, plain HTTP gets no answer", async () => {
   const d = fs.mkdtempSync(path.join(dir, "tls-"));
   const { cert, key, certPem } = selfSignedCert(d);
-  const s = new Store(path.join(d, "t.sqlite"));
+  const s = await openStore(path.join(d, "t.sqlite"));
   const srv = new ReferenceServer({ store: s, operatorToken: OPERATOR_TOKEN, tls: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, clock: () => T0 });
   try {
     const b = await srv.listen(0);
@@ -226,7 +226,7 @@ test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted cli
     assert.ok(plain instanceof Error || plain.status === 400, "no plain-HTTP answer on the TLS port");
   } finally {
     await srv.close();
-    s.close();
+    await s.close();
   }
 });
 
@@ -270,33 +270,33 @@ function cli(args: string[], o: { env?: Record<string, string>; input?: string }
   return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env, input: o.input, timeout: 60_000 });
 }
 
-test("opaygo server provision: a good CSV (header, CRLF, BOM, optional count) adds every device; devices then upload", () => {
+test("opaygo server provision: a good CSV (header, CRLF, BOM, optional count) adds every device; devices then upload", async () => {
   const db = path.join(dir, "prov.sqlite");
   const csv = path.join(dir, "good.csv");
   fs.writeFileSync(csv, `\uFEFFserial,key,starting_code,count\r\nSHS1,${KEY.toUpperCase()},123456789,5\r\n\r\nSHS2, ${OTHER_KEY} ,0\r\nSHS3,${KEY},999999999,65535\r\n`);
   const r = cli(["server", "provision", "--db", db, csv]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "provisioned 3 devices\n");
-  const s = new Store(db);
+  const s = await openStore(db);
   try {
-    assert.deepEqual(["SHS1", "SHS2", "SHS3"].map((n) => { const d = s.device(n)!; return [d.key, d.starting_code, d.token_count]; }),
+    assert.deepEqual((await Promise.all(["SHS1", "SHS2", "SHS3"].map((n) => s.device(n)))).map((d) => [d!.key, d!.starting_code, d!.token_count]),
       [[KEY, 123456789, 5], [OTHER_KEY, 0, 1], [KEY, 999999999, 65535]]);
   } finally {
-    s.close();
+    await s.close();
   }
   const again = cli(["server", "provision", "--db", db, "-"], { input: `NEW1,${KEY},1\nSHS2,${KEY},1\n` });
   assert.equal(again.status, 2);
   assert.match(again.stderr, /nothing provisioned; 1 bad line:\n-:2: device SHS2 is already provisioned/);
-  const s2 = new Store(db);
+  const s2 = await openStore(db);
   try {
-    assert.equal(s2.device("NEW1"), undefined, "all or nothing");
-    assert.equal(s2.device("SHS2")!.key, OTHER_KEY, "an existing device keeps its key");
+    assert.equal(await s2.device("NEW1"), undefined, "all or nothing");
+    assert.equal((await s2.device("SHS2"))!.key, OTHER_KEY, "an existing device keeps its key");
   } finally {
-    s2.close();
+    await s2.close();
   }
 });
 
-test("opaygo server provision: a bad CSV gets every bad line number, exit 2, and nothing stored", () => {
+test("opaygo server provision: a bad CSV gets every bad line number, exit 2, and nothing stored", async () => {
   const db = path.join(dir, "bad.sqlite");
   const csv = path.join(dir, "bad.csv");
   fs.writeFileSync(csv, [
@@ -310,11 +310,11 @@ test("opaygo server provision: a bad CSV gets every bad line number, exit 2, and
   assert.deepEqual(lines.slice(1).map((l) => Number(l.split(":")[1])), [3, 4, 5, 6, 7, 8, 9, 11]);
   assert.match(r.stderr, /:3: key must be 32 hexadecimal digits/);
   assert.match(r.stderr, /:6: serial OK1 is also on line 2/);
-  const s = new Store(db);
+  const s = await openStore(db);
   try {
-    assert.equal(s.stats().devices, 0, "not even the good lines");
+    assert.equal((await s.stats()).devices, 0, "not even the good lines");
   } finally {
-    s.close();
+    await s.close();
   }
   for (const [input, message] of [["", /no devices in -/], ["serial,key,starting_code\n", /no devices in -/]] as const) {
     const e = cli(["server", "provision", "--db", db, "-"], { input });
@@ -421,11 +421,11 @@ test("graceful shutdown: on SIGTERM no new connection is accepted, the upload in
   assert.equal(dev.applyAnswer(answer, "application/json", T0).signatureOk, true);
   assert.equal(await c.exited, 0, c.err);
   assert.match(c.out, /stopped\n$/);
-  const s = new Store(db);
+  const s = await openStore(db);
   try {
-    assert.equal(s.stats().requests, 1, "the request answered during the shutdown is stored");
+    assert.equal((await s.stats()).requests, 1, "the request answered during the shutdown is stored");
   } finally {
-    s.close();
+    await s.close();
   }
   // the request log on stderr: one line per request, no token, no key
   const entries = c.err.trim().split("\n").map((l) => JSON.parse(l));

@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ReferenceServer } from "../host-sim/server.js";
-import { Store } from "../host-sim/store.js";
+import { Store, openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { decodeToken, startingCodeOf } from "../bindings/token.js";
@@ -30,7 +30,7 @@ let dir: string, store: Store, server: ReferenceServer, base: string, formatId: 
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-server-test-"));
-  store = new Store(path.join(dir, "s.sqlite"));
+  store = await openStore(path.join(dir, "s.sqlite"));
   server = new ReferenceServer({ store, basePath: "/base/v1", maxBody: 8192, clock: () => T0 + 99999, operatorToken: OPERATOR_TOKEN });
   base = await server.listen(0);
   formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id;
@@ -38,7 +38,7 @@ before(async () => {
 });
 after(async () => {
   await server.close();
-  store.close();
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,13 +55,13 @@ function request(dev: DeviceCodec, t: number, rows = 3) {
 }
 const stored = () => store.stats();
 async function refused(status: number, body: Buffer, contentType = "application/json", at = "/dd", message?: RegExp) {
-  const before = stored();
+  const before = await stored();
   const r = await exchange(route(base, at), "POST", body, contentType, OPERATOR);
   assert.equal(r.status, status, r.body.toString());
   const e = JSON.parse(r.body.toString());
   assert.equal(typeof e.error, "string");
   if (message) assert.match(e.error, message);
-  assert.deepEqual(stored(), before, "nothing stored from a refused request");
+  assert.deepEqual(await stored(), before, "nothing stored from a refused request");
 }
 
 test("POST /data_format answers 201 {id}", async () => {
@@ -87,7 +87,7 @@ test("POST /dd: accepted, signed answer with the due tokens and settings, applie
   assert.equal(applied.tokens[0].result, "ACCEPTED");
   assert.equal(decodeToken({ key: KEY, count: 1, token: answer.tkl[0], startingCode: startingCodeOf(KEY) }).value, 3);
   assert.equal(dev.secondsLeft(T0 + 3600), 3 * 86400);
-  assert.equal(stored().samples, 3);
+  assert.equal((await stored()).samples, 3);
 
   // The same bytes again: a replay.
   await refused(403, req.body, req.contentType, "/dd", /replay/);
@@ -103,7 +103,7 @@ test("POST /dd: accepted, signed answer with the due tokens and settings, applie
   const a2 = dev.applyAnswer(r2.body, r2.contentType, T0 + 86400 + 3600);
   assert.deepEqual(a2.tokens.map((t) => t.result), ["ACCEPTED"]);
   assert.equal(a2.settings, null);
-  assert.equal(store.count("SELECT COUNT(*) AS n FROM tokens WHERE confirmed_at IS NOT NULL"), 1);
+  assert.equal(await store.count("SELECT COUNT(*) AS n FROM tokens WHERE confirmed_at IS NOT NULL"), 1);
 });
 
 test("CBOR request gets a (JSON) answer the device applies; simple JSON is expanded the same", async () => {
@@ -121,7 +121,7 @@ test("CBOR request gets a (JSON) answer the device applies; simple JSON is expan
   assert.match(s.body.toString(), /"serial_number":"TEST0001"/);
   const r2 = await exchange(route(base, "/dd"), "POST", s.body, s.contentType);
   assert.equal(r2.status, 201, r2.body.toString());
-  const rows = store.points({ from: T0 + 6 * 86400 - 120, to: T0 + 6 * 86400 + 1 }).filter((p) => p.kind === "hd");
+  const rows = (await store.points({ from: T0 + 6 * 86400 - 120, to: T0 + 6 * 86400 + 1 })).filter((p) => p.kind === "hd");
   assert.deepEqual(rows.map((p) => [p.ts, JSON.parse(p.data)]), [
     [T0 + 6 * 86400 - 120, { battery_voltage: 12.51, panel_voltage: 18 }],
     [T0 + 6 * 86400, { battery_voltage: 12.5, panel_voltage: 18 }],
@@ -147,7 +147,7 @@ test("GET /dd returns stored data in simple form between ISO 8601 datetimes; CSV
   assert.equal(csv.status, 200);
   const lines = csv.body.toString().trim().split("\n");
   assert.equal(lines[0], "serial_number,timestamp,kind,battery_voltage,panel_voltage,token_count,tampered");
-  assert.equal(lines.length - 1, stored().points);
+  assert.equal(lines.length - 1, (await stored()).points);
 });
 
 test("errors: 400 malformed, 403 unsigned, 404 unknown device / format / route, 405, 413 before reading, 415", async () => {
@@ -176,7 +176,7 @@ test("errors: 400 malformed, 403 unsigned, 404 unknown device / format / route, 
   await refused(400, Buffer.from(`{"serial":"x","key":"${KEY}","payments":[{"at":-1,"days":1}]}`), "application/json", "/devices", /payments/);
 
   // 413 from the declared length: the server answers without waiting for the body.
-  const before = stored();
+  const before = await stored();
   const big = await rawHttp(`POST /base/v1/dd HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{`);
   assert.match(big, /^HTTP\/1.1 413 /);
   assert.match(big, /"error":"body of 100000000 bytes/);
@@ -186,7 +186,7 @@ test("errors: 400 malformed, 403 unsigned, 404 unknown device / format / route, 
   assert.match(chunked, /^HTTP\/1.1 413 /);
   // a broken request line gets 400 and the server goes on
   assert.match(await rawHttp("NOT HTTP\r\n\r\n"), /^HTTP\/1.1 400 /);
-  assert.deepEqual(stored(), before);
+  assert.deepEqual(await stored(), before);
   const ok = await exchange(route(base, "/stats"), "GET", null, null, OPERATOR);
   assert.equal(ok.status, 200);
 });

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runSim } from "../host-sim/sim.js";
-import { Store } from "../host-sim/store.js";
+import { Store, openStore } from "../host-sim/store.js";
 import { opaygo } from "./helpers.js";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-sim-test-"));
@@ -26,21 +26,21 @@ test("a short sim: every upload accepted, every token applied, every sample stor
     assert.equal(r.bad_signatures, 0);
     assert.ok(r.bytes_up > r.body_up && r.bytes_down > r.body_down, "wire bytes include the headers");
 
-    const store = new Store(db);
+    const store = await openStore(db);
     try {
       for (const d of r.devices) {
-        const stored = store.points({ serial: d.serial }).filter((p) => p.kind === "hd");
+        const stored = (await store.points({ serial: d.serial })).filter((p) => p.kind === "hd");
         assert.equal(stored.length, d.samples.length);
         stored.forEach((p, i) => {
           assert.equal(p.ts, d.samples[i].t);
           assert.deepEqual(JSON.parse(p.data), d.samples[i].reading);
         });
-        const tokens = store.db.prepare("SELECT t.token FROM tokens t JOIN devices d ON d.id = t.device_id WHERE d.serial = ? ORDER BY t.count").all(d.serial) as { token: string }[];
+        const tokens = await store.all<{ token: string }>("SELECT t.token FROM tokens t JOIN devices d ON d.id = t.device_id WHERE d.serial = ? ORDER BY t.count", d.serial);
         assert.deepEqual(d.tokenLog.map((t) => t.token), tokens.map((t) => t.token));
         assert.ok(d.tokenLog.every((t) => t.result === "ACCEPTED"));
       }
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
