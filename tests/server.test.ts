@@ -251,7 +251,7 @@ test("scale_factor, gps pairs, a negative interval with relative_time, and dct: 
     { energy: 14, pos: [1, 2, 3], loc: "unknown" },
   ]);
   assert.match(body, /"hd":\[\[12,1250,\[-1234567,51500000\],\[-0.1278,51.5074\]\],\[13,1249.5,null,null,-60\],\[14,null,\[1,2,3\],"unknown"\]\]/);
-  const points = store.points({ serial: SPEC_SERIAL });
+  const points = await store.points({ serial: SPEC_SERIAL });
   assert.deepEqual(points.map((p) => [p.ts, p.kind, p.data]), [
     [t - 660, "hd", '{"energy":1400,"bv":null,"pos":[1,2,3],"loc":"unknown"}'], // not a pair: kept as sent
     [t - 60, "hd", '{"energy":1300,"bv":12.495,"pos":null,"loc":null}'],
@@ -267,11 +267,11 @@ test("scale_factor, gps pairs, a negative interval with relative_time, and dct: 
 
   // dct (the spec's name) starts the rows where the reference would start them from ts
   await send(t + 3600, [{ energy: 1 }, { energy: 2 }], t + 1800);
-  assert.deepEqual(store.points({ serial: SPEC_SERIAL, from: t + 1 }).filter((p) => p.kind === "hd").map((p) => p.ts), [t + 1200, t + 1800]);
+  assert.deepEqual((await store.points({ serial: SPEC_SERIAL, from: t + 1 })).filter((p) => p.kind === "hd").map((p) => p.ts), [t + 1200, t + 1800]);
 });
 
 test("settings.base_url in a signed answer moves a simulated device to another server (the spec's change of server parameters)", async () => {
-  const otherStore = new Store(path.join(dir, "other.sqlite"));
+  const otherStore = await openStore(path.join(dir, "other.sqlite"));
   const other = new ReferenceServer({ store: otherStore, basePath: "/new", clock: () => T0, operatorToken: OPERATOR_TOKEN });
   const otherBase = await other.listen(0);
   try {
@@ -288,22 +288,22 @@ test("settings.base_url in a signed answer moves a simulated device to another s
     dev.sample(t);
     await dev.upload(t, base);
     assert.equal(dev.movedTo, otherBase, JSON.stringify(dev.stats));
-    assert.equal(store.count("SELECT COUNT(*) AS n FROM points p JOIN devices d ON d.id = p.device_id WHERE d.serial = ?", serial), 2);
+    assert.equal(await store.count("SELECT COUNT(*) AS n FROM points p JOIN devices d ON d.id = p.device_id WHERE d.serial = ?", serial), 2);
     dev.sample(t + 120);
     await dev.upload(t + 120, base); // still given the old base: the device goes to the new one
     assert.equal(dev.stats.accepted, 2, JSON.stringify(dev.stats.rejections));
-    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM requests WHERE format_id = ?", otherId), 1);
-    assert.equal(otherStore.count("SELECT COUNT(*) AS n FROM points WHERE kind = 'hd'"), 1);
-    assert.equal(store.count("SELECT COUNT(*) AS n FROM requests r JOIN devices d ON d.id = r.device_id WHERE d.serial = ?", serial), 1);
+    assert.equal(await otherStore.count("SELECT COUNT(*) AS n FROM requests WHERE format_id = ?", otherId), 1);
+    assert.equal(await otherStore.count("SELECT COUNT(*) AS n FROM points WHERE kind = 'hd'"), 1);
+    assert.equal(await store.count("SELECT COUNT(*) AS n FROM requests r JOIN devices d ON d.id = r.device_id WHERE d.serial = ?", serial), 1);
   } finally {
     await other.close();
-    otherStore.close();
+    await otherStore.close();
   }
 });
 
 test("POST /data_format takes an HS256 JWT when the server has a JWT key: alg, signature, exp and nbf checked; other routes do not take it", async () => {
   const jwtKey = Buffer.from("0123456789abcdef0123456789abcdef-format-key");
-  const jwtStore = new Store(path.join(dir, "jwt.sqlite"));
+  const jwtStore = await openStore(path.join(dir, "jwt.sqlite"));
   const srv = new ReferenceServer({ store: jwtStore, clock: () => T0, operatorToken: OPERATOR_TOKEN, formatJwtKey: jwtKey });
   const at = await srv.listen(0);
   const post = (token: string, route_ = "/data_format", method: "GET" | "POST" = "POST") =>
@@ -339,7 +339,7 @@ test("POST /data_format takes an HS256 JWT when the server has a JWT key: alg, s
     // a format JWT is not an operator token anywhere else
     assert.equal((await post(good, "/stats", "GET")).status, 401);
     assert.equal((await post(good, "/devices")).status, 401);
-    assert.equal(jwtStore.count("SELECT COUNT(*) AS n FROM formats"), 3);
+    assert.equal(await jwtStore.count("SELECT COUNT(*) AS n FROM formats"), 3);
     // a factory server with a JWT key and no operator token: formats by JWT, every other operator route off
     const factory = new ReferenceServer({ store: jwtStore, clock: () => T0, formatJwtKey: jwtKey });
     const fat = await factory.listen(0);
@@ -354,6 +354,6 @@ test("POST /data_format takes an HS256 JWT when the server has a JWT key: alg, s
     assert.throws(() => new ReferenceServer({ store: jwtStore, formatJwtKey: Buffer.from("short") }), /at least 32 bytes/);
   } finally {
     await srv.close();
-    jwtStore.close();
+    await jwtStore.close();
   }
 });
