@@ -8,7 +8,7 @@
 // plain objects; only the first two keep the member order of integer-like keys ("53" before "10"),
 // which the simple form and signatures depend on.
 import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
-import { ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
+import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
 import { RESULT_NAMES } from "./token.js";
 import type { Device } from "./device.js";
 
@@ -145,7 +145,7 @@ export interface AnswerResult {
 export type RequestForm = "condensed" | "simple";
 
 export class MetricsEncoder {
-  readonly wasm: WasmInstance;
+  readonly wasm: ModuleInstance;
 
   constructor(o: EncoderOptions) {
     this.wasm = o.device ? o.device.wasm : new WasmInstance(o.module ?? "device");
@@ -185,8 +185,8 @@ export class MetricsEncoder {
     const b = second === undefined ? new Uint8Array(0) : utf8.encode(wellFormed(second, "text"));
     const cap = this.wasm.exports.metrics_io_capacity();
     if (a.length + b.length > cap) throw new OpaygoError(`text of ${a.length + b.length} bytes exceeds the ${cap}-byte io buffer`);
-    const mem = this.wasm.bytes();
     const at = this.wasm.exports.metrics_io_buffer();
+    const mem = this.wasm.bytes();
     mem.set(a, at);
     mem.set(b, at + a.length);
     return a.length;
