@@ -118,7 +118,11 @@ export class Wasm3Instance extends ModuleInstance {
 }
 
 function convert(type: ValueType, v: unknown): number | bigint {
-  if (type === ValueType.I64) return BigInt.asIntN(64, typeof v === "bigint" ? v : BigInt(v as any));
+  if (type === ValueType.I64) {
+    // As the JS API's ToBigInt64: numbers, undefined and null are refused, not converted.
+    if (typeof v === "number" || v == null) throw new TypeError(`Cannot convert ${v} to a BigInt`);
+    return BigInt.asIntN(64, BigInt(v as any));
+  }
   if (typeof v === "bigint") throw new TypeError("Cannot convert a BigInt value to a number");
   return type === ValueType.I32 ? Number(v) | 0 : Number(v);
 }
