@@ -10,7 +10,9 @@ WASM3_WASI_SDIST_SHA256 := 5a47c8a39f7f6ae71b3316b2e5d86c9d0db6e771a65f09a86e4d4
 WASM3_WASI_SRC := $(WASM3_WASI_DIR)/src/$(WASM3_WASI_SDIST)/wasm3
 WASI_CC ?= clang
 # No debug info and relative paths only: the same sources give the same bytes on any machine.
-WASI_CFLAGS := --target=wasm32-wasi -O2 -g0 -std=gnu11 -DNASSERTS -DNDEBUG -Dd_m3RecordBacktraces=0 \
+# -mtail-call: wasm3's operations end in tail calls; as real ones (WebAssembly tail calls, on by
+# default since Node 20) the interpreter's stack stays flat and the vector run takes ~40% less time.
+WASI_CFLAGS := --target=wasm32-wasi -mtail-call -O2 -g0 -std=gnu11 -DNASSERTS -DNDEBUG -Dd_m3RecordBacktraces=0 \
                -fno-stack-protector -ffile-prefix-map=$(CURDIR)/= -Wno-everything
 WASI_LDFLAGS := --target=wasm32-wasi -mexec-model=reactor -Wl,-z,stack-size=262144 -Wl,--strip-all
 
@@ -27,7 +29,7 @@ $(WASM3_WASI_SRC)/wasm3.h:
 $(WASM3_WASI_DIR)/wasm3.wasm: bindings/wasm3/glue.c $(WASM3_WASI_SRC)/wasm3.h
 	cd $(WASM3_WASI_SRC) && $(WASI_CC) $(WASI_CFLAGS) -I. $(WASI_LDFLAGS) \
 	  -o $(CURDIR)/$@ $$(ls *.c | LC_ALL=C sort) ../../../../../bindings/wasm3/glue.c
-	wasm-validate $@
+	wasm-validate --enable-tail-call $@
 
 TEST_SUITES += test-wasm3-node
 .PHONY: test-wasm3-node
