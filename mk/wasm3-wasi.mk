@@ -26,7 +26,7 @@ $(WASM3_WASI_SRC)/wasm3.h:
 	tar -xzf $(WASM3_WASI_DIR)/src/$(WASM3_WASI_SDIST).tar.gz -C $(WASM3_WASI_DIR)/src
 	@touch $@
 
-$(WASM3_WASI_DIR)/wasm3.wasm: bindings/wasm3/glue.c $(WASM3_WASI_SRC)/wasm3.h
+$(WASM3_WASI_DIR)/wasm3.wasm: bindings/wasm3/glue.c mk/wasm3-wasi.mk $(WASM3_WASI_SRC)/wasm3.h
 	cd $(WASM3_WASI_SRC) && $(WASI_CC) $(WASI_CFLAGS) -I. $(WASI_LDFLAGS) \
 	  -o $(CURDIR)/$@ $$(ls *.c | LC_ALL=C sort) ../../../../../bindings/wasm3/glue.c
 	wasm-validate --enable-tail-call $@

@@ -6,7 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { Device, Engine, ModuleInstance, ModuleKind, OpaygoError, Wasm3Instance, WasmInstance, instantiate } from "../bindings/index.js";
-import { DEVICE_PROCEDURE_FILES, opaygo, jsonLines, vectorLines } from "./helpers.js";
+import { Float, MetricsEncoder, parseLossless } from "../bindings/metrics.js";
+import type { JsonValue, MetricRow } from "../bindings/metrics.js";
+import { DEVICE_PROCEDURE_FILES, opaygo, jsonLines, vectorLines, vectorText } from "./helpers.js";
 
 const TYPES: Record<string, number> = { ADD_TIME: 1, SET_TIME: 2, DISABLE_PAYG: 3, COUNTER_SYNC: 4 };
 const SPECIAL_VALUE: Record<string, number> = { DISABLE_PAYG: 998, COUNTER_SYNC: 999 };
@@ -125,6 +127,41 @@ test("wasm3 in WASI: token vectors, device procedures, state blobs; the same as 
   const ms = (r: Run, key: "ms" | "tokenMs") => `${r[key].toFixed(0)} ms`;
   t.diagnostic(`${wasm3.trace.length} values alike. All: node ${ms(node, "ms")}, wasm3 ${ms(wasm3, "ms")}, ratio ${(wasm3.ms / node.ms).toFixed(1)}. ` +
     `Token vectors alone: node ${ms(node, "tokenMs")}, wasm3 ${ms(wasm3, "tokenMs")}, ratio ${(wasm3.tokenMs / node.tokenMs).toFixed(1)}`);
+});
+
+// The Metrics request vectors encoded on opaygo.wasm (its 16 KiB output) on both engines: the same
+// condensed and simple payloads as the vectors, and refused where the vectors refuse.
+function metricsRequests(engine: Engine): string[] {
+  return vectorText("metrics_requests.jsonl").split("\n").filter(Boolean).map((line, i) => {
+    const v = parseLossless(line) as { [k: string]: any };
+    const want = JSON.parse(line);
+    let got: string;
+    try {
+      const e = new MetricsEncoder({ serialNumber: v.serial_number, key: v.key, authMethod: v.auth_method ?? null, dataFormat: v.data_format, module: "full", engine });
+      const num = (x: JsonValue) => (x instanceof Float ? x.value : (x as number | bigint));
+      if (v.timestamp != null) e.setTimestamp(num(v.timestamp));
+      if (v.request_count != null) e.setRequestCount(num(v.request_count));
+      e.setData(v.data as MetricRow);
+      for (const r of v.historical_data as MetricRow[]) e.addHistoricalRow(r);
+      got = JSON.stringify([e.condensed(), e.simple()]);
+    } catch (err) {
+      got = `refused: ${(err as Error).message}`;
+    }
+    const ok = want.error ? got.startsWith("refused") : got === JSON.stringify([want.condensed, want.simple]);
+    assert.ok(ok, `metrics_requests line ${i + 1} on ${engine}: ${got.slice(0, 200)}`);
+    return got;
+  });
+}
+
+test("wasm3 in WASI: the Metrics request vectors, byte for byte as on Node's engine", (t) => {
+  let start = performance.now();
+  const node = metricsRequests("node");
+  const nodeMs = performance.now() - start;
+  start = performance.now();
+  const wasm3 = metricsRequests("wasm3");
+  const wasm3Ms = performance.now() - start;
+  assert.deepEqual(wasm3, node);
+  t.diagnostic(`${wasm3.length} requests alike; node ${nodeMs.toFixed(0)} ms, wasm3 ${wasm3Ms.toFixed(0)} ms, ratio ${(wasm3Ms / nodeMs).toFixed(1)}`);
 });
 
 test("wasm3 exports behave as Node's: signed i32, bigint i64, undefined for a name not exported, TypeError for a bad i64", () => {
