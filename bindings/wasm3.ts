@@ -49,16 +49,16 @@ export class Wasm3Instance extends ModuleInstance {
   readonly exports: ModuleExports;
   private readonly glue: Glue;
 
-  constructor(readonly kind: ModuleKind) {
+  /** bytes: the module to host; by default kind's own .wasm file */
+  constructor(readonly kind: ModuleKind, bytes: Uint8Array = moduleBytes(kind)) {
     super();
     // One WASI reactor per instance: no arguments, environment or files; it never writes to stdout.
     const wasi = new WASI({ version: "preview1", args: [], env: {}, returnOnExit: true });
     const instance = new WebAssembly.Instance(compiledWasm3(), wasi.getImportObject() as WebAssembly.Imports);
     wasi.initialize(instance);
     this.glue = instance.exports as unknown as Glue;
-    const bytes = moduleBytes(kind);
     const at = this.glue.w3_module_buffer(bytes.length);
-    if (at === 0) throw new OpaygoError(`wasm3: no memory for the ${bytes.length}-byte module`);
+    if (at === 0) throw new OpaygoError(`wasm3: cannot take a module of ${bytes.length} bytes`);
     new Uint8Array(this.glue.memory.buffer, at, bytes.length).set(bytes);
     this.check(this.glue.w3_load(bytes.length, STACK_BYTES));
     this.exports = this.exportsProxy();

@@ -183,6 +183,32 @@ test("wasm3 exports behave as Node's: signed i32, bigint i64, undefined for a na
   assert.equal(on3.bytes().length, onNode.bytes().length);
 });
 
+// (module (memory (export "memory") 1)
+//   (func (export "boom") (result i32) unreachable)
+//   (func (export "oob") (result i32) i32.const 70000 i32.load)
+//   (func (export "add64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.add)
+//   (func (export "half") (param f64) (result f64) local.get 0 f64.const 0.5 f64.mul))
+const TRAPPING = Buffer.from("0061736d010000000110036000017f60027e7e017e60017c017c030504000001020503010001072605066d656d6f7279020004626f6f6d0000036f6f62000105616464363400020468616c6600030a26040300000b090041f0a2042802000b0700200020017c0b0e00200044000000000000e03fa20b", "hex");
+
+test("wasm3: a trap throws WebAssembly.RuntimeError as on Node's engine, and the instance goes on working", () => {
+  const on3 = new Wasm3Instance("full", TRAPPING).exports;
+  const onNode = new WebAssembly.Instance(new WebAssembly.Module(TRAPPING)).exports as any;
+  for (const x of [on3, onNode]) {
+    assert.throws(() => x.boom(), WebAssembly.RuntimeError);
+    assert.throws(() => x.oob(), WebAssembly.RuntimeError);
+    assert.equal(x.add64(2n ** 63n - 1n, 1n), -(2n ** 63n));
+    assert.equal(x.half(3), 1.5);
+  }
+  assert.throws(() => on3.boom(), /wasm3: boom.*unreachable/);
+  assert.throws(() => on3.oob(), /wasm3: oob.*out of bounds/);
+});
+
+test("wasm3: bytes that are not a module are refused with an error code and message", () => {
+  for (const [bytes, code] of [[Buffer.from("not a module"), -3], [TRAPPING.subarray(0, 40), -3], [Buffer.alloc(0), undefined]] as const) {
+    assert.throws(() => new Wasm3Instance("full", bytes), (e: unknown) => e instanceof OpaygoError && e.code === code && /^wasm3: ./.test(e.message));
+  }
+});
+
 test("opaygo device run --engine wasm3 gives the official procedure's results, as --engine node does", () => {
   const sc = SCENARIOS[0];
   const input = sc.steps.map((s: any) => JSON.stringify(s.advance !== undefined ? { advance: s.advance } : { token: s.token })).join("\n") + "\n";
