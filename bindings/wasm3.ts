@@ -3,11 +3,14 @@
 // and hosts the module. Its exports and memory behave as WasmInstance's do: i32 results as signed
 // numbers, i64 as bigints, a trap throws WebAssembly.RuntimeError.
 import fs from "node:fs";
-import { WASI } from "node:wasi";
+import { createRequire } from "node:module";
 import { ModuleExports, ModuleInstance, ModuleKind, OpaygoError, moduleBytes } from "./wasm.js";
 
 const wasm3File = new URL("../../wasm3-wasi/wasm3.wasm", import.meta.url);
 let wasm3Module: WebAssembly.Module | undefined;
+// node:wasi is loaded on first use only: importing it prints Node's ExperimentalWarning, which
+// every user of the package (and every CLI command) would otherwise see.
+let wasiClass: typeof import("node:wasi").WASI | undefined;
 
 // The module's value stack inside wasm3, as pywasm3 gives it in tests/interp/run_vectors.py.
 const STACK_BYTES = 64 * 1024;
@@ -53,7 +56,8 @@ export class Wasm3Instance extends ModuleInstance {
   constructor(readonly kind: ModuleKind, bytes: Uint8Array = moduleBytes(kind)) {
     super();
     // One WASI reactor per instance: no arguments, environment or files; it never writes to stdout.
-    const wasi = new WASI({ version: "preview1", args: [], env: {}, returnOnExit: true });
+    wasiClass ??= (createRequire(import.meta.url)("node:wasi") as typeof import("node:wasi")).WASI;
+    const wasi = new wasiClass({ version: "preview1", args: [], env: {}, returnOnExit: true });
     const instance = new WebAssembly.Instance(compiledWasm3(), wasi.getImportObject() as WebAssembly.Imports);
     wasi.initialize(instance);
     this.glue = instance.exports as unknown as Glue;
