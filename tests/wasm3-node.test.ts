@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { Device, Engine, ModuleInstance, ModuleKind, OpaygoError, Wasm3Instance, WasmInstance, instantiate } from "../bindings/index.js";
-import { Float, MetricsEncoder, parseLossless } from "../bindings/metrics.js";
+import { Float, MetricsEncoder, parseLossless, stringifyLossless } from "../bindings/metrics.js";
 import type { JsonValue, MetricRow } from "../bindings/metrics.js";
 import { DEVICE_PROCEDURE_FILES, opaygo, jsonLines, vectorLines, vectorText } from "./helpers.js";
 
@@ -181,6 +181,29 @@ test("wasm3 exports behave as Node's: signed i32, bigint i64, undefined for a na
   }
   assert.deepEqual(on3.read(on3.exports.key_buffer(), 16), onNode.read(onNode.exports.key_buffer(), 16));
   assert.equal(on3.bytes().length, onNode.bytes().length);
+});
+
+// The reference server answers applied on a device on each engine: what the answer did (tokens,
+// time, settings) and the device state it leaves must be the same.
+function metricsAnswers(engine: Engine): string[] {
+  const NOW = 1_700_000_000;
+  return vectorLines("metrics_responses.jsonl").map((v, i) => {
+    const req = parseLossless(v.request) as { [k: string]: any };
+    const device = new Device({ key: v.key, engine });
+    const enc = new MetricsEncoder({ serialNumber: req.sn, device });
+    if (typeof req.ts === "number") enc.setTimestamp(req.ts);
+    if (typeof req.rc === "number") enc.setRequestCount(req.rc);
+    enc.setData({});
+    enc.simple();
+    const r = enc.applyAnswer(v.payload, NOW);
+    assert.equal(r.signed, true, `metrics_responses line ${i + 1} on ${engine}`);
+    return `${stringifyLossless(r as any)} ${Buffer.from(device.save()).toString("hex")}`;
+  });
+}
+
+test("wasm3 in WASI: the reference server answers applied on a device, as on Node's engine", () => {
+  const node = metricsAnswers("node");
+  assert.deepEqual(metricsAnswers("wasm3"), node);
 });
 
 // (module (memory (export "memory") 1)
