@@ -14,7 +14,7 @@ WASI_CC ?= clang
 # default since Node 20) the interpreter's stack stays flat and the vector run takes ~40% less time.
 WASI_CFLAGS := --target=wasm32-wasi -mtail-call -O2 -g0 -std=gnu11 -DNASSERTS -DNDEBUG -Dd_m3RecordBacktraces=0 \
                -fno-stack-protector -ffile-prefix-map=$(CURDIR)/= -Wno-everything
-WASI_LDFLAGS := --target=wasm32-wasi -mexec-model=reactor -Wl,-z,stack-size=262144 -Wl,--strip-all
+WASI_LDFLAGS := -mexec-model=reactor -Wl,-z,stack-size=262144 -Wl,--strip-all
 
 .PHONY: wasm3-wasi
 wasm3-wasi: $(WASM3_WASI_DIR)/wasm3.wasm
@@ -28,7 +28,7 @@ $(WASM3_WASI_SRC)/wasm3.h:
 
 $(WASM3_WASI_DIR)/wasm3.wasm: bindings/wasm3/glue.c mk/wasm3-wasi.mk $(WASM3_WASI_SRC)/wasm3.h
 	cd $(WASM3_WASI_SRC) && $(WASI_CC) $(WASI_CFLAGS) -I. $(WASI_LDFLAGS) \
-	  -o $(CURDIR)/$@ $$(ls *.c | LC_ALL=C sort) ../../../../../bindings/wasm3/glue.c
+	  -o $(abspath $@) $$(ls *.c | LC_ALL=C sort) $(CURDIR)/bindings/wasm3/glue.c
 	wasm-validate --enable-tail-call $@
 
 TEST_SUITES += test-wasm3-node
