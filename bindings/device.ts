@@ -1,6 +1,7 @@
 // A PAYGO device's credit state on opaygo-device.wasm (or the keypad-only opaygo-token.wasm):
 // keypad entry, credit, waiting period, and the 32-byte state blob the firmware saves to flash.
-import { OpaygoError, WasmInstance } from "./wasm.js";
+import { ModuleInstance, OpaygoError } from "./wasm.js";
+import { Engine, instantiate } from "./engine.js";
 import { RESULT_NAMES } from "./token.js";
 
 export interface DeviceOptions {
@@ -14,6 +15,8 @@ export interface DeviceOptions {
   secondsPerUnit?: number;
   /** the module to run on: "device" (default) or "token", the keypad-only firmware build */
   module?: "token" | "device";
+  /** the WebAssembly engine: "node" (default) or "wasm3", the interpreter built for WASI */
+  engine?: Engine;
 }
 
 export type EntryResult = "ACCEPTED" | "ALREADY_USED" | "INVALID" | "BLOCKED";
@@ -33,10 +36,10 @@ const STATE_ERRORS: Record<number, string> = {
 };
 
 export class Device {
-  readonly wasm: WasmInstance;
+  readonly wasm: ModuleInstance;
 
   constructor(o: DeviceOptions) {
-    this.wasm = new WasmInstance(o.module ?? "device");
+    this.wasm = instantiate(o.module ?? "device", o.engine);
     this.wasm.setKey(o.key);
     const flags = (o.restricted ? 1 : 0) | (o.waitingPeriod === false ? 2 : 0);
     const rc = this.wasm.exports.device_init(o.startingCode ?? 0, o.count ?? 0, flags, o.secondsPerUnit ?? 86400);
@@ -91,7 +94,7 @@ export class Device {
   /** Restores a saved blob; a corrupt or foreign blob throws and leaves the state as it was. */
   load(blob: Uint8Array): void {
     if (blob.length !== 32) throw new OpaygoError(`a state blob is 32 bytes, not ${blob.length}`);
-    this.wasm.bytes().set(blob, this.wasm.exports.state_buffer());
+    this.wasm.write(this.wasm.exports.state_buffer(), blob, 32, "state blob");
     const rc = this.wasm.exports.device_load();
     if (rc !== 0) throw new OpaygoError(STATE_ERRORS[rc] ?? `state blob refused (${rc})`, rc);
   }

@@ -1,7 +1,10 @@
 // The package's main entry point: tokens, the device, the Metrics device encoder and answer parser,
 // and the server side. Each also has an entry of its own (opaygo-wasm/token, /device, /metrics, /server).
-export { OpaygoError, WasmInstance, parseKey } from "./wasm.js";
-export type { ModuleKind } from "./wasm.js";
+export { OpaygoError, ModuleInstance, WasmInstance, parseKey } from "./wasm.js";
+export type { ModuleKind, ModuleExports } from "./wasm.js";
+export { Wasm3Instance } from "./wasm3.js";
+export { ENGINES, instantiate } from "./engine.js";
+export type { Engine } from "./engine.js";
 export { generateToken, decodeToken, startingCodeOf, roundHalfEven, TOKEN_TYPES } from "./token.js";
 export type { TokenType, DecodeResult, Decoded, GenerateOptions, DecodeOptions } from "./token.js";
 export { Device } from "./device.js";

@@ -8,7 +8,8 @@
 // plain objects; only the first two keep the member order of integer-like keys ("53" before "10"),
 // which the simple form and signatures depend on.
 import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
-import { ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
+import { Engine, instantiate } from "./engine.js";
+import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
 import { RESULT_NAMES } from "./token.js";
 import type { Device } from "./device.js";
 
@@ -120,6 +121,8 @@ export interface EncoderOptions {
   dataFormat?: DataFormat | JsonMap | string | null;
   /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
   module?: ModuleKind;
+  /** the WebAssembly engine: "node" (default) or "wasm3" (ignored with `device`, which has its own) */
+  engine?: Engine;
   /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
   device?: Device;
 }
@@ -145,10 +148,10 @@ export interface AnswerResult {
 export type RequestForm = "condensed" | "simple";
 
 export class MetricsEncoder {
-  readonly wasm: WasmInstance;
+  readonly wasm: ModuleInstance;
 
   constructor(o: EncoderOptions) {
-    this.wasm = o.device ? o.device.wasm : new WasmInstance(o.module ?? "device");
+    this.wasm = o.device ? o.device.wasm : instantiate(o.module ?? "device", o.engine);
     const x = this.wasm.exports;
     if (o.authMethod && !(o.authMethod in AUTH_CODES)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
     if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
@@ -185,8 +188,8 @@ export class MetricsEncoder {
     const b = second === undefined ? new Uint8Array(0) : utf8.encode(wellFormed(second, "text"));
     const cap = this.wasm.exports.metrics_io_capacity();
     if (a.length + b.length > cap) throw new OpaygoError(`text of ${a.length + b.length} bytes exceeds the ${cap}-byte io buffer`);
-    const mem = this.wasm.bytes();
     const at = this.wasm.exports.metrics_io_buffer();
+    const mem = this.wasm.bytes();
     mem.set(a, at);
     mem.set(b, at + a.length);
     return a.length;

@@ -12,6 +12,17 @@ const files: Record<ModuleKind, URL> = {
   full: new URL("../../opaygo.wasm", import.meta.url),
 };
 const compiled = new Map<ModuleKind, WebAssembly.Module>();
+const moduleFiles = new Map<ModuleKind, Buffer>();
+
+/** The bytes of one of the three modules (read once). */
+export function moduleBytes(kind: ModuleKind): Buffer {
+  let bytes = moduleFiles.get(kind);
+  if (!bytes) {
+    bytes = fs.readFileSync(files[kind]);
+    moduleFiles.set(kind, bytes);
+  }
+  return bytes;
+}
 
 export class OpaygoError extends Error {
   constructor(message: string, readonly code?: number) {
@@ -20,26 +31,22 @@ export class OpaygoError extends Error {
   }
 }
 
-export interface WasmExports {
-  memory: WebAssembly.Memory;
+/** The module's exported functions by name, called as JavaScript calls WebAssembly exports. */
+export interface ModuleExports {
   [name: string]: any;
 }
 
-export class WasmInstance {
-  readonly exports: WasmExports;
+export interface WasmExports extends ModuleExports {
+  memory: WebAssembly.Memory;
+}
 
-  constructor(readonly kind: ModuleKind) {
-    let module = compiled.get(kind);
-    if (!module) {
-      module = new WebAssembly.Module(fs.readFileSync(files[kind]));
-      compiled.set(kind, module);
-    }
-    this.exports = instantiateSync(module, {}).exports as unknown as WasmExports;
-  }
+/** One instance of a module on some engine: its exports and a view of its linear memory. */
+export abstract class ModuleInstance {
+  abstract readonly kind: ModuleKind;
+  abstract readonly exports: ModuleExports;
 
-  bytes(): Uint8Array {
-    return new Uint8Array(this.exports.memory.buffer);
-  }
+  /** The whole linear memory: a live view, valid until the next call into the module (ask again after one). */
+  abstract bytes(): Uint8Array;
 
   write(ptr: number, data: Uint8Array, capacity: number, what: string): void {
     if (data.length > capacity) throw new OpaygoError(`${what} is ${data.length} bytes; the limit is ${capacity}`);
@@ -51,7 +58,8 @@ export class WasmInstance {
   }
 
   setKey(hex: string): void {
-    this.bytes().set(parseKey(hex), this.exports.key_buffer());
+    const at = this.exports.key_buffer();
+    this.bytes().set(parseKey(hex), at);
   }
 
   // Writes text to the token text buffer and returns its byte length.
@@ -63,6 +71,25 @@ export class WasmInstance {
 
   text(length: number): string {
     return Buffer.from(this.read(this.exports.text_buffer(), length)).toString("latin1");
+  }
+}
+
+/** The module on Node's own WebAssembly engine. */
+export class WasmInstance extends ModuleInstance {
+  readonly exports: WasmExports;
+
+  constructor(readonly kind: ModuleKind) {
+    super();
+    let module = compiled.get(kind);
+    if (!module) {
+      module = new WebAssembly.Module(new Uint8Array(moduleBytes(kind)));
+      compiled.set(kind, module);
+    }
+    this.exports = instantiateSync(module, {}).exports as unknown as WasmExports;
+  }
+
+  bytes(): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer);
   }
 }
 

@@ -1,5 +1,6 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { Device } from "../bindings/device.js";
+import { ENGINES } from "../bindings/engine.js";
 import { eachJsonLine, fail } from "./jsonl.js";
 import { integer } from "./options.js";
 
@@ -17,12 +18,13 @@ export function register(program: Command): void {
     .option("--count <n>", "the device's count when it leaves the factory", integer("count", 0xffff), 0)
     .option("--restricted", "restricted digit set keypad (keys 1-4)", false)
     .option("--no-waiting-period", "accept entries right after invalid ones (for the official test procedure)")
+    .addOption(new Option("--engine <name>", "WebAssembly engine: node, or wasm3 (the interpreter, built for WASI by make wasm3-wasi)").choices(ENGINES).default("node"))
     .option("--jsonl", "read JSON lines from stdin (the only mode)", false)
     .action(async (o) => {
       if (!o.jsonl) fail("device run reads JSON lines from stdin: add --jsonl");
       let sim: Device;
       try {
-        sim = new Device({ key: o.key, startingCode: o.startingCode ?? null, count: o.count, restricted: o.restricted, waitingPeriod: o.waitingPeriod });
+        sim = new Device({ key: o.key, startingCode: o.startingCode ?? null, count: o.count, restricted: o.restricted, waitingPeriod: o.waitingPeriod, engine: o.engine });
       } catch (err) {
         fail((err as Error).message);
       }

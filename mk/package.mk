@@ -2,5 +2,5 @@
 # scratch projects (registry only), use it from TypeScript, plain ESM, npx opaygo and AssemblyScript.
 TEST_SUITES += test-package
 .PHONY: test-package
-test-package: build
+test-package: build wasm3-wasi
 	node tests/tools/node-suite.mjs test-package build/js/tests/package.test.js
