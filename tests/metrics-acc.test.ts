@@ -116,3 +116,18 @@ test("the same key in sibling objects or at different depths is accepted, and go
     assert.equal(acc, `[${canonicalRequest({ body })}]`, body);
   }
 });
+
+test("an accessory request holding a lone surrogate is refused (no UTF-8 or CBOR form), the ring unchanged", () => {
+  for (const body of ['{"sn":"\\ud800"}', '{"sn":"A","d":{"\\udc00":1}}', '{"sn":"A","x":["ok","\\udbff"]}']) {
+    const e = parent();
+    const before = e.condensed();
+    const ring = e.ring();
+    assert.throws(() => e.addAccessory(body), /UTF-8/, body);
+    assert.deepEqual(e.ring(), ring, body);
+    assert.equal(e.condensed(), before, body);
+  }
+  // a surrogate pair is a character like any other
+  const e = parent();
+  e.addAccessory('{"sn":"\\ud83d\\ude00"}');
+  assert.equal(e.ring().accessories, 1);
+});

@@ -114,6 +114,8 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "metrics/num/parsedIntFits": "number being parsed",
   "metrics/jsonval/strCodePoint": "string character being read",
   "metrics/jsonval/stringBytes": "string being read",
+  "metrics/jsonval/stringHasSurrogate": "string being read",
+  "metrics/jsonval/sawSurrogate": "strings of the call in progress",
   "metrics/jsonval/containerCount": "container being read",
   "siphash/v0": "SipHash rounds in progress", "siphash/v1": "SipHash rounds in progress",
   "siphash/v2": "SipHash rounds in progress", "siphash/v3": "SipHash rounds in progress",

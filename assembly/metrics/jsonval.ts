@@ -2,7 +2,7 @@
 // through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
 // Positions are absolute addresses; every function is bounded by an end address and returns
 // a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
-import { ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "./errors";
+import { ERR_BAD_UTF8, ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "./errors";
 import { NUM_FLOAT, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
 import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
 
@@ -84,6 +84,10 @@ export function isSurrogate(c: u32): bool { return c >= 0xd800 && c <= 0xdfff; }
 
 let stringBytes: i32 = 0; // UTF-8 length of the last scanned string
 let stringHasSurrogate = false; // and whether it holds a lone surrogate
+// Set by any string scanned with a lone surrogate since the caller cleared it: the device refuses
+// them in what it will write (UTF-8 has no form for them), the server reads them as Python does.
+export let sawSurrogate = false;
+export function clearSawSurrogate(): void { sawSurrogate = false; }
 // p at the opening quote; returns the position after the closing quote, or -1.
 export function scanString(p: usize, end: usize): isize {
   if (p >= end || load<u8>(p) != 0x22) return -1;
@@ -101,6 +105,7 @@ export function scanString(p: usize, end: usize): isize {
   }
   stringBytes = bytes;
   stringHasSurrogate = surrogate;
+  if (surrogate) sawSurrogate = true;
   return <isize>(p + 1);
 }
 
@@ -113,7 +118,8 @@ function cborUtf8(c: u32): void {
 
 export function writeString(p: usize, end: usize): isize {
   let after = scanString(p, end);
-  if (after < 0 || stringHasSurrogate) return -1; // a lone surrogate has no CBOR (UTF-8) text
+  if (after < 0) return ERR_JSON;
+  if (stringHasSurrogate) return ERR_BAD_UTF8; // a lone surrogate has no UTF-8 form
   cborHead(3, <u64>stringBytes);
   jsonByte(0x22);
   p++;
@@ -282,6 +288,7 @@ export function writeValue(p: usize, end: usize, depth: i32): isize {
       first = false;
       if (obj) {
         let k = writeString(p, end);
+        if (k < 0) return k;
         p = skipWs(<usize>k, end) + 1;
         wColon();
       }

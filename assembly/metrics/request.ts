@@ -10,7 +10,7 @@ import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
-import { writeValue, skipValue, skipWs, findMemberKey } from "./jsonval";
+import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate } from "./jsonval";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
   ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
@@ -336,9 +336,12 @@ export function accessoryAdd(len: i32): i32 {
   if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
   let end = outPtr + <usize>len;
   let p = skipWs(outPtr, end);
-  // duplicate keys refused: the server would refuse every request carrying this one
+  // duplicate keys refused: the server would refuse every request carrying this one; so are lone
+  // surrogates, which no UTF-8 (CBOR) request could carry
+  clearSawSurrogate();
   let after = skipValue(p, end, ACCESSORY_DEPTH, true);
   if (after < 0) return <i32>after;
+  if (sawSurrogate) return ERR_BAD_UTF8;
   if (skipWs(<usize>after, end) != end) return ERR_JSON;
   if (load<u8>(p) != 0x7b) return ERR_SHAPE;
   let sn = findMemberKey(p, end, KEYS + K_SN);
