@@ -97,23 +97,25 @@ $(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu
 	$(ARM_CC) $(MCU_FLAGS_cortex-m3_$*) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
 	  $(MCU_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$*.a -lc -lm -lrdimon -lgcc -o $@
 
-# The heap refusal: wasm3's heap cut to these budgets (bytes) under the token image; each run must end
-# cleanly (load refused, or compilation refused in a call, or the whole suite passes), never crash.
-# The budgets fall in the environment and runtime, the module's parse, its load and its
-# compilation (make mcu-size prints where each stage ends).
-MCU_HEAP_BUDGETS := 0 64 512 1024 2048 3072 4096 6144 8192 10240 12288
-MCU_QEMU := timeout 300 qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
+# The heap refusal: wasm3's heap cut to these budgets (bytes), each image: every run must end
+# cleanly, "runs" from the smallest heap that runs (found by bisection) and "load refused" below
+# it, never a crash. The budgets fall in wasm3's environment and runtime, the module's parse and
+# its compilation (make mcu-size prints where each stage ends).
+MCU_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 65536 98304 196608
+MCU_QEMU := qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native
 TEST_SUITES += test-mcu-wasm3
 test-mcu-wasm3: mcu-wasm
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
 	for t in token device full; do \
-	  $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
-	python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
-	  | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 4 || status=1; exit $$status
+	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) full:$(MCU_HEAP_full); do \
+	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
+	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	done; \
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 6 || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
 # program over build/arm/cortex-m3/libopaygo-token.a).

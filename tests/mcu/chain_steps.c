@@ -48,7 +48,7 @@ int main(void) {
     exit(1);
   }
   int type;
-  decode_ticks(1, &type); /* the first call compiles the export on wasm3: not part of a step */
+  decode_ticks(1, &type);
   /* A loop of 2 instructions (subs, bne) per turn. */
   uint32_t turns = 1000000u;
   systick_start();

@@ -34,7 +34,7 @@ static uint32_t memory_bytes; /* linear memory allocated (the module's page, cap
 static int loaded, load_failed;
 static M3Result last_error;
 static uint8_t *heap_base;
-static uint32_t heap_parsed;
+static uint32_t heap_parsed, heap_loaded;
 
 /* The bump allocator's position: the block a 1-byte allocation would get, given back at once
  * (m3_Free returns the last block). NULL when the heap is spent. */
@@ -53,6 +53,7 @@ uint32_t opaygo_wasm3_heap_used(void) {
 }
 
 uint32_t opaygo_wasm3_heap_after_parse(void) { return heap_parsed; }
+uint32_t opaygo_wasm3_heap_after_load(void) { return heap_loaded; }
 
 /* The value stack is zeroed when allocated and grows upwards: its last non-zero byte is about
  * the deepest it went (a zero written last at the very top would be missed). */
@@ -89,8 +90,13 @@ static int load(void) {
   heap_parsed = opaygo_wasm3_heap_used();
   start_function = module->startFunction;
   result = m3_LoadModule(runtime, module);
+  /* Every function compiled now, not on its first call: a heap too small is refused here, never
+   * in the middle of a call (where wasm3 0.5.0 also leaves the caller's code broken: its
+   * op_Compile rewrites itself into a call before the compilation succeeded). */
+  if (result == NULL) result = m3_CompileModule(module);
   if (result == NULL) result = m3_RunStart(module);
   if (result != NULL) return fail_load(result);
+  heap_loaded = opaygo_wasm3_heap_used();
   memory_bytes = runtime->memory.mallocated->length;
   loaded = 1;
   return OPAYGO_OK;
@@ -116,7 +122,8 @@ int opaygo_wasm3_instantiate(uint32_t size, uint8_t **memory) {
   } else {
     M3Result result = reset();
     if (result != NULL) {
-      /* The start function is compiled at the first load: it cannot run out of heap here. */
+      /* Evaluating the data segment offsets and global initialisers takes a code page, given
+       * back at once: a heap without room for it refuses here. */
       last_error = result;
       return OPAYGO_ERR_MEMORY_SIZE;
     }
@@ -129,7 +136,6 @@ int opaygo_wasm3_instantiate(uint32_t size, uint8_t **memory) {
 
 static int trap_code(M3Result result) {
   if (result == m3Err_trapOutOfBoundsMemoryAccess) return OPAYGO_WASM3_TRAP_OOB;
-  if (result == m3Err_mallocFailed || result == m3Err_mallocFailedCodePage) return OPAYGO_WASM3_TRAP_HEAP;
   if (result == m3Err_trapStackOverflow) return OPAYGO_WASM3_TRAP_STACK;
   return OPAYGO_WASM3_TRAP_OTHER;
 }
@@ -151,12 +157,3 @@ void opaygo_wasm3_call(uint32_t index, uint32_t argc, const void **args, void *r
   }
 }
 
-int opaygo_wasm3_compile_all(void) {
-  if (!loaded) return OPAYGO_ERR_NOT_INITIALIZED;
-  M3Result result = m3_CompileModule(module);
-  if (result != NULL) {
-    last_error = result;
-    return OPAYGO_ERR_MEMORY_SIZE;
-  }
-  return OPAYGO_OK;
-}
