@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # wabt: wasm2c, wasm-validate, wasm-objdump; arm-none-eabi + newlib: Cortex-M builds; qemu: the
 # emulated Cortex-M3 test run; clang: fuzzing; valgrind: instruction counts in the benchmarks;
 # chromium: the sim's HTML report is checked headless; make/g++: better-sqlite3 builds from source.
-APT_PACKAGES=(make gcc g++ python3 python3-pip wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium)
+APT_PACKAGES=(make gcc g++ python3 python3-pip wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium patch)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
