@@ -6,7 +6,8 @@
 #                        build/mcu/<cpu>/decode-{token,device}.elf (one decode: flash figures,
 #                        instructions per chain step)
 #   make test-mcu-wasm3  (suite) the three images on qemu-system-arm -M mps2-an385, then the heap
-#                        refusal: the token image with wasm3's heap cut below what the module needs
+#                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
+#                        below what the module needs must be refused cleanly
 #   make mcu-size        the flash / RAM / instructions table (tests/tools/mcu_size_report.py)
 MCU_DIR := build/mcu
 WASM3_VERSION := 0.5.0
@@ -14,8 +15,8 @@ WASM3_SHA256 := 5a47c8a39f7f6ae71b3316b2e5d86c9d0db6e771a65f09a86e4d4aa3a19aefcc
 WASM3_SRC := $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION)/wasm3
 WASM3_SOURCES := m3_bind m3_code m3_compile m3_core m3_emit m3_env m3_exec m3_function m3_info m3_module m3_parse
 MCU_CPUS := cortex-m0plus cortex-m3 cortex-m4
-# wasm3 for a microcontroller: small code pages, a small per-function stack, no error texts built up
-# at run time; floats only for the modules that have them (the token module has none: about 23 KB
+# wasm3 for a microcontroller: small code pages, a small per-function stack (128 slots: the token
+# decoder does not compile with 64), no error texts built up at run time; floats only for the modules that have them (the token module has none: about 23 KB
 # less flash). The fixed heap (d_m3FixedHeap, a bump allocator) is per module: see MCU_HEAP_*.
 WASM3_DEFS := -Dd_m3CodePageAlignSize=512 -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0
 WASM3_FLOAT_token := 0
@@ -26,9 +27,10 @@ WASM3_FLOAT_full := 1
 MCU_STACK_token := 2048
 MCU_STACK_device := 4096
 MCU_STACK_full := 8192
-# wasm3's heap per module: the high-water mark with every function of the module compiled (make
-# mcu-size prints it), plus about 10%, rounded up to 1 KiB: no export can run out of heap when it
-# is compiled on its first call. A smaller heap is refused cleanly (test-mcu-wasm3's heap sweep).
+# wasm3's heap per module: the high-water mark with every function of the module compiled (the
+# backend compiles them all at load; make mcu-size: token 18,716, device 109,644, full 262,652
+# bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 121856
 MCU_HEAP_full := 289792
