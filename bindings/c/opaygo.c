@@ -6,7 +6,9 @@
  * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.c (opaygo).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
+#if !OPAYGO_WASM3
 #include "wasm-rt-mcu.h"
+#endif
 
 /* The generated code, warnings off: they are wabt's business. */
 #define OPAYGO_MODULE_API static
@@ -19,7 +21,13 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wunused-value"
-#if OPAYGO_FULL
+#if OPAYGO_WASM3
+/* Or the .wasm itself on the wasm3 interpreter (tests/mcu/: the MCU firmware test): one generated
+ * function per export, same signatures. */
+#include "opaygo_wasm3_exports.h"
+typedef int instance_t;
+#define EXPORT(name) opaygo_wasm3_##name
+#elif OPAYGO_FULL
 #include "opaygo_full_wasm.c"
 typedef Z_opaygo_instance_t instance_t;
 #define EXPORT(name) Z_opaygoZ_##name
@@ -54,12 +62,19 @@ static int ready;
 int opaygo_init_unchecked(void *memory, uint32_t size) {
   ready = 0;
   if (memory == NULL || size > 65536u) return OPAYGO_ERR_ARGUMENT;
+#if OPAYGO_WASM3
+  /* wasm3 keeps the linear memory on its own heap: the block is not used, its size is the clamp. */
+  int rc = opaygo_wasm3_instantiate(size, &mem);
+  if (rc != OPAYGO_OK) return rc;
+  mem_size = size;
+#else
   wasm_rt_init();
   MODULE_INIT();
   mem = (uint8_t *)memory;
   mem_size = size;
   wasm_rt_mcu_provide_memory(mem, size);
   MODULE_INSTANTIATE(&inst);
+#endif
   ready = 1;
   return OPAYGO_OK;
 }

@@ -1,0 +1,134 @@
+# The .wasm as microcontroller firmware: the modules interpreted by wasm3 on a Cortex-M.
+#   make mcu-wasm        wasm3 0.5.0 (fetched at build time from the pinned pywasm3 sdist, patched by
+#                        tests/mcu/wasm3-parse-oom.patch) for Cortex-M0+, M3 and M4; the QEMU images
+#                        build/mcu/cortex-m3/test-{token,device,full}.elf (tests/c/suite.c over the C
+#                        API of bindings/c/opaygo.c on wasm3, the .wasm a const array in flash) and
+#                        build/mcu/<cpu>/decode-{token,device}.elf (one decode: flash figures,
+#                        instructions per chain step)
+#   make test-mcu-wasm3  (suite) the three images on qemu-system-arm -M mps2-an385, then the heap
+#                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
+#                        below what the module needs must be refused cleanly
+#   make mcu-size        the flash / RAM / instructions table (tests/tools/mcu_size_report.py)
+MCU_DIR := build/mcu
+WASM3_VERSION := 0.5.0
+WASM3_SHA256 := 5a47c8a39f7f6ae71b3316b2e5d86c9d0db6e771a65f09a86e4d4aa3a19aefcc
+WASM3_SRC := $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION)/wasm3
+WASM3_SOURCES := m3_bind m3_code m3_compile m3_core m3_emit m3_env m3_exec m3_function m3_info m3_module m3_parse
+MCU_CPUS := cortex-m0plus cortex-m3 cortex-m4
+# wasm3 for a microcontroller: small code pages, a small per-function stack (128 slots: the token
+# decoder does not compile with 64), no error texts built up at run time; floats only for the modules that have them (the token module has none: about 23 KB
+# less flash). The fixed heap (d_m3FixedHeap, a bump allocator) is per module: see MCU_HEAP_*.
+WASM3_DEFS := -Dd_m3CodePageAlignSize=512 -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0
+WASM3_FLOAT_token := 0
+WASM3_FLOAT_device := 1
+WASM3_FLOAT_full := 1
+# wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
+# mcu-size: token 1,176, device 2,233, full 4,355 bytes).
+MCU_STACK_token := 2048
+MCU_STACK_device := 4096
+MCU_STACK_full := 8192
+# wasm3's heap per module: the high-water mark with every function of the module compiled (the
+# backend compiles them all at load; make mcu-size: token 18,716, device 109,644, full 262,652
+# bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
+MCU_HEAP_token := 21504
+MCU_HEAP_device := 121856
+MCU_HEAP_full := 289792
+MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
+MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
+MCU_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
+MCU_API_DEFS_device := -DOPAYGO_FULL=0
+MCU_API_DEFS_full := -DOPAYGO_FULL=1
+
+.PHONY: mcu-wasm test-mcu-wasm3 mcu-size
+mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.elf $(MCU_DIR)/cortex-m3/test-full.elf \
+          $(foreach cpu,$(MCU_CPUS),$(MCU_DIR)/$(cpu)/decode-token.elf $(MCU_DIR)/$(cpu)/decode-device.elf)
+
+# The sources, never committed: the sdist's wasm3/ directory, checked against its hash, patched.
+$(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
+	rm -rf $(MCU_DIR)/src && mkdir -p $(MCU_DIR)/src
+	python3 -m pip download --quiet --no-binary :all: --no-deps pywasm3==$(WASM3_VERSION) -d $(MCU_DIR)/src
+	echo "$(WASM3_SHA256)  $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz" | sha256sum -c --quiet
+	tar xzf $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz -C $(MCU_DIR)/src
+	patch --quiet -d $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION) -p0 < tests/mcu/wasm3-parse-oom.patch
+	touch $@
+
+# The module as a const array and one C function per export.
+$(MCU_DIR)/gen/token/module.c: build/opaygo-token.wasm
+$(MCU_DIR)/gen/device/module.c: build/opaygo-device.wasm
+$(MCU_DIR)/gen/full/module.c: build/opaygo.wasm
+$(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
+	@mkdir -p $(@D)
+	python3 tests/mcu/gen_wasm3_module.py $(filter %.wasm,$^) $@ $(@D)/opaygo_wasm3_exports.h
+$(MCU_DIR)/gen/%/opaygo_wasm3_exports.h: $(MCU_DIR)/gen/%/module.c
+	@test -f $@
+
+# $(1): CPU, $(2): module. wasm3 (its float setting and heap are the module's), the module array,
+# the API over wasm3, as one library.
+define MCU_LIB_RULES
+MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $(MCU_DIR)/$(1)/$(2)/module.o \
+                     $(MCU_DIR)/$(1)/$(2)/opaygo.o $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o
+MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) \
+                       -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
+                       $(MCU_API_DEFS_$(2)) -DOPAYGO_WASM3=1
+$(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched
+	@mkdir -p $$(@D)
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
+$(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/module.c $(WASM3_SRC)/.patched
+	@mkdir -p $$(@D)
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
+$(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_wasm3_exports.h tests/mcu/opaygo_wasm3.h
+	@mkdir -p $$(@D)
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
+$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h bindings/c/opaygo.h $(WASM3_SRC)/.patched
+	@mkdir -p $$(@D)
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
+$(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))
+	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
+# One decode (instructions per chain step, flash of a minimal firmware).
+$(MCU_DIR)/$(1)/decode-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Werror --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
+	  tests/c/arm/startup.c $$< $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a -lc -lm -lrdimon -lgcc -o $$@
+endef
+$(foreach cpu,$(MCU_CPUS),$(foreach m,token device,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
+$(eval $(call MCU_LIB_RULES,cortex-m3,full))
+
+# The C harness on wasm3: tests/c/suite.c unchanged, vectors compiled in.
+MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
+$(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-%.a
+	$(ARM_CC) $(MCU_FLAGS_cortex-m3_$*) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
+	  $(MCU_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$*.a -lc -lm -lrdimon -lgcc -o $@
+
+# The heap refusal: wasm3's heap cut to these budgets (bytes), each image: every run must end
+# cleanly, "runs" from the smallest heap that runs (found by bisection) and "load refused" below
+# it, never a crash. The budgets fall in wasm3's environment and runtime, the module's parse and
+# its compilation (make mcu-size prints where each stage ends).
+MCU_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 65536 98304 196608
+MCU_QEMU := qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
+            -semihosting-config enable=on,target=native
+TEST_SUITES += test-mcu-wasm3
+test-mcu-wasm3: mcu-wasm
+	@mkdir -p build/test-results
+	@status=0; : > build/test-results/test-mcu-wasm3.log; \
+	for t in token device full; do \
+	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	done; \
+	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) full:$(MCU_HEAP_full); do \
+	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
+	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	done; \
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 6 || status=1; exit $$status
+
+# Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
+# program over build/arm/cortex-m3/libopaygo-token.a).
+$(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-token.a
+	@mkdir -p $(@D)
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Itests/mcu -Wall -Werror --specs=nano.specs --specs=rdimon.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-token.a -lc -lm -lrdimon -lgcc -o $@
+$(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-device.a
+	@mkdir -p $(@D)
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Itests/mcu -Wall -Werror --specs=nano.specs --specs=rdimon.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-device.a -lc -lm -lrdimon -lgcc -o $@
+
+mcu-size: mcu-wasm $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
+	@python3 tests/tools/mcu_size_report.py $(MCU_QEMU)

@@ -1,0 +1,69 @@
+/* Instructions per token chain step on a Cortex-M under QEMU -icount shift=0 (one instruction, one
+ * nanosecond of virtual time): an invalid token decoded at last counts 1000 and 10000, timed with
+ * SysTick on the core clock, the slope over the 9000 extra chain steps. The ticks are turned into
+ * instructions by a loop of known length (2 instructions per turn). Also the smallest firmware
+ * that decodes a token: its flash is the cost of the decoder (make mcu-size).
+ * Built over wasm3 (build/mcu/<cpu>/decode-*.elf) and over the wasm2c library
+ * (decode-*-wasm2c.elf): the same program, the same API. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opaygo.h"
+
+#define SYST_CSR (*(volatile uint32_t *)0xe000e010u)
+#define SYST_RVR (*(volatile uint32_t *)0xe000e014u)
+#define SYST_CVR (*(volatile uint32_t *)0xe000e018u)
+#define INVALID_TOKEN "123456789"
+#define KEY "a29ab82edc5fbbc41ec9530f6dac86b1"
+
+extern void initialise_monitor_handles(void);
+static uint8_t memory[OPAYGO_MEMORY_BYTES] __attribute__((aligned(8)));
+
+void opaygo_trap_handler(int code) {
+  printf("trap %d\n", code);
+  exit(2);
+}
+
+static void systick_start(void) {
+  SYST_CSR = 0;
+  SYST_RVR = 0xffffffu;
+  SYST_CVR = 0;
+  SYST_CSR = 5u; /* enabled, core clock, no interrupt */
+}
+
+static uint32_t systick_elapsed(void) { return 0xffffffu - SYST_CVR; } /* < 2^24 ticks */
+
+static uint32_t decode_ticks(uint32_t count, int *type) {
+  opaygo_decoded_t d;
+  systick_start();
+  *type = opaygo_token_decode(INVALID_TOKEN, strlen(INVALID_TOKEN), 0, count, 0, 0, &d);
+  return systick_elapsed();
+}
+
+int main(void) {
+  initialise_monitor_handles();
+  if (opaygo_init(memory, sizeof memory) != OPAYGO_OK || opaygo_set_key_hex(KEY) != OPAYGO_OK) {
+    printf("init failed\n");
+    exit(1);
+  }
+  int type;
+  decode_ticks(1, &type);
+  /* A loop of 2 instructions (subs, bne) per turn. */
+  uint32_t turns = 1000000u;
+  systick_start();
+  __asm__ volatile(".syntax unified\n1: subs %0, %0, #1\n bne 1b" : "+l"(turns) : : "cc");
+  uint32_t loop = systick_elapsed();
+  int t1, t2;
+  uint32_t a = decode_ticks(1000, &t1), b = decode_ticks(10000, &t2);
+  if (t1 != OPAYGO_INVALID || t2 != OPAYGO_INVALID) {
+    printf("decode gave %d and %d, want %d\n", t1, t2, OPAYGO_INVALID);
+    exit(1);
+  }
+  /* Raw ticks (newlib-nano prints no floats): tests/tools/mcu_size_report.py does the division. */
+  printf("figure loop_instructions 2000000\n");
+  printf("figure loop_ticks %lu\n", (unsigned long)loop);
+  printf("figure decode_1000_ticks %lu\n", (unsigned long)a);
+  printf("figure decode_10000_ticks %lu\n", (unsigned long)b);
+  exit(0);
+}

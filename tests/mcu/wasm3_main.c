@@ -1,0 +1,83 @@
+/* The C harness (tests/c/suite.c, unchanged) on the .wasm interpreted by wasm3 on a Cortex-M3
+ * under QEMU (mps2-an385): the API of bindings/c/opaygo.c over tests/mcu/opaygo_wasm3.c.
+ * The QEMU command line's -append selects what runs:
+ *   (nothing)  the suite; ends with "N passed, M failed"
+ *   measure    the suite, then the RAM figures (heap after parsing, after loading = every
+ *              function compiled, after the suite; wasm3's value stack; C stack high-water by
+ *              painting) as "figure NAME BYTES"
+ *   heap=N     wasm3's heap cut to N bytes, then a fresh instance twice and one token decoded:
+ *              prints "heap N: runs" or "heap N: load refused: ..." (tests/mcu/heap_refusal.py
+ *              judges the runs; since every function is compiled at load and a fresh instance
+ *              allocates nothing that stays, a heap that runs this runs every call) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opaygo.h"
+#include "opaygo_wasm3.h"
+#include "semihost.h"
+#include "suite.h"
+#include "test_vectors.h"
+
+extern void initialise_monitor_handles(void);
+extern uint32_t _sdata, _ebss, _estack;
+
+void suite_abort(void) { exit(2); }
+
+/* Stack high-water by painting: the top STACK_PAINT bytes below the initial stack pointer are
+ * filled with a pattern at start; the lowest word that changed is the deepest the stack went. */
+#define STACK_PAINT (64u * 1024u)
+#define PAINT 0xa5c3e1f7u
+
+static void paint_stack(void) {
+  uint32_t *sp;
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+  for (uint32_t *p = &_estack - STACK_PAINT / 4; p < sp - 16; p++) *p = PAINT;
+}
+
+static uint32_t stack_high_water(void) {
+  uint32_t *p = &_estack - STACK_PAINT / 4;
+  while (p < &_estack && *p == PAINT) p++;
+  return (uint32_t)((uint8_t *)&_estack - (uint8_t *)p);
+}
+
+int main(void) {
+  paint_stack();
+  initialise_monitor_handles();
+  static char line[128];
+  const char *args = semihost_args(line, sizeof line);
+  int rc;
+  if (strncmp(args, "heap=", 5) == 0) {
+    uint32_t budget = (uint32_t)strtoul(args + 5, NULL, 10);
+    uint32_t cut = budget < opaygo_wasm3_heap_size() ? opaygo_wasm3_heap_size() - budget : 0;
+    if (opaygo_wasm3_heap_reserve(cut) != OPAYGO_OK) {
+      printf("heap %lu: cannot reserve %lu bytes\n", (unsigned long)budget, (unsigned long)cut);
+      exit(3);
+    }
+    static uint8_t block[OPAYGO_MEMORY_BYTES];
+    opaygo_decoded_t d;
+    rc = opaygo_init_unchecked(block, sizeof block);
+    if (rc == OPAYGO_OK) rc = opaygo_init_unchecked(block, sizeof block);
+    if (rc != OPAYGO_OK) {
+      printf("heap %lu: load refused: %s (wasm3: %s)\n", (unsigned long)budget, opaygo_strerror(rc),
+             opaygo_wasm3_last_error());
+      exit(0);
+    }
+    opaygo_set_key_hex(token_vectors[0].key);
+    int type = opaygo_token_decode(token_vectors[0].token, strlen(token_vectors[0].token), token_vectors[0].starting_code,
+                                   token_vectors[0].count, 0, 0, &d);
+    printf("heap %lu: %s\n", (unsigned long)budget, type == token_vectors[0].decoded_type ? "runs" : "decode differs");
+    exit(type == token_vectors[0].decoded_type ? 0 : 1);
+  }
+  rc = suite_run(0);
+  if (strcmp(args, "measure") == 0) {
+    printf("figure heap_size %lu\n", (unsigned long)opaygo_wasm3_heap_size());
+    printf("figure heap_after_parse %lu\n", (unsigned long)opaygo_wasm3_heap_after_parse());
+    printf("figure heap_after_load %lu\n", (unsigned long)opaygo_wasm3_heap_after_load());
+    printf("figure heap_after_suite %lu\n", (unsigned long)opaygo_wasm3_heap_used());
+    printf("figure value_stack_used %lu\n", (unsigned long)opaygo_wasm3_value_stack_used());
+    printf("figure stack_high_water %lu\n", (unsigned long)stack_high_water());
+  }
+  fflush(stdout);
+  exit(rc);
+}
