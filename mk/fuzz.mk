@@ -7,7 +7,7 @@
 #                                 2 cores), two at a time, each with a fixed libFuzzer seed (from
 #                                 FUZZ_SMOKE_SEED and the target's name) and a fresh corpus
 #                                 (build/fuzz/run-corpus/), so every machine, fast or slow, runs
-#                                 the same inputs; it fails on crashes only
+#                                 as many inputs from the same start; it fails on crashes only
 # make fuzz keeps its corpus (build/fuzz/corpus/) and a random seed (FUZZ_SEED=S fixes one).
 # Both write build/fuzz-stats.json (executions, corpus, seed, crashes per target); crashing inputs
 # land in build/fuzz/crashes/<target>/ (commit each under tests/fuzz/regressions/<target>/).

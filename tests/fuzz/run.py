@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the libFuzzer targets in build/fuzz/: first every committed regression input
 (tests/fuzz/regressions/<target>/*) once, then fuzzing for --time seconds per target (or, with
---runs N or --runs TARGET=N, for exactly N executions: the same inputs on any machine, however
+--runs N or --runs TARGET=N, for exactly N executions: as many inputs on any machine, however
 fast), --jobs targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
 seed, crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean
 targets, "failed": targets with a crash (a failed regression, an input libFuzzer wrote as a
