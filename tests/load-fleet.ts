@@ -228,6 +228,15 @@ export async function checkDb(db: string, sent: Sent[], o: { allRequests?: boole
   }
 }
 
+/** Concurrent copies of one request: exactly one 201, every other copy 403 as a replay. Returns the 201. */
+export function exactlyOneAccepted(answers: Exchange[]): Exchange {
+  const statuses = answers.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 201).length, 1, JSON.stringify(statuses));
+  assert.equal(statuses.filter((s) => s === 403).length, answers.length - 1, JSON.stringify(statuses));
+  for (const r of answers) if (r.status === 403) assert.match(JSON.parse(r.body.toString()).error, /replay/);
+  return answers.find((r) => r.status === 201)!;
+}
+
 export function percentile(values: number[], p: number): number {
   const v = [...values].sort((a, b) => a - b);
   return v.length ? v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))] : NaN;

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { postJson, route } from "../host-sim/http.js";
 import type { Encoding } from "../host-sim/codec.js";
-import { ChildServer, FORMAT, SimDevice, Sent, checkDb, killAllChildren, percentile, post } from "./load-fleet.js";
+import { ChildServer, FORMAT, SimDevice, Sent, checkDb, exactlyOneAccepted, killAllChildren, percentile, post } from "./load-fleet.js";
 import { OPERATOR } from "./helpers.js";
 
 const ENCODINGS: Encoding[] = ["condensed", "cbor", "simple"];
@@ -97,12 +97,8 @@ test("replay: one request sent 50 times at once is stored once; the 49 others ge
     const [d] = await fleetOf(server.url, 1, "REPL", ["condensed"]);
     const o = d.next();
     const answers = await Promise.all(Array.from({ length: 50 }, () => post(server.url, o)));
-    const statuses = answers.map((r) => r.status);
-    assert.equal(statuses.filter((s) => s === 201).length, 1, JSON.stringify(statuses));
-    assert.equal(statuses.filter((s) => s === 403).length, 49, JSON.stringify(statuses));
-    for (const r of answers) if (r.status === 403) assert.match(JSON.parse(r.body.toString()).error, /replay/);
     o.sent.status = 201;
-    d.answered(answers.find((r) => r.status === 201)!);
+    d.answered(exactlyOneAccepted(answers));
     // the device goes on: its next request is accepted
     const o2 = d.next();
     const r2 = await post(server.url, o2);
