@@ -93,6 +93,28 @@ endef
 $(foreach cpu,$(MCU_CPUS),$(foreach m,token device,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
 
+# The same wasm3 sources, settings and API on x86-64 (gcc -O2), under the bench driver: make bench
+# counts wasm3's instructions per chain step there with callgrind. Its heap is twice the MCU's
+# (pointers are 8 bytes here).
+W3X_DIR := build/wasm3-x86
+# $(1): module (token, device)
+define W3X_RULES
+W3X_FLAGS_$(1) := -O2 $(C_STD) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3FixedHeap=$$$$(( 2 * $(MCU_HEAP_$(1)) )) \
+                  -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c -Itests/mcu \
+                  $(MCU_API_DEFS_$(1)) -DOPAYGO_WASM3=1
+W3X_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(W3X_DIR)/$(1)/$(s).o)
+$(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched
+	@mkdir -p $$(@D)
+	gcc $$(W3X_FLAGS_$(1)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
+$(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h \
+                              $(MCU_DIR)/gen/$(1)/module.c $(MCU_DIR)/gen/$(1)/opaygo_wasm3_exports.h $$(W3X_OBJ_$(1))
+	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror tests/bench/bench_driver.c bindings/c/opaygo.c tests/mcu/opaygo_wasm3.c \
+	  $(MCU_DIR)/gen/$(1)/module.c $$(W3X_OBJ_$(1)) -lm -o $$@
+endef
+$(foreach m,token device,$(eval $(call W3X_RULES,$(m))))
+.PHONY: wasm3-x86
+wasm3-x86: $(W3X_DIR)/bench-driver-token $(W3X_DIR)/bench-driver-device
+
 # The C harness on wasm3: tests/c/suite.c unchanged, vectors compiled in.
 MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
 $(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-%.a

@@ -73,4 +73,5 @@ test("decode and encode records carry instructions and times", () => {
   }
   assert.equal(r.encode.find((e: any) => e.auth === "ra" && !e.cbor).bytes, 987);
   assert.ok(isPositive(r.summary.c_instructions_per_chain_step));
+  for (const m of ["token", "device"]) assert.ok(isPositive(r.summary.wasm3_x86_instructions_per_chain_step[m]), m);
 });

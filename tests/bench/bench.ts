@@ -17,6 +17,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const at = (p: string) => path.join(ROOT, p);
 const DRIVER = at("build/bench/bench-driver");
 const TOKEN_DRIVER = at("build/bench/bench-driver-token");
+// The same driver over wasm3 (x86-64, gcc -O2; make wasm3-x86): the interpreter's instructions.
+const WASM3_DRIVER = { token: at("build/wasm3-x86/bench-driver-token"), device: at("build/wasm3-x86/bench-driver-device") };
 const AUTH_CODES: Record<AuthMethod, number> = { sa: 1, ta: 2, ca: 3, da: 4, ra: 5 };
 
 // Goals (SPEC-NOTES §4 and issue #6).
@@ -25,6 +27,7 @@ export const GOALS = {
   refCInvalidAt1000: 222700,
   wasm3VsNativeMax: 10,
   seedExchangeMaxBytes: 700,
+  wasm3InstructionsPerStep: 1850,
 };
 // The HTTP exchange: what a device must send and what a minimal server answers.
 const HTTP_HOST = "api.example.com";
@@ -319,6 +322,11 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
   const tokenInstr = (c: number) => instructions((n) => ["decode", key, "0", String(c), INVALID, String(n)], quick ? 1 : 2, TOKEN_DRIVER);
   const tokenPerStep = (tokenInstr(10000) - tokenInstr(1000)) / 9000;
   const inv1000 = inv(1000).c.instructions as number;
+  log("bench: wasm3 on x86-64 (callgrind)...");
+  const wasm3PerStep = Object.fromEntries((["token", "device"] as const).map((m) => {
+    const atCount = (c: number) => instructions((n) => ["decode", key, "0", String(c), INVALID, String(n)], quick ? 1 : 2, WASM3_DRIVER[m]);
+    return [m, Math.round((atCount(10000) - atCount(1000)) / 9000 * 10) / 10];
+  }));
   const w3ratios = decode.map((d) => (d as any).wasm3.seconds / (d.c.seconds as number));
   const w3ratioInvalid10000 = (inv(10000) as any).wasm3.seconds / (inv(10000).c.seconds as number);
 
@@ -341,6 +349,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
       c_instructions_per_chain_step: Math.round(perStep * 10) / 10,
       c_instructions_per_chain_step_token_library: Math.round(tokenPerStep * 10) / 10,
       c_instructions_invalid_at_1000: inv1000,
+      wasm3_x86_instructions_per_chain_step: wasm3PerStep,
       ratio_to_reference_c_per_step: perStep / GOALS.refCInstructionsPerStep,
       ratio_to_reference_c_invalid_at_1000: inv1000 / GOALS.refCInvalidAt1000,
       wasm3_over_native_c_max: Math.max(...w3ratios),
@@ -391,6 +400,10 @@ export function table(r: any): string {
     `reference C ≈ ${GOALS.refCInstructionsPerStep}`, `${s.ratio_to_reference_c_per_step.toFixed(2)}× — goal ≤ 1.0×: ${s.goals.native_c_le_reference.met ? "met" : "MISSED"}`);
   add("decode", "instructions per chain step, token library (C, built for size)", s.c_instructions_per_chain_step_token_library.toFixed(1),
     `reference C ≈ ${GOALS.refCInstructionsPerStep}`, `${(s.c_instructions_per_chain_step_token_library / GOALS.refCInstructionsPerStep).toFixed(2)}×; the device library above is the one built for speed`);
+  for (const [m, n] of Object.entries<number>(s.wasm3_x86_instructions_per_chain_step)) {
+    add("decode", `instructions per chain step, ${m} module on wasm3 (x86-64)`, n.toFixed(1), `goal ≤ ${fmtInt(GOALS.wasm3InstructionsPerStep)}`,
+      `${(n / s.c_instructions_per_chain_step).toFixed(1)}× native C; ${n <= GOALS.wasm3InstructionsPerStep ? "met" : "MISSED"}`);
+  }
   add("decode", "invalid token at 1000 (C instructions)", fmtInt(s.c_instructions_invalid_at_1000),
     `reference C ≈ ${fmtInt(GOALS.refCInvalidAt1000)}`, `${s.ratio_to_reference_c_invalid_at_1000.toFixed(2)}×`);
   add("decode", "wasm3 / native C time (worst case)", `${s.wasm3_over_native_c_max.toFixed(1)}×`, `goal ≤ ${GOALS.wasm3VsNativeMax}×`,
@@ -436,6 +449,8 @@ How it was measured:
   \`libopaygo-device.a\` (wasm2c); each figure is (run with 2N − run with N) / N, which removes start-up and
   instantiation. Token decodes go through \`opaygo_token_decode\`; request encoding calls the wasm2c exports
   directly (init, data format, data row, 30 historical rows, encode: the whole request, each time).
+- wasm3: the same driver over wasm3 0.5.0 (its MCU settings, \`mk/mcu-wasm.mk\`) built for x86-64 with gcc -O2
+  (\`make wasm3-x86\`), under callgrind the same way: instructions the interpreter runs per chain step.
 - Times: medians of repeated batches: C with \`clock_gettime\`, Node (V8) with \`process.hrtime\` on the
   device module's exports, wasm3 through pywasm3 (\`time.perf_counter\`; one Python→wasm3 call costs
   ${fmtTime(r.wasm3_call_overhead ?? 0)}), the reference Python decoder on the same tokens.
