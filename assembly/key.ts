@@ -1,6 +1,6 @@
 // The device's 16-byte secret key. The host writes the raw bytes to key_buffer(); every entry point
 // that hashes calls loadKey() first, and the words are cached so hot loops do not reload them.
-import { keyWord0, keyWord1, sip8, sipWords } from "./siphash";
+import { keyWord0, keyWord1, sipWords } from "./siphash";
 
 export const KEY: usize = memory.data(16, 8);
 export let K0: u64 = 0;
@@ -20,8 +20,4 @@ export function hashOfKey(): u64 {
 // SipHash of `words` 8-byte words at ptr, without a streaming state in memory.
 export function hashWords(ptr: usize, words: i32): u64 {
   return sipWords(K0, K1, ptr, words);
-}
-
-export function hash8(m: u64): u64 {
-  return sip8(K0, K1, m);
 }

@@ -1,11 +1,7 @@
 // SipHash-2-4 (Aumasson & Bernstein), 64-bit output, over bytes in linear memory.
 // Entry points: a streaming hasher kept in a caller-owned static block (the metrics encoder
-// feeds it as it writes); sip8(), the one-block hash that the token chain calls millions of
-// times, kept free of loops over memory; sipWords() for short messages of whole words.
-
-@inline function rotl(x: u64, b: u64): u64 {
-  return (x << b) | (x >> (64 - b));
-}
+// feeds it as it writes); sipLink(), the one-word hash that the token chain runs millions of
+// times, with no memory access; sipWords() for short messages of whole words.
 
 // State of one streaming hash. Never allocated: place it on static memory with
 // changetype<SipHasher>(memory.data(SIPHASHER_SIZE)).
@@ -31,10 +27,10 @@ let v3: u64 = 0;
 // and inlining it into each of the 8 places a hash needs it made the token decoder alone over
 // 6 KiB there.
 function sipRound(): void {
-  v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
-  v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
-  v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
-  v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+  v0 += v1; v1 = rotl<u64>(v1, 13); v1 ^= v0; v0 = rotl<u64>(v0, 32);
+  v2 += v3; v3 = rotl<u64>(v3, 16); v3 ^= v2;
+  v0 += v3; v3 = rotl<u64>(v3, 21); v3 ^= v0;
+  v2 += v1; v1 = rotl<u64>(v1, 17); v1 ^= v2; v2 = rotl<u64>(v2, 32);
 }
 
 function compress(m: u64): void {
@@ -60,60 +56,73 @@ function finish(): u64 {
   v3 = k1 ^ 0x7465646279746573;
 }
 
-// SipHash of a message of whole 8-byte words with the state in locals only, so that compilers
-// keep it in registers: word 0 is m0, words 1.. are read at ptr + 8, ptr + 16... (words >= 1).
-// Each pass is two rounds; the message, length and padding words go in at pass boundaries only,
-// so the loop body has no per-round branches.
-@inline function sipPasses(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
+// SipHash-2-4 of the one 8-byte little-endian word m: one link of the token chain. Straight-line
+// (no loop, no branch, no memory), so that an interpreter runs nothing but the 8 rounds and a C
+// compiler keeps the state in registers; the chain's loops inline it with the key words in locals.
+@inline export function sip8(k0: u64, k1: u64, m: u64): u64 {
+  let a = k0 ^ 0x736f6d6570736575;
+  let b = k1 ^ 0x646f72616e646f6d;
+  let c = k0 ^ 0x6c7967656e657261;
+  let d = k1 ^ 0x7465646279746573 ^ m;
+  // two rounds on m
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a ^= m;
+  // two on the length block (8 bytes), four to finish
+  d ^= 0x0800000000000000;
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a ^= 0x0800000000000000;
+  c ^= 0xff;
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+  return a ^ b ^ c ^ d;
+}
+
+// The token chain's hash of one word: the straight-line rounds, inlined, in builds for speed
+// (the .wasm modules: what an interpreter runs fastest); in builds for size (shrinkLevel 2: the
+// C libraries, where eight inlined rounds of 64-bit Thumb code cost a Cortex-M0+ about 1.2 KB more)
+// a call to a loop of four passes of two rounds, which a C compiler unrolls where it optimises for
+// speed (x86-64 -O2) and keeps where it optimises for size (-Os).
+@inline export function sipLink(k0: u64, k1: u64, m: u64): u64 {
+  if (ASC_SHRINK_LEVEL > 1) return sip8Passes(k0, k1, m);
+  return sip8(k0, k1, m);
+}
+
+function sip8Passes(k0: u64, k1: u64, m: u64): u64 {
   let a = k0 ^ 0x736f6d6570736575;
   let b = k1 ^ 0x646f72616e646f6d;
   let c = k0 ^ 0x6c7967656e657261;
   let d = k1 ^ 0x7465646279746573;
-  let blocks = words + 1; // the message words, then the length block
-  let m = m0;
-  d ^= m;
-  // blocks compression passes, then two finalization passes
-  for (let i = 1; i <= blocks + 2; i++) {
-    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
-    c += d; d = rotl(d, 16); d ^= c;
-    a += d; d = rotl(d, 21); d ^= a;
-    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
-    a += b; b = rotl(b, 13); b ^= a; a = rotl(a, 32);
-    c += d; d = rotl(d, 16); d ^= c;
-    a += d; d = rotl(d, 21); d ^= a;
-    c += b; b = rotl(b, 17); b ^= c; c = rotl(c, 32);
-    if (i < blocks) {
-      a ^= m;
-      m = i < words ? load<u64>(ptr + (<usize>i << 3)) : <u64>(words << 3) << 56;
-      d ^= m;
-    } else if (i == blocks) {
-      a ^= m;
-      c ^= 0xff;
-    }
+  // Pass p takes block p: m, the length block (8 bytes), then zero for the two finishing passes;
+  // into d before its two rounds, into a after them.
+  let block = m;
+  for (let p = 0; p < 4; p++) {
+    d ^= block;
+    a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+    a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+    a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+    a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
+    a ^= block;
+    if (p == 1) c ^= 0xff;
+    block = p == 0 ? 0x0800000000000000 : 0;
   }
   return a ^ b ^ c ^ d;
 }
 
-// One shared copy, for the token build (shrinkLevel 2).
-function sipLocal(k0: u64, k1: u64, m0: u64, ptr: usize, words: i32): u64 {
-  return sipPasses(k0, k1, m0, ptr, words);
-}
-
-// Hash of exactly 8 bytes given as the little-endian word m: one link of the token chain.
-// Builds for speed (shrinkLevel <= 1: device, full) get their own copy, specialised to one word,
-// whose four passes the C compiler unrolls (190 instead of 215 x86-64 instructions per chain
-// step); the token build has one hash loop for the chain, the key and the state blob (300 bytes
-// less Cortex-M0+ text).
-export function sip8(k0: u64, k1: u64, m: u64): u64 {
-  if (ASC_SHRINK_LEVEL > 1) return sipLocal(k0, k1, m, 0, 1);
-  return sipPasses(k0, k1, m, 0, 1);
-}
-
 // Hash of a message of words >= 1 whole 8-byte words (little-endian, at ptr) without a
-// streaming state in memory (key hash, state blob MAC): on the streaming hasher's round where
-// that is linked anyway, on sipLocal in the token build.
+// streaming state in memory (key hash, state blob MAC).
 export function sipWords(k0: u64, k1: u64, ptr: usize, words: i32): u64 {
-  if (ASC_SHRINK_LEVEL > 1) return sipLocal(k0, k1, load<u64>(ptr), ptr, words);
   start(k0, k1);
   for (let i = 0; i < words; i++) compress(load<u64>(ptr + (<usize>i << 3)));
   compress(<u64>(words << 3) << 56);

@@ -1,7 +1,8 @@
 // OpenPAYGO Token: chain hashing, generation and decoding (standard 9-digit, extended
 // 12-digit, restricted 1-4 keypads). Device state is the C reference's: the highest count seen
 // and a 16-bit mask of which of the 16 counts below it were used.
-import { K0, K1, hash8, hashOfKey } from "./key";
+import { K0, K1, hashOfKey } from "./key";
+import { sipLink } from "./siphash";
 
 export const ADD_TIME: i32 = 1;
 export const SET_TIME: i32 = 2;
@@ -49,14 +50,12 @@ export const ERR_OUTPUT_SPACE: i32 = -5;
   return t > 999999999999 ? t - 99511627777 : t;
 }
 
-// The 8 bytes hashed are be32(code) twice; as a little-endian word that is bswap twice over.
-@inline function nextStandard(code: u32): u32 {
-  let w = <u64>bswap32(code);
-  return hashToStandard(hash8(w | (w << 32)));
-}
-
-@inline function nextExtended(code: u64): u64 {
-  return hashToExtended(hash8(bswap64(code)));
+// One link of the chain: the 8 bytes hashed are be32(code) twice (standard) or be64(code)
+// (extended), which as a little-endian word is a byte swap. The key words come in as locals.
+@inline function nextCode(code: u64, extended: bool, k0: u64, k1: u64): u64 {
+  let w = <u64>bswap32(<u32>code);
+  let h = sipLink(k0, k1, extended ? bswap64(code) : w | (w << 32));
+  return extended ? hashToExtended(h) : <u64>hashToStandard(h);
 }
 
 export function startingCodeFromKey(): u32 {
@@ -112,18 +111,12 @@ export function generate(startingCode: u32, count: u32, type: i32, value: u32, f
   let newCount = nextCount(count, type);
   let digits = extended ? (restricted ? 20 : 12) : (restricted ? 15 : 9);
   if (outCapacity < digits) return ERR_OUTPUT_SPACE;
-  let number: u64;
-  if (extended) {
-    let base = <u64>(<u32>(startingCode % 1000000) + value) % 1000000;
-    let code: u64 = <u64>startingCode - <u64>startingCode % 1000000 + base;
-    for (let i: u32 = 0; i < newCount; i++) code = nextExtended(code);
-    number = code - code % 1000000 + base;
-  } else {
-    let base = (startingCode % 1000 + value) % 1000;
-    let code = startingCode - startingCode % 1000 + base;
-    for (let i: u32 = 0; i < newCount; i++) code = nextStandard(code);
-    number = <u64>(code - code % 1000 + base);
-  }
+  let modulus: u32 = extended ? 1000000 : 1000;
+  let base = <u64>(startingCode % modulus + value) % modulus;
+  let code: u64 = <u64>(startingCode - startingCode % modulus) + base;
+  let k0 = K0, k1 = K1;
+  for (let i: u32 = 0; i < newCount; i++) code = nextCode(code, extended, k0, k1);
+  let number = code - code % <u64>modulus + base;
   if (restricted) {
     // Each 2 bits, most significant first, become one digit 1..4.
     for (let i = digits - 1; i >= 0; i--) {
@@ -224,7 +217,6 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   if (!parseToken(text, len, restricted)) return INVALID;
   let token = parsedNumber;
   let extended = parsedExtended;
-  // A standard token has at most 9 digits: it fits 32 bits.
   let modulus: u32 = extended ? 1000000 : 1000;
   let tokenBase = extended ? mod40(token, 1000000) : modToken(<u32>token, 1000);
   let startBase = extended ? modToken(startingCode, 1000000) : modToken(startingCode, 1000);
@@ -234,32 +226,21 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   let isDisable = !extended && value == PAYG_DISABLE_VALUE;
   let lastTry = maxCount + (isSync ? MAX_TOKEN_JUMP_COUNTER_SYNC : MAX_TOKEN_JUMP);
   if (lastTry > MAX_COUNT) lastTry = MAX_COUNT;
+  if (!extended && token > 999999999) return INVALID;
+  let tokenHigh = token - <u64>tokenBase;
+  let code: u64 = <u64>(startingCode - startBase) + <u64>tokenBase;
+  let k0 = K0, k1 = K1;
   let seenOlder = false;
   let matchCount: i64 = -1;
   let matchType = INVALID;
-  if (extended) {
-    let code: u64 = <u64>(startingCode - startBase) + <u64>tokenBase;
-    let tokenHigh = token - <u64>tokenBase;
-    for (let count: u32 = 0; count <= lastTry; count++) {
-      if (code - <u64>mod40(code, 1000000) == tokenHigh) {
-        let type = (count & 1) != 0 ? SET_TIME : ADD_TIME;
-        if (countIsValid(count, maxCount, type, false, stateUsedCounts)) { matchCount = count; matchType = type; break; }
-        seenOlder = true;
-      }
-      code = nextExtended(code);
+  for (let count: u32 = 0; count <= lastTry; count++) {
+    // code's top digits are the token's (tokenHigh is a multiple of the modulus)
+    if (code - tokenHigh < <u64>modulus) {
+      let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
+      if (countIsValid(count, maxCount, type, isSync, stateUsedCounts)) { matchCount = count; matchType = type; break; }
+      seenOlder = true;
     }
-  } else {
-    if (token > 999999999) return INVALID;
-    let tokenHigh = <u32>token - tokenBase;
-    let code = startingCode - startBase + tokenBase;
-    for (let count: u32 = 0; count <= lastTry; count++) {
-      if (code - modToken(code, 1000) == tokenHigh) {
-        let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
-        if (countIsValid(count, maxCount, type, isSync, stateUsedCounts)) { matchCount = count; matchType = type; break; }
-        seenOlder = true;
-      }
-      code = nextStandard(code);
-    }
+    code = nextCode(code, extended, k0, k1);
   }
   if (matchCount < 0) return seenOlder ? ALREADY_USED : INVALID;
   let count = <u32>matchCount;

@@ -31,8 +31,18 @@ $(C_DIR)/wasm-rt.h:
 W2C_MODULE_token := opaygo_token
 W2C_MODULE_device := opaygo_device
 W2C_MODULE_full := opaygo
-$(C_DIR)/opaygo_token_wasm.c: build/opaygo-token.wasm
-$(C_DIR)/opaygo_device_wasm.c: build/opaygo-device.wasm
+# The firmware modules for the C library are the same sources built for size (asc shrinkLevel 2,
+# wasm-opt -Oz): the token chain's hash is then one shared loop rather than eight inlined rounds
+# (assembly/siphash.ts, sipLink), about 1.2 KB less Cortex-M0+ text; the .wasm modules keep the
+# inlined rounds, which interpreters run fastest. Same static memory, same vectors.
+$(C_DIR)/opaygo-%.wasm: $(AS_SOURCES) | deps
+	@mkdir -p $(C_DIR)/asc
+	$(BIN)/asc assembly/index-$*.ts --config asconfig.json --target $* --shrinkLevel 2 --outFile $(C_DIR)/asc/opaygo-$*.wasm \
+	  --textFile $(C_DIR)/asc/opaygo-$*.wat
+	$(BIN)/wasm-opt --mvp-features -Oz $(C_DIR)/asc/opaygo-$*.wasm -o $@
+	wasm-validate $(MVP_ONLY) $@
+$(C_DIR)/opaygo_token_wasm.c: $(C_DIR)/opaygo-token.wasm
+$(C_DIR)/opaygo_device_wasm.c: $(C_DIR)/opaygo-device.wasm
 $(C_DIR)/opaygo_full_wasm.c: build/opaygo.wasm
 $(C_DIR)/opaygo_%_wasm.c: scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
 	wasm2c $(filter %.wasm,$^) -n $(W2C_MODULE_$*) -o $@
