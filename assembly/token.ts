@@ -36,10 +36,6 @@ export const ERR_OUTPUT_SPACE: i32 = -5;
   return (x << 24) | ((x & 0xff00) << 8) | ((x >> 8) & 0xff00) | (x >> 24);
 }
 
-@inline function bswap64(x: u64): u64 {
-  return (<u64>bswap32(<u32>x) << 32) | <u64>bswap32(<u32>(x >> 32));
-}
-
 @inline function hashToStandard(h: u64): u32 {
   let t = (<u32>(h >> 32) ^ <u32>h) >> 2;
   return t > 999999999 ? t - 73741825 : t;
@@ -54,7 +50,9 @@ export const ERR_OUTPUT_SPACE: i32 = -5;
 // (extended), which as a little-endian word is a byte swap. The key words come in as locals.
 @inline function nextCode(code: u64, extended: bool, k0: u64, k1: u64): u64 {
   let w = <u64>bswap32(<u32>code);
-  let h = sipLink(k0, k1, extended ? bswap64(code) : w | (w << 32));
+  // An extended code is below 10^12 < 2^40: the byte swap of its high word is that one byte
+  // moved up, so both messages are w << 32 and one more word.
+  let h = sipLink(k0, k1, (w << 32) | (extended ? (code >> 32) << 24 : w));
   return extended ? hashToExtended(h) : <u64>hashToStandard(h);
 }
 
