@@ -20,8 +20,8 @@ build: wasm js
 wasm: build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo.wasm
 
 # The firmware modules (token: keypad tokens only; device: tokens and metrics) are optimised for
-# size (-Oz): the token decode path runs the same instructions as with -O3 (make bench), for
-# 1.8 KB less .wasm and 2.4 KB less Cortex-M0+ text on the device build.
+# size (-Oz): wasm3 runs the token chain in as many instructions as with -O2 or -O3, and the
+# device .wasm is 2 KB smaller than with -O3. (The C libraries: mk/c.mk.)
 build/opaygo-%.wasm: $(AS_SOURCES) | deps
 	$(BIN)/asc assembly/index-$*.ts --config asconfig.json --target $*
 	$(BIN)/wasm-opt --mvp-features -Oz build/asc/opaygo-$*.wasm -o $@

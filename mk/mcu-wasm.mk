@@ -23,12 +23,12 @@ WASM3_FLOAT_token := 0
 WASM3_FLOAT_device := 1
 WASM3_FLOAT_full := 1
 # wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
-# mcu-size: token 1,176, device 2,233, full 4,355 bytes).
+# mcu-size: token 976, device 2,241, full 4,355 bytes).
 MCU_STACK_token := 2048
 MCU_STACK_device := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 18,716, device 109,644, full 262,652
+# backend compiles them all at load; make mcu-size: token 19,724, device 109,580, full 267,724
 # bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
