@@ -27,7 +27,9 @@ export function metrics_collection_timestamp(ts: i64): void { mreq.requestCollec
 export function metrics_row_begin(which: i32): i32 { return mreq.rowBegin(which); }
 export function metrics_row_end(): i32 { return mreq.rowEnd(); }
 export function metrics_put_int(nameLength: i32, v: i64): i32 { return mreq.putInt(nameLength, v); }
-export function metrics_put_float(nameLength: i32, v: f64): i32 { return mreq.putFloat(nameLength, v); }
+// A double as its IEEE 754 bit pattern (no float crosses the boundary: the module has no float
+// instruction, so an interpreter needs no float support).
+export function metrics_put_float(nameLength: i32, bits: i64): i32 { return mreq.putFloat(nameLength, <u64>bits); }
 export function metrics_put_bool(nameLength: i32, v: bool): i32 { return mreq.putBool(nameLength, v); }
 export function metrics_put_null(nameLength: i32): i32 { return mreq.putNull(nameLength); }
 export function metrics_put_string(nameLength: i32, valueLength: i32): i32 { return mreq.putString(nameLength, valueLength); }

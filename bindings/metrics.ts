@@ -9,7 +9,7 @@
 // which the simple form and signatures depend on.
 import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
 import { Engine, instantiate } from "./engine.js";
-import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance } from "./wasm.js";
+import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance, f64Bits } from "./wasm.js";
 import { RESULT_NAMES } from "./token.js";
 import type { Device } from "./device.js";
 
@@ -245,10 +245,10 @@ export class MetricsEncoder {
     else if (typeof v === "bigint") {
       if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new OpaygoError(`${what}: integers are limited to 64 bits`);
       this.check(x.metrics_put_int(n, v), what);
-    } else if (v instanceof Float) this.check(x.metrics_put_float(n, v.value), what);
+    } else if (v instanceof Float) this.check(x.metrics_put_float(n, f64Bits(v.value)), what);
     else if (typeof v === "number") {
       if (Number.isInteger(v) && !Object.is(v, -0)) this.check(x.metrics_put_int(n, BigInt(v)), what);
-      else this.check(x.metrics_put_float(n, v), what);
+      else this.check(x.metrics_put_float(n, f64Bits(v)), what);
     } else throw new OpaygoError(`${what}: objects are not metric values`);
   }
 

@@ -93,6 +93,14 @@ export class WasmInstance extends ModuleInstance {
   }
 }
 
+/** A double's IEEE 754 bit pattern, as the modules take floats (`metrics_put_float`): they have
+ * no float instruction. */
+export function f64Bits(v: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v, true);
+  return view.getBigInt64(0, true);
+}
+
 export function parseKey(hex: string): Uint8Array {
   if (typeof hex !== "string" || !/^[0-9a-fA-F]{32}$/.test(hex)) {
     throw new OpaygoError("the secret key must be 32 hexadecimal characters (16 bytes)");

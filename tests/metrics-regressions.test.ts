@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
+import { f64Bits } from "../bindings/wasm.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const ERR_DUPLICATE = -28;
@@ -72,7 +73,7 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   assert.equal(before, '{"serial_number":"SN1","request_count":1,"data":{"a":1,"":"Z2669 f75","panel_voltage":false},"historical_data":{}}');
   // abandoned: a new data row started, then a historical row instead
   assert.equal(x.metrics_row_begin(1), 0);
-  assert.equal(x.metrics_put_float(io(e, ""), 2.5e-7), 0);
+  assert.equal(x.metrics_put_float(io(e, ""), f64Bits(2.5e-7)), 0);
   assert.equal(x.metrics_row_begin(2), 0);
   assert.equal(x.metrics_row_end(), 0);
   x.metrics_ring_clear();
@@ -186,8 +187,8 @@ test("a value that does not fit the row is refused and the row keeps what it had
   assert.equal(x.metrics_put_int(io(e, "a"), 1n), 0);
   assert.equal(x.metrics_array_begin(io(e, "g")), 0);
   let n = 0;
-  while (x.metrics_put_float(0, Math.PI + n) === 0) n++;
-  assert.equal(x.metrics_put_float(0, Math.PI), -27);
+  while (x.metrics_put_float(0, f64Bits(Math.PI + n)) === 0) n++;
+  assert.equal(x.metrics_put_float(0, f64Bits(Math.PI)), -27);
   assert.equal(x.metrics_array_end(), 0);
   assert.equal(x.metrics_put_string(io(e, "s" + "x".repeat(200)) - 200, 200), -27);
   assert.equal(x.metrics_row_end(), 0);

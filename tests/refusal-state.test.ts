@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import binaryen from "binaryen";
-import { WasmInstance, ModuleKind } from "../bindings/wasm.js";
+import { WasmInstance, ModuleKind, f64Bits } from "../bindings/wasm.js";
 import { generateToken } from "../bindings/index.js";
 import { ROOT, testSeed } from "./helpers.js";
 import { prng, randInt } from "./fuzz-shared.js";
@@ -111,7 +111,8 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "metrics/out/error": "writer of the call in progress",
   "metrics/out/lastCodePoint": "UTF-8 sequence being read",
   "metrics/num/parsedInt": "number being parsed",
-  "metrics/num/parsedFloat": "number being parsed",
+  "metrics/num/parsedFloatBits": "number being parsed",
+  "metrics/num/g": "number being parsed", "metrics/num/ge": "number being parsed",
   "metrics/num/parsedIntFits": "number being parsed",
   "metrics/jsonval/strCodePoint": "string character being read",
   "metrics/jsonval/stringBytes": "string being read",
@@ -287,7 +288,7 @@ function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"
   t.call("metrics_timestamp", 1700000000n);
   t.call("metrics_request_count", 7n);
   assert.equal(t.call("metrics_row_begin", 1), 0);
-  assert.equal(t.call("metrics_put_float", io(t, "a"), 12.5), 0);
+  assert.equal(t.call("metrics_put_float", io(t, "a"), f64Bits(12.5)), 0);
   assert.equal(t.call("metrics_row_end"), 0);
   assert.equal(t.call("metrics_row_begin", 2), 0);
   assert.equal(t.call("metrics_put_int", io(t, "timestamp"), 1699999000n), 0);
@@ -300,7 +301,7 @@ function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"
   }
   if (stage === "array") {
     assert.equal(t.call("metrics_array_begin", io(t, "gps")), 0);
-    assert.equal(t.call("metrics_put_float", 0, 1.25), 0);
+    assert.equal(t.call("metrics_put_float", 0, f64Bits(1.25)), 0);
   }
   return t;
 }
@@ -358,7 +359,7 @@ const METRICS_CASES: Case[] = [
   { name: "metrics_row_begin", call: (t, r) => t.call("metrics_row_begin", pick(r, [-1, 3, 255, -2147483648])), refused: neg },
   { name: "metrics_row_end", call: (t) => t.call("metrics_row_end"), refused: neg },
   { name: "metrics_put_int", call: (t, r) => t.call("metrics_put_int", randInt(r, 2) ? io(t, "b") : pick(r, LENGTHS), 5n), refused: neg },
-  { name: "metrics_put_float", call: (t, r) => t.call("metrics_put_float", io(t, "zz"), pick(r, [NaN, Infinity, -Infinity])), refused: neg },
+  { name: "metrics_put_float", call: (t, r) => t.call("metrics_put_float", io(t, "zz"), f64Bits(pick(r, [NaN, Infinity, -Infinity]))), refused: neg },
   { name: "metrics_put_bool", call: (t, r) => t.call("metrics_put_bool", randInt(r, 2) ? io(t, "b") : pick(r, LENGTHS), 1), refused: neg },
   { name: "metrics_put_null", call: (t, r) => t.call("metrics_put_null", randInt(r, 2) ? io(t, "b") : pick(r, LENGTHS)), refused: neg },
   { name: "metrics_put_string", call: (t, r) => {
@@ -448,9 +449,9 @@ const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: Mo
   }, call: (t) => t.call("metrics_put_string", io(t, "long" + "y".repeat(100)) - 100, 100) },
   { name: "an array element that overflows the row", kinds: ["device", "full"], prepare: (k) => {
     const t = metricsState(k, "array");
-    for (let i = 0; t.call("metrics_put_float", 0, Math.PI + i) === 0; i++) assert.ok(i < 300);
+    for (let i = 0; t.call("metrics_put_float", 0, f64Bits(Math.PI + i)) === 0; i++) assert.ok(i < 300);
     return t;
-  }, call: (t) => t.call("metrics_put_float", 0, Math.PI) },
+  }, call: (t) => t.call("metrics_put_float", 0, f64Bits(Math.PI)) },
   { name: "metrics_encode that does not fit the output", kinds: ["device"], prepare: (k) => {
     const t = metricsState(k, "idle");
     for (let i = 0; i < 7; i++) {

@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateToken } from "../bindings/index.js";
+import { f64Bits } from "../bindings/wasm.js";
 import { withSeed } from "./helpers.js";
 import { prng, randInt, RawDevice, INVALID } from "./fuzz-shared.js";
 
@@ -45,7 +46,7 @@ const LENGTH_EXPORTS: LengthExport[] = [
   { name: "metrics_format_object", call: (d, n) => d.x.metrics_format_object(n, false), ok: isMetricsError },
   { name: "metrics_format_name", call: (d, n) => d.x.metrics_format_name(0, n), ok: isMetricsError },
   { name: "metrics_put_int", call: (d, n) => d.x.metrics_put_int(n, 1n), ok: isMetricsError },
-  { name: "metrics_put_float", call: (d, n) => d.x.metrics_put_float(n, 1.5), ok: isMetricsError },
+  { name: "metrics_put_float", call: (d, n) => d.x.metrics_put_float(n, f64Bits(1.5)), ok: isMetricsError },
   { name: "metrics_put_bool", call: (d, n) => d.x.metrics_put_bool(n, 1), ok: isMetricsError },
   { name: "metrics_put_null", call: (d, n) => d.x.metrics_put_null(n), ok: isMetricsError },
   { name: "metrics_put_string (name)", call: (d, n) => d.x.metrics_put_string(n, 1), ok: isMetricsError },

@@ -22,3 +22,14 @@ for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo.wasm"]) {
     assert.equal(validate.status, 0, validate.stderr);
   });
 }
+
+// The firmware modules have no float type or instruction, so an interpreter built without float
+// support (wasm3's d_m3HasFloat 0: about 23 KB less flash) runs them.
+for (const name of ["opaygo-token.wasm", "opaygo-device.wasm"]) {
+  test(`${name}: no f32 / f64 anywhere (types, globals, instructions)`, () => {
+    const wat = spawnSync("wasm2wat", [path.join(ROOT, "build", name)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(wat.status, 0, wat.stderr);
+    const floats = wat.stdout.split("\n").filter((line) => /\bf(32|64)\b|\bf(32|64)\./.test(line));
+    assert.deepEqual(floats.slice(0, 5), []);
+  });
+}

@@ -21,7 +21,7 @@ import { loadKey } from "../key";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
-import { NUM_TEXT, NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloat, parsedInt, parsedIntFits } from "./num";
+import { NUM_TEXT, NUM_FLOAT, bitsZero, formatI64, formatU64Hex, parseNumber, parsedFloatBits, parsedInt, parsedIntFits } from "./num";
 import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
@@ -152,9 +152,14 @@ function timeOf(p: usize, end: usize): i64 {
   if (c != 0x2d && (c < 0x30 || c > 0x39)) return -1;
   let kind = parseNumber(p, <i32>(<usize>e - p));
   if (kind == NUM_FLOAT) {
-    let x = parsedFloat;
-    if (!(x >= 0)) return -1; // (-0.0 >= 0 holds)
-    return x >= 4294967295.0 ? 0xffffffff : <i64>x; // x >= 0: truncation is floor, no libm
+    // floor of a non-negative double, saturated to u32, from its bits (-0.0 counts as 0)
+    let bits = parsedFloatBits;
+    if (bitsZero(bits)) return 0;
+    if ((bits >> 63) != 0) return -1;
+    let e = <i32>(bits >> 52) - 1023;
+    if (e < 0) return 0;
+    if (e >= 32) return 0xffffffff;
+    return <i64>(((bits & 0xfffffffffffff) | (<u64>1 << 52)) >> (52 - e));
   }
   if (kind != 1) return -1;
   if (!parsedIntFits) return c == 0x2d ? -1 : 0xffffffff;
@@ -169,7 +174,7 @@ function truthy(p: usize, end: usize): bool {
   let c = load<u8>(p);
   if (c == 0x5b || c == 0x7b) return load<u8>(skipWs(p + 1, end)) != c + 2;
   let e = skipValue(p, end, 1);
-  if (parseNumber(p, <i32>(<usize>e - p)) == NUM_FLOAT) return parsedFloat != 0;
+  if (parseNumber(p, <i32>(<usize>e - p)) == NUM_FLOAT) return !bitsZero(parsedFloatBits);
   return !(parsedIntFits && parsedInt == 0);
 }
 

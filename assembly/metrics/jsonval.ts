@@ -3,7 +3,7 @@
 // Positions are absolute addresses; every function is bounded by an end address and returns
 // a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
 import { ERR_BAD_UTF8, ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "./errors";
-import { NUM_FLOAT, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
+import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
 import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
 
 export const MAX_DEPTH: i32 = 16;
@@ -304,7 +304,7 @@ export function writeValue(p: usize, end: usize, depth: i32): isize {
   if (c == 0x66) { wBool(false); return after; }
   if (c == 0x6e) { wNull(); return after; }
   let n = <i32>(<usize>after - p);
-  if (parseNumber(p, n) == NUM_FLOAT) { wFloat(parsedFloat); return after; }
+  if (parseNumber(p, n) == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
   if (parsedIntFits) { wInt(parsedInt); return after; }
   // An integer beyond 64 bits: Python keeps it exactly; JSON copies the digits. CBOR would
   // need a bignum tag, which this codec does not write.

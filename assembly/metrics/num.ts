@@ -2,6 +2,8 @@
 // (shortest round-trip digits, exponent form below 1e-4 and from 1e16), and the exact parse
 // of JSON number text to a double (round half to even), so that a received number can be
 // re-serialized exactly as the reference would. All text goes to NUM_TEXT.
+// Doubles travel as their IEEE 754 bit patterns (u64) and every step is integer arithmetic: the
+// device module has no float instruction, so an interpreter can be built without float support.
 import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
 
 export const NUM_TEXT_CAPACITY: i32 = 32;
@@ -18,16 +20,31 @@ const BN_M: usize = memory.data(BN_SIZE, 8);
 
 const FRAC_MASK: u64 = (<u64>1 << 52) - 1;
 const HIDDEN: u64 = <u64>1 << 52;
+const EXP_MASK: u64 = 0x7ff0000000000000;
+const SIGN: u64 = 0x8000000000000000;
+const MAX_FINITE: u64 = 0x7fefffffffffffff;
+
+@inline export function bitsFinite(bits: u64): bool { return (bits & EXP_MASK) != EXP_MASK; }
+// Zero of either sign.
+@inline export function bitsZero(bits: u64): bool { return (bits << 1) == 0; }
 
 let mant: u64 = 0;
 let bexp: i32 = 0;
 
-function decompose(x: f64): void {
-  let bits = reinterpret<u64>(x);
+// A finite double's magnitude as mant * 2^bexp.
+function decompose(bits: u64): void {
   let be = <i32>((bits >> 52) & 0x7ff);
   mant = bits & FRAC_MASK;
   if (be == 0) bexp = -1074;
   else { mant |= HIDDEN; bexp = be - 1075; }
+}
+
+// The high 64 bits of a * b.
+function mulHigh(a: u64, b: u64): u64 {
+  let a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  let p01 = a0 * b1, p10 = a1 * b0;
+  let mid = ((a0 * b0) >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
 
 // ---- shortest digits (Burger & Dybvig free-format, boundaries included for even mantissas) ----
@@ -42,37 +59,54 @@ export function ceilLog10Pow2(n: i32): i32 { return n == 0 ? 0 : ((n * 78913) >>
 
 function bitLength(v: u64): i32 { return 64 - <i32>clz(v); }
 
-// Fast path for the common case, a value with few decimals (sensor readings): the smallest k for
-// which N = x * 10^k is an integer below 2^52 that divides back to x exactly. x * 10^k is then
-// within a quarter of N, so N is the nearest integer, and N * 10^-k, the nearest decimal with k
-// decimals, is the shortest that round-trips (IEEE division rounds like a correct parse). Not for
-// powers of two, whose lower half-gap is half the upper one: there a shorter decimal can lie
-// above x while the nearest one at that k falls outside below. Returns false to use the exact path.
-function shortestDigitsFast(x: f64): bool {
-  if (mant == HIDDEN) return false;
-  let p: f64 = 1;
-  for (let k = 0; k <= 22; k++) {
-    let t = x * p;
-    if (t >= 4503599627370496.0) return false; // 2^52
-    let n = <u64>t;
-    if (<f64>n == t && t / p == x) {
-      while (n % 10 == 0) { n /= 10; k--; }
-      let nd = 1;
-      for (let q = n; q >= 10; q /= 10) nd++;
-      for (let i = nd - 1; i >= 0; i--) { store<u8>(DIGITS + i, <u32>(48 + n % 10)); n /= 10; }
-      digitCount = nd;
-      decimalExponent = nd - k;
+// Fast path for the common case, a value with few decimals (sensor readings), in integers:
+// x = mant * 2^-e; for k = 0, 1, ... take N, the integer nearest x * 10^k, i.e. P / 2^e rounded
+// with P = mant * 10^k. N / 10^k rounds back to x when it lies within half an ulp of x, that is
+// when 2 |N 2^e - P| < 10^k (<= for an even mant: its interval includes its ends). The first k
+// that passes gives the fewest digits, and its N is the nearest candidate: Python's repr. Not for
+// powers of two (the gap below is half the gap above: a shorter decimal may lie above x while the
+// nearest one at that k falls outside below), nor where x * 10^k is exactly half-way (two
+// candidates), nor outside 2^-64 <= ulp < 1: the exact path takes those.
+function shortestDigitsFast(): bool {
+  if (mant == HIDDEN || bexp >= 0 || bexp < -64) return false;
+  let e = -bexp;
+  let fracMask: u64 = e == 64 ? <u64>-1 : (<u64>1 << e) - 1;
+  let half: u64 = <u64>1 << (e - 1);
+  let even = (mant & 1) == 0;
+  let p10: u64 = 1;
+  for (let k = 0; k <= 19; k++) {
+    let lo = mant * p10;
+    let hi = mulHigh(mant, p10);
+    if (e < 64 && (hi >> e) != 0) return false; // N >= 2^64
+    let n = e == 64 ? hi : (hi << (64 - e)) | (lo >> e);
+    let frac = lo & fracMask;
+    if (frac == half) return false;
+    let d = frac;
+    if (frac > half) { n++; d = fracMask - frac + 1; }
+    if (n >= <u64>1 << 53) return false;
+    if (k == 0 ? d == 0 : even ? d <= p10 >> 1 : d < p10 >> 1) {
+      setDigits(n, k);
       return true;
     }
-    p *= 10;
+    p10 *= 10;
   }
   return false;
 }
 
-// x must be finite and > 0. Digits go to DIGITS (at most 17).
-@inline function shortestDigits(x: f64, fast: bool): void {
-  decompose(x);
-  if (fast && shortestDigitsFast(x)) return;
+// DIGITS, digitCount and decimalExponent for the value n * 10^-k (n > 0).
+function setDigits(n: u64, k: i32): void {
+  while (n % 10 == 0) { n /= 10; k--; }
+  let nd = 1;
+  for (let q = n; q >= 10; q /= 10) nd++;
+  for (let i = nd - 1; i >= 0; i--) { store<u8>(DIGITS + i, <u32>(48 + n % 10)); n /= 10; }
+  digitCount = nd;
+  decimalExponent = nd - k;
+}
+
+// bits: a finite double > 0. Digits go to DIGITS (at most 17).
+@inline function shortestDigits(bits: u64, fast: bool): void {
+  decompose(bits);
+  if (fast && shortestDigitsFast()) return;
   let even = (mant & 1) == 0;
   // m- is m+ except just above a power of two, where the gap below is half the gap above.
   let unequal = mant == HIDDEN && bexp > -1074;
@@ -130,17 +164,38 @@ function putExponent(at: i32, e: i32): i32 {
   return putChar(at, 48 + e % 10);
 }
 
-// Python repr of a finite double into NUM_TEXT; returns the length, or -1 for NaN / infinity.
-export function formatF64(x: f64): i32 { return formatRepr(x, true); }
+// Python repr of the double with these bits into NUM_TEXT; returns the length, or -1 for NaN /
+// infinity.
+export function formatF64(bits: u64): i32 { return formatRepr(bits, true); }
 // The same without the fast path, for the tests that compare the two.
-export function formatF64Exact(x: f64): i32 { return formatRepr(x, false); }
+export function formatF64Exact(bits: u64): i32 { return formatRepr(bits, false); }
 
-@inline function formatRepr(x: f64, fast: bool): i32 {
-  if (!isFinite(x)) return -1;
-  let at = 0;
-  if ((reinterpret<u64>(x) >> 63) != 0) { at = putChar(at, 0x2d); x = -x; }
-  if (x == 0) { at = putChar(at, 0x30); at = putChar(at, 0x2e); return putChar(at, 0x30); }
-  shortestDigits(x, fast);
+@inline function formatRepr(bits: u64, fast: bool): i32 {
+  if (!bitsFinite(bits)) return -1;
+  let neg = (bits & SIGN) != 0;
+  if (bitsZero(bits)) return layoutZero(neg);
+  shortestDigits(bits & ~SIGN, fast);
+  return layoutDigits(neg);
+}
+
+// repr of n * 10^-k (n > 0, as the ring keeps a reading with few decimals: the shortest digits
+// of the double nearest to it).
+export function formatDecimal(n: u64, k: i32, neg: bool): i32 {
+  if (n == 0) return layoutZero(neg);
+  setDigits(n, k);
+  return layoutDigits(neg);
+}
+
+function layoutZero(neg: bool): i32 {
+  let at = neg ? putChar(0, 0x2d) : 0;
+  at = putChar(at, 0x30);
+  at = putChar(at, 0x2e);
+  return putChar(at, 0x30);
+}
+
+// DIGITS as repr lays them out: plain below 1e16 and from 1e-4, else with an exponent.
+function layoutDigits(neg: bool): i32 {
+  let at = neg ? putChar(0, 0x2d) : 0;
   let n = digitCount;
   let sci = decimalExponent - 1;
   if (sci < -4 || sci >= 16) {
@@ -195,9 +250,9 @@ export const NUM_FLOAT: i32 = 2;
 export const ERR_NUMBER_SYNTAX: i32 = -40;
 export const ERR_NUMBER_RANGE: i32 = -41; // overflows to infinity, or has too many digits
 
-// The parsed value: a float in parsedFloat, an integer that fits i64 in parsedInt
-// (parsedIntFits), or a longer integer kept only as text.
-export let parsedFloat: f64 = 0;
+// The parsed value: a float in parsedFloatBits (its IEEE 754 bits), an integer that fits i64
+// in parsedInt (parsedIntFits), or a longer integer kept only as text.
+export let parsedFloatBits: u64 = 0;
 export let parsedInt: i64 = 0;
 export let parsedIntFits: bool = false;
 
@@ -282,46 +337,112 @@ export function parseNumber(ptr: usize, len: i32): i32 {
   }
   // Trailing zeros carry no information.
   while (nd > 0 && load<u8>(DIGITS + nd - 1) == 0) { nd--; e10++; }
-  let x: f64 = 0;
+  let x: u64 = 0;
   if (nd == 0 || nd + e10 < -330) x = 0;
   else if (nd + e10 > 310) return ERR_NUMBER_RANGE;
   else {
     x = nearestDouble(nd, e10);
-    if (!isFinite(x)) return ERR_NUMBER_RANGE;
+    if (!bitsFinite(x)) return ERR_NUMBER_RANGE;
   }
-  parsedFloat = neg ? -x : x;
+  parsedFloatBits = neg ? x | SIGN : x;
   return NUM_FLOAT;
 }
 
-function pow10f(n: i32): f64 {
-  let p: f64 = 1;
-  while (n >= 22) { p *= 1e22; n -= 22; }
+// ---- decimal to binary -----------------------------------------------------------------------
+
+// A value as g * 2^ge with g normalised (top bit set); bit 0 of g is set when bits below it
+// were lost (sticky), so that rounding to 53 bits decides halves right.
+let g: u64 = 0;
+let ge: i32 = 0;
+
+function pow10u(n: i32): u64 {
+  let p: u64 = 1;
   while (n-- > 0) p *= 10;
   return p;
 }
 
-// The double nearest to DIGITS[0..nd) * 10^e10 (ties to even), or infinity.
-function nearestDouble(nd: i32, e10: i32): f64 {
+// g * 2^ge ~ head * 10^e10 (head > 0): 64-bit products and quotients by at most 10^19 a step.
+// Exact up to the sticky bit when one step or none does it (|e10| <= 19); otherwise within a
+// few units of g's last bit.
+function scaleDecimal(head: u64, e10: i32): void {
+  let s = <i32>clz(head);
+  g = head << s;
+  ge = -s;
+  while (e10 > 0) {
+    let c = e10 < 19 ? e10 : 19;
+    e10 -= c;
+    let p = pow10u(c);
+    let hi = mulHigh(g, p);
+    let lo = g * p;
+    let t = <i32>clz(hi);
+    g = t == 0 ? hi : (hi << t) | (lo >> (64 - t));
+    if (lo << t != 0) g |= 1;
+    ge += 64 - t;
+  }
+  while (e10 < 0) {
+    let c = -e10 < 19 ? -e10 : 19;
+    e10 += c;
+    let p = pow10u(c);
+    let ps = <i32>clz(p);
+    p <<= ps;
+    // q = floor(g * 2^63 / p), g and p both in [2^63, 2^64): q in (2^62, 2^64)
+    let r = g;
+    let q: u64 = 0;
+    if (r >= p) { r -= p; q = 1; }
+    for (let i = 0; i < 63; i++) {
+      let carry = r >> 63;
+      r <<= 1;
+      q <<= 1;
+      if (carry != 0 || r >= p) { r -= p; q |= 1; }
+    }
+    let t = <i32>clz(q);
+    g = q << t;
+    if (r != 0) g |= 1;
+    ge += ps - 63 - t;
+  }
+}
+
+// The double nearest to g * 2^ge (ties to even), as bits; MAX_FINITE + 1 (infinity) above range.
+function roundG(): u64 {
+  let e = ge + 63; // unbiased exponent of g's top bit
+  let shift = 11;
+  if (e < -1022) shift += -1022 - e; // subnormal: fewer bits
+  if (shift > 64) return 0;
+  let m = shift == 64 ? 0 : g >> shift;
+  let rest = shift == 64 ? g : g & ((<u64>1 << shift) - 1);
+  let half = <u64>1 << (shift - 1);
+  if (rest > half || (rest == half && (m & 1) != 0)) m++;
+  // m is now at most 2^53 (a carry into the next binade) or a subnormal's mantissa
+  if (e < -1022) return m; // (a carry to 2^52 is the smallest normal's bits, as wanted)
+  if (m == <u64>1 << 53) { m >>= 1; e++; }
+  if (e > 1023) return EXP_MASK;
+  return (<u64>(e + 1023) << 52) | (m & FRAC_MASK);
+}
+
+// bits of the double nearest to n * 10^-k for n < 2^53, k <= 19 (a ring decimal): one exact step.
+export function decimalBits(n: u64, k: i32): u64 {
+  if (n == 0) return 0;
+  scaleDecimal(n, -k);
+  return roundG();
+}
+
+// The double nearest to DIGITS[0..nd) * 10^e10 (ties to even), as bits, or infinity's bits.
+function nearestDouble(nd: i32, e10: i32): u64 {
   let head: u64 = 0;
   let hn = nd < 19 ? nd : 19;
   for (let i = 0; i < hn; i++) head = head * 10 + <u64>load<u8>(DIGITS + i);
-  let he = e10 + (nd - hn);
-  // Exact when the digits and the power of ten are both exact doubles (one rounding).
-  if (nd <= 15 && e10 >= -22 && e10 <= 22) {
-    return e10 >= 0 ? <f64>head * pow10f(e10) : <f64>head / pow10f(-e10);
-  }
-  let x: f64 = <f64>head;
-  if (he >= 0) x *= pow10f(he);
-  else if (he >= -300) x /= pow10f(-he);
-  else { x /= pow10f(300); x /= pow10f(-he - 300); }
-  if (!isFinite(x)) x = 1.7976931348623157e308;
+  scaleDecimal(head, e10 + (nd - hn));
+  let x = roundG();
+  // One step, and all the digits in head: correctly rounded already.
+  if (nd == hn && e10 >= -19 && e10 <= 19) return x;
+  if (!bitsFinite(x)) x = MAX_FINITE;
   // Walk to the correctly rounded neighbour by exact comparison with the half-way points.
   for (let step = 0; step < 4096; step++) {
     decompose(x);
     let c = compareWithMidpoint(nd, e10, (mant << 1) + 1, bexp - 1);
     if (c > 0 || (c == 0 && (mant & 1) == 1)) {
-      if (x == 1.7976931348623157e308) return Infinity;
-      x = reinterpret<f64>(reinterpret<u64>(x) + 1);
+      if (x == MAX_FINITE) return EXP_MASK;
+      x++;
       continue;
     }
     if (mant == 0) return x;
@@ -331,7 +452,7 @@ function nearestDouble(nd: i32, e10: i32): f64 {
     else { lower = (mant << 1) - 1; lowerExp = bexp - 1; }
     c = compareWithMidpoint(nd, e10, lower, lowerExp);
     if (c < 0 || (c == 0 && (mant & 1) == 1)) {
-      x = reinterpret<f64>(reinterpret<u64>(x) - 1);
+      x--;
       continue;
     }
     return x;

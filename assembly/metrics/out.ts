@@ -4,7 +4,7 @@
 // canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
 import { K0, K1 } from "../key";
-import { NUM_TEXT, formatF64, formatI64 } from "./num";
+import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
 import { ERR_BAD_UTF8, ERR_NOT_FINITE } from "./errors";
 
 export const OUT_JSON: i32 = 0;
@@ -79,45 +79,53 @@ export function wInt(v: i64): void {
   else cborHead(1, <u64>(-(v + 1)));
 }
 
-// f16 bits of x when x is exactly a half-precision value, else -1
-function toHalf(x: f64): i32 {
-  let f = <f32>x;
-  if (<f64>f != x) return -1;
-  let bits = reinterpret<u32>(f);
-  let sign = (bits >> 16) & 0x8000;
-  let e = <i32>((bits >> 23) & 0xff) - 127;
-  let m = bits & 0x7fffff;
-  if ((bits & 0x7fffffff) == 0) return sign;
-  if (e >= -14 && e <= 15) {
-    if ((m & 0x1fff) != 0) return -1;
-    return sign | ((e + 15) << 10) | (m >> 13);
-  }
-  if (e >= -24 && e < -14) {
-    // subnormal half: value = m' * 2^-24
-    let full = m | 0x800000;
-    let shift = -e - 14 + 13;
-    if ((full & ((1 << shift) - 1)) != 0) return -1;
-    return sign | (full >> shift);
-  }
-  return -1;
+// A double's bits narrowed to a CBOR float of `expBits` exponent and `fracBits` fraction bits
+// (half 5 / 10, single 8 / 23) when that holds the value exactly, else -1. bits: finite.
+function narrowExact(bits: u64, expBits: i32, fracBits: i32): i64 {
+  let sign = <i64>(bits >> 63) << (expBits + fracBits);
+  let be = <i32>((bits >> 52) & 0x7ff);
+  let frac = bits & 0xfffffffffffff;
+  if (be == 0 && frac == 0) return sign;
+  if (be == 0) return -1; // a double subnormal is below every half / single value
+  let e = be - 1023;
+  let bias = (1 << (expBits - 1)) - 1;
+  let m = frac | (<u64>1 << 52);
+  let drop = 52 - fracBits; // fraction bits the narrow form lacks
+  if (e < 1 - bias) drop += 1 - bias - e; // its subnormals: fewer still
+  if (e > bias || drop > 52 + 1) return -1;
+  if ((m & ((<u64>1 << drop) - 1)) != 0) return -1;
+  if (e < 1 - bias) return sign | <i64>(m >> drop);
+  return sign | (<i64>(e + bias) << fracBits) | <i64>(frac >> (52 - fracBits));
 }
 
-export function wFloat(x: f64): void {
-  let n = formatF64(x);
-  if (n < 0) { if (error == 0) error = ERR_NOT_FINITE; return; }
-  jsonText(n);
-  let h = toHalf(x);
-  if (h >= 0) { cborByte(0xf9); cborByte(h >> 8); cborByte(h & 0xff); return; }
-  let f = <f32>x;
-  if (<f64>f == x) {
-    let b = reinterpret<u32>(f);
+// CBOR's shortest exact form of a double: half, single or double precision.
+function cborFloat(bits: u64): void {
+  let h = narrowExact(bits, 5, 10);
+  if (h >= 0) { cborByte(0xf9); cborByte(<u32>(h >> 8)); cborByte(<u32>h & 0xff); return; }
+  let f = narrowExact(bits, 8, 23);
+  if (f >= 0) {
     cborByte(0xfa);
-    for (let s = 24; s >= 0; s -= 8) cborByte((b >> s) & 0xff);
+    for (let s = 24; s >= 0; s -= 8) cborByte(<u32>(f >> s) & 0xff);
     return;
   }
-  let b = reinterpret<u64>(x);
   cborByte(0xfb);
-  for (let s = 56; s >= 0; s -= 8) cborByte(<u32>(b >> s) & 0xff);
+  for (let s = 56; s >= 0; s -= 8) cborByte(<u32>(bits >> s) & 0xff);
+}
+
+// A double given by its bits.
+export function wFloat(bits: u64): void {
+  let n = formatF64(bits);
+  if (n < 0) { if (error == 0) error = ERR_NOT_FINITE; return; }
+  jsonText(n);
+  cborFloat(bits);
+}
+
+// The double nearest to n * 10^-k, whose repr is those digits (a reading the ring keeps as a
+// decimal: n < 2^53, k <= 19); neg: its sign.
+export function wDecimal(n: u64, k: i32, neg: bool): void {
+  jsonText(formatDecimal(n, k, neg));
+  let bits = decimalBits(n, k);
+  cborFloat(neg ? bits | 0x8000000000000000 : bits);
 }
 
 export function wBool(v: bool): void {

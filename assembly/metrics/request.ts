@@ -5,7 +5,7 @@ import { loadKey } from "../key";
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
-import { NUM_TEXT, formatI64, formatU64Hex } from "./num";
+import { NUM_TEXT, bitsFinite, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
@@ -264,8 +264,9 @@ export function putInt(nameLen: i32, v: i64): i32 {
   putIntValue(v);
   return putDone();
 }
-export function putFloat(nameLen: i32, v: f64): i32 {
-  if (!isFinite(v)) return ERR_NOT_FINITE;
+// v: a double's IEEE 754 bits.
+export function putFloat(nameLen: i32, v: u64): i32 {
+  if (!bitsFinite(v)) return ERR_NOT_FINITE;
   let r = entryStart(nameLen);
   if (r != 0) return r;
   putFloatValue(v);

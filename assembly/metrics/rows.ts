@@ -5,7 +5,7 @@
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
 import { formatF64, NUM_TEXT } from "./num";
-import { utf8Sequence, wBool, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
+import { utf8Sequence, wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 
 export const T_NULL: u8 = 0;
 export const T_FALSE: u8 = 1;
@@ -93,14 +93,16 @@ function putVarint(v: u64): void {
 
 export function putIntValue(v: i64): void { putByte(T_INT); putVarint(zigzag(v)); }
 
-// A float, as DEC when its shortest decimal has few enough digits to be rebuilt exactly.
-export function putFloatValue(x: f64): void {
-  let n = formatF64(x);
+// A finite double given by its bits: as DEC (the digits of its repr and their decimals, 3 bytes
+// for a typical reading instead of 9) when that repr is plain with at most 15 digits: the double
+// is then the one nearest to those digits, which the writer rebuilds exactly.
+export function putFloatValue(bits: u64): void {
+  let n = formatF64(bits);
   let neg = n > 0 && load<u8>(NUM_TEXT) == 0x2d;
   let m: i64 = 0;
   let k = 0;
-  // +0.0 as DEC 0 / 10^0 (3 bytes, not 9); -0.0 stays F64 (m = 0 has no sign).
-  let ok = n > 0 && (x != 0 || !neg);
+  // -0.0 stays F64 (m = 0 has no sign).
+  let ok = n > 0 && !(neg && (bits << 1) == 0);
   let afterPoint = false;
   let digits = 0;
   for (let i = neg ? 1 : 0; ok && i < n; i++) {
@@ -111,21 +113,14 @@ export function putFloatValue(x: f64): void {
     if (afterPoint) k++;
   }
   while (ok && k > 0 && m % 10 == 0) { m /= 10; k--; }
-  if (ok && <f64>m / pow10(k) == (neg ? -x : x)) {
+  if (ok) {
     putByte(T_DEC);
     putVarint(zigzag(neg ? -m : m));
     putByte(<u32>k);
     return;
   }
   putByte(T_F64);
-  let b = reinterpret<u64>(x);
-  for (let i = 0; i < 8; i++) putByte(<u32>(b >> (<u64>i << 3)) & 0xff);
-}
-
-function pow10(k: i32): f64 {
-  let p: f64 = 1;
-  for (let i = 0; i < k; i++) p *= 10;
-  return p;
+  for (let i = 0; i < 8; i++) putByte(<u32>(bits >> (<u64>i << 3)) & 0xff);
 }
 
 export function putStringValue(ptr: usize, len: i32): bool {
@@ -191,7 +186,7 @@ export function valueTruthy(p: usize, end: usize): bool {
   if (tag == T_NULL || tag == T_FALSE) return false;
   if (tag == T_INT) return readVarint(p + 1, end) != 0;
   if (tag == T_DEC) return readVarint(p + 1, end) != 0;
-  if (tag == T_F64) return reinterpret<f64>(load<u64>(p + 1)) != 0;
+  if (tag == T_F64) return (load<u64>(p + 1) << 1) != 0;
   if (tag == T_STR || tag == T_ARR) return load<u8>(p + 1) != 0;
   return true;
 }
@@ -206,10 +201,8 @@ export function writeStoredValue(p: usize, end: usize): void {
   else if (tag == T_INT) wInt(unzigzag(readVarint(p, end)));
   else if (tag == T_DEC) {
     let m = unzigzag(readVarint(p, end));
-    let k = <i32>load<u8>(varintEnd(p, end));
-    // One correctly rounded division of two exact doubles gives back the stored double.
-    wFloat(<f64>m / pow10(k));
-  } else if (tag == T_F64) wFloat(reinterpret<f64>(load<u64>(p)));
+    wDecimal(<u64>(m < 0 ? -m : m), <i32>load<u8>(varintEnd(p, end)), m < 0);
+  } else if (tag == T_F64) wFloat(load<u64>(p));
   else if (tag == T_STR) {
     let n = <i32>readVarint(p, end);
     wString(varintEnd(p, end), n);

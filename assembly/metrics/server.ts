@@ -7,7 +7,10 @@ import { canonicalize } from "../json/reader";
 import { cborToJson } from "../cbor/decode";
 import { loadKey } from "../key";
 import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
-import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloat, parsedInt, parsedIntFits, scanNumber } from "./num";
+import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
+
+// The server (full build only) computes with the parsed double itself.
+@inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
 import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
 import { ERR_ARGUMENT, ERR_DUPLICATE, ERR_FULL, ERR_JSON, ERR_SHAPE } from "./errors";
 import { ERR_JSON_DUPLICATE_KEY } from "../json/errors";
@@ -123,7 +126,7 @@ function truthy(p: usize, end: usize): bool {
   if (c == 0x6e || c == 0x66) return false;
   if (c == 0x74) return true;
   if (c == 0x22 || c == 0x5b || c == 0x7b) return n > 2;
-  if (parseNumber(p, n) == NUM_FLOAT) return parsedFloat != 0;
+  if (parseNumber(p, n) == NUM_FLOAT) return parsedFloat() != 0;
   return !(n == 1 && c == 0x30);
 }
 
@@ -172,7 +175,7 @@ function notAbove(p: usize, end: usize, last: i64): bool {
   if (last == 0 || !truthy(p, end)) return false;
   let n = <i32>(valueEnd(p, end) - p);
   let kind = parseNumber(p, n);
-  if (kind == NUM_FLOAT) return parsedFloat <= <f64>last;
+  if (kind == NUM_FLOAT) return parsedFloat() <= <f64>last;
   if (kind > 0) return parsedIntFits ? parsedInt <= last : load<u8>(p) == 0x2d;
   return true; // not a number: refuse
 }
@@ -386,7 +389,7 @@ function intOf(p: usize, end: usize): f64 {
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return NaN;
   let k = parseNumber(p, n);
-  if (k == NUM_FLOAT) return truncF64(parsedFloat);
+  if (k == NUM_FLOAT) return truncF64(parsedFloat());
   if (k > 0 && parsedIntFits) return <f64>parsedInt;
   return NaN;
 }
@@ -429,7 +432,7 @@ function expandRow(row: usize, end: usize, idx: i32, order: usize, fend: usize, 
         let n = scanNumber(tsv, <i32>(rowEnd - tsv));
         if (n == 0) return ERR_SHAPE;
         let k = parseNumber(tsv, n);
-        lastTime = k == NUM_FLOAT ? parsedFloat : <f64>parsedInt;
+        lastTime = k == NUM_FLOAT ? parsedFloat() : <f64>parsedInt;
       } else {
         if (idx != 0) {
           let step = intOf(interval, fend);
@@ -550,7 +553,7 @@ function intOfExact(p: usize, end: usize): f64 {
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return NaN;
   let k = parseNumber(p, n);
-  if (k == NUM_FLOAT) return parsedFloat;
+  if (k == NUM_FLOAT) return parsedFloat();
   return k > 0 && parsedIntFits ? <f64>parsedInt : NaN;
 }
 

@@ -6,6 +6,8 @@
  * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.c (opaygo).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
+
+#include <string.h>
 #if !OPAYGO_WASM3
 #include "wasm-rt-mcu.h"
 #endif
@@ -303,7 +305,9 @@ int opaygo_metrics_put_int(const char *name, size_t name_len, int64_t v) {
 
 int opaygo_metrics_put_float(const char *name, size_t name_len, double v) {
   IO_OR_RETURN(name, name_len, NULL, 0);
-  return (int)CALL(metrics_put_float, (uint32_t)name_len, v);
+  uint64_t bits; /* the module takes the bit pattern: it has no float instruction */
+  memcpy(&bits, &v, sizeof bits);
+  return (int)CALL(metrics_put_float, (uint32_t)name_len, bits);
 }
 
 int opaygo_metrics_put_bool(const char *name, size_t name_len, int v) {

@@ -1,10 +1,11 @@
-// The device's float printer (assembly/metrics/num.ts): Python repr, and its fast path for values
-// with few decimals checked against the exact (Burger & Dybvig) path, digit for digit.
-import { formatF64, formatF64Exact, parseNumber, parsedFloat, NUM_TEXT, NUM_FLOAT } from "../../assembly/metrics/num";
+// The device's float printer (assembly/metrics/num.ts, integers only): Python repr, and its fast
+// path for values with few decimals checked against the exact (Burger & Dybvig) path, digit for
+// digit; the ring's decimal-to-double step against the exact parser.
+import { decimalBits, formatF64, formatF64Exact, parseNumber, parsedFloatBits, NUM_TEXT, NUM_FLOAT } from "../../assembly/metrics/num";
 import { IN, put, textAt } from "./util";
 
 function repr(x: f64, exact: bool): string {
-  return textAt(NUM_TEXT, exact ? formatF64Exact(x) : formatF64(x));
+  return textAt(NUM_TEXT, exact ? formatF64Exact(reinterpret<u64>(x)) : formatF64(reinterpret<u64>(x)));
 }
 
 let seed: u64 = 0x9e3779b97f4a7c15;
@@ -18,7 +19,7 @@ function next(): u64 {
 // The double nearest to the decimal text, by the module's exact parser.
 function decimal(s: string): f64 {
   expect(parseNumber(IN, put(s))).toBe(NUM_FLOAT);
-  return parsedFloat;
+  return reinterpret<f64>(parsedFloatBits);
 }
 
 let mismatches = 0;
@@ -84,4 +85,36 @@ describe("metrics formatF64", () => {
     expect(firstMismatch).toBe("");
     expect(mismatches).toBe(0);
   });
+
+  it("decimalBits(n, k) = the exact parse of n e-k on 40,000 ring decimals (n < 10^15, k <= 19)", () => {
+    let wrong = 0;
+    let first = "";
+    for (let i = 0; i < 40000; i++) {
+      const n: u64 = next() % 1000000000000000;
+      const k = <i32>(next() % 20);
+      const want = reinterpret<u64>(decimal(n.toString() + "e-" + k.toString()));
+      const got = decimalBits(n, k);
+      if (got != want) { if (wrong == 0) first = n.toString() + "e-" + k.toString(); wrong++; }
+    }
+    expect(first).toBe("");
+    expect(wrong).toBe(0);
+  });
+
+  it("parse(repr(x)) = x on 20,000 random doubles (subnormals and extremes included) and their 17-digit forms", () => {
+    let wrong = 0;
+    let first = "";
+    for (let i = 0; i < 20000; i++) {
+      const x = reinterpret<f64>(next() & 0x7fffffffffffffff);
+      if (!isFinite(x)) continue;
+      const text = repr(x, true);
+      const back = decimal(text);
+      if (reinterpret<u64>(back) != reinterpret<u64>(x)) { if (wrong == 0) first = text; wrong++; }
+      // the same value with 20 more digits of zeros and a shifted exponent: the multi-step path
+      const shifted = decimal(text.replace("e", "00000000000000000000e"));
+      if (text.indexOf("e") >= 0 && reinterpret<u64>(shifted) != reinterpret<u64>(x)) { if (wrong == 0) first = "shifted " + text; wrong++; }
+    }
+    expect(first).toBe("");
+    expect(wrong).toBe(0);
+  });
 });
+

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { MetricsEncoder, buildAnswer, canonicalRequest, parseLossless, Float } from "../../bindings/metrics.js";
 import type { JsonValue, MetricRow, AuthMethod } from "../../bindings/metrics.js";
 import { generateToken } from "../../bindings/token.js";
-import { WasmInstance } from "../../bindings/wasm.js";
+import { WasmInstance, f64Bits } from "../../bindings/wasm.js";
 
 type Obj = { [k: string]: JsonValue };
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -153,7 +153,7 @@ function nodeOps(w: WasmInstance, text: string): () => number {
       case "rc": { const v = BigInt(f[1]); return () => (x.metrics_request_count(v), 0); }
       case "begin": { const v = +f[1]; return () => x.metrics_row_begin(v); }
       case "int": { const a = enc(f[1]); const v = BigInt(f[2]); return () => x.metrics_put_int(put(a), v); }
-      case "float": { const a = enc(f[1]); const v = parseFloat(f[2]); return () => x.metrics_put_float(put(a), v); }
+      case "float": { const a = enc(f[1]); const v = f64Bits(parseFloat(f[2])); return () => x.metrics_put_float(put(a), v); }
       case "bool": { const a = enc(f[1]); const v = +f[2]; return () => x.metrics_put_bool(put(a), v); }
       case "null": { const a = enc(f[1]); return () => x.metrics_put_null(put(a)); }
       case "str": { const a = enc(f[1]); const s = enc(f[2] ?? ""); return () => x.metrics_put_string(put(a, s), s.length); }

@@ -6,6 +6,7 @@ stdout: {"decode": [{"result","seconds"}], "encode": [{"bytes","hex","seconds"}]
 The scripts are the bench driver's (tests/bench/bench_driver.c): one operation a line."""
 import json
 import statistics
+import struct
 import sys
 import time
 
@@ -81,7 +82,8 @@ def compile_ops(m, ops):
         elif k == "int":
             out.append(lambda a=op[1].encode(), v=int(op[2]): m.metrics_put_int(io(a), v))
         elif k == "float":
-            out.append(lambda a=op[1].encode(), v=float(op[2]): m.metrics_put_float(io(a), v))
+            bits = struct.unpack("<q", struct.pack("<d", float(op[2])))[0]  # the module takes the bit pattern
+            out.append(lambda a=op[1].encode(), v=bits: m.metrics_put_float(io(a), v))
         elif k == "bool":
             out.append(lambda a=op[1].encode(), v=int(op[2]): m.metrics_put_bool(io(a), v))
         elif k == "null":

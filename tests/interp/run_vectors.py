@@ -5,6 +5,7 @@ Engines: wasm3 (pywasm3, in process) and wasmi (tests/interp/wasmi-driver, over 
 Usage: python3 tests/interp/run_vectors.py ENGINE FILE.wasm... ; ends with "N passed, M failed"."""
 import json
 import os
+import struct
 import subprocess
 import sys
 
@@ -12,6 +13,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "..", "vectors")
 sys.path.insert(0, os.path.join(HERE, "..", "c"))
 import metrics_ops  # noqa: E402
+
+
+def f64_bits(v):
+    """A double's IEEE 754 bits as a signed 64-bit integer: metrics_put_float takes floats so."""
+    return struct.unpack("<q", struct.pack("<d", float(v)))[0]
 ERR_METRICS_FULL = -20
 VERIFY_VALID, VERIFY_UNSIGNED = 1, 2
 TYPES = {"ADD_TIME": 1, "SET_TIME": 2, "DISABLE_PAYG": 3, "COUNTER_SYNC": 4}
@@ -270,7 +276,7 @@ class Suite:
         if k == "PUT_INT":
             return c("metrics_put_int", self.io(o["name"]), o["i"]), None
         if k == "PUT_FLOAT":
-            return c("metrics_put_float", self.io(o["name"]), o["f"]), None
+            return c("metrics_put_float", self.io(o["name"]), f64_bits(o["f"])), None
         if k == "PUT_BOOL":
             return c("metrics_put_bool", self.io(o["name"]), o["i"]), None
         if k == "PUT_NULL":
