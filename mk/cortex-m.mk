@@ -1,7 +1,8 @@
 # Cortex-M builds of the device library (arm-none-eabi-gcc) and the QEMU test.
 #   make cortex-m   build/arm/{cortex-m0plus,cortex-m4}/libopaygo-{token,device}.a,
-#                   build/arm/{cortex-m0plus,cortex-m4}/{token-decode,baseline}.elf (token-decode
-#                   links the token library: its text is the cost of decoding alone)
+#                   build/arm/{cortex-m0plus,cortex-m4}/{token-decode,device-all,baseline}.elf
+#                   (token-decode links the token library: its text is the cost of decoding alone;
+#                   device-all links every function of the device library)
 #   make qemu-test  (suite test-qemu) the C harness on a Cortex-M3 (qemu-system-arm -M mps2-an385)
 #                   over all three libraries, metrics vectors included (about 1.65 MB of the 4 MB
 #                   flash, 100 KB of RAM)
@@ -14,8 +15,8 @@ ARM_CPUS := cortex-m0plus cortex-m3 cortex-m4
 
 .PHONY: cortex-m qemu-test test-qemu
 cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/libopaygo-token.a $(ARM_DIR)/$(cpu)/libopaygo-device.a) \
-          $(ARM_DIR)/cortex-m0plus/token-decode.elf $(ARM_DIR)/cortex-m0plus/baseline.elf \
-          $(ARM_DIR)/cortex-m4/token-decode.elf $(ARM_DIR)/cortex-m4/baseline.elf
+          $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/token-decode.elf $(ARM_DIR)/$(cpu)/device-all.elf \
+            $(ARM_DIR)/$(cpu)/baseline.elf)
 
 # $(1): CPU, $(2): module (token, device or full). Library objects: the API with the generated
 # module in it, the runtime shim.
@@ -42,6 +43,11 @@ $(ARM_DIR)/$(1)/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
 $(ARM_DIR)/$(1)/%.elf: tests/c/arm/%.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/libopaygo-token.a
 	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
 	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-token.a -lc -lgcc -o $$@
+# device-all.elf links every function of the device library (what it costs a firmware, libgcc
+# and newlib-nano included).
+$(ARM_DIR)/$(1)/device-all.elf: tests/c/arm/device-all.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/libopaygo-device.a
+	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
+	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-device.a -lc -lgcc -o $$@
 endef
 $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
 

@@ -16,19 +16,19 @@ WASM3_SRC := $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION)/wasm3
 WASM3_SOURCES := m3_bind m3_code m3_compile m3_core m3_emit m3_env m3_exec m3_function m3_info m3_module m3_parse
 MCU_CPUS := cortex-m0plus cortex-m3 cortex-m4
 # wasm3 for a microcontroller: small code pages, a small per-function stack (128 slots: the token
-# decoder does not compile with 64), no error texts built up at run time; floats only for the modules that have them (the token module has none: about 23 KB
-# less flash). The fixed heap (d_m3FixedHeap, a bump allocator) is per module: see MCU_HEAP_*.
+# decoder does not compile with 64), no error texts built up at run time; floats only for the
+# full build: the token and device modules have no float instruction (about 23 KB less flash). The fixed heap (d_m3FixedHeap, a bump allocator) is per module: see MCU_HEAP_*.
 WASM3_DEFS := -Dd_m3CodePageAlignSize=512 -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0
 WASM3_FLOAT_token := 0
-WASM3_FLOAT_device := 1
+WASM3_FLOAT_device := 0
 WASM3_FLOAT_full := 1
 # wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
-# mcu-size: token 976, device 2,241, full 4,355 bytes).
+# mcu-size: token 976, device 2,225, full 4,355 bytes).
 MCU_STACK_token := 2048
 MCU_STACK_device := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 19,724, device 109,580, full 267,724
+# backend compiles them all at load; make mcu-size: token 19,724, device 113,428, full 271,580
 # bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504

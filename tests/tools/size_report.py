@@ -60,6 +60,9 @@ def main():
         base = size_of("arm-none-eabi-size", f"{d}/baseline.elf")
         image["text_less_startup"] = image["text"] - base["text"]
         r[cpu]["token-decode.elf"] = image
+        every = size_of("arm-none-eabi-size", f"{d}/device-all.elf")
+        every["text_less_startup"] = every["text"] - base["text"]
+        r[cpu]["device-all.elf"] = every
     for name, path in MODULES:
         r["ram"][name] = {"linear_memory_required": memory_used(path), "linear_memory_touched": touched(name),
                           "state_blob": 32}
@@ -82,6 +85,8 @@ def main():
             lines.append(row(f"{cpu} {lib} (-Os)", r[cpu][lib]))
         t = r[cpu]["token-decode.elf"]
         lines.append(row(f"{cpu} token-decode.elf", t) + f"   ({t['text_less_startup']} text less start-up)")
+        a = r[cpu]["device-all.elf"]
+        lines.append(row(f"{cpu} device-all.elf", a) + f"   ({a['text_less_startup']} text less start-up)")
     for name, _ in MODULES:
         m = r["ram"][name]
         extra = (f"; module instance {m['module_instance_cortex-m0plus']} (Cortex-M0+ .bss)"
