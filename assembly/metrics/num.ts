@@ -65,8 +65,8 @@ function bitLength(v: u64): i32 { return 64 - <i32>clz(v); }
 // when 2 |N 2^e - P| < 10^k (<= for an even mant: its interval includes its ends). The first k
 // that passes gives the fewest digits, and its N is the nearest candidate: Python's repr. Not for
 // powers of two (the gap below is half the gap above: a shorter decimal may lie above x while the
-// nearest one at that k falls outside below), nor where x * 10^k is exactly half-way (two
-// candidates), nor outside 2^-64 <= ulp < 1: the exact path takes those.
+// nearest one at that k falls outside below), nor where x * 10^k is exactly half-way and both
+// neighbours pass (two candidates), nor outside 2^-64 <= ulp < 1: the exact path takes those.
 function shortestDigitsFast(): bool {
   if (mant == HIDDEN || bexp >= 0 || bexp < -64) return false;
   let e = -bexp;
@@ -80,11 +80,12 @@ function shortestDigitsFast(): bool {
     if (e < 64 && (hi >> e) != 0) return false; // N >= 2^64
     let n = e == 64 ? hi : (hi << (64 - e)) | (lo >> e);
     let frac = lo & fracMask;
-    if (frac == half) return false;
     let d = frac;
     if (frac > half) { n++; d = fracMask - frac + 1; }
     if (n >= <u64>1 << 53) return false;
     if (k == 0 ? d == 0 : even ? d <= p10 >> 1 : d < p10 >> 1) {
+      // x * 10^k half-way between two integers that both give x back: let the exact path choose
+      if (frac == half) return false;
       setDigits(n, k);
       return true;
     }

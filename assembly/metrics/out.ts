@@ -117,13 +117,14 @@ export function wFloat(bits: u64): void {
   let n = formatF64(bits);
   if (n < 0) { if (error == 0) error = ERR_NOT_FINITE; return; }
   jsonText(n);
-  cborFloat(bits);
+  if (outMode == OUT_CBOR) cborFloat(bits);
 }
 
 // The double nearest to n * 10^-k, whose repr is those digits (a reading the ring keeps as a
 // decimal: n < 2^53, k <= 19); neg: its sign.
 export function wDecimal(n: u64, k: i32, neg: bool): void {
   jsonText(formatDecimal(n, k, neg));
+  if (outMode != OUT_CBOR) return;
   let bits = decimalBits(n, k);
   cborFloat(neg ? bits | 0x8000000000000000 : bits);
 }
