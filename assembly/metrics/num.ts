@@ -2,6 +2,7 @@
 // (shortest round-trip digits, exponent form below 1e-4 and from 1e16), and the exact parse
 // of JSON number text to a double (round half to even), so that a received number can be
 // re-serialized exactly as the reference would. All text goes to NUM_TEXT.
+import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
 import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
 
 export const NUM_TEXT_CAPACITY: i32 = 32;
@@ -192,8 +193,6 @@ export function formatU64Hex(v: u64): i32 {
 
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;
-export const ERR_NUMBER_SYNTAX: i32 = -40;
-export const ERR_NUMBER_RANGE: i32 = -41; // overflows to infinity, or has too many digits
 
 // The parsed value: a float in parsedFloat, an integer that fits i64 in parsedInt
 // (parsedIntFits), or a longer integer kept only as text.
