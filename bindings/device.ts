@@ -31,7 +31,7 @@ export interface Entry {
 }
 
 export class Device {
-  readonly wasm: ModuleInstance;
+  readonly wasm: ModuleInstance<"token" | "device">;
 
   constructor(o: DeviceOptions) {
     this.wasm = instantiate(o.module ?? "device", o.engine);

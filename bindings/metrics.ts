@@ -88,7 +88,7 @@ export interface EncoderOptions {
    *  integer, else whole as `dfo` */
   dataFormat?: DataFormat | JsonMap | string | null;
   /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
-  module?: ModuleKind;
+  module?: MetricsModuleKind;
   /** the WebAssembly engine: "node" (default) or "wasm3" (ignored with `device`, which has its own) */
   engine?: Engine;
   /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
@@ -115,11 +115,17 @@ export interface AnswerResult {
 
 export type RequestForm = "condensed" | "simple";
 
+/** The modules with the Metrics encoder (opaygo-token.wasm has none). */
+export type MetricsModuleKind = Exclude<ModuleKind, "token">;
+const hasMetrics = (w: ModuleInstance): w is ModuleInstance<MetricsModuleKind> => w.kind !== "token";
+
 export class MetricsEncoder {
-  readonly wasm: ModuleInstance;
+  readonly wasm: ModuleInstance<MetricsModuleKind>;
 
   constructor(o: EncoderOptions) {
-    this.wasm = o.device ? o.device.wasm : instantiate(o.module ?? "device", o.engine);
+    const wasm: ModuleInstance = o.device ? o.device.wasm : instantiate(o.module ?? "device", o.engine);
+    if (!hasMetrics(wasm)) throw new OpaygoError(`the ${wasm.kind} module has no Metrics encoder (use device or full)`);
+    this.wasm = wasm;
     const x = this.wasm.exports;
     if (o.authMethod && !AUTH_METHODS.includes(o.authMethod)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
     if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
@@ -312,12 +318,12 @@ export class MetricsEncoder {
 
 // ---- server side (opaygo.wasm) ---------------------------------------------------------------
 
-let serverWasm: WasmInstance | null = null;
-function server(): WasmInstance {
+let serverWasm: WasmInstance<"full"> | null = null;
+function server(): WasmInstance<"full"> {
   return (serverWasm ??= new WasmInstance("full"));
 }
 
-function serverInput(w: WasmInstance, data: Uint8Array, what: string): number {
+function serverInput(w: WasmInstance<"full">, data: Uint8Array, what: string): number {
   w.write(w.exports.json_in_buffer(), data, w.exports.json_buffer_capacity(), what);
   return data.length;
 }

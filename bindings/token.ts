@@ -46,8 +46,8 @@ export interface Decoded {
   usedCounts: number;
 }
 
-let shared: WasmInstance | undefined;
-function full(): WasmInstance {
+let shared: WasmInstance<"full"> | undefined;
+function full(): WasmInstance<"full"> {
   return (shared ??= new WasmInstance("full"));
 }
 
@@ -112,7 +112,7 @@ export function decodeToken(o: DecodeOptions): Decoded {
   m.setKey(o.key);
   const e = m.exports;
   const length = m.setText(o.token);
-  const code = e.token_decode(startingCode, count, usedCounts, length, o.restricted ? 1 : 0);
+  const code = e.token_decode(startingCode, count, usedCounts, length, !!o.restricted);
   const type = RESULT_NAMES[code] as DecodeResult;
   const accepted = code >= ADD_TIME && code <= COUNTER_SYNC;
   return {

@@ -236,7 +236,7 @@ export function bodyKind(contentType: string | undefined): BodyKind | null {
   return null;
 }
 
-let cborModule: WasmInstance | null = null;
+let cborModule: WasmInstance<"full"> | null = null;
 
 /** A JSON or CBOR body as a JSON value (opaygo.wasm parses it; canonical text in between). */
 export function decodeBody(body: Buffer, kind: BodyKind): JsonValue {

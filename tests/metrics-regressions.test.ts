@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
 import { ERR_METRICS_DUPLICATE, ERR_METRICS_STATE } from "../bindings/abi.js";
+import { WasmInstance } from "../bindings/wasm.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 
@@ -202,8 +203,7 @@ test("a refused request body or host data format on the server keeps the one loa
   const enc = new MetricsEncoder({ serialNumber: "SN1", module: "device", authMethod: "sa", key: KEY });
   enc.setRequestCount(3);
   const body = Buffer.from(enc.simple());
-  const server = new MetricsEncoder({ serialNumber: "SRV", module: "full" });
-  const w = server.wasm, x = w.exports;
+  const w = new WasmInstance("full"), x = w.exports;
   w.bytes().set(body, x.json_in_buffer());
   const n = x.metrics_server_load(body.length, false);
   assert.ok(n > 0);
