@@ -48,9 +48,9 @@
 #define OPAYGO_ERR_JSON_UTF8 (-64) /* invalid UTF-8 */
 #define OPAYGO_ERR_JSON_CONTROL (-65) /* raw control character inside a JSON string */
 #define OPAYGO_ERR_JSON_ESCAPE (-66) /* bad escape in a JSON string */
-#define OPAYGO_ERR_JSON_DEPTH (-67) /* JSON nesting deeper than 32 */
+#define OPAYGO_ERR_JSON_DEPTH (-67) /* JSON nesting too deep (more than 32 levels) */
 #define OPAYGO_ERR_JSON_DUPLICATE_KEY (-68) /* the same key twice in one JSON object */
-#define OPAYGO_ERR_JSON_NUMBER_LIMIT (-69) /* integer literal longer than 4300 digits */
+#define OPAYGO_ERR_JSON_NUMBER_LIMIT (-69) /* integer literal too long (more than 4300 digits) */
 #define OPAYGO_ERR_JSON_END (-70) /* no such element */
 #define OPAYGO_ERR_JSON_NOT_FOUND (-71) /* key not found (or not a string: answer getters) */
 #define OPAYGO_ERR_JSON_TYPE (-72) /* value of the wrong kind */
