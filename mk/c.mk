@@ -77,7 +77,7 @@ C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.js
              tests/vectors/device_procedure_official.jsonl \
              tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
              tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json
-$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py $(C_VECTORS)
+$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)
 
