@@ -1,14 +1,13 @@
 // Device credit state: what a PAYGO device keeps between keypad entries and reboots.
 // Time is whatever seconds clock the host has (u32); the module never reads a clock itself.
 import {
-  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE,
-  decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
+  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, BLOCKED, DEVICE_RESTRICTED, DEVICE_NO_WAITING_PERIOD,
+  ERR_STATE_MAGIC, ERR_STATE_VERSION, ERR_STATE_CHECKSUM, ERR_STATE_FIELDS, ERR_DEVICE_CONFIG,
+} from "./abi";
+import {
+  PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE, decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
 } from "./token";
 import { hashWords, loadKey } from "./key";
-
-export const BLOCKED: i32 = 12;
-export const DEVICE_FLAG_RESTRICTED: i32 = 1;
-export const DEVICE_FLAG_NO_WAITING_PERIOD: i32 = 2;
 
 // After n consecutive invalid tokens, entry is refused for 2^n minutes; n stops growing here,
 // so the longest wait is 2^10 minutes (about 17 hours).
@@ -16,11 +15,6 @@ export const MAX_WAIT_EXPONENT: u32 = 10;
 
 export const STATE_BLOB_SIZE: i32 = 32;
 const STATE_VERSION: u8 = 1;
-export const ERR_STATE_MAGIC: i32 = -10;
-export const ERR_STATE_VERSION: i32 = -11;
-export const ERR_STATE_CHECKSUM: i32 = -12;
-export const ERR_STATE_FIELDS: i32 = -13;
-export const ERR_DEVICE_CONFIG: i32 = -14;
 
 export const STATE_BLOB: usize = memory.data(STATE_BLOB_SIZE, 8);
 
@@ -69,7 +63,7 @@ function waitSeconds(streak: u32): u32 {
 // INVALID, ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
 // or on an invalid entry (the waiting period).
 export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
-  let waiting = (flags & DEVICE_FLAG_NO_WAITING_PERIOD) == 0;
+  let waiting = (flags & DEVICE_NO_WAITING_PERIOD) == 0;
   if (waiting && invalidStreak > 0) {
     // A clock that went backwards must not stretch the wait beyond its nominal length.
     let wait = waitSeconds(invalidStreak);
@@ -105,7 +99,7 @@ export function deviceApplyNetworkToken(now: u32, text: usize, len: i32): i32 {
 // standard token, 998 disables PAYG and 999 only syncs the counter, whatever the count's parity.
 // Extended tokens carry 998 and 999 as ordinary values.
 function deviceDecode(text: usize, len: i32): i32 {
-  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_FLAG_RESTRICTED) != 0);
+  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_RESTRICTED) != 0);
   if (type != ADD_TIME || decodedExtended()) return type;
   let value = decodedValueRaw();
   return value == PAYG_DISABLE_VALUE ? DISABLE_PAYG : value == COUNTER_SYNC_VALUE ? COUNTER_SYNC : ADD_TIME;

@@ -19,7 +19,7 @@ import { formatString } from "./json/string";
 import { canonicalize } from "./json/reader";
 import { cborToJson } from "./cbor/decode";
 import { cborFloat, cborInt, cborText } from "./cbor/encode";
-import { ERR_JSON_SPACE } from "./json/errors";
+import { ERR_JSON_SPACE } from "./abi";
 
 export function json_in_buffer(): usize { return JSON_IN; }
 export function json_out_buffer(): usize { return JSON_OUT; }

@@ -5,6 +5,7 @@
 import { KEY, loadKey } from "./key";
 import { TEXT, TEXT_CAPACITY } from "./io";
 import * as token from "./token";
+import { INVALID } from "./abi";
 import * as device from "./device";
 
 export function key_buffer(): usize { return KEY; }
@@ -15,7 +16,7 @@ export function state_buffer(): usize { return device.STATE_BLOB; }
 // Stateless decode: key in key_buffer(), token text in text_buffer(). Returns the token type,
 // 10 INVALID or 11 ALREADY_USED; token_result_*() give the rest.
 export function token_decode(startingCode: u32, maxCount: u32, usedCounts: u32, textLength: i32, restricted: bool): i32 {
-  if (textLength < 0 || textLength > TEXT_CAPACITY) return token.INVALID;
+  if (textLength < 0 || textLength > TEXT_CAPACITY) return INVALID;
   loadKey();
   return token.decode(startingCode, maxCount, usedCounts, TEXT, textLength, restricted);
 }

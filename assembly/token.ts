@@ -3,16 +3,10 @@
 // and a 16-bit mask of which of the 16 counts below it were used.
 import { K0, K1, hashOfKey } from "./key";
 import { sipLink } from "./siphash";
-
-export const ADD_TIME: i32 = 1;
-export const SET_TIME: i32 = 2;
-export const DISABLE_PAYG: i32 = 3;
-export const COUNTER_SYNC: i32 = 4;
-export const INVALID: i32 = 10;
-export const ALREADY_USED: i32 = 11;
-
-export const FLAG_EXTENDED: i32 = 1;
-export const FLAG_RESTRICTED: i32 = 2;
+import {
+  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, TOKEN_EXTENDED, TOKEN_RESTRICTED,
+  ERR_TOKEN_TYPE, ERR_VALUE_RANGE, ERR_STARTING_CODE, ERR_COUNT_RANGE, ERR_OUTPUT_SPACE,
+} from "./abi";
 
 export const PAYG_DISABLE_VALUE: u32 = 998;
 export const COUNTER_SYNC_VALUE: u32 = 999;
@@ -22,13 +16,6 @@ const MAX_TOKEN_JUMP: u32 = 64;
 const MAX_TOKEN_JUMP_COUNTER_SYNC: u32 = 100;
 const UNUSED_OLDER_WINDOW: u32 = 16;
 export const MAX_COUNT: u32 = 0xffff;
-
-// Generation errors (negative so that they never look like a token length).
-export const ERR_TOKEN_TYPE: i32 = -1;
-export const ERR_VALUE_RANGE: i32 = -2;
-export const ERR_STARTING_CODE: i32 = -3;
-export const ERR_COUNT_RANGE: i32 = -4;
-export const ERR_OUTPUT_SPACE: i32 = -5;
 
 // ---- chain ----------------------------------------------------------------------------
 
@@ -97,8 +84,8 @@ export function generatedCount(): u32 { return lastNewCount; }
 // Writes the token's digits to out and returns how many, or a negative ERR_*.
 // value is the raw value placed in the token (already multiplied by any divider).
 export function generate(startingCode: u32, count: u32, type: i32, value: u32, flags: i32, out: usize, outCapacity: i32): i32 {
-  let extended = (flags & FLAG_EXTENDED) != 0;
-  let restricted = (flags & FLAG_RESTRICTED) != 0;
+  let extended = (flags & TOKEN_EXTENDED) != 0;
+  let restricted = (flags & TOKEN_RESTRICTED) != 0;
   if (type == DISABLE_PAYG) value = PAYG_DISABLE_VALUE;
   else if (type == COUNTER_SYNC) value = COUNTER_SYNC_VALUE;
   else if (type != ADD_TIME && type != SET_TIME) return ERR_TOKEN_TYPE;

@@ -2,7 +2,9 @@
 // keypad entry, credit, waiting period, and the 32-byte state blob the firmware saves to flash.
 import { ModuleInstance, OpaygoError } from "./wasm.js";
 import { Engine, instantiate } from "./engine.js";
-import { RESULT_NAMES } from "./token.js";
+import {
+  ADD_TIME, SET_TIME, COUNTER_SYNC, CODE_MESSAGES, DEVICE_NO_WAITING_PERIOD, DEVICE_RESTRICTED, OK, RESULT_NAMES,
+} from "./abi.js";
 
 export interface DeviceOptions {
   key: string;
@@ -28,22 +30,15 @@ export interface Entry {
   value: number | null;
 }
 
-const STATE_ERRORS: Record<number, string> = {
-  [-10]: "not a state blob (bad magic)",
-  [-11]: "state blob of another version",
-  [-12]: "state blob checksum mismatch (corrupt, or from another device's key)",
-  [-13]: "state blob fields out of range or bound to another starting code",
-};
-
 export class Device {
-  readonly wasm: ModuleInstance;
+  readonly wasm: ModuleInstance<"token" | "device">;
 
   constructor(o: DeviceOptions) {
     this.wasm = instantiate(o.module ?? "device", o.engine);
     this.wasm.setKey(o.key);
-    const flags = (o.restricted ? 1 : 0) | (o.waitingPeriod === false ? 2 : 0);
+    const flags = (o.restricted ? DEVICE_RESTRICTED : 0) | (o.waitingPeriod === false ? DEVICE_NO_WAITING_PERIOD : 0);
     const rc = this.wasm.exports.device_init(o.startingCode ?? 0, o.count ?? 0, flags, o.secondsPerUnit ?? 86400);
-    if (rc !== 0) throw new OpaygoError("device configuration out of range (starting code 0..999999999, count 0..65535, seconds per unit > 0)", rc);
+    if (rc !== OK) throw new OpaygoError(CODE_MESSAGES[rc] ?? `device configuration refused (${rc})`, rc);
   }
 
   enterToken(text: string, now: number): Entry {
@@ -54,8 +49,8 @@ export class Device {
       length = -1; // too long for a keypad: entered as an invalid token
     }
     const code = this.wasm.exports.device_enter_token(checkTime(now), length);
-    if (code >= 1 && code <= 4) {
-      const value = code <= 2 ? this.wasm.exports.device_last_value() >>> 0 : null;
+    if (code >= ADD_TIME && code <= COUNTER_SYNC) {
+      const value = code <= SET_TIME ? this.wasm.exports.device_last_value() >>> 0 : null;
       return { result: "ACCEPTED", type: RESULT_NAMES[code], value };
     }
     return { result: RESULT_NAMES[code] as EntryResult, type: null, value: null };
@@ -96,7 +91,7 @@ export class Device {
     if (blob.length !== 32) throw new OpaygoError(`a state blob is 32 bytes, not ${blob.length}`);
     this.wasm.write(this.wasm.exports.state_buffer(), blob, 32, "state blob");
     const rc = this.wasm.exports.device_load();
-    if (rc !== 0) throw new OpaygoError(STATE_ERRORS[rc] ?? `state blob refused (${rc})`, rc);
+    if (rc !== OK) throw new OpaygoError(CODE_MESSAGES[rc] ?? `state blob refused (${rc})`, rc);
   }
 }
 

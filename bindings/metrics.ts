@@ -10,13 +10,19 @@
 import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
 import { Engine, instantiate } from "./engine.js";
 import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance, f64Bits } from "./wasm.js";
-import { RESULT_NAMES } from "./token.js";
+import {
+  ADD_TIME, ANSWER_FORMAT_ID, ANSWER_OBJECT_EXTRA_DATA, ANSWER_OBJECT_SETTINGS, ANSWER_SETTINGS, ANSWER_SIGNED, ANSWER_TIME_NONE,
+  ANSWER_TIME_UNTIL, CODE_MESSAGES, COUNTER_SYNC, METRICS_AUTH, METRICS_CONDENSED, METRICS_DATA_ORDER, METRICS_HISTORICAL_DATA_ORDER,
+  METRICS_ROW_CURRENT, METRICS_ROW_HISTORICAL, METRICS_ROW_NONE, METRICS_SIMPLE, RESULT_NAMES, SET_TIME, VERIFY_LABELS, VERIFY_VALID,
+} from "./abi.js";
 import type { Device } from "./device.js";
 
 export { Float, parseLossless, parseOrdered, stringifyLossless, rawMember } from "./metrics-json.js";
 export type { JsonMap, JsonValue } from "./metrics-json.js";
 
-export type AuthMethod = "sa" | "ta" | "ca" | "da" | "ra";
+export type AuthMethod = Exclude<keyof typeof METRICS_AUTH, "none">;
+/** The auth methods a request can be signed with. */
+export const AUTH_METHODS = Object.keys(METRICS_AUTH).filter((m): m is AuthMethod => m !== "none");
 export type MetricValue = null | boolean | number | bigint | string | Float | MetricValue[];
 /** A row of named values: a Map (kept in its order) or a plain object (setData and addHistoricalRow
  *  also take JSON text of an object, read in order). */
@@ -29,51 +35,13 @@ export interface DataFormat {
   [other: string]: JsonValue | undefined;
 }
 
-export const METRICS_ERRORS: Record<number, string> = {
-  [-20]: "the payload does not fit in the output buffer",
-  [-21]: "a variable is not in the data format's order (condensed form)",
-  [-22]: "a data format is required (condensed form, or historical data)",
-  [-23]: "a timestamp is required ('ta' auth, or historical rows without historical_data_interval)",
-  [-24]: "a request count is required ('ca' auth)",
-  [-25]: "invalid UTF-8 text",
-  [-26]: "NaN and Infinity have no JSON form",
-  [-27]: "row, name table or data format storage is full",
-  [-28]: "the same variable twice in one row, the same key twice in one object of an accessory request or data format, or a request member under two names (d and data, a and auth...)",
-  [-29]: "argument out of range",
-  [-30]: "call out of order",
-  [-31]: "malformed JSON or CBOR",
-  [-32]: "nesting too deep",
-  [-33]: "the answer is for another serial number",
-  [-34]: "signature missing or wrong",
-  [-35]: "replayed request: timestamp / request count not above the last accepted one",
-  [-36]: "a field has the wrong type",
-  [-37]: "a token of the answer is not token text (digits and spaces, or a non-negative integer)",
-  [-40]: "malformed number",
-  [-41]: "number out of range (overflows, or more than 40 significant digits)",
-  [-60]: "output buffer too small",
-  [-61]: "NaN or Infinity (or a number overflowing to infinity) has no JSON form",
-  [-62]: "not JSON (syntax error)",
-  [-63]: "JSON input ended inside a value",
-  [-64]: "invalid UTF-8",
-  [-65]: "raw control character inside a JSON string",
-  [-66]: "bad escape in a JSON string",
-  [-67]: "JSON nesting too deep",
-  [-68]: "the same key twice in one JSON object",
-  [-69]: "integer literal too long",
-  [-70]: "no such element",
-  [-71]: "key not found",
-  [-72]: "value of the wrong kind",
-  [-80]: "CBOR input ended inside an item",
-  [-81]: "CBOR item with no JSON form (byte string, tag, undefined...)",
-  [-82]: "CBOR map key that is not a text string",
-  [-83]: "malformed CBOR",
-};
+/** The message of each code the module returns (all of them: token, device, metrics, JSON/CBOR). */
+export const METRICS_ERRORS: Readonly<Record<number, string>> = CODE_MESSAGES;
 
 export function metricsError(code: number, what: string): OpaygoError {
   return new OpaygoError(`${what}: ${METRICS_ERRORS[code] ?? `error ${code}`}`, code);
 }
 
-const AUTH_CODES: Record<AuthMethod, number> = { sa: 1, ta: 2, ca: 3, da: 4, ra: 5 };
 const utf8 = new TextEncoder();
 
 const describe = (v: unknown): string => {
@@ -120,7 +88,7 @@ export interface EncoderOptions {
    *  integer, else whole as `dfo` */
   dataFormat?: DataFormat | JsonMap | string | null;
   /** which module to run on: "device" (default, the firmware's buffers) or "full" (16 KiB output) */
-  module?: ModuleKind;
+  module?: MetricsModuleKind;
   /** the WebAssembly engine: "node" (default) or "wasm3" (ignored with `device`, which has its own) */
   engine?: Engine;
   /** run on this device's module instance, so that answers credit it (its key is used; `module` is ignored) */
@@ -147,18 +115,24 @@ export interface AnswerResult {
 
 export type RequestForm = "condensed" | "simple";
 
+/** The modules with the Metrics encoder (opaygo-token.wasm has none). */
+export type MetricsModuleKind = Exclude<ModuleKind, "token">;
+const hasMetrics = (w: ModuleInstance): w is ModuleInstance<MetricsModuleKind> => w.kind !== "token";
+
 export class MetricsEncoder {
-  readonly wasm: ModuleInstance;
+  readonly wasm: ModuleInstance<MetricsModuleKind>;
 
   constructor(o: EncoderOptions) {
-    this.wasm = o.device ? o.device.wasm : instantiate(o.module ?? "device", o.engine);
+    const wasm: ModuleInstance = o.device ? o.device.wasm : instantiate(o.module ?? "device", o.engine);
+    if (!hasMetrics(wasm)) throw new OpaygoError(`the ${wasm.kind} module has no Metrics encoder (use device or full)`);
+    this.wasm = wasm;
     const x = this.wasm.exports;
-    if (o.authMethod && !(o.authMethod in AUTH_CODES)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
+    if (o.authMethod && !AUTH_METHODS.includes(o.authMethod)) throw new OpaygoError(`unknown auth method ${o.authMethod}`);
     if (o.authMethod && !o.key && !o.device) throw new OpaygoError("a key is required to sign requests");
     if (o.key && o.device) throw new OpaygoError("give either key or device (whose key is used), not both");
     if (o.key) this.wasm.setKey(o.key);
     if (typeof o.serialNumber !== "string") throw new OpaygoError(`the serial number must be a string, not ${describe(o.serialNumber)}`);
-    this.check(x.metrics_init(this.io(wellFormed(o.serialNumber, "serial number")), o.authMethod ? AUTH_CODES[o.authMethod] : 0), "serial number");
+    this.check(x.metrics_init(this.io(wellFormed(o.serialNumber, "serial number")), o.authMethod ? METRICS_AUTH[o.authMethod] : METRICS_AUTH.none), "serial number");
     if (o.dataFormat) {
       const f = asMap<JsonValue>(o.dataFormat as string | JsonMap, "data format");
       // the reference's truth values: an id 0 (or null) sends the format whole
@@ -166,7 +140,7 @@ export class MetricsEncoder {
       const id = f.get("id");
       if (truthy(id)) this.check(x.metrics_format_id(int64(id, "data format id"), interval), "data format id");
       else this.check(x.metrics_format_object(this.io(stringifyLossless(f)), interval), "data format");
-      for (const [list, key] of [[0, "data_order"], [1, "historical_data_order"]] as const) {
+      for (const [list, key] of [[METRICS_DATA_ORDER, "data_order"], [METRICS_HISTORICAL_DATA_ORDER, "historical_data_order"]] as const) {
         const names = f.get(key) ?? [];
         if (!Array.isArray(names)) throw new OpaygoError(`${key} must be a list of names, not ${describe(names)}`);
         for (const name of names) {
@@ -204,10 +178,10 @@ export class MetricsEncoder {
   setCollectionTimestamp(ts: number | bigint): void { this.wasm.exports.metrics_collection_timestamp(int64(ts, "data collection timestamp")); }
 
   /** The current data `d` (replaces the previous one): an object, a Map or JSON text of an object. */
-  setData(data: MetricRow | string): void { this.row(1, asMap(data, "data")); }
+  setData(data: MetricRow | string): void { this.row(METRICS_ROW_CURRENT, asMap(data, "data")); }
   /** Appends a historical row to the ring (the oldest rows are dropped when it is full). A row is
    *  an object of named values (a Map, a plain object or JSON text); a list is refused. */
-  addHistoricalRow(row: MetricRow | string): void { this.row(2, asMap(row, "historical row")); }
+  addHistoricalRow(row: MetricRow | string): void { this.row(METRICS_ROW_HISTORICAL, asMap(row, "historical row")); }
 
   private row(which: number, row: Map<string, MetricValue>): void {
     const x = this.wasm.exports;
@@ -215,7 +189,7 @@ export class MetricsEncoder {
     try {
       for (const [name, value] of row) this.put(name, value, false);
     } catch (err) {
-      x.metrics_row_begin(0); // abandoned: the data and the ring stay as they were
+      x.metrics_row_begin(METRICS_ROW_NONE); // abandoned: the data and the ring stay as they were
       throw err;
     }
     this.check(x.metrics_row_end(), "row");
@@ -255,7 +229,7 @@ export class MetricsEncoder {
   /** Encodes the request; JSON text as UTF-8 (ASCII) bytes, or CBOR. */
   encode(form: RequestForm = "condensed", encoding: "json" | "cbor" = "json"): Uint8Array {
     const x = this.wasm.exports;
-    const n = this.check(x.metrics_encode(form === "condensed" ? 0 : 1, encoding === "cbor"), `${form} request`);
+    const n = this.check(x.metrics_encode(form === "condensed" ? METRICS_CONDENSED : METRICS_SIMPLE, encoding === "cbor"), `${form} request`);
     return this.wasm.read(x.metrics_out_buffer(), n);
   }
 
@@ -293,25 +267,25 @@ export class MetricsEncoder {
     const tokens: AnswerResult["tokens"] = [];
     for (let i = 0; i < x.metrics_answer_tokens(); i++) {
       const code = x.metrics_answer_token_result(i);
-      const accepted = code >= 1 && code <= 4;
+      const accepted = code >= ADD_TIME && code <= COUNTER_SYNC;
       tokens.push({
         token: String(list[i]),
         result: accepted ? "ACCEPTED" : (RESULT_NAMES[code] as AnswerTokenResult),
         type: accepted ? RESULT_NAMES[code] : null,
-        value: code === 1 || code === 2 ? x.metrics_answer_token_value(i) >>> 0 : null,
+        value: code === ADD_TIME || code === SET_TIME ? x.metrics_answer_token_value(i) >>> 0 : null,
       });
     }
     const kind = x.metrics_answer_time_kind();
-    const baseUrlLength = flags & 4 ? x.metrics_answer_string(0, this.io("base_url")) : -1;
+    const baseUrlLength = flags & ANSWER_SETTINGS ? x.metrics_answer_string(ANSWER_OBJECT_SETTINGS, this.io("base_url")) : -1;
     const baseUrl = baseUrlLength >= 0 ? Buffer.from(this.wasm.read(x.metrics_io_buffer(), baseUrlLength)).toString("utf8") : null;
     return {
       tokens,
-      time: kind === 0 ? null : { kind: kind === 1 ? "active_until_timestamp" : "active_seconds_left", value: x.metrics_answer_time() >>> 0 },
-      settings: obj(0),
-      extraData: obj(1),
+      time: kind === ANSWER_TIME_NONE ? null : { kind: kind === ANSWER_TIME_UNTIL ? "active_until_timestamp" : "active_seconds_left", value: x.metrics_answer_time() >>> 0 },
+      settings: obj(ANSWER_OBJECT_SETTINGS),
+      extraData: obj(ANSWER_OBJECT_EXTRA_DATA),
       baseUrl,
-      dataFormatId: flags & 32 ? Number(x.metrics_answer_format_id()) : null,
-      signed: (flags & 16) !== 0,
+      dataFormatId: flags & ANSWER_FORMAT_ID ? Number(x.metrics_answer_format_id()) : null,
+      signed: (flags & ANSWER_SIGNED) !== 0,
     };
   }
 
@@ -344,12 +318,12 @@ export class MetricsEncoder {
 
 // ---- server side (opaygo.wasm) ---------------------------------------------------------------
 
-let serverWasm: WasmInstance | null = null;
-function server(): WasmInstance {
+let serverWasm: WasmInstance<"full"> | null = null;
+function server(): WasmInstance<"full"> {
   return (serverWasm ??= new WasmInstance("full"));
 }
 
-function serverInput(w: WasmInstance, data: Uint8Array, what: string): number {
+function serverInput(w: WasmInstance<"full">, data: Uint8Array, what: string): number {
   w.write(w.exports.json_in_buffer(), data, w.exports.json_buffer_capacity(), what);
   return data.length;
 }
@@ -370,8 +344,7 @@ export function canonicalRequest(req: RequestInput): string {
   return latin1(w.read(w.exports.metrics_server_request_buffer(), n));
 }
 
-export type Verification = "valid" | "bad_signature" | "unsigned" | "replay" | "no_timestamp_or_count";
-const VERIFICATIONS: Verification[] = ["bad_signature", "valid", "unsigned", "replay", "no_timestamp_or_count"];
+export type Verification = (typeof VERIFY_LABELS)[number];
 
 export interface VerifyOptions extends RequestInput {
   key: string;
@@ -397,7 +370,7 @@ export function verifyRequest(o: VerifyOptions): VerifyResult {
   if (r < 0) throw metricsError(r, "verification");
   const ts = w.exports.metrics_server_request_number(0) as bigint;
   const rc = w.exports.metrics_server_request_number(1) as bigint;
-  return { result: VERIFICATIONS[r], valid: r === 1, timestamp: ts === 0n ? null : ts, requestCount: rc === 0n ? null : rc };
+  return { result: VERIFY_LABELS[r], valid: r === VERIFY_VALID, timestamp: ts === 0n ? null : ts, requestCount: rc === 0n ? null : rc };
 }
 
 export interface ExpandOptions extends RequestInput {

@@ -1,21 +1,16 @@
 // OpenPAYGO Token generation and stateless decoding.
 import { OpaygoError, WasmInstance } from "./wasm.js";
+import {
+  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, CODE_MESSAGES, RESULT_NAMES, TOKEN_EXTENDED, TOKEN_RESTRICTED,
+} from "./abi.js";
+
+export { RESULT_NAMES } from "./abi.js";
 
 export const TOKEN_TYPES = ["ADD_TIME", "SET_TIME", "DISABLE_PAYG", "COUNTER_SYNC"] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 export type DecodeResult = TokenType | "INVALID" | "ALREADY_USED";
 
-const TYPE_CODES: Record<TokenType, number> = { ADD_TIME: 1, SET_TIME: 2, DISABLE_PAYG: 3, COUNTER_SYNC: 4 };
-export const RESULT_NAMES: Record<number, string> = {
-  1: "ADD_TIME", 2: "SET_TIME", 3: "DISABLE_PAYG", 4: "COUNTER_SYNC", 10: "INVALID", 11: "ALREADY_USED", 12: "BLOCKED",
-};
-const GENERATE_ERRORS: Record<number, string> = {
-  [-1]: "unknown token type",
-  [-2]: "value out of range (0..995 for standard tokens, 0..999999 for extended tokens)",
-  [-3]: "starting code must be 0..999999999",
-  [-4]: "count out of range",
-  [-5]: "no room for the token text",
-};
+const TYPE_CODES: Record<TokenType, number> = { ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC };
 const MAX_COUNT = 0xffff;
 
 export interface GenerateOptions {
@@ -51,8 +46,8 @@ export interface Decoded {
   usedCounts: number;
 }
 
-let shared: WasmInstance | undefined;
-function full(): WasmInstance {
+let shared: WasmInstance<"full"> | undefined;
+function full(): WasmInstance<"full"> {
   return (shared ??= new WasmInstance("full"));
 }
 
@@ -101,9 +96,9 @@ export function generateToken(o: GenerateOptions): { count: number; token: strin
   }
   const m = full();
   m.setKey(o.key);
-  const flags = (o.extended ? 1 : 0) | (o.restricted ? 2 : 0);
+  const flags = (o.extended ? TOKEN_EXTENDED : 0) | (o.restricted ? TOKEN_RESTRICTED : 0);
   const n = m.exports.token_generate(startingCode, count, TYPE_CODES[o.type], raw, flags);
-  if (n < 0) throw new OpaygoError(GENERATE_ERRORS[n] ?? `generation failed (${n})`, n);
+  if (n < 0) throw new OpaygoError(CODE_MESSAGES[n] ?? `generation failed (${n})`, n);
   return { count: m.exports.token_generated_count() >>> 0, token: m.text(n) };
 }
 
@@ -117,12 +112,12 @@ export function decodeToken(o: DecodeOptions): Decoded {
   m.setKey(o.key);
   const e = m.exports;
   const length = m.setText(o.token);
-  const code = e.token_decode(startingCode, count, usedCounts, length, o.restricted ? 1 : 0);
+  const code = e.token_decode(startingCode, count, usedCounts, length, !!o.restricted);
   const type = RESULT_NAMES[code] as DecodeResult;
-  const accepted = code >= 1 && code <= 4;
+  const accepted = code >= ADD_TIME && code <= COUNTER_SYNC;
   return {
     type,
-    value: code === 1 || code === 2 ? (e.token_result_value() >>> 0) / divider : null,
+    value: code === ADD_TIME || code === SET_TIME ? (e.token_result_value() >>> 0) / divider : null,
     count: accepted ? e.token_result_count() >>> 0 : null,
     maxCount: accepted ? e.token_result_max_count() >>> 0 : count,
     usedCounts: accepted ? e.token_result_used_counts() & 0xffff : usedCounts,

@@ -2,6 +2,9 @@
 // Every instance has its own 64 KiB memory: a simulated device is one instance.
 import fs from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
+import type { instantiate as tokenModule } from "./asc/opaygo-token.js";
+import type { instantiate as deviceModule } from "./asc/opaygo-device.js";
+import type { instantiate as fullModule } from "./asc/opaygo.js";
 
 // token: keypad tokens only; device: tokens and the metrics device side; full: everything.
 export type ModuleKind = "token" | "device" | "full";
@@ -31,19 +34,25 @@ export class OpaygoError extends Error {
   }
 }
 
-/** The module's exported functions by name, called as JavaScript calls WebAssembly exports. */
-export interface ModuleExports {
-  [name: string]: any;
-}
+// The exports as asc declares them (make wasm: bindings/asc/), called directly as WebAssembly
+// exports: the parameters as declared (a bool takes a boolean, an i64 a bigint), and a bool result
+// as the 0 or 1 the module returns (asc's declarations describe its JS glue, which makes it a boolean).
+type Declared<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+type Raw<T> = { [K in keyof T as K extends "memory" ? never : K]: T[K] extends (...args: infer A) => infer R
+  ? (...args: A) => R extends boolean ? number : R : never };
+export type TokenExports = Raw<Declared<typeof tokenModule>>;
+export type DeviceExports = Raw<Declared<typeof deviceModule>>;
+export type FullExports = Raw<Declared<typeof fullModule>>;
+interface ExportsByKind { token: TokenExports; device: DeviceExports; full: FullExports }
+/** The exported functions of a module kind (of a union of kinds: the ones they all have). */
+export type ModuleExports<K extends ModuleKind = ModuleKind> = ExportsByKind[K];
 
-export interface WasmExports extends ModuleExports {
-  memory: WebAssembly.Memory;
-}
+export type WasmExports<K extends ModuleKind = ModuleKind> = ModuleExports<K> & { memory: WebAssembly.Memory };
 
 /** One instance of a module on some engine: its exports and a view of its linear memory. */
-export abstract class ModuleInstance {
-  abstract readonly kind: ModuleKind;
-  abstract readonly exports: ModuleExports;
+export abstract class ModuleInstance<K extends ModuleKind = ModuleKind> {
+  abstract readonly kind: K;
+  abstract readonly exports: ModuleExports<K>;
 
   /** The whole linear memory: a live view, valid until the next call into the module (ask again after one). */
   abstract bytes(): Uint8Array;
@@ -75,17 +84,17 @@ export abstract class ModuleInstance {
 }
 
 /** The module on Node's own WebAssembly engine. */
-export class WasmInstance extends ModuleInstance {
-  readonly exports: WasmExports;
+export class WasmInstance<K extends ModuleKind = ModuleKind> extends ModuleInstance<K> {
+  readonly exports: WasmExports<K>;
 
-  constructor(readonly kind: ModuleKind) {
+  constructor(readonly kind: K) {
     super();
     let module = compiled.get(kind);
     if (!module) {
       module = new WebAssembly.Module(new Uint8Array(moduleBytes(kind)));
       compiled.set(kind, module);
     }
-    this.exports = instantiateSync(module, {}).exports as unknown as WasmExports;
+    this.exports = instantiateSync(module, {}).exports as unknown as WasmExports<K>;
   }
 
   bytes(): Uint8Array {

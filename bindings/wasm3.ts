@@ -48,12 +48,12 @@ function compiledWasm3(): WebAssembly.Module {
   return wasm3Module;
 }
 
-export class Wasm3Instance extends ModuleInstance {
-  readonly exports: ModuleExports;
+export class Wasm3Instance<K extends ModuleKind = ModuleKind> extends ModuleInstance<K> {
+  readonly exports: ModuleExports<K>;
   private readonly glue: Glue;
 
   /** bytes: the module to host; by default kind's own .wasm file */
-  constructor(readonly kind: ModuleKind, bytes: Uint8Array = moduleBytes(kind)) {
+  constructor(readonly kind: K, bytes: Uint8Array = moduleBytes(kind)) {
     super();
     // One WASI reactor per instance: no arguments, environment or files; it never writes to stdout.
     wasiClass ??= (createRequire(import.meta.url)("node:wasi") as typeof import("node:wasi")).WASI;
@@ -85,9 +85,9 @@ export class Wasm3Instance extends ModuleInstance {
   }
 
   // Exported functions looked up by name on first use; a name the module does not export is undefined.
-  private exportsProxy(): ModuleExports {
+  private exportsProxy(): ModuleExports<K> {
     const functions = new Map<string, ((...args: unknown[]) => unknown) | undefined>();
-    return new Proxy({} as ModuleExports, {
+    return new Proxy({} as ModuleExports<K>, {
       get: (_, name) => {
         if (typeof name !== "string") return undefined;
         if (!functions.has(name)) functions.set(name, this.lookup(name));

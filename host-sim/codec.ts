@@ -10,13 +10,14 @@
 import { Device, type Entry } from "../bindings/device.js";
 import {
   Float, MetricsEncoder, buildAnswer, canonicalJson, canonicalRequest, expandRequest as expandWasm, parseLossless, stringifyLossless,
-  verifyRequest, type AuthMethod, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
+  verifyRequest, AUTH_METHODS, type AuthMethod, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
 import { OpaygoError, WasmInstance } from "../bindings/wasm.js";
+import { ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, KEY_PAIRS } from "../bindings/abi.js";
 
 export type { AuthMethod, DataFormat };
-export const AUTH_METHODS: AuthMethod[] = ["sa", "ta", "ca", "da", "ra"];
+export { AUTH_METHODS };
 export type Encoding = "simple" | "condensed" | "cbor";
 export const ENCODINGS: Encoding[] = ["simple", "condensed", "cbor"];
 export type BodyKind = "json" | "cbor";
@@ -76,8 +77,6 @@ export interface AppliedAnswer {
   signatureOk: boolean | null;
 }
 
-const ERR_FULL = -20; // the payload does not fit in the output buffer
-const ERR_SIGNATURE = -34;
 
 export class DeviceCodec {
   private readonly credit: Device; // its own opaygo-device.wasm instance
@@ -158,7 +157,7 @@ export class DeviceCodec {
       }
       return Buffer.from(this.o.encoding === "cbor" ? this.enc.cbor() : this.enc.encode(this.o.encoding === "simple" ? "simple" : "condensed"));
     });
-    if (body.length > this.capacity) throw new CodecError(`request of ${body.length} bytes exceeds the ${this.capacity}-byte output buffer`, ERR_FULL);
+    if (body.length > this.capacity) throw new CodecError(`request of ${body.length} bytes exceeds the ${this.capacity}-byte output buffer`, ERR_METRICS_FULL);
     return { body, contentType: this.o.encoding === "cbor" ? "application/cbor" : "application/json", rows };
   }
 
@@ -174,7 +173,7 @@ export class DeviceCodec {
       const n = this.encodeRequest(this.newest ?? 0).body.length;
       return rows === 0 || n + Math.ceil((more * n) / rows) <= this.capacity;
     } catch (err) {
-      if (err instanceof CodecError && err.code === ERR_FULL) return false;
+      if (err instanceof CodecError && err.code === ERR_METRICS_FULL) return false;
       throw err;
     }
   }
@@ -186,7 +185,7 @@ export class DeviceCodec {
     try {
       r = this.enc.applyAnswer(body, now);
     } catch (err) {
-      if (err instanceof OpaygoError && err.code === ERR_SIGNATURE) return { tokens: [], settings: null, activeUntil: null, signatureOk: false };
+      if (err instanceof OpaygoError && err.code === ERR_METRICS_SIGNATURE) return { tokens: [], settings: null, activeUntil: null, signatureOk: false };
       return wrap(() => { throw err; });
     }
     return {
@@ -237,7 +236,7 @@ export function bodyKind(contentType: string | undefined): BodyKind | null {
   return null;
 }
 
-let cborModule: WasmInstance | null = null;
+let cborModule: WasmInstance<"full"> | null = null;
 
 /** A JSON or CBOR body as a JSON value (opaygo.wasm parses it; canonical text in between). */
 export function decodeBody(body: Buffer, kind: BodyKind): JsonValue {
@@ -264,10 +263,9 @@ export interface IncomingRequest {
 }
 
 const TIME_LIMIT = 0xffffffff;
-const LONG_NAMES: Record<string, string> = {
-  serial_number: "sn", data_format_id: "df", data_format: "dfo", auth: "a", timestamp: "ts", request_count: "rc",
-  data: "d", historical_data: "hd",
-};
+// simple name -> condensed (the first pair naming it, as the server translates)
+const LONG_NAMES = new Map<string, string>();
+for (const [condensed, simple] of KEY_PAIRS) if (!LONG_NAMES.has(simple)) LONG_NAMES.set(simple, condensed);
 
 function optionalCounter(v: JsonValue | undefined, name: string): number | null {
   if (v === undefined || v === null) return null;
@@ -283,7 +281,7 @@ export function readRequest(body: Buffer, kind: BodyKind): IncomingRequest {
   } catch (err) {
     // The module says which kind of error ("a field has the wrong type"); the checks below say
     // which field, on the body parsed as plain JSON / CBOR.
-    if (!(err instanceof CodecError) || err.code !== ERR_SHAPE) throw err;
+    if (!(err instanceof CodecError) || err.code !== ERR_METRICS_SHAPE) throw err;
     let v: JsonValue;
     try {
       v = decodeBody(body, kind);
@@ -296,12 +294,10 @@ export function readRequest(body: Buffer, kind: BodyKind): IncomingRequest {
   return checkRequest(wrap(() => parseLossless(text)), body, kind);
 }
 
-const ERR_SHAPE = -36;
-
 function checkRequest(v: JsonValue, body: Buffer = Buffer.alloc(0), kind: BodyKind = "json"): IncomingRequest {
   if (!isObject(v)) throw new CodecError("the request must be an object");
   const m: JObject = {};
-  for (const [k, x] of Object.entries(v)) m[LONG_NAMES[k] ?? k] = x;
+  for (const [k, x] of Object.entries(v)) m[LONG_NAMES.get(k) ?? k] = x;
   const serial = m.sn;
   if (typeof serial !== "string" || serial.length === 0 || serial.length > 64) throw new CodecError("serial_number must be a string of 1 to 64 characters");
   const df = m.df, dfo = m.dfo, a = m.a;

@@ -15,7 +15,7 @@ C_STD := -std=gnu11
 C_INC := -Ibindings/c -I$(C_DIR)
 HOST_CC ?= gcc
 HOST_CFLAGS := -O2 $(C_STD) -Wall -Wextra -Werror
-C_BINDING_SOURCES := bindings/c/opaygo.c bindings/c/opaygo.h bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h
+C_BINDING_SOURCES := bindings/c/opaygo.c bindings/c/opaygo.h bindings/c/opaygo_abi.h bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h
 
 .PHONY: c test-c
 c: $(C_DIR)/libopaygo-token.a $(C_DIR)/libopaygo-device.a $(C_DIR)/libopaygo.a $(C_DIR)/test-c-token $(C_DIR)/test-c-device \
@@ -77,12 +77,12 @@ C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.js
              tests/vectors/device_procedure_official.jsonl \
              tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
              tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json
-$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py $(C_VECTORS)
+$(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)
 
 C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c $(C_DIR)/test_vectors.c
-C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h
+C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h bindings/c/opaygo_abi.h
 $(C_DIR)/test-c-token: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-token.a
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_TOKEN_ONLY=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-token.a -o $@
 $(C_DIR)/test-c-device: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-device.a

@@ -35,7 +35,7 @@ $(FUZZ_DIR)/obj/wasm-rt-mcu.o: bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wall -Wextra -Werror -c $< -o $@
 
-FUZZ_DEPS := tests/fuzz/harness.h $(FUZZ_DIR)/obj/wasm-rt-mcu.o
+FUZZ_DEPS := tests/fuzz/harness.h $(FUZZ_DIR)/obj/wasm-rt-mcu.o bindings/c/opaygo_abi.h
 $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_DEVICE_TARGETS)): $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(FUZZ_DIR)/obj/opaygo_device_wasm.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -DFUZZ_FULL=0 $< $(FUZZ_DIR)/obj/opaygo_device_wasm.o $(FUZZ_DIR)/obj/wasm-rt-mcu.o -o $@
 $(FUZZ_DIR)/fuzz_request_full: tests/fuzz/fuzz_request.c $(FUZZ_DEPS) $(FUZZ_DIR)/obj/opaygo_full_wasm.o

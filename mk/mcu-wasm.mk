@@ -80,7 +80,7 @@ $(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/module.c $(WASM3_SRC)/.patche
 $(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_wasm3_exports.h tests/mcu/opaygo_wasm3.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
-$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h bindings/c/opaygo.h $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h bindings/c/opaygo.h bindings/c/opaygo_abi.h $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
 $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))

@@ -7,17 +7,16 @@ import fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { withSeed } from "./helpers.js";
+import { CODE_NAMES } from "../bindings/abi.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const wasm = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(root + "build/opaygo.wasm")), {});
 const x = wasm.exports as Record<string, any>;
 
-// Error codes of assembly/json/errors.ts.
-const ERR: Record<string, number> = {
-  SPACE: -60, NOT_FINITE: -61, SYNTAX: -62, TRUNCATED: -63, UTF8: -64, CONTROL: -65, ESCAPE: -66, DEPTH: -67,
-  DUPLICATE_KEY: -68, NUMBER_LIMIT: -69,
-  CBOR_TRUNCATED: -80, CBOR_UNSUPPORTED: -81, CBOR_KEY: -82, CBOR_SYNTAX: -83,
-};
+// The vectors name the byte layer's errors without their ERR_JSON_ / ERR_ prefix (SPACE, CBOR_KEY).
+const ERR: Record<string, number> = Object.fromEntries(Object.entries(CODE_NAMES)
+  .filter(([, name]) => /^ERR_(JSON|CBOR)_/.test(name))
+  .map(([code, name]) => [name.replace(/^ERR_(JSON_)?/, ""), Number(code)]));
 
 const mem = () => new Uint8Array(x.memory.buffer);
 const put = (bytes: Uint8Array): number => {

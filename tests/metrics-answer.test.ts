@@ -214,8 +214,9 @@ test("refusals change nothing: device state, ring, data format", () => {
   }
   // oversized: refused by the binding and by the module itself
   assert.throws(() => s.enc.applyAnswer(" ".repeat(2000) + "{}", NOW), /limit/);
-  assert.equal(s.device.wasm.exports.metrics_answer_apply(s.device.wasm.exports.metrics_out_capacity() + 1, NOW), -29);
-  assert.equal(s.device.wasm.exports.metrics_answer_apply(-1, NOW), -29);
+  const x = s.enc.wasm.exports; // the device's own instance
+  assert.equal(x.metrics_answer_apply(x.metrics_out_capacity() + 1, NOW), -29);
+  assert.equal(x.metrics_answer_apply(-1, NOW), -29);
   assert.deepEqual(snapshot(s), before);
   // the same answer with the right serial (either key name) is accepted
   const r = s.enc.applyAnswer(good.replace("{", '{"serial_number":"SN1",'), NOW);
@@ -244,7 +245,7 @@ test("device module: the inline format text lives at the end of the output buffe
   const device = new Device({ key: KEY });
   const format = { data_order: ["token_count", "é"], historical_data_order: ["v"], historical_data_interval: 60, note: "x\u2028" };
   const enc = new MetricsEncoder({ serialNumber: "SN1", device, authMethod: "ra", dataFormat: format });
-  const x = device.wasm.exports;
+  const x = enc.wasm.exports; // the device's own instance
   const text = '{"data_order":["token_count","\\u00e9"],"historical_data_order":["v"],"historical_data_interval":60,"note":"x\\u2028"}';
   assert.equal(x.metrics_out_capacity(), 1024 - text.length);
   enc.setRequestCount(1);

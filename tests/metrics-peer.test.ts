@@ -14,6 +14,7 @@ import { Device } from "../bindings/device.js";
 import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, parseOrdered, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
 import type { AuthMethod, DataFormat, JsonValue, MetricRow, MetricValue } from "../bindings/metrics.js";
 import { OpaygoError } from "../bindings/wasm.js";
+import { ERR_METRICS_DUPLICATE } from "../bindings/abi.js";
 import { jsonLines, opaygo, testSeed } from "./helpers.js";
 import { TIME_VECTORS } from "./spec-time-vectors.js";
 
@@ -499,7 +500,7 @@ test("a request holding one member under two names is refused (the reference rea
     const others = [["sn", '"S1"'], ["ts", "5"]].filter(([k]) => k !== a && k !== b);
     for (const [x, y, value] of [[a, b, "1"], [b, a, "[]"]]) {
       const body = "{" + [...others, [x, value], [y, value]].map(([k, v]) => `"${k}":${v}`).join(",") + "}";
-      assert.throws(() => canonicalRequest({ body }), (err: Error) => err instanceof OpaygoError && err.code === -28, body);
+      assert.throws(() => canonicalRequest({ body }), (err: Error) => err instanceof OpaygoError && err.code === ERR_METRICS_DUPLICATE, body);
       assert.throws(() => verifyRequest({ body, key: KEY }), /two names/, body);
     }
   }

@@ -3,11 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
-import { f64Bits } from "../bindings/wasm.js";
+import { ERR_METRICS_DUPLICATE, ERR_METRICS_STATE } from "../bindings/abi.js";
+import { WasmInstance, f64Bits } from "../bindings/wasm.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
-const ERR_DUPLICATE = -28;
-const ERR_STATE = -30;
 
 // Keys of every object in a JSON text, checked unique per object (JSON.parse would keep the last).
 function assertUniqueKeys(json: string): void {
@@ -42,15 +41,15 @@ test("request_full: no new data format while the current data or a row under con
   const x = e.wasm.exports;
   e.setRequestCount(7);
   e.setData({ energy_wh: 12, alarm: true, panel_voltage: false });
-  assert.equal(x.metrics_format_id(4n, false), ERR_STATE);
-  assert.equal(x.metrics_format_object(io(e, '{"data_order":["x"]}'), false), ERR_STATE);
+  assert.equal(x.metrics_format_id(4n, false), ERR_METRICS_STATE);
+  assert.equal(x.metrics_format_object(io(e, '{"data_order":["x"]}'), false), ERR_METRICS_STATE);
   const simple = e.simple();
   assertUniqueKeys(simple);
   assert.equal(simple, '{"serial_number":"SN1","data_format_id":3,"request_count":7,"data":{"energy_wh":12,"alarm":true,"panel_voltage":false},"historical_data":{}}');
   // a row being built holds indices too
   assert.equal(x.metrics_row_begin(2), 0);
   assert.equal(x.metrics_put_int(io(e, "alarm"), 1n), 0);
-  assert.equal(x.metrics_format_id(4n, false), ERR_STATE);
+  assert.equal(x.metrics_format_id(4n, false), ERR_METRICS_STATE);
   assert.equal(x.metrics_row_end(), 0);
   // with the data emptied and the ring cleared, a new format is taken
   e.setData({});
@@ -84,12 +83,12 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   const puts = Array.from({ length: 400 }, (_, i) => x.metrics_put_int(io(e, "v" + i), 1000000n + BigInt(i)));
   assert.ok(puts.includes(-27));
   assert.equal(x.metrics_row_begin(0), 0);
-  assert.equal(x.metrics_row_end(), ERR_STATE);
+  assert.equal(x.metrics_row_end(), ERR_METRICS_STATE);
   assert.equal(e.simple(), before);
   // the same name twice in one row is refused, inline names included
   assert.equal(x.metrics_row_begin(1), 0);
   assert.equal(x.metrics_put_int(io(e, ""), 1n), 0);
-  assert.equal(x.metrics_put_null(io(e, "")), ERR_DUPLICATE);
+  assert.equal(x.metrics_put_null(io(e, "")), ERR_METRICS_DUPLICATE);
   assert.equal(x.metrics_row_end(), 0);
   assertUniqueKeys(e.simple());
 });
@@ -132,7 +131,7 @@ test("request_full: a CBOR request whose inline data format has no CBOR form is 
 
 // request_full: an inline data format with a key twice in one object went out in `dfo`, and the
 // server refuses duplicate keys (-68): every request carrying the format would be refused.
-test("an inline data format with a key twice in one object is refused (ERR_DUPLICATE)", () => {
+test("an inline data format with a key twice in one object is refused (ERR_METRICS_DUPLICATE)", () => {
   for (const module of ["device", "full"] as const) {
     const e = new MetricsEncoder({ serialNumber: "SN1", module });
     const x = e.wasm.exports;
@@ -141,7 +140,7 @@ test("an inline data format with a key twice in one object is refused (ERR_DUPLI
       '{"data_order":["a"],"x":{"k":1,"k":2}}',
       '{"data_order":["a"],"data\\u005forder":["b"]}',
     ]) {
-      assert.equal(x.metrics_format_object(io(e, format), false), ERR_DUPLICATE, `${module}: ${format}`);
+      assert.equal(x.metrics_format_object(io(e, format), false), ERR_METRICS_DUPLICATE, `${module}: ${format}`);
     }
     const ok = '{"data_order":["a"],"x":{"data_order":1,"x":[{"x":2},{"x":3}]}}';
     assert.equal(x.metrics_format_object(io(e, ok), false), 0, module);
@@ -173,7 +172,7 @@ test("a refused inline data format keeps the one before it", () => {
     const x = e.wasm.exports;
     e.setRequestCount(1);
     const before = e.condensed();
-    assert.equal(x.metrics_format_object(io(e, '{"data_order":["b"],"data_order":["c"]}'), false), ERR_DUPLICATE);
+    assert.equal(x.metrics_format_object(io(e, '{"data_order":["b"],"data_order":["c"]}'), false), ERR_METRICS_DUPLICATE);
     assert.equal(x.metrics_format_object(io(e, '{"data_order":'), false), -31);
     assert.equal(e.condensed(), before, module);
   }
@@ -204,8 +203,7 @@ test("a refused request body or host data format on the server keeps the one loa
   const enc = new MetricsEncoder({ serialNumber: "SN1", module: "device", authMethod: "sa", key: KEY });
   enc.setRequestCount(3);
   const body = Buffer.from(enc.simple());
-  const server = new MetricsEncoder({ serialNumber: "SRV", module: "full" });
-  const w = server.wasm, x = w.exports;
+  const w = new WasmInstance("full"), x = w.exports;
   w.bytes().set(body, x.json_in_buffer());
   const n = x.metrics_server_load(body.length, false);
   assert.ok(n > 0);

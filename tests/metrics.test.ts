@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseLossless, rawMember, canonicalJson, canonicalRequest, Float } from "../bindings/metrics.js";
 import type { JsonValue, MetricRow } from "../bindings/metrics.js";
+import { Device } from "../bindings/device.js";
+import { OpaygoError } from "../bindings/wasm.js";
 import { TIME_VECTORS } from "./spec-time-vectors.js";
 
 type Obj = { [k: string]: JsonValue };
@@ -138,4 +140,12 @@ test("spec time rules: a device sends relative_time, a negative interval and a g
   const simple = JSON.parse(expandRequest({ body, dataFormat: format, receivedAt: 1 }));
   assert.deepEqual(simple.historical_data, [{ v: 10, timestamp: 5000 }, { v: 9, timestamp: 4400 }, { v: 8, timestamp: 4340 }]);
   assert.deepEqual(simple.data, { token_count: 1, pos: [-0.1278, 51.5074] });
+});
+
+test("an encoder needs a module with the Metrics exports: the token module, or a device on it, is refused", () => {
+  const refused = (e: unknown) => e instanceof OpaygoError && /token module has no Metrics encoder/.test(e.message);
+  assert.throws(() => new MetricsEncoder({ serialNumber: "SN1", module: "token" as "device" }), refused);
+  const device = new Device({ key: "a29ab82edc5fbbc41ec9530f6dac86b1", module: "token" });
+  assert.throws(() => new MetricsEncoder({ serialNumber: "SN1", device }), refused);
+  assert.throws(() => new MetricsEncoder({ serialNumber: "SN1", authMethod: "none" as "sa", key: "a29ab82edc5fbbc41ec9530f6dac86b1" }), /unknown auth method none/);
 });

@@ -72,7 +72,7 @@ function matchRate(tries: number, maxCount: number, text: (r: () => number) => s
   for (let i = 0; i < tries; i++) {
     const t = Buffer.from(text(r), "latin1");
     w.bytes().set(t, x.text_buffer());
-    const res = x.token_decode(START, maxCount, 0, t.length, 0);
+    const res = x.token_decode(START, maxCount, 0, t.length, false);
     if (res !== INVALID) matched++;
     if (ACCEPTED.includes(res)) accepted++;
   }
@@ -99,7 +99,7 @@ test("foreign-key tokens: accepted no more often than the search space allows", 
     const g = generateToken({ key: randomHexKey(r), count: count + randInt(r, 10), type, value });
     const t = Buffer.from(g.token, "latin1");
     dev.w.bytes().set(t, dev.x.text_buffer());
-    if (dev.x.token_decode(START, count, 0, t.length, 0) !== INVALID) matched++;
+    if (dev.x.token_decode(START, count, 0, t.length, false) !== INVALID) matched++;
   }
   // expected 1500 * 365 / 10^6 = 0.55 (COUNTER_SYNC tries +100 counts); Poisson(0.55) > 6 < 1e-6
   assert.ok(matched <= 6, `foreign tokens matched ${matched} times in ${tries}`);

@@ -41,13 +41,13 @@ function fingerprint(d: RawDevice): string {
 type LengthExport = { name: string; call: (d: RawDevice, len: number) => number; ok: (r: number) => boolean; lengths?: number[] };
 const isMetricsError = (r: number) => r <= -20 && r >= -41;
 const LENGTH_EXPORTS: LengthExport[] = [
-  { name: "token_decode", call: (d, n) => d.x.token_decode(START, d.count(), d.x.device_used_counts(), n, 0), ok: (r) => r === INVALID },
+  { name: "token_decode", call: (d, n) => d.x.token_decode(START, d.count(), d.x.device_used_counts(), n, false), ok: (r) => r === INVALID },
   { name: "metrics_init", call: (d, n) => d.x.metrics_init(n, 1), ok: isMetricsError },
   { name: "metrics_format_object", call: (d, n) => d.x.metrics_format_object(n, false), ok: isMetricsError },
   { name: "metrics_format_name", call: (d, n) => d.x.metrics_format_name(0, n), ok: isMetricsError },
   { name: "metrics_put_int", call: (d, n) => d.x.metrics_put_int(n, 1n), ok: isMetricsError },
   { name: "metrics_put_float", call: (d, n) => d.x.metrics_put_float(n, f64Bits(1.5)), ok: isMetricsError },
-  { name: "metrics_put_bool", call: (d, n) => d.x.metrics_put_bool(n, 1), ok: isMetricsError },
+  { name: "metrics_put_bool", call: (d, n) => d.x.metrics_put_bool(n, true), ok: isMetricsError },
   { name: "metrics_put_null", call: (d, n) => d.x.metrics_put_null(n), ok: isMetricsError },
   { name: "metrics_put_string (name)", call: (d, n) => d.x.metrics_put_string(n, 1), ok: isMetricsError },
   { name: "metrics_put_string (value)", call: (d, n) => d.x.metrics_put_string(1, n), ok: isMetricsError },

@@ -7,6 +7,7 @@ import { decode as cborDecode } from "cbor-x";
 import { Device } from "../bindings/device.js";
 import { MetricsEncoder, expandRequest as expandWasm, verifyRequest } from "../bindings/metrics.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
+import { ERR_METRICS_FULL } from "../bindings/abi.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const T0 = 1736121600;
@@ -66,7 +67,7 @@ test("a payload that does not fit is refused, never truncated; the rows stay; a 
   const dev = device("simple");
   for (let i = 0; i < 20; i++) dev.record(T0 + i * 120, reading(i));
   assert.equal(dev.fits(0), false);
-  assert.throws(() => dev.encodeRequest(T0 + 9999), (e: any) => e.code === -20);
+  assert.throws(() => dev.encodeRequest(T0 + 9999), (e: any) => e.code === ERR_METRICS_FULL);
   assert.equal(dev.pendingRows(), 20);
 
   const c = device("condensed");

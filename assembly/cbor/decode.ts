@@ -8,8 +8,8 @@
 //     ERR_JSON_DEPTH (over MAX_DEPTH), ERR_JSON_DUPLICATE_KEY, ERR_JSON_SPACE.
 // Integers print in full (0..2^64-1 and -2^64..-1), floats of any width through formatFloat (an f16
 // 684.0 prints "684.0", the integer 684 "684"); definite and indefinite lengths are accepted.
-import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY,
-  ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, MAX_DEPTH } from "../json/errors";
+import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../abi";
+import { MAX_DEPTH } from "../json/limits";
 import { utf8Next, utf8Size } from "../json/string";
 import { jsonNext } from "../json/reader";
 import { wAt, wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";

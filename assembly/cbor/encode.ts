@@ -8,7 +8,7 @@
 //   cborUint(v: u64, ...)  cborInt(v: i64, ...)  cborNegative(n: u64, ...) = the integer -1-n
 //   cborFloat(v: f64, ...)  cborText(src, len, ...)  cborArray(n: u32, ...)  cborMap(n: u32, ...)
 //   cborBool(b, ...)  cborNull(...)
-import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../json/errors";
+import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../abi";
 import { utf8Next, utf8Size } from "../json/string";
 
 function putBE(out: usize, v: u64, bytes: i32): void {

@@ -18,7 +18,8 @@
 // Exactness: both directions use big integers (bignum.ts): formatting is Steele & White / Burger &
 // Dybvig free-format digit generation; parsing takes a double approximation and corrects it by exact
 // comparison against the halfway points, with a Clinger fast path for short inputs.
-import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX, MAX_INT_DIGITS } from "./errors";
+import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX } from "../abi";
+import { MAX_INT_DIGITS } from "./limits";
 import { ceilLog10Pow2 } from "../metrics/num";
 import { BN0, BN1, BN2, BN3, BN4, bnAdd, bnCmp, bnCopy, bnMulAdd, bnMulPow10, bnOverflow, bnSet, bnShl, bnSub } from "./bignum";
 

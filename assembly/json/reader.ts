@@ -28,8 +28,8 @@
 //   jsonStringDecode(src, pos, end, out, cap): i32  the string at pos as UTF-8 (lone surrogates as
 //                                          3-byte WTF-8); bytes written or an error
 //   jsonNumber(src, pos, end): i32         parseNumber of the number at pos (numberInt()/numberFloat())
-import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_END, ERR_JSON_ESCAPE, ERR_JSON_NOT_FINITE,
-  ERR_JSON_NOT_FOUND, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_TRUNCATED, ERR_JSON_TYPE, ERR_JSON_UTF8, MAX_DEPTH } from "./errors";
+import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_END, ERR_JSON_ESCAPE, ERR_JSON_NOT_FINITE, ERR_JSON_NOT_FOUND, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_TRUNCATED, ERR_JSON_TYPE, ERR_JSON_UTF8 } from "../abi";
+import { MAX_DEPTH } from "./limits";
 import { NUM_FLOAT, numberEnd, numberFloat, parseNumber } from "./number";
 import { utf8Next, utf8Size } from "./string";
 import { wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen } from "./writer";

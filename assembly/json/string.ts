@@ -8,7 +8,7 @@
 //   utf8Next(src, pos, len): i32               code point at src[pos], its byte count in utf8Size(); or ERR_JSON_UTF8
 //   escapeCodePoint(cp, out, cap): i32         one code point (0..0x10ffff, lone surrogates too) escaped; bytes or ERR_JSON_SPACE
 //   escapedSize(cp): i32                       bytes escapeCodePoint writes for cp
-import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "./errors";
+import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 
 let lastSize: i32 = 0;
 export function utf8Size(): i32 { return lastSize; }

@@ -1,7 +1,7 @@
 // The output cursor shared by the JSON reader and the CBOR decoder (one conversion at a time).
 // When not writing (validation only) it just counts. Running out of room sets a flag instead of
 // failing at once, so the callers check wFull() once at the end.
-import { ERR_JSON_SPACE } from "./errors";
+import { ERR_JSON_SPACE } from "../abi";
 import { escapeCodePoint, escapedSize } from "./string";
 import { formatFloat, formatUint } from "./number";
 

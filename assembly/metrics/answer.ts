@@ -24,27 +24,21 @@ import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./ou
 import { NUM_TEXT, NUM_FLOAT, bitsZero, formatI64, formatU64Hex, parseNumber, parsedFloatBits, parsedInt, parsedIntFits } from "./num";
 import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
+import { ANSWER_KEYS, ANSWER_KEY_COUNT } from "./names";
 import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
-import { ERR_ARGUMENT, ERR_FULL, ERR_JSON, ERR_SERIAL, ERR_SHAPE, ERR_SIGNATURE, ERR_TOKEN } from "./errors";
+import { ERR_METRICS_ARGUMENT, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SERIAL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOKEN,
+  ANSWER_TOKENS, ANSWER_TIME, ANSWER_SETTINGS, ANSWER_EXTRA_DATA, ANSWER_SIGNED, ANSWER_FORMAT_ID, ANSWER_TIME_NONE, ANSWER_TIME_UNTIL,
+  ANSWER_TIME_SECONDS_LEFT } from "../abi";
 
 export const MAX_ANSWER_TOKENS: i32 = 16;
 // Per token of the last applied answer: [result type u32][value u32].
 const RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 8, 8);
 
-// What the last apply returned (a bitmask of these), and its details.
-export const ANSWER_TOKENS: i32 = 1;
-export const ANSWER_TIME: i32 = 2;
-export const ANSWER_SETTINGS: i32 = 4;
-export const ANSWER_EXTRA_DATA: i32 = 8;
-export const ANSWER_SIGNED: i32 = 16;
-export const ANSWER_FORMAT_ID: i32 = 32;
-export const TIME_NONE: i32 = 0;
-export const TIME_UNTIL: i32 = 1;
-export const TIME_SECONDS_LEFT: i32 = 2;
+// What the last apply returned (a bitmask of ANSWER_*), and its details.
 
 let tokenCount = 0;
-let timeKind = TIME_NONE;
+let timeKind = ANSWER_TIME_NONE;
 let timeValue: u32 = 0;
 let formatIdValue: i64 = -1;
 let stAt: usize = 0;
@@ -62,16 +56,11 @@ let pSn: usize = 0;
 
 @inline function isNull(p: usize): bool { return load<u8>(p) == 0x6e; }
 
-// Member names, condensed and simple, as [length][bytes] (bytes, not string literals: smaller):
-// tkl token_list auts active_until_timestamp asl active_seconds_left st settings ed extra_data
-// a auth sn serial_number.
-const KEY_NAMES: usize = memory.data<u8>([0x3, 0x74, 0x6b, 0x6c, 0xa, 0x74, 0x6f, 0x6b, 0x65, 0x6e, 0x5f, 0x6c, 0x69, 0x73, 0x74, 0x4, 0x61, 0x75, 0x74, 0x73, 0x16, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65, 0x5f, 0x75, 0x6e, 0x74, 0x69, 0x6c, 0x5f, 0x74, 0x69, 0x6d, 0x65, 0x73, 0x74, 0x61, 0x6d, 0x70, 0x3, 0x61, 0x73, 0x6c, 0x13, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65, 0x5f, 0x73, 0x65, 0x63, 0x6f, 0x6e, 0x64, 0x73, 0x5f, 0x6c, 0x65, 0x66, 0x74, 0x2, 0x73, 0x74, 0x8, 0x73, 0x65, 0x74, 0x74, 0x69, 0x6e, 0x67, 0x73, 0x2, 0x65, 0x64, 0xa, 0x65, 0x78, 0x74, 0x72, 0x61, 0x5f, 0x64, 0x61, 0x74, 0x61, 0x1, 0x61, 0x4, 0x61, 0x75, 0x74, 0x68, 0x2, 0x73, 0x6e, 0xd, 0x73, 0x65, 0x72, 0x69, 0x61, 0x6c, 0x5f, 0x6e, 0x75, 0x6d, 0x62, 0x65, 0x72]);
-
 // Records the member at v under its key; false for a key seen twice.
 function note(k: usize, end: usize, v: usize): bool {
   let val: usize = isNull(v) ? 1 : v; // 1: present but null (counts for duplicates, then treated as absent)
-  let t = KEY_NAMES;
-  for (let slot = 0; slot < 7; slot++) {
+  let t = ANSWER_KEYS; // slots: tkl auts asl st ed a sn (abi/abi.json)
+  for (let slot = 0; slot < ANSWER_KEY_COUNT; slot++) {
     let n0 = <i32>load<u8>(t);
     let n1 = <i32>load<u8>(t + 1 + <usize>n0);
     let hit = stringEqualsBytes(k, end, t + 1, n0) || stringEqualsBytes(k, end, t + 2 + <usize>n0, n1);
@@ -93,7 +82,7 @@ function note(k: usize, end: usize, v: usize): bool {
 @inline function present(p: usize): usize { return p == 1 ? 0 : p; }
 
 // Copies token i of the list (a string of digits and spaces, or a non-negative integer) to
-// TEXT; returns its length, or ERR_TOKEN when it cannot be token text.
+// TEXT; returns its length, or ERR_METRICS_TOKEN when it cannot be token text.
 function tokenText(p: usize, end: usize): i32 {
   let c = load<u8>(p);
   if (c == 0x22) {
@@ -101,20 +90,20 @@ function tokenText(p: usize, end: usize): i32 {
     let q = p + 1;
     while (true) {
       let r = stringChar(q, end);
-      if (r < 0) return ERR_TOKEN;
+      if (r < 0) return ERR_METRICS_TOKEN;
       if (r == 0) break;
       let cp = strCodePoint;
-      if (cp != 0x20 && (cp < 0x30 || cp > 0x39)) return ERR_TOKEN;
-      if (n >= TEXT_CAPACITY) return ERR_TOKEN;
+      if (cp != 0x20 && (cp < 0x30 || cp > 0x39)) return ERR_METRICS_TOKEN;
+      if (n >= TEXT_CAPACITY) return ERR_METRICS_TOKEN;
       store<u8>(TEXT + <usize>n, cp);
       n++;
       q = <usize>r;
     }
-    return n > 0 ? n : ERR_TOKEN;
+    return n > 0 ? n : ERR_METRICS_TOKEN;
   }
-  if (c == 0x2d || c < 0x30 || c > 0x39) return ERR_TOKEN;
+  if (c == 0x2d || c < 0x30 || c > 0x39) return ERR_METRICS_TOKEN;
   let e = skipValue(p, end, 1);
-  if (e < 0 || parseNumber(p, <i32>(<usize>e - p)) != 1 || !parsedIntFits) return ERR_TOKEN;
+  if (e < 0 || parseNumber(p, <i32>(<usize>e - p)) != 1 || !parsedIntFits) return ERR_METRICS_TOKEN;
   let n = formatI64(parsedInt);
   for (let i = 0; i < n; i++) store<u8>(TEXT + <usize>i, load<u8>(NUM_TEXT + <usize>i));
   return n;
@@ -125,11 +114,11 @@ function tokenText(p: usize, end: usize): i32 {
 function tokens(now: u32, end: usize, apply: bool): i32 {
   let p = present(pTkl);
   if (p == 0) return 0;
-  if (load<u8>(p) != 0x5b) return ERR_SHAPE;
+  if (load<u8>(p) != 0x5b) return ERR_METRICS_SHAPE;
   let n = 0;
   p = skipWs(p + 1, end);
   while (load<u8>(p) != 0x5d) {
-    if (n >= MAX_ANSWER_TOKENS) return ERR_SHAPE;
+    if (n >= MAX_ANSWER_TOKENS) return ERR_METRICS_SHAPE;
     let len = tokenText(p, end);
     if (len < 0) return len;
     if (apply) {
@@ -212,20 +201,20 @@ function signatureValid(end: usize): bool {
 // The answer body is len bytes at the start of the output buffer (outBuffer()). now: the
 // device's clock. Returns a bitmask of ANSWER_* or an error; on error nothing has changed.
 export function applyAnswer(len: i32, now: u32): i32 {
-  if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
+  if (len < 0 || len > outCapacity()) return ERR_METRICS_ARGUMENT;
   let start = outBuffer();
   let end = start + <usize>len;
   let p = skipWs(start, end);
   let after = skipValue(p, end, 0);
   if (after < 0) return <i32>after;
-  if (load<u8>(p) != 0x7b || skipWs(<usize>after, end) != end) return ERR_JSON;
+  if (load<u8>(p) != 0x7b || skipWs(<usize>after, end) != end) return ERR_METRICS_MALFORMED;
   pTkl = pAuts = pAsl = pSt = pEd = pA = pSn = 0;
   let q = skipWs(p + 1, end);
   while (load<u8>(q) == 0x22) {
     let k = q;
     q = skipWs(<usize>skipValue(q, end, 1), end) + 1; // past ':'
     let v = skipWs(q, end);
-    if (!note(k, end, v)) return ERR_SHAPE;
+    if (!note(k, end, v)) return ERR_METRICS_SHAPE;
     q = skipWs(<usize>skipValue(v, end, 1), end);
     if (load<u8>(q) == 0x2c) q = skipWs(q + 1, end);
   }
@@ -233,27 +222,27 @@ export function applyAnswer(len: i32, now: u32): i32 {
   // shapes
   let sn = present(pSn);
   if (sn != 0) {
-    if (load<u8>(sn) != 0x22) return ERR_SHAPE;
-    if (!stringEqualsBytes(sn, end, serialBytes(), serialLength())) return ERR_SERIAL;
+    if (load<u8>(sn) != 0x22) return ERR_METRICS_SHAPE;
+    if (!stringEqualsBytes(sn, end, serialBytes(), serialLength())) return ERR_METRICS_SERIAL;
   }
   let a = present(pA);
-  if (a != 0 && load<u8>(a) != 0x22) return ERR_SHAPE;
+  if (a != 0 && load<u8>(a) != 0x22) return ERR_METRICS_SHAPE;
   let st = present(pSt);
   let ed = present(pEd);
-  if ((st != 0 && load<u8>(st) != 0x7b) || (ed != 0 && load<u8>(ed) != 0x7b)) return ERR_SHAPE;
+  if ((st != 0 && load<u8>(st) != 0x7b) || (ed != 0 && load<u8>(ed) != 0x7b)) return ERR_METRICS_SHAPE;
   let auts = present(pAuts);
   let asl = present(pAsl);
-  if (auts != 0 && asl != 0) return ERR_SHAPE;
+  if (auts != 0 && asl != 0) return ERR_METRICS_SHAPE;
   let t: i64 = 0;
   if (auts != 0 || asl != 0) {
     t = timeOf(auts != 0 ? auts : asl, end);
-    if (t < 0) return ERR_SHAPE;
+    if (t < 0) return ERR_METRICS_SHAPE;
   }
   let fid: usize = st != 0 ? findMemberKey(st, end, keySimple(K_DF)) : 0;
   let newFormatId: i64 = 0;
   if (fid != 0) {
     let e = skipValue(fid, end, 1);
-    if (parseNumber(fid, <i32>(<usize>e - fid)) != 1 || !parsedIntFits || parsedInt < 0) return ERR_SHAPE;
+    if (parseNumber(fid, <i32>(<usize>e - fid)) != 1 || !parsedIntFits || parsedInt < 0) return ERR_METRICS_SHAPE;
     newFormatId = parsedInt;
   }
   let n = tokens(0, end, false);
@@ -261,16 +250,16 @@ export function applyAnswer(len: i32, now: u32): i32 {
 
   // signature
   let needed = auts != 0 || asl != 0 || truthy(pSt, end) || truthy(pEd, end);
-  if (a == 0 && needed) return ERR_SIGNATURE;
-  if (a != 0 && !signatureValid(end)) return ERR_SIGNATURE;
+  if (a == 0 && needed) return ERR_METRICS_SIGNATURE;
+  if (a != 0 && !signatureValid(end)) return ERR_METRICS_SIGNATURE;
 
   // apply
   tokens(now, end, true);
   tokenCount = n;
-  timeKind = auts != 0 ? TIME_UNTIL : asl != 0 ? TIME_SECONDS_LEFT : TIME_NONE;
+  timeKind = auts != 0 ? ANSWER_TIME_UNTIL : asl != 0 ? ANSWER_TIME_SECONDS_LEFT : ANSWER_TIME_NONE;
   timeValue = <u32>t;
-  if (timeKind == TIME_UNTIL) deviceSetActiveUntil(<u32>t);
-  else if (timeKind == TIME_SECONDS_LEFT) {
+  if (timeKind == ANSWER_TIME_UNTIL) deviceSetActiveUntil(<u32>t);
+  else if (timeKind == ANSWER_TIME_SECONDS_LEFT) {
     let until = <u64>now + <u64>t;
     deviceSetActiveUntil(until > 0xffffffff ? 0xffffffff : <u32>until);
   }
@@ -280,7 +269,7 @@ export function applyAnswer(len: i32, now: u32): i32 {
   stAt = st;
   edAt = ed;
   answerEnd = end;
-  return (n > 0 ? ANSWER_TOKENS : 0) | (timeKind != TIME_NONE ? ANSWER_TIME : 0) | (st != 0 ? ANSWER_SETTINGS : 0) |
+  return (n > 0 ? ANSWER_TOKENS : 0) | (timeKind != ANSWER_TIME_NONE ? ANSWER_TIME : 0) | (st != 0 ? ANSWER_SETTINGS : 0) |
     (ed != 0 ? ANSWER_EXTRA_DATA : 0) | (a != 0 ? ANSWER_SIGNED : 0) | (fid != 0 ? ANSWER_FORMAT_ID : 0);
 }
 
@@ -311,7 +300,7 @@ export function answerObjectLength(which: i32): i32 {
 
 // The string member of the settings (which 0) or extra data (1) named by the nameLen bytes in
 // the io buffer (e.g. base_url), decoded to UTF-8 into the io buffer. Returns its length, -1 when
-// absent, ERR_SHAPE when it is not a string, ERR_FULL when it does not fit the io buffer.
+// absent, ERR_METRICS_SHAPE when it is not a string, ERR_METRICS_FULL when it does not fit the io buffer.
 export function answerString(which: i32, nameLen: i32): i32 {
   let p = which == 0 ? stAt : which == 1 ? edAt : 0;
   if (p == 0 || nameLen < 0 || nameLen > IO_CAPACITY) return -1;
@@ -332,17 +321,17 @@ export function answerString(which: i32, nameLen: i32): i32 {
 }
 
 function decodeString(p: usize, end: usize): i32 {
-  if (p >= end || load<u8>(p) != 0x22) return ERR_SHAPE;
+  if (p >= end || load<u8>(p) != 0x22) return ERR_METRICS_SHAPE;
   let n = 0;
   p++;
   while (true) {
     let r = stringChar(p, end);
-    if (r < 0) return ERR_SHAPE;
+    if (r < 0) return ERR_METRICS_SHAPE;
     if (r == 0) return n;
     let c = strCodePoint;
-    if (isSurrogate(c)) return ERR_SHAPE; // no UTF-8 text for the host
+    if (isSurrogate(c)) return ERR_METRICS_SHAPE; // no UTF-8 text for the host
     let size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (n + size > IO_CAPACITY) return ERR_FULL;
+    if (n + size > IO_CAPACITY) return ERR_METRICS_FULL;
     let o = IO + <usize>n;
     if (size == 1) store<u8>(o, c);
     else if (size == 2) { store<u8>(o, 0xc0 | (c >> 6)); store<u8>(o + 1, 0x80 | (c & 0x3f)); }

@@ -2,8 +2,9 @@
 // through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
 // Positions are absolute addresses; every function is bounded by an end address and returns
 // a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
-import { ERR_BAD_UTF8, ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "./errors";
-import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber, ERR_NUMBER_RANGE } from "./num";
+import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../abi";
+import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
+import { ERR_NUMBER_RANGE } from "../abi";
 import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
 
 export const MAX_DEPTH: i32 = 16;
@@ -118,8 +119,8 @@ function cborUtf8(c: u32): void {
 
 export function writeString(p: usize, end: usize): isize {
   let after = scanString(p, end);
-  if (after < 0) return ERR_JSON;
-  if (stringHasSurrogate) return ERR_BAD_UTF8; // a lone surrogate has no UTF-8 form
+  if (after < 0) return ERR_METRICS_MALFORMED;
+  if (stringHasSurrogate) return ERR_METRICS_UTF8; // a lone surrogate has no UTF-8 form
   cborHead(3, <u64>stringBytes);
   jsonByte(0x22);
   p++;
@@ -226,16 +227,16 @@ function keyBefore(obj: usize, key: usize, end: usize, depth: i32): bool {
 
 // Skips one value at p (after whitespace). Returns its end, or a negative error.
 // containerCount receives the number of elements / members of an array / object.
-// uniqueKeys: refuse (ERR_DUPLICATE) an object at any depth holding one key twice, as the
+// uniqueKeys: refuse (ERR_METRICS_DUPLICATE) an object at any depth holding one key twice, as the
 // server's JSON reader does.
 export let containerCount: i32 = 0;
 export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = false): isize {
   p = skipWs(p, end);
-  if (p >= end) return ERR_JSON;
+  if (p >= end) return ERR_METRICS_MALFORMED;
   let c = load<u8>(p);
-  if (c == 0x22) { let q = scanString(p, end); return q < 0 ? <isize>ERR_JSON : q; }
+  if (c == 0x22) { let q = scanString(p, end); return q < 0 ? <isize>ERR_METRICS_MALFORMED : q; }
   if (c == 0x7b || c == 0x5b) {
-    if (depth >= MAX_DEPTH) return ERR_TOO_DEEP;
+    if (depth >= MAX_DEPTH) return ERR_METRICS_TOO_DEEP;
     let open = p;
     let close: u32 = c == 0x7b ? 0x7d : 0x5d;
     let count = 0;
@@ -244,20 +245,20 @@ export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = f
     while (true) {
       if (c == 0x7b) {
         let k = scanString(p, end);
-        if (k < 0) return ERR_JSON;
-        if (uniqueKeys && keyBefore(open, p, end, depth + 1)) return ERR_DUPLICATE;
+        if (k < 0) return ERR_METRICS_MALFORMED;
+        if (uniqueKeys && keyBefore(open, p, end, depth + 1)) return ERR_METRICS_DUPLICATE;
         p = skipWs(<usize>k, end);
-        if (p >= end || load<u8>(p) != 0x3a) return ERR_JSON;
+        if (p >= end || load<u8>(p) != 0x3a) return ERR_METRICS_MALFORMED;
         p++;
       }
       let q = skipValue(p, end, depth + 1, uniqueKeys);
       if (q < 0) return q;
       count++;
       p = skipWs(<usize>q, end);
-      if (p >= end) return ERR_JSON;
+      if (p >= end) return ERR_METRICS_MALFORMED;
       let d = load<u8>(p);
       if (d == close) { containerCount = count; return <isize>(p + 1); }
-      if (d != 0x2c) return ERR_JSON;
+      if (d != 0x2c) return ERR_METRICS_MALFORMED;
       p = skipWs(p + 1, end);
     }
   }
@@ -265,7 +266,7 @@ export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = f
   if (literal(p, end, 4, 5)) return <isize>(p + 5);
   if (literal(p, end, 9, 4)) return <isize>(p + 4);
   let n = scanNumber(p, <i32>(end - p));
-  if (n == 0) return ERR_JSON;
+  if (n == 0) return ERR_METRICS_MALFORMED;
   let kind = parseNumber(p, n);
   if (kind < 0) return kind;
   return <isize>(p + <usize>n);

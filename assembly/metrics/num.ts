@@ -4,6 +4,7 @@
 // re-serialized exactly as the reference would. All text goes to NUM_TEXT.
 // Doubles travel as their IEEE 754 bit patterns (u64) and every step is integer arithmetic: the
 // device module has no float instruction, so an interpreter can be built without float support.
+import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
 import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
 
 export const NUM_TEXT_CAPACITY: i32 = 32;
@@ -248,8 +249,6 @@ export function formatU64Hex(v: u64): i32 {
 
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;
-export const ERR_NUMBER_SYNTAX: i32 = -40;
-export const ERR_NUMBER_RANGE: i32 = -41; // overflows to infinity, or has too many digits
 
 // The parsed value: a float in parsedFloatBits (its IEEE 754 bits), an integer that fits i64
 // in parsedInt (parsedIntFits), or a longer integer kept only as text.

@@ -5,7 +5,7 @@
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
 import { K0, K1 } from "../key";
 import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
-import { ERR_BAD_UTF8, ERR_NOT_FINITE } from "./errors";
+import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 
 export const OUT_JSON: i32 = 0;
 export const OUT_CBOR: i32 = 1;
@@ -115,7 +115,7 @@ function cborFloat(bits: u64): void {
 // A double given by its bits.
 export function wFloat(bits: u64): void {
   let n = formatF64(bits);
-  if (n < 0) { if (error == 0) error = ERR_NOT_FINITE; return; }
+  if (n < 0) { if (error == 0) error = ERR_METRICS_NOT_FINITE; return; }
   jsonText(n);
   if (outMode == OUT_CBOR) cborFloat(bits);
 }
@@ -176,7 +176,7 @@ export function wString(ptr: usize, len: i32): void {
   // Validate first so that nothing is written for a bad string.
   for (let i = 0; i < len;) {
     let n = utf8Sequence(ptr + <usize>i, len - i);
-    if (n == 0) { if (error == 0) error = ERR_BAD_UTF8; return; }
+    if (n == 0) { if (error == 0) error = ERR_METRICS_UTF8; return; }
     i += n;
   }
   cborHead(3, <u64>len);

@@ -12,17 +12,9 @@ import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
 import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate } from "./jsonval";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
-import { ERR_ARGUMENT, ERR_SHAPE, ERR_BAD_UTF8, ERR_DUPLICATE, ERR_FULL, ERR_NEEDS_COUNT, ERR_NEEDS_TIMESTAMP, ERR_NO_FORMAT,
-  ERR_NOT_FINITE, ERR_ROW_FULL, ERR_STATE, ERR_UNKNOWN_VARIABLE, ERR_JSON } from "./errors";
+import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
+  METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED, METRICS_SIMPLE } from "../abi";
 
-export const AUTH_NONE: i32 = 0;
-export const AUTH_SA: i32 = 1;
-export const AUTH_TA: i32 = 2;
-export const AUTH_CA: i32 = 3;
-export const AUTH_DA: i32 = 4;
-export const AUTH_RA: i32 = 5;
-export const FORM_CONDENSED: i32 = 0;
-export const FORM_SIMPLE: i32 = 1;
 
 // Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
 // full build (server side, CLI) shares the byte layer's 16 KiB buffers and takes rows, strings and
@@ -82,7 +74,7 @@ let placesTaken = 0;
 let ts: i64 = 0;
 let rc: i64 = 0;
 let dtc: i64 = 0;
-let authMethod: i32 = AUTH_NONE;
+let authMethod: i32 = METRICS_AUTH_NONE;
 let dataLen: i32 = 0;
 // ts / rc of the last encoded request, 0 when absent or 0: what the answer's signature covers.
 let sentTs: i64 = 0;
@@ -104,11 +96,11 @@ function formatInUse(): bool {
 }
 
 export function requestInit(serialLength: i32, method: i32): i32 {
-  if (ringInUse()) return ERR_STATE;
-  if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_ARGUMENT;
-  if (method < AUTH_NONE || method > AUTH_RA) return ERR_ARGUMENT;
+  if (ringInUse()) return ERR_METRICS_STATE;
+  if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
+  if (method < METRICS_AUTH_NONE || method > METRICS_AUTH_RA) return ERR_METRICS_ARGUMENT;
   // checked in place before the copy: a refused serial leaves the stored one as it was
-  if (!utf8Valid(IO, serialLength)) return ERR_BAD_UTF8;
+  if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
   loadKey();
   serialLen = serialLength;
@@ -139,7 +131,7 @@ export function switchFormatId(id: i64): void {
 
 // Data format by id (with the names of its orders added by requestFormatName).
 export function requestFormatId(id: i64, interval: bool): i32 {
-  if (formatInUse()) return ERR_STATE;
+  if (formatInUse()) return ERR_METRICS_STATE;
   formatKind = 1;
   formatJsonLen = 0;
   formatId = id;
@@ -153,8 +145,8 @@ const FORMAT_DEPTH: i32 = 1;
 
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
-  if (formatInUse()) return ERR_STATE;
-  if (len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
+  if (formatInUse()) return ERR_METRICS_STATE;
+  if (len < 0 || len > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   // The canonical text is written at the start of the output buffer (clear of a format kept at
   // its end) and copied to its place only once accepted: a refused format leaves the old one.
   let at = outPtr;
@@ -165,7 +157,7 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, FORMAT_DEPTH);
   if (r < 0) return <i32>r;
-  if (outOverflow()) return ERR_ROW_FULL;
+  if (outOverflow()) return ERR_METRICS_STORAGE_FULL;
   if (outError() != 0) return outError();
   formatJsonLen = outLength();
   let to = formatAt();
@@ -178,8 +170,8 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
 
 // Adds the next variable name (len bytes in IO) to data_order (list 0) or historical_data_order (1).
 export function requestFormatName(list: i32, len: i32): i32 {
-  if (list < 0 || list > 1 || len < 0 || len > IO_CAPACITY) return ERR_ARGUMENT;
-  return nameAdd(list, IO, len) ? 0 : ERR_ROW_FULL;
+  if (list < 0 || list > 1 || len < 0 || len > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
+  return nameAdd(list, IO, len) ? 0 : ERR_METRICS_STORAGE_FULL;
 }
 
 export function requestTimestamp(v: i64): void {
@@ -207,7 +199,7 @@ export function requestCollectionTimestamp(v: i64): void {
 // its old length then covered the new row's bytes and the old row's tail).
 // which 0 abandons the row being built (the host's way out after a refused value).
 export function rowBegin(which: i32): i32 {
-  if (<u32>which > 2) return ERR_ARGUMENT;
+  if (<u32>which > 2) return ERR_METRICS_ARGUMENT;
   building = which;
   arrayCountAt = 0;
   rowStart(STAGE_ROW, ROW_CAPACITY);
@@ -215,7 +207,7 @@ export function rowBegin(which: i32): i32 {
 }
 
 export function rowEnd(): i32 {
-  if (building == 0 || arrayCountAt != 0) return ERR_STATE;
+  if (building == 0 || arrayCountAt != 0) return ERR_METRICS_STATE;
   let which = building;
   building = 0;
   let n = rowLength();
@@ -224,7 +216,7 @@ export function rowEnd(): i32 {
     dataLen = n;
     return 0;
   }
-  return ringAppend(STAGE_ROW, n) ? 0 : ERR_ROW_FULL;
+  return ringAppend(STAGE_ROW, n) ? 0 : ERR_METRICS_STORAGE_FULL;
 }
 
 // Starts an entry named by the first nameLen bytes of IO (inside an array: an element).
@@ -232,13 +224,13 @@ export function rowEnd(): i32 {
 // as it was (the bytes past its end are not part of it).
 let entryFrom: i32 = 0;
 function entryStart(nameLen: i32): i32 {
-  if (building == 0) return ERR_STATE;
+  if (building == 0) return ERR_METRICS_STATE;
   entryFrom = rowLength();
-  if (arrayCountAt != 0) return load<u8>(arrayCountAt) == 255 ? ERR_ROW_FULL : 0;
-  if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_ARGUMENT;
+  if (arrayCountAt != 0) return load<u8>(arrayCountAt) == 255 ? ERR_METRICS_STORAGE_FULL : 0;
+  if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   let list = building == 1 ? 0 : 1;
   let row = STAGE_ROW;
-  if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_DUPLICATE;
+  if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_METRICS_DUPLICATE;
   let idx = nameIndex(list, IO, nameLen);
   if (idx >= 0) putByte(<u32>idx);
   else {
@@ -252,7 +244,7 @@ function entryStart(nameLen: i32): i32 {
 function putDone(): i32 {
   if (rowOverflowed()) {
     rowTruncate(entryFrom);
-    return ERR_ROW_FULL;
+    return ERR_METRICS_STORAGE_FULL;
   }
   if (arrayCountAt != 0) store<u8>(arrayCountAt, load<u8>(arrayCountAt) + 1);
   return 0;
@@ -266,7 +258,7 @@ export function putInt(nameLen: i32, v: i64): i32 {
 }
 // v: a double's IEEE 754 bits.
 export function putFloat(nameLen: i32, v: u64): i32 {
-  if (!bitsFinite(v)) return ERR_NOT_FINITE;
+  if (!bitsFinite(v)) return ERR_METRICS_NOT_FINITE;
   let r = entryStart(nameLen);
   if (r != 0) return r;
   putFloatValue(v);
@@ -289,9 +281,9 @@ export function putString(nameLen: i32, valueLen: i32): i32 {
   let inArray = arrayCountAt != 0;
   let at = inArray ? 0 : nameLen;
   // (no at + valueLen: a huge valueLen would overflow i32 and pass)
-  if (at < 0 || at > IO_CAPACITY || valueLen < 0 || valueLen > IO_CAPACITY - at) return ERR_ARGUMENT;
+  if (at < 0 || at > IO_CAPACITY || valueLen < 0 || valueLen > IO_CAPACITY - at) return ERR_METRICS_ARGUMENT;
   // validate before the entry starts, so a bad string leaves the row as it was
-  if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_BAD_UTF8;
+  if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_METRICS_UTF8;
   let r = entryStart(nameLen);
   if (r != 0) return r;
   putStringValue(IO + <usize>at, valueLen);
@@ -309,7 +301,7 @@ function utf8Valid(p: usize, n: i32): bool {
 
 // A small flat array (a GPS pair...): arrayBegin, then put* calls for the elements, arrayEnd.
 export function arrayBegin(nameLen: i32): i32 {
-  if (arrayCountAt != 0) return ERR_STATE;
+  if (arrayCountAt != 0) return ERR_METRICS_STATE;
   let r = entryStart(nameLen);
   if (r != 0) return r;
   putByte(T_ARR);
@@ -320,7 +312,7 @@ export function arrayBegin(nameLen: i32): i32 {
   return 0;
 }
 export function arrayEnd(): i32 {
-  if (arrayCountAt == 0) return ERR_STATE;
+  if (arrayCountAt == 0) return ERR_METRICS_STATE;
   arrayCountAt = 0;
   return 0;
 }
@@ -334,7 +326,7 @@ const ACCESSORY_DEPTH: i32 = 2;
 // serial number, format and auth, made by the accessory) to the ring; it goes out in `acc` of
 // the following requests until an answer acknowledges it.
 export function accessoryAdd(len: i32): i32 {
-  if (len < 0 || len > outCapacity()) return ERR_ARGUMENT;
+  if (len < 0 || len > outCapacity()) return ERR_METRICS_ARGUMENT;
   let end = outPtr + <usize>len;
   let p = skipWs(outPtr, end);
   // duplicate keys refused: the server would refuse every request carrying this one; so are lone
@@ -342,13 +334,13 @@ export function accessoryAdd(len: i32): i32 {
   clearSawSurrogate();
   let after = skipValue(p, end, ACCESSORY_DEPTH, true);
   if (after < 0) return <i32>after;
-  if (sawSurrogate) return ERR_BAD_UTF8;
-  if (skipWs(<usize>after, end) != end) return ERR_JSON;
-  if (load<u8>(p) != 0x7b) return ERR_SHAPE;
+  if (sawSurrogate) return ERR_METRICS_UTF8;
+  if (skipWs(<usize>after, end) != end) return ERR_METRICS_MALFORMED;
+  if (load<u8>(p) != 0x7b) return ERR_METRICS_SHAPE;
   let sn = findMemberKey(p, end, KEYS + K_SN);
   if (sn == 0) sn = findMemberKey(p, end, keySimple(K_SN));
-  if (sn == 0 || load<u8>(sn) != 0x22) return ERR_SHAPE;
-  return ringAppend(p, <i32>(<usize>after - p), true) ? 0 : ERR_ROW_FULL;
+  if (sn == 0 || load<u8>(sn) != 0x22) return ERR_METRICS_SHAPE;
+  return ringAppend(p, <i32>(<usize>after - p), true) ? 0 : ERR_METRICS_STORAGE_FULL;
 }
 
 // ---- encoding ----------------------------------------------------------------------------------
@@ -371,13 +363,13 @@ function condensedLength(row: usize, len: i32): i32 {
 }
 
 function writeKey(k: i32, form: i32): void {
-  wLiteralBytes(keyAt(k, form != FORM_CONDENSED));
+  wLiteralBytes(keyAt(k, form != METRICS_CONDENSED));
   wColon();
 }
 
 function writeRow(row: usize, len: i32, list: i32, form: i32): void {
   let end = row + <usize>len;
-  if (form == FORM_CONDENSED) {
+  if (form == METRICS_CONDENSED) {
     let n = condensedLength(row, len);
     wArrayOpen(n);
     for (let i = 0; i < n; i++) {
@@ -430,28 +422,28 @@ function timestampRowsOk(): bool {
 // Writes the request to the output buffer. Returns its length or an error; on error the
 // output is not a usable payload and the ring is untouched.
 export function encodeRequest(form: i32, cbor: bool): i32 {
-  if (form != FORM_CONDENSED && form != FORM_SIMPLE) return ERR_ARGUMENT;
-  if (building != 0) return ERR_STATE;
+  if (form != METRICS_CONDENSED && form != METRICS_SIMPLE) return ERR_METRICS_ARGUMENT;
+  if (building != 0) return ERR_METRICS_STATE;
   let rows = ringRows();
-  if (form == FORM_CONDENSED) {
-    if (formatKind == 0) return ERR_NO_FORMAT;
-    if (hasInline(DATA_ROW, dataLen)) return ERR_UNKNOWN_VARIABLE;
-    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_UNKNOWN_VARIABLE;
+  if (form == METRICS_CONDENSED) {
+    if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
+    if (hasInline(DATA_ROW, dataLen)) return ERR_METRICS_UNKNOWN_VARIABLE;
+    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_METRICS_UNKNOWN_VARIABLE;
     // the reference needs a historical_data_order as soon as there are rows, even empty ones
-    if (rows > 0 && nameCount(1) == 0) return ERR_NO_FORMAT;
+    if (rows > 0 && nameCount(1) == 0) return ERR_METRICS_NO_FORMAT;
   }
   if (rows > 0) {
-    if (formatKind == 0) return ERR_NO_FORMAT;
-    if (!hasInterval && !timestampRowsOk()) return ERR_NEEDS_TIMESTAMP;
+    if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
+    if (!hasInterval && !timestampRowsOk()) return ERR_METRICS_NEEDS_TIMESTAMP;
   }
   let tsTruthy = tsSet && ts != 0;
   let rcTruthy = rcSet && rc != 0;
-  if (authMethod == AUTH_TA && !tsTruthy) return ERR_NEEDS_TIMESTAMP;
-  if (authMethod == AUTH_CA && !rcTruthy) return ERR_NEEDS_COUNT;
+  if (authMethod == METRICS_AUTH_TA && !tsTruthy) return ERR_METRICS_NEEDS_TIMESTAMP;
+  if (authMethod == METRICS_AUTH_CA && !rcTruthy) return ERR_METRICS_NEEDS_COUNT;
 
   outBegin(outPtr, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
   let accs = ringAccessories();
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (dtcSet ? 1 : 0) + (authMethod != AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (dtcSet ? 1 : 0) + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey(K_SN, form);
   wString(SERIAL, serialLen);
@@ -470,15 +462,15 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   }
 
   // Auth: what is signed before `d` (sa / ta / ca are complete here).
-  let dataTruthy = form == FORM_CONDENSED ? condensedLength(DATA_ROW, dataLen) > 0 : dataLen > 0;
-  let da = authMethod == AUTH_DA;
-  let ra = authMethod == AUTH_RA;
+  let dataTruthy = form == METRICS_CONDENSED ? condensedLength(DATA_ROW, dataLen) > 0 : dataLen > 0;
+  let da = authMethod == METRICS_AUTH_DA;
+  let ra = authMethod == METRICS_AUTH_RA;
   let h: u64 = 0;
-  if (authMethod != AUTH_NONE) {
+  if (authMethod != METRICS_AUTH_NONE) {
     hashStart();
     hashOnly(SERIAL, serialLen);
-    if (authMethod == AUTH_TA) decimal(ts);
-    if (authMethod == AUTH_CA) decimal(rc);
+    if (authMethod == METRICS_AUTH_TA) decimal(ts);
+    if (authMethod == METRICS_AUTH_CA) decimal(rc);
     if (da) {
       if (tsTruthy) decimal(ts);
       if (rcTruthy) decimal(rc);
@@ -517,7 +509,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
 
   wComma();
   writeKey(K_HD, form);
-  if (rows == 0 && form == FORM_SIMPLE) { wMapOpen(0); wMapClose(); }
+  if (rows == 0 && form == METRICS_SIMPLE) { wMapOpen(0); wMapClose(); }
   else {
     if (da && rows > 0) hashResume();
     wArrayOpen(rows);
@@ -534,7 +526,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   }
   if (da) h = hashEnd();
 
-  if (authMethod != AUTH_NONE) {
+  if (authMethod != METRICS_AUTH_NONE) {
     wComma();
     writeKey(K_A, form);
     // method prefix + unpadded lowercase hex, as one string
@@ -547,7 +539,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   }
   wMapClose();
   if (outError() != 0) return outError();
-  if (outOverflow()) return ERR_FULL;
+  if (outOverflow()) return ERR_METRICS_FULL;
   ringMarkSent();
   sentTs = tsTruthy ? ts : 0;
   sentRc = rcTruthy ? rc : 0;

@@ -12,8 +12,9 @@ import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatB
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
 import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
-import { ERR_ARGUMENT, ERR_DUPLICATE, ERR_FULL, ERR_JSON, ERR_SHAPE } from "./errors";
-import { ERR_JSON_DUPLICATE_KEY } from "../json/errors";
+import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
+  VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
+import { NAME_PAIRS } from "./name-pairs";
 
 // Canonical request (up to 12 KiB) and the host's data format.
 export const REQUEST_CAPACITY: i32 = 12288;
@@ -23,25 +24,20 @@ const FORMAT: usize = memory.data(FORMAT_CAPACITY, 8);
 let requestLen: i32 = 0;
 let formatLen: i32 = 0;
 
-export const VERIFY_VALID: i32 = 1;
-export const VERIFY_BAD_SIGNATURE: i32 = 0;
-export const VERIFY_UNSIGNED: i32 = 2;
-export const VERIFY_REPLAY: i32 = 3;
-export const VERIFY_NO_TS_OR_RC: i32 = 4;
 
 // The request body (len bytes in json_in_buffer()), JSON or CBOR. Returns the canonical length.
 // It is made in json_out_buffer() and kept only once accepted: a refused body leaves the request
 // loaded before it (a host that goes on after the error still sees that one, not a mix).
 export function serverLoad(len: i32, cbor: bool): i32 {
-  if (len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
+  if (len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   let n = cbor ? cborToJson(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY);
   if (n < 0) return n;
-  if (load<u8>(JSON_OUT) != 0x7b) return ERR_SHAPE;
+  if (load<u8>(JSON_OUT) != 0x7b) return ERR_METRICS_SHAPE;
   let r = navigable(JSON_OUT, n);
   if (r < 0) return r;
   memory.copy(REQUEST, JSON_OUT, <usize>n);
   requestLen = n;
-  if (nameTwice()) { requestLen = 0; return ERR_DUPLICATE; }
+  if (nameTwice()) { requestLen = 0; return ERR_METRICS_DUPLICATE; }
   return n;
 }
 
@@ -87,7 +83,7 @@ function hasKey(tab: usize, s: i32, e: i32): bool {
 function navigable(p: usize, n: i32): i32 {
   let q = skipValue(p, p + <usize>n, 0);
   if (q < 0) return <i32>q;
-  return <usize>q == p + <usize>n ? 0 : ERR_JSON;
+  return <usize>q == p + <usize>n ? 0 : ERR_METRICS_MALFORMED;
 }
 export function requestBuffer(): usize { return REQUEST; }
 
@@ -95,7 +91,7 @@ export function requestBuffer(): usize { return REQUEST; }
 // json_out_buffer() like a request: a refused format leaves the one before it.
 export function serverFormat(len: i32): i32 {
   if (len == 0) { formatLen = 0; return 0; }
-  if (len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
+  if (len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   let n = canonicalize(JSON_IN, len, JSON_OUT, FORMAT_CAPACITY);
   if (n < 0) return n;
   let r = navigable(JSON_OUT, n);
@@ -183,7 +179,7 @@ function notAbove(p: usize, end: usize, last: i64): bool {
 // Verifies the loaded request with the key in key_buffer(). lastTs / lastRc: the last accepted
 // values (0: none). Returns one of VERIFY_*.
 export function serverVerify(lastTs: i64, lastRc: i64): i32 {
-  if (requestLen == 0) return ERR_ARGUMENT;
+  if (requestLen == 0) return ERR_METRICS_ARGUMENT;
   let end = reqEnd();
   let a = member("a", "auth");
   if (a == 0) return VERIFY_UNSIGNED;
@@ -277,10 +273,6 @@ export function serverRequestNumber(which: i32): i64 {
 
 function copySpan(p: usize, e: usize): void { for (let q = p; q < e; q++) jsonByte(load<u8>(q)); }
 
-// Condensed names and their simple forms (the reference's table), and the spec's dct for
-// data_collection_timestamp after the reference's dtc (simple -> condensed writes dtc).
-const NAME_PAIRS: string = "sn serial_number ts timestamp a auth rc request_count dtc data_collection_timestamp dct data_collection_timestamp df data_format_id dfo data_format d data hd historical_data acc accessories tkl token_list auts active_until_timestamp asl active_seconds_left st settings ed extra_data tc token_count autsr active_until_timestamp_requested aslr active_seconds_left_requested";
-
 // Writes the JSON string at p (a canonical key) translated through the name table
 // (toSimple: condensed -> simple, else simple -> condensed).
 function writeMappedKey(p: usize, end: usize, toSimple: bool): void {
@@ -354,13 +346,13 @@ function expandData(d: usize, end: usize): i32 {
   let order = formatMember("data_order");
   let fend = formatEnd();
   let count = arrayLength(order, fend);
-  if (count <= 0) return ERR_SHAPE;
-  if (arrayLength(d, end) > count) return ERR_SHAPE;
+  if (count <= 0) return ERR_METRICS_SHAPE;
+  if (arrayLength(d, end) > count) return ERR_METRICS_SHAPE;
   jsonByte(0x7b);
   for (let i = 0; i < count; i++) {
     if (i > 0) wComma();
     let name = element(order, fend, i);
-    if (load<u8>(name) != 0x22) return ERR_SHAPE;
+    if (load<u8>(name) != 0x22) return ERR_METRICS_SHAPE;
     writeMappedKey(name, fend, true);
     wColon();
     let v = element(d, end, i);
@@ -395,7 +387,7 @@ function intOf(p: usize, end: usize): f64 {
 }
 
 function writeTime(t: f64): i32 {
-  if (!(t > -9.2e18 && t < 9.2e18)) return ERR_SHAPE;
+  if (!(t > -9.2e18 && t < 9.2e18)) return ERR_METRICS_SHAPE;
   let n = formatI64(<i64>t);
   for (let i = 0; i < n; i++) jsonByte(load<u8>(NUM_TEXT + <usize>i));
   return 0;
@@ -412,9 +404,9 @@ let lastTime: f64 = 0;
 // Writes one historical row as an object with its timestamp filled in.
 function expandRow(row: usize, end: usize, idx: i32, order: usize, fend: usize, interval: usize): i32 {
   let isList = load<u8>(row) == 0x5b;
-  if (!isList && load<u8>(row) != 0x7b) return ERR_SHAPE;
+  if (!isList && load<u8>(row) != 0x7b) return ERR_METRICS_SHAPE;
   let orderLen = arrayLength(order, fend);
-  if (isList && (orderLen < 0 || arrayLength(row, end) > orderLen)) return ERR_SHAPE;
+  if (isList && (orderLen < 0 || arrayLength(row, end) > orderLen)) return ERR_METRICS_SHAPE;
   let rowEnd = valueEnd(row, end);
   // Pass 1: find relative_time and timestamp among the mapped members.
   let rel: usize = 0;
@@ -425,18 +417,18 @@ function expandRow(row: usize, end: usize, idx: i32, order: usize, fend: usize, 
     if (pass == 1) {
       if (rel != 0 && load<u8>(rel) != 0x6e) {
         let r = intOf(rel, rowEnd);
-        if (isNaN(r)) return ERR_SHAPE;
+        if (isNaN(r)) return ERR_METRICS_SHAPE;
         lastTime += r;
         setTs = true;
       } else if (tsv != 0 && truthy(tsv, rowEnd)) {
         let n = scanNumber(tsv, <i32>(rowEnd - tsv));
-        if (n == 0) return ERR_SHAPE;
+        if (n == 0) return ERR_METRICS_SHAPE;
         let k = parseNumber(tsv, n);
         lastTime = k == NUM_FLOAT ? parsedFloat() : <f64>parsedInt;
       } else {
         if (idx != 0) {
           let step = intOf(interval, fend);
-          if (isNaN(step)) return ERR_SHAPE;
+          if (isNaN(step)) return ERR_METRICS_SHAPE;
           lastTime += step;
         }
         setTs = true;
@@ -463,11 +455,11 @@ function expandRow(row: usize, end: usize, idx: i32, order: usize, fend: usize, 
         let num = 0;
         for (let z = q + 1; z < ke - 1; z++) { let c = load<u8>(z); if (c < 0x30 || c > 0x39 || num > 100000) { digits = false; break; } num = num * 10 + (c - 0x30); }
         if (digits) {
-          if (orderLen < 0) return ERR_SHAPE;
+          if (orderLen < 0) return ERR_METRICS_SHAPE;
           if (num < orderLen) { key = element(order, fend, num); keyEnd = fend; }
         }
       }
-      if (load<u8>(key) != 0x22) return ERR_SHAPE;
+      if (load<u8>(key) != 0x22) return ERR_METRICS_SHAPE;
       let ve = valueEnd(v, rowEnd);
       if (pass == 0) {
         if (rowKeyIs(key, keyEnd, NAME_RELATIVE)) rel = v;
@@ -501,7 +493,7 @@ function expandRow(row: usize, end: usize, idx: i32, order: usize, fend: usize, 
 // Writes the simple form of the loaded request to json_out_buffer(). receivedAt: the time used
 // when the request has no timestamp. Returns the length or an error.
 export function serverExpand(receivedAt: i64): i32 {
-  if (requestLen == 0) return ERR_ARGUMENT;
+  if (requestLen == 0) return ERR_METRICS_ARGUMENT;
   let end = reqEnd();
   outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_JSON);
   let ts = member("ts", "timestamp");
@@ -509,7 +501,7 @@ export function serverExpand(receivedAt: i64): i32 {
   let dct = member("dtc", "data_collection_timestamp");
   if (dct == 0) dct = findMember(REQUEST, end, "dct");
   if (dct != 0) lastTime = intOfExact(dct, end);
-  if (isNaN(lastTime)) return ERR_SHAPE;
+  if (isNaN(lastTime)) return ERR_METRICS_SHAPE;
   jsonByte(0x7b);
   let sawData = false;
   let sawHd = false;
@@ -541,11 +533,11 @@ export function serverExpand(receivedAt: i64): i32 {
   if (!sawHd) { if (!first) wComma(); wLiteral("historical_data"); wColon(); jsonByte(0x5b); jsonByte(0x5d); }
   jsonByte(0x7d);
   if (outError() != 0) return outError();
-  if (outOverflow()) return ERR_FULL;
+  if (outOverflow()) return ERR_METRICS_FULL;
   // Mapping can name one key twice (an order naming a variable twice, a row with both "0" and the
   // name it maps to, a request with both "d" and "data"): no JSON object may hold that, so refuse.
   // json_in_buffer() is free by now (the request and format were copied out of it).
-  if (canonicalize(JSON_OUT, outLength(), JSON_IN, JSON_IO_CAPACITY) == ERR_JSON_DUPLICATE_KEY) return ERR_SHAPE;
+  if (canonicalize(JSON_OUT, outLength(), JSON_IN, JSON_IO_CAPACITY) == ERR_JSON_DUPLICATE_KEY) return ERR_METRICS_SHAPE;
   return outLength();
 }
 
@@ -559,7 +551,7 @@ function intOfExact(p: usize, end: usize): f64 {
 
 function expandHistory(hd: usize, end: usize): i32 {
   if (!truthy(hd, end)) { jsonByte(0x5b); jsonByte(0x5d); return 0; }
-  if (load<u8>(hd) != 0x5b) return ERR_SHAPE;
+  if (load<u8>(hd) != 0x5b) return ERR_METRICS_SHAPE;
   let order = formatMember("historical_data_order");
   let interval = formatMember("historical_data_interval");
   let fend = formatEnd();
@@ -585,14 +577,14 @@ function expandHistory(hd: usize, end: usize): i32 {
 // in simple or condensed form, in the order to write). Signed ("a" last) when sign is set, with
 // the key in key_buffer(). Writes json_out_buffer(); returns the length or an error.
 export function serverAnswer(len: i32, sign: bool): i32 {
-  if (requestLen == 0 || len < 0 || len > JSON_IO_CAPACITY) return ERR_ARGUMENT;
+  if (requestLen == 0 || len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   // canonical answer object into FORMAT's neighbour: reuse the tail of json_in_buffer()
   let canonAt = JSON_IN + <usize>len;
   let cap = JSON_IO_CAPACITY - len;
   let n = canonicalize(JSON_IN, len, canonAt, cap);
   if (n < 0) return n;
   let end = canonAt + <usize>n;
-  if (load<u8>(canonAt) != 0x7b) return ERR_SHAPE;
+  if (load<u8>(canonAt) != 0x7b) return ERR_METRICS_SHAPE;
   let r = navigable(canonAt, n);
   if (r < 0) return r;
   outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_JSON);
@@ -615,11 +607,11 @@ export function serverAnswer(len: i32, sign: bool): i32 {
     loadKey();
     hashStart();
     let sn = member("sn", "serial_number");
-    if (sn == 0 || !hashStr(sn, rend)) { hashEnd(); return ERR_SHAPE; }
+    if (sn == 0 || !hashStr(sn, rend)) { hashEnd(); return ERR_METRICS_SHAPE; }
     let ts = member("ts", "timestamp");
     let rc = member("rc", "request_count");
-    if (truthy(ts, rend) && !hashStr(ts, rend)) { hashEnd(); return ERR_SHAPE; }
-    if (truthy(rc, rend) && !hashStr(rc, rend)) { hashEnd(); return ERR_SHAPE; }
+    if (truthy(ts, rend) && !hashStr(ts, rend)) { hashEnd(); return ERR_METRICS_SHAPE; }
+    if (truthy(rc, rend) && !hashStr(rc, rend)) { hashEnd(); return ERR_METRICS_SHAPE; }
     // parts in the reference's order, from the canonical answer
     let ok = answerPart(canonAt, end, "active_until_timestamp", "auts", true) &&
       answerPart(canonAt, end, "active_seconds_left", "asl", true) &&
@@ -627,7 +619,7 @@ export function serverAnswer(len: i32, sign: bool): i32 {
       answerPart(canonAt, end, "settings", "st", false) &&
       answerPart(canonAt, end, "extra_data", "ed", false);
     let h = hashEnd();
-    if (!ok) return ERR_SHAPE;
+    if (!ok) return ERR_METRICS_SHAPE;
     if (!first) wComma();
     wLiteral("a");
     wColon();
@@ -637,7 +629,7 @@ export function serverAnswer(len: i32, sign: bool): i32 {
     jsonByte(0x22);
   }
   jsonByte(0x7d);
-  if (outOverflow()) return ERR_FULL;
+  if (outOverflow()) return ERR_METRICS_FULL;
   return outLength();
 }
 

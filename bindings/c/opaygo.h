@@ -61,79 +61,9 @@ extern "C" {
 /* Longest token text accepted or produced (the module's text buffer). */
 #define OPAYGO_TEXT_CAPACITY 64u
 
-/* Results of decoding / entering a token (positive). */
-#define OPAYGO_ADD_TIME 1
-#define OPAYGO_SET_TIME 2
-#define OPAYGO_DISABLE_PAYG 3
-#define OPAYGO_COUNTER_SYNC 4
-#define OPAYGO_INVALID 10
-#define OPAYGO_ALREADY_USED 11
-#define OPAYGO_BLOCKED 12 /* device in its waiting period after invalid entries */
-
-/* Errors (negative). -1..-99 come from the module (token/device -1..-14; metrics and the
- * JSON/CBOR layers use their own ranges), -100 and below from this C layer. */
-#define OPAYGO_OK 0
-#define OPAYGO_ERR_TOKEN_TYPE (-1)
-#define OPAYGO_ERR_VALUE_RANGE (-2)
-#define OPAYGO_ERR_STARTING_CODE (-3)
-#define OPAYGO_ERR_COUNT_RANGE (-4)
-#define OPAYGO_ERR_OUTPUT_SPACE (-5)
-#define OPAYGO_ERR_STATE_MAGIC (-10)
-#define OPAYGO_ERR_STATE_VERSION (-11)
-#define OPAYGO_ERR_STATE_CHECKSUM (-12)
-#define OPAYGO_ERR_STATE_FIELDS (-13)
-#define OPAYGO_ERR_DEVICE_CONFIG (-14)
-/* Metrics (-20..-37; -40, -41 from its number parser). */
-#define OPAYGO_ERR_METRICS_FULL (-20)             /* payload does not fit in the output buffer */
-#define OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE (-21) /* condensed form: variable not in the format's order */
-#define OPAYGO_ERR_METRICS_NO_FORMAT (-22)        /* condensed form or historical rows without a format */
-#define OPAYGO_ERR_METRICS_NEEDS_TIMESTAMP (-23)  /* 'ta', or historical rows with no interval, without ts */
-#define OPAYGO_ERR_METRICS_NEEDS_COUNT (-24)      /* 'ca' without a request count */
-#define OPAYGO_ERR_METRICS_UTF8 (-25)             /* invalid UTF-8 text */
-#define OPAYGO_ERR_METRICS_NOT_FINITE (-26)       /* NaN / infinity has no JSON form */
-#define OPAYGO_ERR_METRICS_STORAGE_FULL (-27)     /* row, name table or data format storage full */
-#define OPAYGO_ERR_METRICS_DUPLICATE (-28)        /* same variable twice in one row, or same key twice in one object (accessory request, data format) */
-#define OPAYGO_ERR_METRICS_ARGUMENT (-29)         /* length, method, list or form out of range */
-#define OPAYGO_ERR_METRICS_STATE (-30)            /* call out of order (value outside a row...) */
-#define OPAYGO_ERR_METRICS_MALFORMED (-31)        /* malformed JSON or CBOR */
-#define OPAYGO_ERR_METRICS_TOO_DEEP (-32)         /* nesting too deep */
-#define OPAYGO_ERR_METRICS_SERIAL (-33)           /* answer for another serial number */
-#define OPAYGO_ERR_METRICS_SIGNATURE (-34)        /* answer signature missing or wrong */
-#define OPAYGO_ERR_METRICS_REPLAY (-35)           /* ts / rc not above the last accepted one */
-#define OPAYGO_ERR_METRICS_SHAPE (-36)            /* a field of the wrong type */
-#define OPAYGO_ERR_METRICS_TOKEN (-37)            /* an answer token that is not token text */
-#define OPAYGO_ERR_NUMBER_SYNTAX (-40)            /* malformed number */
-#define OPAYGO_ERR_NUMBER_RANGE (-41)             /* number overflows, or > 40 significant digits */
-/* JSON and CBOR byte layer (-60..-83). */
-#define OPAYGO_ERR_JSON_SPACE (-60)         /* output buffer too small */
-#define OPAYGO_ERR_JSON_NOT_FINITE (-61)    /* NaN / Infinity, or a number overflowing to infinity */
-#define OPAYGO_ERR_JSON_SYNTAX (-62)        /* not JSON */
-#define OPAYGO_ERR_JSON_TRUNCATED (-63)     /* input ended inside a value */
-#define OPAYGO_ERR_JSON_UTF8 (-64)          /* invalid UTF-8 */
-#define OPAYGO_ERR_JSON_CONTROL (-65)       /* raw control character inside a string */
-#define OPAYGO_ERR_JSON_ESCAPE (-66)        /* bad escape in a string */
-#define OPAYGO_ERR_JSON_DEPTH (-67)         /* nesting deeper than 32 */
-#define OPAYGO_ERR_JSON_DUPLICATE_KEY (-68) /* the same key twice in one object */
-#define OPAYGO_ERR_JSON_NUMBER_LIMIT (-69)  /* integer literal longer than 4300 digits */
-#define OPAYGO_ERR_JSON_END (-70)           /* no such element */
-#define OPAYGO_ERR_JSON_NOT_FOUND (-71)     /* key not found (or not a string: answer getters) */
-#define OPAYGO_ERR_JSON_TYPE (-72)          /* value of the wrong kind */
-#define OPAYGO_ERR_CBOR_TRUNCATED (-80)     /* CBOR input ended inside an item */
-#define OPAYGO_ERR_CBOR_UNSUPPORTED (-81)   /* CBOR item with no JSON form (byte string, tag...) */
-#define OPAYGO_ERR_CBOR_KEY (-82)           /* CBOR map key that is not a text string */
-#define OPAYGO_ERR_CBOR_SYNTAX (-83)        /* malformed CBOR */
-/* This C layer. */
-#define OPAYGO_ERR_NOT_INITIALIZED (-100) /* opaygo_init() not called or failed */
-#define OPAYGO_ERR_MEMORY_SIZE (-101)     /* memory block smaller than opaygo_memory_required() */
-#define OPAYGO_ERR_ARGUMENT (-102)        /* NULL pointer, text too long for its buffer, bad hex key */
-
-/* Token generation flags. */
-#define OPAYGO_TOKEN_EXTENDED 1u   /* 12 digits, values 0..999999 */
-#define OPAYGO_TOKEN_RESTRICTED 2u /* digits 1-4 only (15 or 20 of them) */
-
-/* Device flags. */
-#define OPAYGO_DEVICE_RESTRICTED 1u        /* keypad with keys 1-4 */
-#define OPAYGO_DEVICE_NO_WAITING_PERIOD 2u /* no 2^n-minute lockout after invalid tokens */
+/* Result and error codes (OPAYGO_ADD_TIME.. positive results, OPAYGO_ERR_* negative errors, each
+ * with its meaning) and the flags and enums of the calls below: generated from abi/abi.json. */
+#include "opaygo_abi.h"
 
 /* Trap codes passed to opaygo_trap_handler (wabt's wasm_rt_trap_t values). */
 #define OPAYGO_TRAP_OOB 1 /* access past the memory given to opaygo_init() */
@@ -147,8 +77,8 @@ extern "C" {
 /* Provided by the firmware. Must not return. */
 void opaygo_trap_handler(int trap_code);
 
-/* Name of a result or error code above ("OPAYGO_ERR_VALUE_RANGE"; "OPAYGO_UNKNOWN_CODE" for a
- * code this build never returns). The meanings are the comments above. */
+/* Name of a result or error code ("OPAYGO_ERR_VALUE_RANGE"; "OPAYGO_UNKNOWN_CODE" for a code
+ * this build never returns). The meanings are the comments in opaygo_abi.h. */
 const char *opaygo_strerror(int code);
 
 /* ---- setup ---------------------------------------------------------------------------- */
@@ -236,22 +166,6 @@ int opaygo_token_generate(uint32_t starting_code, uint32_t count, int type, uint
  *   opaygo_metrics_row_end();
  *   n = opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, 0, buf, sizeof buf);
  */
-#define OPAYGO_METRICS_AUTH_NONE 0
-#define OPAYGO_METRICS_AUTH_SA 1 /* simple auth: serial number */
-#define OPAYGO_METRICS_AUTH_TA 2 /* timestamp auth */
-#define OPAYGO_METRICS_AUTH_CA 3 /* counter (request count) auth */
-#define OPAYGO_METRICS_AUTH_DA 4 /* data auth */
-#define OPAYGO_METRICS_AUTH_RA 5 /* recursive data auth */
-/* Lists of opaygo_metrics_format_name. */
-#define OPAYGO_METRICS_DATA_ORDER 0
-#define OPAYGO_METRICS_HISTORICAL_DATA_ORDER 1
-/* Rows of opaygo_metrics_row_begin. */
-#define OPAYGO_METRICS_ROW_CURRENT 1    /* the current data `d` (replaces the previous one) */
-#define OPAYGO_METRICS_ROW_HISTORICAL 2 /* a historical row, appended to the ring at row_end */
-#define OPAYGO_METRICS_ROW_NONE 0       /* abandons the row being built (after a refused value) */
-/* Forms of opaygo_metrics_encode. */
-#define OPAYGO_METRICS_CONDENSED 0
-#define OPAYGO_METRICS_SIMPLE 1
 
 /* Serial number and auth method; forgets the data format, ts / rc / dtc and the current data (the
  * ring is kept). The key (opaygo_set_key) must be set before encoding with an auth method. */
@@ -311,25 +225,14 @@ int opaygo_metrics_ring_clear(void);
  * first (serial number, signature rule of assembly/metrics/answer.ts); a refused answer changes
  * nothing. Then tokens are entered (device credit), the time applied, data_format_id adopted and
  * the acknowledged rows released. Returns a mask of OPAYGO_ANSWER_* or a negative error. */
-#define OPAYGO_ANSWER_TOKENS 1
-#define OPAYGO_ANSWER_TIME 2
-#define OPAYGO_ANSWER_SETTINGS 4
-#define OPAYGO_ANSWER_EXTRA_DATA 8
-#define OPAYGO_ANSWER_SIGNED 16
-#define OPAYGO_ANSWER_FORMAT_ID 32
 int opaygo_metrics_answer_apply(const uint8_t *body, size_t len, uint32_t now);
 /* What the last applied answer carried. */
 int opaygo_metrics_answer_tokens(void);            /* number of tokens (at most 16) */
 int opaygo_metrics_answer_token_result(int i);     /* OPAYGO_ADD_TIME.., OPAYGO_INVALID, _ALREADY_USED */
 uint32_t opaygo_metrics_answer_token_value(int i); /* raw value of an ADD_TIME / SET_TIME token */
-#define OPAYGO_ANSWER_TIME_NONE 0
-#define OPAYGO_ANSWER_TIME_UNTIL 1        /* active_until_timestamp */
-#define OPAYGO_ANSWER_TIME_SECONDS_LEFT 2 /* active_seconds_left */
 int opaygo_metrics_answer_time_kind(void);
 uint32_t opaygo_metrics_answer_time(void);       /* as received, saturated to u32 */
 int64_t opaygo_metrics_answer_format_id(void);   /* settings.data_format_id, -1: none */
-#define OPAYGO_ANSWER_OBJECT_SETTINGS 0
-#define OPAYGO_ANSWER_OBJECT_EXTRA_DATA 1
 /* The settings / extra data object's JSON text into out: its length, 0 when the answer had none. */
 int opaygo_metrics_answer_object(int which, char *out, size_t out_size);
 /* A string member of it (e.g. "base_url"), decoded, into out: its length, or
@@ -338,11 +241,6 @@ int opaygo_metrics_answer_string(int which, const char *name, size_t name_len, c
 
 /* ---- OpenPAYGO Metrics: server side (full build only) -------------------------------------
  * One request at a time: load it, then verify / expand / answer it. Inputs up to 16 KiB. */
-#define OPAYGO_VERIFY_BAD_SIGNATURE 0
-#define OPAYGO_VERIFY_VALID 1
-#define OPAYGO_VERIFY_UNSIGNED 2
-#define OPAYGO_VERIFY_REPLAY 3       /* ts / rc not above the last accepted one */
-#define OPAYGO_VERIFY_NO_TS_OR_RC 4  /* signed, but neither ts nor rc: no replay protection */
 
 /* Loads a request body (JSON, or CBOR when cbor); returns the length of its canonical JSON (what
  * signatures cover), copied to canonical when not NULL. */

@@ -1,6 +1,6 @@
 import { cborHead, cborUint, cborInt, cborNegative, cborFloat, cborText, cborArray, cborMap, cborBool, cborNull, toHalf } from "../../assembly/cbor/encode";
 import { cborToJson } from "../../assembly/cbor/decode";
-import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8, ERR_CBOR_SYNTAX, ERR_CBOR_KEY, ERR_JSON_DUPLICATE_KEY } from "../../assembly/json/errors";
+import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8, ERR_CBOR_SYNTAX, ERR_CBOR_KEY, ERR_JSON_DUPLICATE_KEY } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, putBytes, hex, text } from "./util";
 
 const KEYS: usize = memory.data<u8>([0x64, 0x68, 0x64]); // "d", "hd"

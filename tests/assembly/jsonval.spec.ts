@@ -1,5 +1,5 @@
 import { skipValue, MAX_DEPTH } from "../../assembly/metrics/jsonval";
-import { ERR_DUPLICATE, ERR_JSON, ERR_TOO_DEEP } from "../../assembly/metrics/errors";
+import { ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../../assembly/abi";
 import { IN, put } from "./util";
 
 // skipValue over s from IN: the end offset, or the error.
@@ -11,18 +11,18 @@ function skip(s: string, uniqueKeys: bool): i32 {
 
 describe("skipValue with uniqueKeys (metrics_accessory_add)", () => {
   it("refuses a key twice in one object, at any depth", () => {
-    expect(skip('{"sn":"A","sn":"B"}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"a":1, "b":2 ,"c":3,\n"b" : 4}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"sn":"A","d":{"x":1,"x":2}}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('[0,[{"y":[{}]},{"x":{"v":{},"w":1,"v":[]}}]]', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"":1,"":2}', true)).toBe(ERR_DUPLICATE);
+    expect(skip('{"sn":"A","sn":"B"}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"a":1, "b":2 ,"c":3,\n"b" : 4}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"sn":"A","d":{"x":1,"x":2}}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('[0,[{"y":[{}]},{"x":{"v":{},"w":1,"v":[]}}]]', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"":1,"":2}', true)).toBe(ERR_METRICS_DUPLICATE);
   });
   it("compares keys by their decoded text", () => {
-    expect(skip('{"sn":"A","s\\u006e":"B"}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"\\u0073\\u006E":"A","sn":"B"}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"é":1,"\\u00e9":2}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"\\ud83d\\ude00":1,"😀":2}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"a\\/b\\n":1,"a/b\\u000a":2}', true)).toBe(ERR_DUPLICATE);
+    expect(skip('{"sn":"A","s\\u006e":"B"}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"\\u0073\\u006E":"A","sn":"B"}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"é":1,"\\u00e9":2}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"\\ud83d\\ude00":1,"😀":2}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"a\\/b\\n":1,"a/b\\u000a":2}', true)).toBe(ERR_METRICS_DUPLICATE);
   });
   it("accepts the same key in sibling objects, at other depths, and keys that only share a prefix", () => {
     let s = '{"x":{"x":1},"y":[{"x":2},{"x":{"x":3}}],"z":{"x":4}}';
@@ -36,15 +36,15 @@ describe("skipValue with uniqueKeys (metrics_accessory_add)", () => {
     expect(skip('{"sn":"A","sn":"B"}', false)).toBe(19);
   });
   it("still reports malformed text and nesting first where it comes first", () => {
-    expect(skip('{"a":1,"b":,"a":2}', true)).toBe(ERR_JSON);
-    expect(skip('{"a":1,"a":2,"b":}', true)).toBe(ERR_DUPLICATE);
-    expect(skip('{"a":' + "[".repeat(MAX_DEPTH) + "]".repeat(MAX_DEPTH) + "}", true)).toBe(ERR_TOO_DEEP);
+    expect(skip('{"a":1,"b":,"a":2}', true)).toBe(ERR_METRICS_MALFORMED);
+    expect(skip('{"a":1,"a":2,"b":}', true)).toBe(ERR_METRICS_DUPLICATE);
+    expect(skip('{"a":' + "[".repeat(MAX_DEPTH) + "]".repeat(MAX_DEPTH) + "}", true)).toBe(ERR_METRICS_TOO_DEEP);
   });
   it("handles many members and deep nesting with many members per level", () => {
     // 120 distinct keys, then the first one again
     let s = "{";
     for (let i = 0; i < 120; i++) s += '"k' + i.toString() + '":' + i.toString() + ",";
-    expect(skip(s + '"k119":0}', true)).toBe(ERR_DUPLICATE);
+    expect(skip(s + '"k119":0}', true)).toBe(ERR_METRICS_DUPLICATE);
     s += '"k120":0}';
     expect(skip(s, true)).toBe(s.length);
     // 14 levels, each object's nested member first and 10 more after it: the re-scans skip the
@@ -63,12 +63,12 @@ describe("lone surrogate escapes (read as Python's json reads them)", () => {
   it("are skipped over like any character, and compared as keys by their code point", () => {
     let s = '{"a":"\\udc00","\\ud800":1,"b":["x\\udbffy","\\ud83d\\ude00"]}';
     expect(skip(s, true)).toBe(s.length);
-    expect(skip('{"\\ud800":1,"\\uD800":2}', true)).toBe(ERR_DUPLICATE);
+    expect(skip('{"\\ud800":1,"\\uD800":2}', true)).toBe(ERR_METRICS_DUPLICATE);
     s = '{"\\ud800":1,"\\ud800\\udc00":2,"\\udc00":3}';
     expect(skip(s, true)).toBe(s.length);
   });
   it("still refuse what is not an escape", () => {
-    expect(skip('"\\ud80"', false)).toBe(ERR_JSON);
-    expect(skip('"\\ud800\\u12"', false)).toBe(ERR_JSON);
+    expect(skip('"\\ud80"', false)).toBe(ERR_METRICS_MALFORMED);
+    expect(skip('"\\ud800\\u12"', false)).toBe(ERR_METRICS_MALFORMED);
   });
 });

@@ -1,5 +1,5 @@
 import { formatFloat, formatInt, formatUint, parseNumber, numberEnd, numberInt, numberFloat, NUM_INT, NUM_FLOAT, NUM_BIG_INT } from "../../assembly/json/number";
-import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_NUMBER_LIMIT } from "../../assembly/json/errors";
+import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_NUMBER_LIMIT } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, text } from "./util";
 
 function ff(v: f64): string { return text(formatFloat(v, OUT, OUT_CAP)); }

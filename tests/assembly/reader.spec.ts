@@ -2,8 +2,7 @@ import { canonicalize, canonicalizeValue, canonicalEnd, jsonValueEnd, jsonKind, 
   jsonFindKey, jsonStringEquals, jsonStringDecode, jsonNumber, JSON_OBJECT, JSON_ARRAY, JSON_STRING, JSON_INT, JSON_FLOAT,
   JSON_NULL, JSON_TRUE } from "../../assembly/json/reader";
 import { numberInt, numberFloat, NUM_INT, NUM_FLOAT } from "../../assembly/json/number";
-import { ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_END, ERR_JSON_NOT_FOUND, ERR_JSON_TYPE, ERR_JSON_SYNTAX,
-  ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../../assembly/json/errors";
+import { ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_END, ERR_JSON_NOT_FOUND, ERR_JSON_TYPE, ERR_JSON_SYNTAX, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, text, textAt } from "./util";
 
 const KEY: usize = memory.data(64);

@@ -1,5 +1,5 @@
 import { formatString, formatStringBody, jsonStringLength, utf8Next, utf8Size, escapeCodePoint } from "../../assembly/json/string";
-import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../../assembly/json/errors";
+import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, putBytes, text } from "./util";
 
 describe("formatString", () => {

@@ -3,9 +3,11 @@ import { sip8, sipReset, sipWrite, sipFinish, SipHasher, SIPHASHER_SIZE } from "
 import { KEY, loadKey, K0, K1 } from "../../assembly/key";
 import {
   nextCount, generate, decode, startingCodeFromKey, generatedCount, resultMaxCount, resultUsedCounts, decodedCount,
-  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, FLAG_EXTENDED, FLAG_RESTRICTED,
-  ERR_VALUE_RANGE, ERR_TOKEN_TYPE, modToken,
+  modToken,
 } from "../../assembly/token";
+import {
+  ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, TOKEN_EXTENDED, TOKEN_RESTRICTED, ERR_VALUE_RANGE, ERR_TOKEN_TYPE,
+} from "../../assembly/abi";
 
 const hasher = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
 const buf = memory.data(64, 8);
@@ -80,8 +82,8 @@ describe("generation and decoding", () => {
     setSequentialKey();
     for (let flags = 0; flags < 4; flags++) {
       let n = gen(10, ADD_TIME, 42, flags);
-      expect(n).toBe((flags & FLAG_EXTENDED ? 12 : 9) + (flags & FLAG_RESTRICTED ? (flags & FLAG_EXTENDED ? 8 : 6) : 0));
-      expect(decode(123456789, 10, 0, buf, n, (flags & FLAG_RESTRICTED) != 0)).toBe(ADD_TIME);
+      expect(n).toBe((flags & TOKEN_EXTENDED ? 12 : 9) + (flags & TOKEN_RESTRICTED ? (flags & TOKEN_EXTENDED ? 8 : 6) : 0));
+      expect(decode(123456789, 10, 0, buf, n, (flags & TOKEN_RESTRICTED) != 0)).toBe(ADD_TIME);
       expect(decodedCount()).toBe(12);
     }
   });
@@ -89,7 +91,7 @@ describe("generation and decoding", () => {
   it("refuses out-of-range values and unknown types", () => {
     setSequentialKey();
     expect(gen(1, ADD_TIME, 996, 0)).toBe(ERR_VALUE_RANGE);
-    expect(gen(1, ADD_TIME, 999999, FLAG_EXTENDED)).toBe(12);
+    expect(gen(1, ADD_TIME, 999999, TOKEN_EXTENDED)).toBe(12);
     expect(gen(1, 7, 1, 0)).toBe(ERR_TOKEN_TYPE);
   });
 

@@ -136,7 +136,7 @@ function script(c: Case, auth: AuthMethod, cbor: boolean): string {
 }
 
 // Node: the same operations on one device-module instance (what the C driver and wasm3 run).
-function nodeOps(w: WasmInstance, text: string): () => number {
+function nodeOps(w: WasmInstance<"device">, text: string): () => number {
   const x = w.exports;
   const mem = () => w.bytes();
   const io = x.metrics_io_buffer();
@@ -147,19 +147,19 @@ function nodeOps(w: WasmInstance, text: string): () => number {
     switch (f[0]) {
       case "key": return () => { w.setKey(f[1]); return 0; };
       case "init": { const a = enc(f[1]); const v = +f[2]; return () => x.metrics_init(put(a), v); }
-      case "fmtid": { const a = BigInt(f[1]); const b = +f[2]; return () => x.metrics_format_id(a, b); }
+      case "fmtid": { const a = BigInt(f[1]); const b = +f[2] !== 0; return () => x.metrics_format_id(a, b); }
       case "name": { const l = +f[1]; const a = enc(f[2]); return () => x.metrics_format_name(l, put(a)); }
       case "ts": { const v = BigInt(f[1]); return () => (x.metrics_timestamp(v), 0); }
       case "rc": { const v = BigInt(f[1]); return () => (x.metrics_request_count(v), 0); }
       case "begin": { const v = +f[1]; return () => x.metrics_row_begin(v); }
       case "int": { const a = enc(f[1]); const v = BigInt(f[2]); return () => x.metrics_put_int(put(a), v); }
       case "float": { const a = enc(f[1]); const v = f64Bits(parseFloat(f[2])); return () => x.metrics_put_float(put(a), v); }
-      case "bool": { const a = enc(f[1]); const v = +f[2]; return () => x.metrics_put_bool(put(a), v); }
+      case "bool": { const a = enc(f[1]); const v = +f[2] !== 0; return () => x.metrics_put_bool(put(a), v); }
       case "null": { const a = enc(f[1]); return () => x.metrics_put_null(put(a)); }
       case "str": { const a = enc(f[1]); const s = enc(f[2] ?? ""); return () => x.metrics_put_string(put(a, s), s.length); }
       case "end": return () => x.metrics_row_end();
       case "clear": return () => (x.metrics_ring_clear(), 0);
-      case "encode": { const a = +f[1]; const b = +f[2]; return () => x.metrics_encode(a, b); }
+      case "encode": { const a = +f[1]; const b = +f[2] !== 0; return () => x.metrics_encode(a, b); }
       default: throw new Error(`bad script line ${line}`);
     }
   });
@@ -256,7 +256,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Obj> {
   const sc = w.exports.token_starting_code() >>> 0;
   for (const d of decode) {
     const len = w.setText(d.token);
-    const fn = () => w.exports.token_decode(sc, d.count, 0, len, 0);
+    const fn = () => w.exports.token_decode(sc, d.count, 0, len, false);
     const r = fn();
     const exp = d.kind === "valid" ? 1 : 10;
     if (r !== exp) mismatches.push(`decode ${d.kind}@${d.count}: Node gives ${r}`);

@@ -19,11 +19,17 @@ OPS = ["KEY", "INIT", "FORMAT_ID", "FORMAT_OBJECT", "FORMAT_NAME", "TIMESTAMP", 
 # build: or OPAYGO_ERR_METRICS_FULL exactly when `out` is longer than the output capacity).
 # EXPECT_VALUE: result == want. EXPECT_NOT_VALID: a verification result other than valid / unsigned.
 EXPECTS = ["EXPECT_OK", "EXPECT_OUT", "EXPECT_VALUE", "EXPECT_NOT_VALID"]
-AUTH = {None: 0, "sa": 1, "ta": 2, "ca": 3, "da": 4, "ra": 5}
-CONDENSED, SIMPLE = 0, 1
-ROW_CURRENT, ROW_HISTORICAL = 1, 2
-VERIFY_VALID, VERIFY_UNSIGNED = 1, 2
-ANSWER_TOKENS, ANSWER_SIGNED = 1, 16
+# Codes and enums by their canonical names (the C API's without OPAYGO_), from abi/abi.json.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "abi", "abi.json")) as _f:
+    _abi = json.load(_f)
+ABI = {c["name"]: c["value"] for c in _abi["codes"]}
+ABI.update({m["name"]: m["value"] for e in _abi["enums"] for m in e["members"]})
+AUTH = {(None if m["label"] == "none" else m["label"]): m["value"]
+        for e in _abi["enums"] if e["name"] == "METRICS_AUTH" for m in e["members"]}
+CONDENSED, SIMPLE = ABI["METRICS_CONDENSED"], ABI["METRICS_SIMPLE"]
+ROW_CURRENT, ROW_HISTORICAL = ABI["METRICS_ROW_CURRENT"], ABI["METRICS_ROW_HISTORICAL"]
+VERIFY_VALID, VERIFY_UNSIGNED = ABI["VERIFY_VALID"], ABI["VERIFY_UNSIGNED"]
+ANSWER_TOKENS, ANSWER_SIGNED = ABI["ANSWER_TOKENS"], ABI["ANSWER_SIGNED"]
 SEED_NOW = 1611583100  # device time when the seed scenario's answer arrives
 
 

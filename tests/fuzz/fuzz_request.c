@@ -58,7 +58,7 @@ static void check_payload(uint32_t out, int32_t n, int cbor, int auth, int64_t t
   }
   fz_put(jin, payload, (size_t)n);
   int32_t l = (int32_t)CALL(metrics_server_load, (uint32_t)n, (uint32_t)cbor);
-  if (l == -20 || l == -60) return; /* bigger than the server's request buffer */
+  if (l == OPAYGO_ERR_METRICS_FULL || l == OPAYGO_ERR_JSON_SPACE) return; /* bigger than the server's request buffer */
   FZ_ASSERT(l > 0, "server refused the device's payload (%d): %.*s", l, cbor ? 0 : n, (const char *)payload);
   int32_t v = (int32_t)CALL(metrics_server_verify, 0u, 0u);
   if (auth == 0) {

@@ -17,7 +17,7 @@ static void check_json(const uint8_t *json, int32_t n, int must_be_canonical, co
   uint32_t jin = CALL(json_in_buffer), jout = CALL(json_out_buffer);
   fz_put(jin, json, (size_t)n);
   int32_t c = (int32_t)CALL(json_canonicalize, (uint32_t)n);
-  FZ_ASSERT(c >= 0 || c == -60, "%s is not JSON (%d): %.*s", what, c, n, (const char *)json);
+  FZ_ASSERT(c >= 0 || c == OPAYGO_ERR_JSON_SPACE, "%s is not JSON (%d): %.*s", what, c, n, (const char *)json);
   if (must_be_canonical)
     FZ_ASSERT(c == n && memcmp(fz_at(jout, (size_t)n), json, (size_t)n) == 0, "%s is not canonical: %.*s", what, n,
               (const char *)json);
@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int32_t n = (int32_t)CALL(metrics_server_load, (uint32_t)body_len, flags & 1u);
   check_code(n, "metrics_server_load");
   if (n < 0) {
-    FZ_ASSERT((int32_t)CALL(metrics_server_verify, 0u, 0u) == -29, "verify without a request");
-    FZ_ASSERT((int32_t)CALL(metrics_server_expand, 0u) == -29, "expand without a request");
+    FZ_ASSERT((int32_t)CALL(metrics_server_verify, 0u, 0u) == OPAYGO_ERR_METRICS_ARGUMENT, "verify without a request");
+    FZ_ASSERT((int32_t)CALL(metrics_server_expand, 0u) == OPAYGO_ERR_METRICS_ARGUMENT, "expand without a request");
     return 0;
   }
   FZ_ASSERT(n > 0 && n <= 12288, "request length %d", n);

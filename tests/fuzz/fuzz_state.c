@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FZ_ASSERT(memcmp(resaved, blob, 32) == 0, "loaded blob does not save back to itself");
     FZ_ASSERT(g_after[5] <= 10 && g_after[0] <= 0xffff && g_after[1] <= 0xffff, "loaded fields out of range");
   } else {
-    FZ_ASSERT(r >= -13 && r <= -10, "load returned %d", r);
+    FZ_ASSERT(r >= OPAYGO_ERR_STATE_FIELDS && r <= OPAYGO_ERR_STATE_MAGIC, "load returned %d", r);
     FZ_ASSERT(memcmp(resaved, saved, 32) == 0, "refused load (%d) changed the saved state", r);
     FZ_ASSERT(memcmp(g_before, g_after, sizeof g_before) == 0, "refused load (%d) changed a getter", r);
     /* a flipped valid blob is refused whenever any bit changed */

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   in.p += 16; in.n -= 16;
   uint32_t starting_code = fz_u32(&in), count = fz_u16(&in), flags = fz_u8(&in) & 3u, now = fz_u32(&in);
   int32_t rc = (int32_t)CALL(device_init, starting_code, count, flags, 86400u);
-  if (starting_code > 999999999u) { FZ_ASSERT(rc == -14, "init rc %d", rc); return 0; }
+  if (starting_code > 999999999u) { FZ_ASSERT(rc == OPAYGO_ERR_DEVICE_CONFIG, "init rc %d", rc); return 0; }
   FZ_ASSERT(rc == 0, "init rc %d", rc);
   uint32_t text_buf = CALL(text_buffer), cap = CALL(text_capacity);
   FZ_ASSERT(cap == 64, "text capacity %u", cap);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wasm-rt-mcu.h"
+#include "opaygo_abi.h" /* the result and error codes (OPAYGO_*) */
 
 #if FUZZ_FULL
 #include "opaygo_full_wasm.h"

@@ -18,12 +18,15 @@ import metrics_ops  # noqa: E402
 def f64_bits(v):
     """A double's IEEE 754 bits as a signed 64-bit integer: metrics_put_float takes floats so."""
     return struct.unpack("<q", struct.pack("<d", float(v)))[0]
-ERR_METRICS_FULL = -20
-VERIFY_VALID, VERIFY_UNSIGNED = 1, 2
-TYPES = {"ADD_TIME": 1, "SET_TIME": 2, "DISABLE_PAYG": 3, "COUNTER_SYNC": 4}
+
+
+ABI = metrics_ops.ABI  # codes and enums by their canonical names (abi/abi.json)
+ERR_METRICS_FULL = ABI["ERR_METRICS_FULL"]
+VERIFY_VALID, VERIFY_UNSIGNED = ABI["VERIFY_VALID"], ABI["VERIFY_UNSIGNED"]
+TYPES = {t: ABI[t] for t in ("ADD_TIME", "SET_TIME", "DISABLE_PAYG", "COUNTER_SYNC")}
 SPECIAL_VALUE = {"DISABLE_PAYG": 998, "COUNTER_SYNC": 999}
-RESULTS = {"INVALID": 10, "ALREADY_USED": 11, "BLOCKED": 12}
-NO_WAITING_PERIOD = 2
+RESULTS = {r: ABI[r] for r in ("INVALID", "ALREADY_USED", "BLOCKED")}
+NO_WAITING_PERIOD = ABI["DEVICE_NO_WAITING_PERIOD"]
 T0 = 1700000000
 
 
@@ -183,7 +186,7 @@ class Suite:
                 continue
             e = s["expect"]
             r = self.m.call("device_enter_token", now, self.put_text(s["token"]))
-            ok = 1 <= r <= 4 if e["result"] == "ACCEPTED" else r == RESULTS[e["result"]]
+            ok = TYPES["ADD_TIME"] <= r <= TYPES["COUNTER_SYNC"] if e["result"] == "ACCEPTED" else r == RESULTS[e["result"]]
             disabled = self.m.call("device_payg_disabled") == 1
             days = None if disabled else self.m.call("device_seconds_left", now) / 86400
             count = self.m.call("device_count")
