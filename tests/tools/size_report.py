@@ -39,6 +39,7 @@ def touched(name):
 MODULES = (("token", "build/opaygo-token.wasm"), ("device", "build/opaygo-device.wasm"), ("full", "build/opaygo.wasm"))
 # The goals of the firmware issue: (label, limit, where the figure is in the report).
 GOALS = (("device .wasm", 12 * 1024, ("wasm_bytes", "device")),
+         ("device .wasm, every Metrics feature (the firmware issue)", 16 * 1024, ("wasm_bytes", "device")),
          ("token-decode firmware text, Cortex-M0+", 3 * 1024, ("cortex-m0plus", "token-decode.elf", "text_less_startup")),
          ("whole device library text, Cortex-M0+", 24 * 1024, ("cortex-m0plus", "libopaygo-device.a", "text")),
          # "touched RAM <= 4 KiB plus the state blob": the module's linear memory (the blob's buffer is
@@ -100,7 +101,7 @@ def main():
         for k in where:
             v = v[k]
         r["goals"][label] = {"limit": limit, "measured": v, "met": v <= limit}
-        lines.append(f"    {label:<46} {v:>6} <= {limit:<6} {'met' if v <= limit else 'MISSED'}")
+        lines.append(f"    {label:<58} {v:>6} <= {limit:<6} {'met' if v <= limit else 'MISSED'}")
     print("\n".join(lines))
     with open("build/size.json", "w") as f:
         json.dump(r, f, indent=2)
