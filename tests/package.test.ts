@@ -69,13 +69,14 @@ test("TypeScript: examples/node/quickstart.ts type-checks against the package's 
   assert.match(r.stdout, /: valid; answer \d+ B: ACCEPTED\n/);
 });
 
-test("plain ESM: every entry point imports and works, the device on wasm3 too", () => {
+test("plain ESM: every entry point imports and works (the ABI codes too), the device on wasm3 too", () => {
   const script = `
     import * as all from "opaygo-wasm";
     import { generateToken, decodeToken } from "opaygo-wasm/token";
     import { Device } from "opaygo-wasm/device";
     import { MetricsEncoder } from "opaygo-wasm/metrics";
     import { verifyRequest, expandRequest, buildAnswer } from "opaygo-wasm/server";
+    import { ERR_METRICS_FULL, CODE_MESSAGES } from "opaygo-wasm/abi";
     const key = "bc41ec9530f6dac86b1a29ab82edc5fb";
     const t = generateToken({ key, startingCode: 516959010, count: 1, type: "ADD_TIME", value: 1 });
     const d = decodeToken({ key, startingCode: 516959010, count: 1, token: t.token });
@@ -85,9 +86,9 @@ test("plain ESM: every entry point imports and works, the device on wasm3 too", 
     e.setRequestCount(1);
     const body = e.condensed();
     console.log(JSON.stringify([t.token, d.type, dev.enterToken(t.token, 1000).result, onWasm3.enterToken(t.token, 1000).result, verifyRequest({ body, key }).result,
-      typeof expandRequest, typeof buildAnswer, typeof all.Device, typeof all.verifyRequest]));`;
+      typeof expandRequest, typeof buildAnswer, typeof all.Device, typeof all.verifyRequest, ERR_METRICS_FULL, typeof CODE_MESSAGES[ERR_METRICS_FULL]]));`;
   const r = ok("node", ["--input-type=module", "-e", script], APP);
-  assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function"]);
+  assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function", -20, "string"]);
 });
 
 test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
