@@ -5,7 +5,8 @@
 fast), --jobs targets at a time. Writes build/fuzz-stats.json (per target: seconds, executions, corpus size,
 seed, crash files) and, with --suite NAME, build/test-results/NAME.json = {"passed": clean
 targets, "failed": targets with a crash (a failed regression, an input libFuzzer wrote as a
-crash / leak / timeout / oom artifact, a run that executed nothing) or a missing binary}.
+crash / leak / timeout / oom artifact, a run that executed nothing) or a missing binary; a slow
+unit is listed and noted, not failed: its time depends on the machine}.
 --seed S: each target gets the fixed libFuzzer seed S + crc32(target) % 100000, so a run explores
 in the same order every time (reproducible CI); without it libFuzzer picks a random seed.
 --fresh-corpus: the corpus starts empty for this run (build/fuzz/run-corpus/<target>, from the
@@ -91,12 +92,18 @@ def fuzz(target):
     # A crash is an input libFuzzer wrote as an artifact (crash-, leak-, timeout-, oom-): named in
     # the log even when the same file is already there from an earlier run. The exit code alone
     # is not one (an outer timeout on a slow machine stops a run that found nothing).
+    # A slow unit (an input that took over libFuzzer's 10 s report threshold) is not one either:
+    # it depends on the machine and its load. It is listed, and named in a note.
     written = [os.path.basename(m) for m in re.findall(r"Test unit written to (\S+)", text)]
-    res["crashes"] = sorted(set(written) | (set(os.listdir(crashes)) - before))
+    found = set(written) | (set(os.listdir(crashes)) - before)
+    res["slow_units"] = sorted(f for f in found if f.startswith("slow-unit-"))
+    res["crashes"] = sorted(found - set(res["slow_units"]))
+    if res["slow_units"]:
+        res["note"] = "slow units (time depends on the machine; replay them to see): " + ", ".join(res["slow_units"])
     if res["crashes"] or res["executions"] == 0:
         tail = [l for l in text.splitlines() if re.search(r"invariant|trapped|ERROR|SUMMARY|Test unit written", l)]
         res["error"] = "exit %d%s\n%s" % (rc, ", nothing executed" if res["executions"] == 0 else "", "\n".join(tail[-12:]))
-    elif rc != 0:
+    elif rc != 0 and not res["slow_units"]:
         res["note"] = "exit %d without a crash (stopped after %.0f s)" % (rc, res["seconds"])
     return res
 
