@@ -17,15 +17,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 build: wasm js
 
-wasm: build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo.wasm
+wasm: build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo-seed.wasm build/opaygo.wasm
 
-# The firmware modules (token: keypad tokens only; device: tokens and metrics) are optimised for
+# The firmware modules (token: keypad tokens only; device and seed: tokens and metrics) are optimised for
 # size (-Oz): wasm3 runs the token chain in as many instructions as with -O2 or -O3, and the
 # device .wasm is 2 KB smaller than with -O3. (The C libraries: mk/c.mk.)
 # asc also writes the exports' TypeScript declarations (--bindings raw: the .wasm is the same), which
 # bindings/wasm.ts types the exports with (bindings/asc/, not committed).
+# The seed profile is the device module built with fewer Metrics features (asconfig.json's seed
+# target, docs/profiles.md): the same exports from the same entry file.
+MODULE_ENTRY_seed := assembly/index-device.ts
 build/opaygo-%.wasm build/asc/opaygo-%.d.ts: $(AS_SOURCES) | deps
-	$(BIN)/asc assembly/index-$*.ts --config asconfig.json --target $* --bindings raw
+	$(BIN)/asc $(or $(MODULE_ENTRY_$*),assembly/index-$*.ts) --config asconfig.json --target $* --bindings raw
 	$(BIN)/wasm-opt --mvp-features -Oz build/asc/opaygo-$*.wasm -o build/opaygo-$*.wasm
 	wasm-validate $(MVP_ONLY) build/opaygo-$*.wasm
 

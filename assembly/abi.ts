@@ -36,6 +36,7 @@ export const ERR_METRICS_SERIAL: i32 = -33; // the answer is for another serial 
 export const ERR_METRICS_SIGNATURE: i32 = -34; // signature missing or wrong
 export const ERR_METRICS_SHAPE: i32 = -36; // a field has the wrong type
 export const ERR_METRICS_TOKEN: i32 = -37; // a token of the answer is not token text (digits and spaces, or a non-negative integer)
+export const ERR_METRICS_NOT_BUILT: i32 = -38; // this Metrics feature is not in this build (its profile: docs/profiles.md)
 export const ERR_NUMBER_SYNTAX: i32 = -40; // malformed number
 export const ERR_NUMBER_RANGE: i32 = -41; // number out of range (overflows, or more than 40 significant digits)
 export const ERR_JSON_SPACE: i32 = -60; // output buffer too small
@@ -72,6 +73,15 @@ export const METRICS_AUTH_TA: i32 = 2; // timestamp auth
 export const METRICS_AUTH_CA: i32 = 3; // counter (request count) auth
 export const METRICS_AUTH_DA: i32 = 4; // data auth
 export const METRICS_AUTH_RA: i32 = 5; // recursive data auth
+
+// what metrics_features returns: the build profile's Metrics features (bitmask; auth method m is bit 8 + m)
+export const FEATURE_JSON: i32 = 1; // JSON requests
+export const FEATURE_CBOR: i32 = 2; // CBOR requests
+export const FEATURE_SIMPLE: i32 = 4; // the simple form, and variables outside the data format
+export const FEATURE_ACCESSORIES: i32 = 8; // accessories' requests (acc)
+export const FEATURE_FORMAT_OBJECT: i32 = 16; // the data format sent inline (dfo)
+export const FEATURE_ANSWER_OBJECTS: i32 = 32; // the answer's settings and extra data read by the host
+export const FEATURE_AUTH_SHIFT: i32 = 8; // auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set
 
 // lists of metrics_format_name
 export const METRICS_DATA_ORDER: i32 = 0;

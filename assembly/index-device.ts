@@ -4,9 +4,13 @@ export * from "./index-token";
 
 // ---- OpenPAYGO Metrics, device side: request encoder and historical ring ----
 // Names, string values and format text go through metrics_io_buffer(); payloads come out of
-// metrics_out_buffer(). Errors are negative codes (assembly/metrics/errors.ts).
+// metrics_out_buffer(). Errors are negative codes (abi/abi.json).
 import * as mreq from "./metrics/request";
 import * as mring from "./metrics/ring";
+import { FEATURES } from "./profile";
+// The build profile's Metrics features (FEATURE_* bits): a feature left out returns
+// ERR_METRICS_NOT_BUILT (docs/profiles.md).
+export function metrics_features(): i32 { return FEATURES; }
 export function metrics_io_buffer(): usize { return mreq.IO; }
 export function metrics_io_capacity(): i32 { return mreq.IO_CAPACITY; }
 export function metrics_out_buffer(): usize { return mreq.outBuffer(); }

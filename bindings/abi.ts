@@ -37,6 +37,7 @@ export const ERR_METRICS_SERIAL = -33;
 export const ERR_METRICS_SIGNATURE = -34;
 export const ERR_METRICS_SHAPE = -36;
 export const ERR_METRICS_TOKEN = -37;
+export const ERR_METRICS_NOT_BUILT = -38;
 export const ERR_NUMBER_SYNTAX = -40;
 export const ERR_NUMBER_RANGE = -41;
 export const ERR_JSON_SPACE = -60;
@@ -97,6 +98,7 @@ export const CODE_NAMES: Readonly<Record<number, string>> = {
   [-34]: "ERR_METRICS_SIGNATURE",
   [-36]: "ERR_METRICS_SHAPE",
   [-37]: "ERR_METRICS_TOKEN",
+  [-38]: "ERR_METRICS_NOT_BUILT",
   [-40]: "ERR_NUMBER_SYNTAX",
   [-41]: "ERR_NUMBER_RANGE",
   [-60]: "ERR_JSON_SPACE",
@@ -167,6 +169,7 @@ export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   [-34]: "signature missing or wrong",
   [-36]: "a field has the wrong type",
   [-37]: "a token of the answer is not token text (digits and spaces, or a non-negative integer)",
+  [-38]: "this Metrics feature is not in this build (its profile: docs/profiles.md)",
   [-40]: "malformed number",
   [-41]: "number out of range (overflows, or more than 40 significant digits)",
   [-60]: "output buffer too small",
@@ -208,6 +211,16 @@ export const METRICS_AUTH_RA = 5;
 export const METRICS_AUTH = { none: 0, sa: 1, ta: 2, ca: 3, da: 4, ra: 5 } as const;
 /** The labels by value. */
 export const METRICS_AUTH_LABELS = ["none", "sa", "ta", "ca", "da", "ra"] as const;
+
+// what metrics_features returns: the build profile's Metrics features (bitmask; auth method m is bit 8 + m)
+export const FEATURE_JSON = 1;
+export const FEATURE_CBOR = 2;
+export const FEATURE_SIMPLE = 4;
+export const FEATURE_ACCESSORIES = 8;
+export const FEATURE_FORMAT_OBJECT = 16;
+export const FEATURE_ANSWER_OBJECTS = 32;
+export const FEATURE_AUTH_SHIFT = 8;
+export const METRICS_FEATURES = { json: 1, cbor: 2, simple: 4, accessories: 8, formatObject: 16, answerObjects: 32, authShift: 8 } as const;
 
 // lists of metrics_format_name
 export const METRICS_DATA_ORDER = 0;

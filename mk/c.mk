@@ -1,7 +1,9 @@
 # C library over the wasm2c translation of both modules, and its host test harness.
 #   make c       build/c/libopaygo-{token,device}.a, build/c/libopaygo.a (x86-64) and the test programs
-#   make test-c  every token vector and device scenario through all three (metrics vectors through
-#                the device and full ones), memory clamped
+#   make test-c  every token vector and device scenario through all four (metrics vectors through
+#                the device, seed and full ones), memory clamped
+# The seed profile (build/c/libopaygo-seed.a) is the device library built from the seed target
+# (docs/profiles.md): the same API and symbols, fewer Metrics features.
 C_DIR := build/c
 # wabt's runtime header, copied next to the generated code so cross compilers find it too.
 WASM_RT_H := $(firstword $(wildcard /usr/include/wasm-rt.h /usr/local/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h))
@@ -18,8 +20,8 @@ HOST_CFLAGS := -O2 $(C_STD) -Wall -Wextra -Werror
 C_BINDING_SOURCES := bindings/c/opaygo.c bindings/c/opaygo.h bindings/c/opaygo_abi.h bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h
 
 .PHONY: c test-c
-c: $(C_DIR)/libopaygo-token.a $(C_DIR)/libopaygo-device.a $(C_DIR)/libopaygo.a $(C_DIR)/test-c-token $(C_DIR)/test-c-device \
-   $(C_DIR)/test-c-full
+c: $(C_DIR)/libopaygo-token.a $(C_DIR)/libopaygo-device.a $(C_DIR)/libopaygo-seed.a $(C_DIR)/libopaygo.a $(C_DIR)/test-c-token \
+   $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full
 
 $(C_DIR)/wasm-rt.h:
 	@mkdir -p $(C_DIR)
@@ -37,7 +39,7 @@ W2C_MODULE_full := opaygo
 # inlined rounds, which interpreters run fastest. Same static memory, same vectors.
 $(C_DIR)/opaygo-%.wasm: $(AS_SOURCES) | deps
 	@mkdir -p $(C_DIR)/asc
-	$(BIN)/asc assembly/index-$*.ts --config asconfig.json --target $* --shrinkLevel 2 --outFile $(C_DIR)/asc/opaygo-$*.wasm \
+	$(BIN)/asc $(or $(MODULE_ENTRY_$*),assembly/index-$*.ts) --config asconfig.json --target $* --shrinkLevel 2 --outFile $(C_DIR)/asc/opaygo-$*.wasm \
 	  --textFile $(C_DIR)/asc/opaygo-$*.wat
 	$(BIN)/wasm-opt --mvp-features -Oz $(C_DIR)/asc/opaygo-$*.wasm -o $@
 	wasm-validate $(MVP_ONLY) $@
@@ -47,6 +49,11 @@ $(C_DIR)/opaygo_full_wasm.c: build/opaygo.wasm
 $(C_DIR)/opaygo_%_wasm.c: scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
 	wasm2c $(filter %.wasm,$^) -n $(W2C_MODULE_$*) -o $@
 	python3 scripts/wasm2c-mcu.py $(filter %.wasm,$^) $@ $@
+# The seed module under the device's name, in a directory of its own (opaygo.c includes it by name).
+$(C_DIR)/seed/opaygo_device_wasm.c: $(C_DIR)/opaygo-seed.wasm scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
+	@mkdir -p $(@D)
+	wasm2c $< -n opaygo_device -o $@
+	python3 scripts/wasm2c-mcu.py $< $@ $@
 $(C_DIR)/opaygo_token_wasm.h: $(C_DIR)/opaygo_token_wasm.c
 $(C_DIR)/opaygo_device_wasm.h: $(C_DIR)/opaygo_device_wasm.c
 $(C_DIR)/opaygo_full_wasm.h: $(C_DIR)/opaygo_full_wasm.c
@@ -58,6 +65,9 @@ $(C_DIR)/host/api-opaygo_token.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_token_was
 $(C_DIR)/host/api-opaygo_device.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_device_wasm.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_FULL=0 -c bindings/c/opaygo.c -o $@
+$(C_DIR)/host/api-opaygo_seed.o: $(C_BINDING_SOURCES) $(C_DIR)/seed/opaygo_device_wasm.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) -I$(C_DIR)/seed $(C_INC) -DOPAYGO_FULL=0 -c bindings/c/opaygo.c -o $@
 $(C_DIR)/host/api-opaygo_full.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_full_wasm.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_FULL=1 -c bindings/c/opaygo.c -o $@
@@ -68,6 +78,8 @@ $(C_DIR)/host/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
 $(C_DIR)/libopaygo-token.a: $(C_DIR)/host/api-opaygo_token.o $(C_DIR)/host/wasm-rt-mcu.o
 	rm -f $@ && ar rcs $@ $^
 $(C_DIR)/libopaygo-device.a: $(C_DIR)/host/api-opaygo_device.o $(C_DIR)/host/wasm-rt-mcu.o
+	rm -f $@ && ar rcs $@ $^
+$(C_DIR)/libopaygo-seed.a: $(C_DIR)/host/api-opaygo_seed.o $(C_DIR)/host/wasm-rt-mcu.o
 	rm -f $@ && ar rcs $@ $^
 $(C_DIR)/libopaygo.a: $(C_DIR)/host/api-opaygo_full.o $(C_DIR)/host/wasm-rt-mcu.o
 	rm -f $@ && ar rcs $@ $^
@@ -80,6 +92,9 @@ C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.js
 $(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)
+$(C_DIR)/seed/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json asconfig.json $(C_VECTORS)
+	@mkdir -p $(@D)
+	python3 tests/c/gen_vectors.py --profile seed $@ $(C_VECTORS)
 
 C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c $(C_DIR)/test_vectors.c
 C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h bindings/c/opaygo_abi.h
@@ -87,15 +102,17 @@ $(C_DIR)/test-c-token: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-to
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_TOKEN_ONLY=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-token.a -o $@
 $(C_DIR)/test-c-device: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-device.a
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-device.a -o $@
+$(C_DIR)/test-c-seed: $(filter-out $(C_DIR)/test_vectors.c,$(C_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c $(C_TEST_HEADERS) $(C_DIR)/libopaygo-seed.a
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(filter %.c %.a,$^) -o $@
 $(C_DIR)/test-c-full: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo.a
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo.a -o $@
 
 # Each program ends with "N passed, M failed"; the suite sums both into its result file.
 TEST_SUITES += test-c
-test-c: $(C_DIR)/test-c-token $(C_DIR)/test-c-device $(C_DIR)/test-c-full
+test-c: $(C_DIR)/test-c-token $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-c.log; \
-	for t in token device full; do \
+	for t in token device seed full; do \
 	  timeout 300 $(C_DIR)/test-c-$$t $(C_DIR)/footprint-$$t.txt | tee -a build/test-results/test-c.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-c build/test-results/test-c.log 3 || status=1; exit $$status
+	python3 tests/tools/count_results.py test-c build/test-results/test-c.log 4 || status=1; exit $$status

@@ -3,7 +3,7 @@
 # vectors (tests/c/metrics_ops.py call lists: requests on the device and full modules, server side
 # on opaygo.wasm; opaygo-token.wasm has no metrics).
 WASMI_DRIVER := build/wasmi-driver/release/opaygo-wasmi-driver
-INTERP_WASM := build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo.wasm
+INTERP_WASM := build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo-seed.wasm build/opaygo.wasm
 
 $(WASMI_DRIVER): tests/interp/wasmi-driver/Cargo.toml tests/interp/wasmi-driver/Cargo.lock tests/interp/wasmi-driver/src/main.rs
 	CARGO_TARGET_DIR=build/wasmi-driver cargo build --release --locked --quiet --manifest-path tests/interp/wasmi-driver/Cargo.toml

@@ -21,28 +21,33 @@ MCU_CPUS := cortex-m0plus cortex-m3 cortex-m4
 WASM3_DEFS := -Dd_m3CodePageAlignSize=512 -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0
 WASM3_FLOAT_token := 0
 WASM3_FLOAT_device := 0
+WASM3_FLOAT_seed := 0
 WASM3_FLOAT_full := 1
 # wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
 # mcu-size: token 976, device 2,225, full 4,355 bytes).
 MCU_STACK_token := 2048
 MCU_STACK_device := 4096
+MCU_STACK_seed := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 19,724, device 113,428, full 271,580
-# bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 19,724, device 113,428, seed 103,844,
+# full 271,580 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 121856
+MCU_HEAP_seed := 114688
 MCU_HEAP_full := 289792
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 MCU_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
 MCU_API_DEFS_device := -DOPAYGO_FULL=0
+MCU_API_DEFS_seed := -DOPAYGO_FULL=0
 MCU_API_DEFS_full := -DOPAYGO_FULL=1
 
 .PHONY: mcu-wasm test-mcu-wasm3 mcu-size
-mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.elf $(MCU_DIR)/cortex-m3/test-full.elf \
-          $(foreach cpu,$(MCU_CPUS),$(MCU_DIR)/$(cpu)/decode-token.elf $(MCU_DIR)/$(cpu)/decode-device.elf)
+mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.elf $(MCU_DIR)/cortex-m3/test-seed.elf \
+          $(MCU_DIR)/cortex-m3/test-full.elf \
+          $(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(MCU_DIR)/$(cpu)/decode-$(m).elf))
 
 # The sources, never committed: the sdist's wasm3/ directory, checked against its hash, patched.
 $(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
@@ -56,6 +61,7 @@ $(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
 # The module as a const array and one C function per export.
 $(MCU_DIR)/gen/token/module.c: build/opaygo-token.wasm
 $(MCU_DIR)/gen/device/module.c: build/opaygo-device.wasm
+$(MCU_DIR)/gen/seed/module.c: build/opaygo-seed.wasm
 $(MCU_DIR)/gen/full/module.c: build/opaygo.wasm
 $(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
 	@mkdir -p $(@D)
@@ -90,7 +96,7 @@ $(MCU_DIR)/$(1)/decode-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h te
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Werror --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
 	  tests/c/arm/startup.c $$< $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a -lc -lm -lrdimon -lgcc -o $$@
 endef
-$(foreach cpu,$(MCU_CPUS),$(foreach m,token device,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
+$(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
 
 # The same wasm3 sources, settings and API on x86-64 (gcc -O2), under the bench driver: make bench
@@ -117,6 +123,11 @@ wasm3-x86: $(W3X_DIR)/bench-driver-token $(W3X_DIR)/bench-driver-device
 
 # The C harness on wasm3: tests/c/suite.c unchanged, vectors compiled in.
 MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
+# (the seed profile's image takes the vectors adapted to its features: mk/c.mk)
+MCU_SEED_TEST_SOURCES := $(filter-out $(C_DIR)/test_vectors.c,$(MCU_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c
+$(MCU_DIR)/cortex-m3/test-seed.elf: $(MCU_SEED_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-seed.a
+	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
+	  $(MCU_SEED_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-seed.a -lc -lm -lrdimon -lgcc -o $@
 $(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-%.a
 	$(ARM_CC) $(MCU_FLAGS_cortex-m3_$*) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
 	  $(MCU_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$*.a -lc -lm -lrdimon -lgcc -o $@
@@ -132,14 +143,14 @@ TEST_SUITES += test-mcu-wasm3
 test-mcu-wasm3: mcu-wasm
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
-	for t in token device full; do \
+	for t in token device seed full; do \
 	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
-	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) full:$(MCU_HEAP_full); do \
+	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) seed:$(MCU_HEAP_seed) full:$(MCU_HEAP_full); do \
 	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
 	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 6 || status=1; exit $$status
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 8 || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
 # program over build/arm/cortex-m3/libopaygo-token.a).

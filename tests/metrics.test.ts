@@ -13,7 +13,7 @@ const dir = new URL("../../../tests/vectors/", import.meta.url);
 const lines = (name: string) => fs.readFileSync(new URL(name, dir), "utf8").split("\n").filter(Boolean);
 const num = (v: JsonValue | undefined) => (v instanceof Float ? v.value : (v as number | bigint));
 
-function encoder(v: Obj, module: "device" | "full" = "full"): MetricsEncoder {
+function encoder(v: Obj, module: "device" | "seed" | "full" = "full"): MetricsEncoder {
   const e = new MetricsEncoder({ serialNumber: v.serial_number as string, key: v.key as string, authMethod: (v.auth_method as any) ?? null, dataFormat: v.data_format as any, module });
   if (v.timestamp != null) e.setTimestamp(num(v.timestamp));
   if (v.request_count != null) e.setRequestCount(num(v.request_count));
@@ -53,6 +53,37 @@ test("seed scenario on the device module and the full module", () => {
   assert.equal(buildAnswer({ body: exp.condensed, key: exp.key, answer: { token_list: ["703181784"] } }), exp.answer);
   // a simple payload does not fit the device's 1 KiB buffer: refused, not truncated
   assert.throws(() => encoder(v, "device").simple(), /does not fit/);
+});
+
+// The seed profile (docs/profiles.md): condensed JSON and CBOR, ra, the ring, the answer; what it
+// leaves out is refused with ERR_METRICS_NOT_BUILT (-38) and a message that says so.
+test("seed profile: the seed scenario byte for byte, its answer applied; the features left out refused", () => {
+  const text = fs.readFileSync(new URL("seed_scenario.json", dir), "utf8");
+  const v = parseLossless(text) as Obj;
+  const exp = JSON.parse(text);
+  const e = encoder(v, "seed");
+  assert.equal(e.wasm.exports.metrics_features(), 1 | 2 | (1 << 8) | (1 << 13)); // JSON, CBOR; auth none and ra
+  assert.equal(e.condensed(), exp.condensed);
+  // CBOR: 30 rows of 2-decimal readings are doubles (9 bytes each) and overflow the 1 KiB buffer
+  // (JSON is the smaller form here); 10 rows give the full module's bytes
+  assert.throws(() => e.cbor(), /does not fit/);
+  const short = { ...v, historical_data: (v.historical_data as JsonValue[]).slice(0, 10) };
+  assert.deepEqual(encoder(short, "seed").cbor(), encoder(short, "full").cbor());
+  const notBuilt = (err: unknown) => err instanceof OpaygoError && err.code === -38 && /not in this build/.test(err.message);
+  assert.throws(() => e.simple(), notBuilt);
+  assert.throws(() => e.addAccessory('{"sn":"A"}'), notBuilt);
+  const answer = e.applyAnswer(exp.answer, 1611583100);
+  assert.deepEqual(answer.tokens.map((t) => t.result), ["ACCEPTED"]);
+  assert.equal(e.ring().rows, 0);
+  // the answer's objects are not read (null), the signature and the tokens are
+  assert.equal(answer.signed, true);
+  assert.throws(() => new MetricsEncoder({ serialNumber: "X", module: "seed", authMethod: "sa", key: v.key as string }), notBuilt);
+  assert.throws(() => new MetricsEncoder({ serialNumber: "X", module: "seed", dataFormat: { data_order: ["a"] } }), notBuilt);
+  // a variable outside the format has only the simple form: refused when put
+  const f = new MetricsEncoder({ serialNumber: "X", module: "seed", dataFormat: { id: 1, data_order: ["a"] } });
+  assert.throws(() => f.setData({ a: 1, b: 2 }), (err: unknown) => err instanceof OpaygoError && err.code === -21);
+  f.setData({ a: 1 });
+  assert.equal(f.condensed(), '{"sn":"X","df":1,"d":[1],"hd":[]}');
 });
 
 lines("metrics_responses.jsonl").forEach((line, i) => {

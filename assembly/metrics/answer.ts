@@ -29,7 +29,8 @@ import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sen
 import { ringAcknowledge } from "./ring";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SERIAL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOKEN,
   ANSWER_TOKENS, ANSWER_TIME, ANSWER_SETTINGS, ANSWER_EXTRA_DATA, ANSWER_SIGNED, ANSWER_FORMAT_ID, ANSWER_TIME_NONE, ANSWER_TIME_UNTIL,
-  ANSWER_TIME_SECONDS_LEFT } from "../abi";
+  ANSWER_TIME_SECONDS_LEFT, ERR_METRICS_NOT_BUILT } from "../abi";
+import { ANSWER_OBJECTS_BUILT } from "../profile";
 
 export const MAX_ANSWER_TOKENS: i32 = 16;
 // Per token of the last applied answer: [result type u32][value u32].
@@ -288,10 +289,12 @@ export function answerFormatId(): i64 { return formatIdValue; }
 
 // which 0: settings, 1: extra data. Offset of the object's JSON text in the output buffer, or -1.
 export function answerObjectOffset(which: i32): i32 {
+  if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
   let p = which == 0 ? stAt : which == 1 ? edAt : 0;
   return p == 0 ? -1 : <i32>(p - outBuffer());
 }
 export function answerObjectLength(which: i32): i32 {
+  if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
   let p = which == 0 ? stAt : which == 1 ? edAt : 0;
   if (p == 0) return -1;
   let e = skipValue(p, answerEnd, 1);
@@ -302,6 +305,7 @@ export function answerObjectLength(which: i32): i32 {
 // the io buffer (e.g. base_url), decoded to UTF-8 into the io buffer. Returns its length, -1 when
 // absent, ERR_METRICS_SHAPE when it is not a string, ERR_METRICS_FULL when it does not fit the io buffer.
 export function answerString(which: i32, nameLen: i32): i32 {
+  if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
   let p = which == 0 ? stAt : which == 1 ? edAt : 0;
   if (p == 0 || nameLen < 0 || nameLen > IO_CAPACITY) return -1;
   let end = answerEnd;

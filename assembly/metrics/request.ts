@@ -13,7 +13,9 @@ import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringN
 import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate } from "./jsonval";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
-  METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED, METRICS_SIMPLE } from "../abi";
+  ERR_METRICS_NOT_BUILT, METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED,
+  METRICS_SIMPLE } from "../abi";
+import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_BUILT, authBuilt } from "../profile";
 
 
 // Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
@@ -99,6 +101,7 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   if (ringInUse()) return ERR_METRICS_STATE;
   if (serialLength < 0 || serialLength > SERIAL_CAPACITY || serialLength > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   if (method < METRICS_AUTH_NONE || method > METRICS_AUTH_RA) return ERR_METRICS_ARGUMENT;
+  if (!authBuilt(method)) return ERR_METRICS_NOT_BUILT;
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
@@ -145,6 +148,7 @@ const FORMAT_DEPTH: i32 = 1;
 
 // Data format inline: its JSON text (len bytes in IO), canonicalized and kept.
 export function requestFormatObject(len: i32, interval: bool): i32 {
+  if (!FORMAT_OBJECT_BUILT) return ERR_METRICS_NOT_BUILT;
   if (formatInUse()) return ERR_METRICS_STATE;
   if (len < 0 || len > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   // The canonical text is written at the start of the output buffer (clear of a format kept at
@@ -233,6 +237,8 @@ function entryStart(nameLen: i32): i32 {
   if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_METRICS_DUPLICATE;
   let idx = nameIndex(list, IO, nameLen);
   if (idx >= 0) putByte(<u32>idx);
+  // a variable outside the format: only the simple form can send it
+  else if (!SIMPLE_BUILT) return ERR_METRICS_UNKNOWN_VARIABLE;
   else {
     putByte(INLINE_NAME);
     putByte(<u32>nameLen);
@@ -326,6 +332,7 @@ const ACCESSORY_DEPTH: i32 = 2;
 // serial number, format and auth, made by the accessory) to the ring; it goes out in `acc` of
 // the following requests until an answer acknowledges it.
 export function accessoryAdd(len: i32): i32 {
+  if (!ACCESSORIES_BUILT) return ERR_METRICS_NOT_BUILT;
   if (len < 0 || len > outCapacity()) return ERR_METRICS_ARGUMENT;
   let end = outPtr + <usize>len;
   let p = skipWs(outPtr, end);
@@ -363,13 +370,13 @@ function condensedLength(row: usize, len: i32): i32 {
 }
 
 function writeKey(k: i32, form: i32): void {
-  wLiteralBytes(keyAt(k, form != METRICS_CONDENSED));
+  wLiteralBytes(keyAt(k, SIMPLE_BUILT && form != METRICS_CONDENSED));
   wColon();
 }
 
 function writeRow(row: usize, len: i32, list: i32, form: i32): void {
   let end = row + <usize>len;
-  if (form == METRICS_CONDENSED) {
+  if (!SIMPLE_BUILT || form == METRICS_CONDENSED) {
     let n = condensedLength(row, len);
     wArrayOpen(n);
     for (let i = 0; i < n; i++) {
@@ -405,6 +412,9 @@ function decimal(v: i64): void {
   hashOnly(NUM_TEXT, formatI64(v));
 }
 
+// @ts-ignore: decorator
+@inline function authIs(method: i32): bool { return authBuilt(method) && authMethod == method; }
+
 function timestampRowsOk(): bool {
   // "timestamp" as a 9-byte name, compared against each row's entries
   let name = keySimple(K_TS) + 1;
@@ -423,6 +433,14 @@ function timestampRowsOk(): bool {
 // output is not a usable payload and the ring is untouched.
 export function encodeRequest(form: i32, cbor: bool): i32 {
   if (form != METRICS_CONDENSED && form != METRICS_SIMPLE) return ERR_METRICS_ARGUMENT;
+  if ((form == METRICS_SIMPLE && !SIMPLE_BUILT) || (cbor ? !CBOR_BUILT : !JSON_BUILT)) return ERR_METRICS_NOT_BUILT;
+  // constants from here on where the profile leaves a choice out
+  if (!SIMPLE_BUILT) form = METRICS_CONDENSED;
+  cbor = cbor && CBOR_BUILT;
+  let ta = authIs(METRICS_AUTH_TA);
+  let ca = authIs(METRICS_AUTH_CA);
+  let da = authIs(METRICS_AUTH_DA);
+  let ra = authIs(METRICS_AUTH_RA);
   if (building != 0) return ERR_METRICS_STATE;
   let rows = ringRows();
   if (form == METRICS_CONDENSED) {
@@ -438,11 +456,11 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   }
   let tsTruthy = tsSet && ts != 0;
   let rcTruthy = rcSet && rc != 0;
-  if (authMethod == METRICS_AUTH_TA && !tsTruthy) return ERR_METRICS_NEEDS_TIMESTAMP;
-  if (authMethod == METRICS_AUTH_CA && !rcTruthy) return ERR_METRICS_NEEDS_COUNT;
+  if (ta && !tsTruthy) return ERR_METRICS_NEEDS_TIMESTAMP;
+  if (ca && !rcTruthy) return ERR_METRICS_NEEDS_COUNT;
 
   outBegin(outPtr, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
-  let accs = ringAccessories();
+  let accs = ACCESSORIES_BUILT ? ringAccessories() : 0;
   let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (dtcSet ? 1 : 0) + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey(K_SN, form);
@@ -463,14 +481,12 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
 
   // Auth: what is signed before `d` (sa / ta / ca are complete here).
   let dataTruthy = form == METRICS_CONDENSED ? condensedLength(DATA_ROW, dataLen) > 0 : dataLen > 0;
-  let da = authMethod == METRICS_AUTH_DA;
-  let ra = authMethod == METRICS_AUTH_RA;
   let h: u64 = 0;
   if (authMethod != METRICS_AUTH_NONE) {
     hashStart();
     hashOnly(SERIAL, serialLen);
-    if (authMethod == METRICS_AUTH_TA) decimal(ts);
-    if (authMethod == METRICS_AUTH_CA) decimal(rc);
+    if (ta) decimal(ts);
+    if (ca) decimal(rc);
     if (da) {
       if (tsTruthy) decimal(ts);
       if (rcTruthy) decimal(rc);

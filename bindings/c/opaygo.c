@@ -344,6 +344,7 @@ int opaygo_metrics_encode(int form, int cbor, uint8_t *out, size_t out_size) {
 
 uint32_t opaygo_metrics_io_capacity(void) { return QUERY(metrics_io_capacity); }
 uint32_t opaygo_metrics_out_capacity(void) { return QUERY(metrics_out_capacity); }
+uint32_t opaygo_metrics_features(void) { return QUERY(metrics_features); }
 
 int opaygo_metrics_accessory_add(const uint8_t *request, size_t len) {
   REQUIRE_READY();
@@ -387,6 +388,7 @@ int64_t opaygo_metrics_answer_format_id(void) { return ready ? (int64_t)CALL(met
 int opaygo_metrics_answer_object(int which, char *out, size_t out_size) {
   REQUIRE_READY();
   int at = (int)CALL(metrics_answer_object_offset, (uint32_t)which);
+  if (at == OPAYGO_ERR_METRICS_NOT_BUILT) return at;
   if (at < 0) return 0;
   int n = (int)CALL(metrics_answer_object_length, (uint32_t)which);
   return copy_out(n, CALL(metrics_out_buffer) + (uint32_t)at, out, out_size);

@@ -205,6 +205,10 @@ int opaygo_metrics_array_end(void);
 int opaygo_metrics_encode(int form, int cbor, uint8_t *out, size_t out_size);
 uint32_t opaygo_metrics_io_capacity(void);
 uint32_t opaygo_metrics_out_capacity(void);
+/* The build profile's Metrics features (OPAYGO_FEATURE_* bits; auth method m: bit
+ * OPAYGO_FEATURE_AUTH_SHIFT + m). A call that needs a feature left out returns
+ * OPAYGO_ERR_METRICS_NOT_BUILT (docs/profiles.md). 0 before opaygo_init. */
+uint32_t opaygo_metrics_features(void);
 
 /* An accessory's own request (a JSON object), kept in the ring and sent in `acc`. One with a key
  * twice in one object is refused (OPAYGO_ERR_METRICS_DUPLICATE), leaving the ring unchanged. */
@@ -233,7 +237,8 @@ uint32_t opaygo_metrics_answer_token_value(int i); /* raw value of an ADD_TIME /
 int opaygo_metrics_answer_time_kind(void);
 uint32_t opaygo_metrics_answer_time(void);       /* as received, saturated to u32 */
 int64_t opaygo_metrics_answer_format_id(void);   /* settings.data_format_id, -1: none */
-/* The settings / extra data object's JSON text into out: its length, 0 when the answer had none. */
+/* The settings / extra data object's JSON text into out: its length, 0 when the answer had none
+ * (OPAYGO_ERR_METRICS_NOT_BUILT in a profile without OPAYGO_FEATURE_ANSWER_OBJECTS). */
 int opaygo_metrics_answer_object(int which, char *out, size_t out_size);
 /* A string member of it (e.g. "base_url"), decoded, into out: its length, or
  * OPAYGO_ERR_JSON_NOT_FOUND when absent or not a string. */

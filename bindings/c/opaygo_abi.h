@@ -39,6 +39,7 @@
 #define OPAYGO_ERR_METRICS_SIGNATURE (-34) /* signature missing or wrong */
 #define OPAYGO_ERR_METRICS_SHAPE (-36) /* a field has the wrong type */
 #define OPAYGO_ERR_METRICS_TOKEN (-37) /* a token of the answer is not token text (digits and spaces, or a non-negative integer) */
+#define OPAYGO_ERR_METRICS_NOT_BUILT (-38) /* this Metrics feature is not in this build (its profile: docs/profiles.md) */
 #define OPAYGO_ERR_NUMBER_SYNTAX (-40) /* malformed number */
 #define OPAYGO_ERR_NUMBER_RANGE (-41) /* number out of range (overflows, or more than 40 significant digits) */
 #define OPAYGO_ERR_JSON_SPACE (-60) /* output buffer too small */
@@ -79,6 +80,15 @@
 #define OPAYGO_METRICS_AUTH_CA 3 /* counter (request count) auth */
 #define OPAYGO_METRICS_AUTH_DA 4 /* data auth */
 #define OPAYGO_METRICS_AUTH_RA 5 /* recursive data auth */
+
+/* what metrics_features returns: the build profile's Metrics features (bitmask; auth method m is bit 8 + m) */
+#define OPAYGO_FEATURE_JSON 1u /* JSON requests */
+#define OPAYGO_FEATURE_CBOR 2u /* CBOR requests */
+#define OPAYGO_FEATURE_SIMPLE 4u /* the simple form, and variables outside the data format */
+#define OPAYGO_FEATURE_ACCESSORIES 8u /* accessories' requests (acc) */
+#define OPAYGO_FEATURE_FORMAT_OBJECT 16u /* the data format sent inline (dfo) */
+#define OPAYGO_FEATURE_ANSWER_OBJECTS 32u /* the answer's settings and extra data read by the host */
+#define OPAYGO_FEATURE_AUTH_SHIFT 8u /* auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set */
 
 /* lists of metrics_format_name */
 #define OPAYGO_METRICS_DATA_ORDER 0
@@ -154,6 +164,7 @@
   X(OPAYGO_ERR_METRICS_SIGNATURE) \
   X(OPAYGO_ERR_METRICS_SHAPE) \
   X(OPAYGO_ERR_METRICS_TOKEN) \
+  X(OPAYGO_ERR_METRICS_NOT_BUILT) \
   X(OPAYGO_ERR_NUMBER_SYNTAX) \
   X(OPAYGO_ERR_NUMBER_RANGE) \
   X(OPAYGO_ERR_JSON_NOT_FOUND)

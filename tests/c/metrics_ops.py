@@ -7,7 +7,7 @@ An op is a dict: op (name below), and as the op needs: name (bytes), text (bytes
 f (float), flag (0/1), expect (EXPECT_*), want (int), out (expected bytes). A vector is
 (where, ops, full_only, refuse): full_only vectors need the server side (opaygo.wasm);
 refuse vectors pass when some call returns a negative code (the reference raised an error) and
-fail when every call succeeds."""
+fail when every call succeeds. for_features() adapts a vector to a build profile."""
 import json
 import os
 
@@ -91,6 +91,65 @@ def request_ops(v):
                 put_value(ops, name, value)
             ops.append(op("ROW_END"))
     return ops
+
+
+FEATURE = {m["name"]: m["value"] for e in _abi["enums"] if e["name"] == "METRICS_FEATURES" for m in e["members"]}
+ALL_FEATURES = None  # every feature: the vectors as they are
+# what metrics_features() returns for a build with every feature
+FEATURE_MASK = sum(v for n, v in FEATURE.items() if n != "FEATURE_AUTH_SHIFT") | (0x3f << FEATURE["FEATURE_AUTH_SHIFT"])
+
+
+def profile_features(target):
+    """The FEATURE_* bits of an asconfig.json target, from its --use flags (assembly/profile.ts:
+    every flag defaults to the feature being in)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "asconfig.json")) as fh:
+        use = dict(u.split("=", 1) for u in json.load(fh)["targets"][target]["use"])
+    flag = lambda name: int(use.get(name, "1"), 0) != 0  # noqa: E731
+    bits = {"OPAYGO_JSON": "FEATURE_JSON", "OPAYGO_CBOR": "FEATURE_CBOR", "OPAYGO_SIMPLE": "FEATURE_SIMPLE",
+            "OPAYGO_ACCESSORIES": "FEATURE_ACCESSORIES", "OPAYGO_FORMAT_OBJECT": "FEATURE_FORMAT_OBJECT",
+            "OPAYGO_ANSWER_OBJECTS": "FEATURE_ANSWER_OBJECTS"}
+    features = sum(FEATURE[f] for u, f in bits.items() if flag(u))
+    return features | ((int(use.get("OPAYGO_AUTH", "0x3f"), 0) & 0x3f) << FEATURE["FEATURE_AUTH_SHIFT"])
+
+
+def for_features(ops, refuse, features):
+    """The ops as a build with these FEATURE_* bits (metrics_features()) runs them: the first call
+    that needs a feature the build left out must return ERR_METRICS_NOT_BUILT (a variable outside
+    the data format, without the simple form: ERR_METRICS_UNKNOWN_VARIABLE when it is put), and
+    the vector ends there; a simple ENCODE is refused and the vector goes on. None: the vector
+    cannot say anything on this build (a refuse vector that reaches a feature left out: the
+    reference's refusal may lie past it)."""
+    if features is ALL_FEATURES:
+        return ops
+    out, names, row_list, in_array = [], ([], []), 0, False
+
+    def stop(o, code):
+        if refuse:
+            return None
+        out.append(dict(o, expect="EXPECT_VALUE", want=ABI[code]))
+        return out
+    for o in ops:
+        k = o["op"]
+        if k == "INIT" and not features & (1 << (FEATURE["FEATURE_AUTH_SHIFT"] + o["i"])):
+            return stop(o, "ERR_METRICS_NOT_BUILT")
+        if k == "FORMAT_OBJECT" and not features & FEATURE["FEATURE_FORMAT_OBJECT"]:
+            return stop(o, "ERR_METRICS_NOT_BUILT")
+        if k == "FORMAT_NAME":
+            names[o["i"]].append(o["name"])
+        if k == "ROW_BEGIN":
+            row_list = 0 if o["i"] == ROW_CURRENT else 1
+        if (k.startswith("PUT_") or k == "ARRAY_BEGIN") and not in_array and not features & FEATURE["FEATURE_SIMPLE"] \
+                and o["name"] not in names[row_list]:
+            return stop(o, "ERR_METRICS_UNKNOWN_VARIABLE")
+        if k in ("ARRAY_BEGIN", "ARRAY_END"):
+            in_array = k == "ARRAY_BEGIN"
+        if k == "ENCODE" and o["i"] == SIMPLE and not features & FEATURE["FEATURE_SIMPLE"]:
+            if refuse:
+                continue  # refused for want of the feature: says nothing of the reference's refusal
+            out.append(dict(o, expect="EXPECT_VALUE", want=ABI["ERR_METRICS_NOT_BUILT"]))
+            continue
+        out.append(o)
+    return out
 
 
 def vectors(vector_dir):

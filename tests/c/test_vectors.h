@@ -59,6 +59,9 @@ typedef struct {
   uint8_t refuse;    /* the reference refuses it: some call must return an error */
 } metrics_vector_t;
 
+/* The Metrics features the metrics vectors were adapted to (gen_vectors.py --profile): the
+ * library under test must report the same (opaygo_metrics_features). */
+extern const uint32_t metrics_vectors_features;
 extern const metrics_vector_t metrics_vectors[];
 extern const unsigned metrics_vectors_len;
 extern const metrics_op_t metrics_ops[];

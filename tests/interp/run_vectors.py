@@ -122,6 +122,10 @@ class Suite:
         self.name = f"{engine} {os.path.basename(path)}"
         self.full = self.m.has("token_generate")
         self.metrics = self.m.has("metrics_init")  # not in opaygo-token.wasm
+        # the build profile's Metrics features (the seed profile leaves some out)
+        self.features = self.m.call("metrics_features") & 0xffffffff if self.metrics else 0
+        if self.full or self.features == metrics_ops.FEATURE_MASK:
+            self.features = metrics_ops.ALL_FEATURES
         self.passed = self.failed = 0
 
     def check(self, name, fn, *args):
@@ -367,6 +371,9 @@ class Suite:
         self.compared = self.refused_full = 0
         for where, ops, full_only, refuse in metrics_ops.vectors(VECTORS) if self.metrics else ():
             if full_only and not self.full:
+                continue
+            ops = metrics_ops.for_features(ops, refuse, self.features)
+            if ops is None:
                 continue
             self.check(f"metrics {where}", self.run_metrics, ops, refuse)
         if self.metrics:

@@ -97,14 +97,14 @@ def main():
     qemu = sys.argv[1:]
     r = {"flash": {}, "ram": {}, "instructions": {}}
     for cpu in ("cortex-m0plus", "cortex-m3", "cortex-m4"):
-        for module in ("token", "device"):
+        for module in ("token", "device", "seed"):
             image = f"{MCU}/{cpu}/decode-{module}.elf"
             r["flash"][f"{cpu} {module} wasm3"] = dict(flash_split(image + ".map"), total=size_of(image)["text"] + size_of(image)["data"],
                                                         wasm_array=symbol_size(image, "opaygo_wasm"))
     for module in ("token", "device"):
         image = f"{MCU}/cortex-m3/decode-{module}-wasm2c.elf"
         r["flash"][f"cortex-m3 {module} wasm2c"] = dict(flash_split(image + ".map"), total=size_of(image)["text"] + size_of(image)["data"])
-    for module in ("token", "device", "full"):
+    for module in ("token", "device", "seed", "full"):
         image = f"{MCU}/cortex-m3/test-{module}.elf"
         f = figures(qemu, image, "measure")
         heap = f["heap_size"]
@@ -140,10 +140,9 @@ def main():
     for module in ("token", "device"):
         a, b = r["instructions"][f"{module} wasm3"]["per_chain_step"], r["instructions"][f"{module} wasm2c"]["per_chain_step"]
         print(f"  {module}: wasm3 / wasm2c = {a / b:.1f}x")
-    # The targets of the firmware issue (the device module here holds every Metrics feature: there
-    # is no smaller build profile yet, so it stands in for the seed profile's rows).
-    targets = (("device module on wasm3, Cortex-M3: heap, every export compiled", 48 * 1024, r["ram"]["device"]["heap_after_load_all_compiled"]),
-               ("device module on wasm3, Cortex-M3: firmware flash", 64 * 1024, r["flash"]["cortex-m3 device wasm3"]["total"]),
+    # The targets of the firmware issue.
+    targets = (("seed profile on wasm3, Cortex-M3: heap, every export compiled", 48 * 1024, r["ram"]["seed"]["heap_after_load_all_compiled"]),
+               ("seed profile on wasm3, Cortex-M3: firmware flash", 64 * 1024, r["flash"]["cortex-m3 seed wasm3"]["total"]),
                ("token module on wasm3, Cortex-M3: heap, every export compiled", 8 * 1024, r["ram"]["token"]["heap_after_load_all_compiled"]),
                ("token module on wasm3, Cortex-M3: firmware flash", 40 * 1024, r["flash"]["cortex-m3 token wasm3"]["total"]))
     r["targets"] = {label: {"limit": limit, "measured": v, "met": v <= limit} for label, limit, v in targets}
