@@ -60,6 +60,7 @@ export const ERR_CBOR_SYNTAX = -83;
 export const ERR_NOT_INITIALIZED = -100;
 export const ERR_MEMORY_SIZE = -101;
 export const ERR_ARGUMENT = -102;
+export const ERR_MODULE = -103;
 
 /** Canonical name of each code (the C API's without its OPAYGO_ prefix). */
 export const CODE_NAMES: Readonly<Record<number, string>> = {
@@ -121,6 +122,7 @@ export const CODE_NAMES: Readonly<Record<number, string>> = {
   [-100]: "ERR_NOT_INITIALIZED",
   [-101]: "ERR_MEMORY_SIZE",
   [-102]: "ERR_ARGUMENT",
+  [-103]: "ERR_MODULE",
 };
 /** Name of each result (positive code): the token types, INVALID, ALREADY_USED, BLOCKED. */
 export const RESULT_NAMES: Readonly<Record<number, string>> = {

@@ -69,14 +69,27 @@ $(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
 $(MCU_DIR)/gen/%/opaygo_wasm3_exports.h: $(MCU_DIR)/gen/%/module.c
 	@test -f $@
 
-# $(1): CPU, $(2): module. wasm3 (its float setting and heap are the module's), the module array,
-# the API over wasm3, as one library.
+# wasm3 for the module it ships with: its opcode table keeps only the opcodes the module uses, so
+# the interpreter's code for the others is left out of the firmware (tests/mcu/wasm3_opcodes.py;
+# a module using an opcode left out is refused at load, never mid-call).
+$(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/module.c tests/mcu/wasm3_opcodes.py $(WASM3_SRC)/.patched
+	python3 tests/mcu/wasm3_opcodes.py $(MCU_WASM_$*) $(WASM3_SRC)/m3_compile.c $@
+MCU_WASM_token := build/opaygo-token.wasm
+MCU_WASM_device := build/opaygo-device.wasm
+MCU_WASM_seed := build/opaygo-seed.wasm
+MCU_WASM_full := build/opaygo.wasm
+
+# $(1): CPU, $(2): module. wasm3 (its float setting, heap and opcodes are the module's), the module
+# array, the API over wasm3, as one library.
 define MCU_LIB_RULES
 MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $(MCU_DIR)/$(1)/$(2)/module.o \
                      $(MCU_DIR)/$(1)/$(2)/opaygo.o $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o
 MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) \
                        -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
                        $(MCU_API_DEFS_$(2)) -DOPAYGO_WASM3=1
+$(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c
+	@mkdir -p $$(@D)
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $$< -o $$@
 $(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
@@ -93,8 +106,8 @@ $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))
 	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
 # One decode (instructions per chain step, flash of a minimal firmware).
 $(MCU_DIR)/$(1)/decode-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a
-	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Werror --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
-	  tests/c/arm/startup.c $$< $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a -lc -lm -lrdimon -lgcc -o $$@
+	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Werror --specs=nano.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
+	  tests/c/arm/startup.c $$< $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a -lc -lgcc -o $$@
 endef
 $(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
@@ -132,6 +145,16 @@ $(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu
 	$(ARM_CC) $(MCU_FLAGS_cortex-m3_$*) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
 	  $(MCU_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$*.a -lc -lm -lrdimon -lgcc -o $@
 
+# wasm3 built for the token module's opcodes, given the seed module: the load must be refused
+# cleanly (OPAYGO_ERR_MODULE), never run or crash. The seed image's objects, the token's table.
+MCU_MISMATCH_OBJ := $(filter-out %/m3_compile.o,$(MCU_OBJ_cortex-m3_seed)) $(MCU_DIR)/cortex-m3/mismatch/m3_compile.o
+$(MCU_DIR)/cortex-m3/mismatch/m3_compile.o: $(MCU_DIR)/gen/token/m3_compile.c
+	@mkdir -p $(@D)
+	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -w -c $< -o $@
+$(MCU_DIR)/cortex-m3/mismatch.elf: $(MCU_SEED_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_MISMATCH_OBJ)
+	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) \
+	  $(MCU_SEED_TEST_SOURCES) $(MCU_MISMATCH_OBJ) -lc -lm -lrdimon -lgcc -o $@
+
 # The heap refusal: wasm3's heap cut to these budgets (bytes), each image: every run must end
 # cleanly, "runs" from the smallest heap that runs (found by bisection) and "load refused" below
 # it, never a crash. The budgets fall in wasm3's environment and runtime, the module's parse and
@@ -140,7 +163,7 @@ MCU_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 
 MCU_QEMU := qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native
 TEST_SUITES += test-mcu-wasm3
-test-mcu-wasm3: mcu-wasm
+test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
 	for t in token device seed full; do \
@@ -150,18 +173,21 @@ test-mcu-wasm3: mcu-wasm
 	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
 	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 8 || status=1; exit $$status
+	out=$$(timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/mismatch.elf -append heap=$(MCU_HEAP_seed)); rc=$$?; echo "$$out"; \
+	if [ $$rc = 0 ] && echo "$$out" | grep -q ": load refused: OPAYGO_ERR_MODULE "; then r="1 passed, 0 failed"; else r="0 passed, 1 failed"; fi; \
+	{ echo "opcode refusal: wasm3 built for the token module, given the seed module"; echo "$$r"; } | tee -a build/test-results/test-mcu-wasm3.log; \
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
 # program over build/arm/cortex-m3/libopaygo-token.a).
 $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-token.a
 	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Itests/mcu -Wall -Werror --specs=nano.specs --specs=rdimon.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-token.a -lc -lm -lrdimon -lgcc -o $@
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Itests/mcu -Wall -Werror --specs=nano.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-token.a -lc -lgcc -o $@
 $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-device.a
 	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Itests/mcu -Wall -Werror --specs=nano.specs --specs=rdimon.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-device.a -lc -lm -lrdimon -lgcc -o $@
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Itests/mcu -Wall -Werror --specs=nano.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-device.a -lc -lgcc -o $@
 
 mcu-size: mcu-wasm $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
 	@python3 tests/tools/mcu_size_report.py $(MCU_QEMU)

@@ -62,6 +62,7 @@
 #define OPAYGO_ERR_NOT_INITIALIZED (-100) /* opaygo_init() not called or failed */
 #define OPAYGO_ERR_MEMORY_SIZE (-101) /* memory block smaller than opaygo_memory_required() */
 #define OPAYGO_ERR_ARGUMENT (-102) /* NULL pointer, text too long for its buffer, bad hex key */
+#define OPAYGO_ERR_MODULE (-103) /* the interpreter refused the module (an opcode it was not built for, or a malformed module) */
 /* Deprecated: never returned (-35 stays reserved; abi/abi.json); removed in the next release. */
 #define OPAYGO_ERR_METRICS_REPLAY (-35)
 
@@ -145,7 +146,8 @@
   X(OPAYGO_ERR_DEVICE_CONFIG) \
   X(OPAYGO_ERR_NOT_INITIALIZED) \
   X(OPAYGO_ERR_MEMORY_SIZE) \
-  X(OPAYGO_ERR_ARGUMENT)
+  X(OPAYGO_ERR_ARGUMENT) \
+  X(OPAYGO_ERR_MODULE)
 #define OPAYGO_CODES_DEVICE(X) \
   X(OPAYGO_ERR_METRICS_FULL) \
   X(OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE) \

@@ -517,7 +517,7 @@ static int check_not_initialized(const void *arg, char *why, size_t why_size) {
 
 static int check_strerror(const void *arg, char *why, size_t why_size) {
   (void)arg;
-  static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -5, -10, -11, -12, -13, -14, -100, -101, -102};
+  static const int codes[] = {0, 1, 2, 3, 4, 10, 11, 12, -5, -10, -11, -12, -13, -14, -100, -101, -102, -103};
   for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++)
     if (strncmp(opaygo_strerror(codes[i]), "OPAYGO_", 7) != 0) return FAILWHY("no name for %d", codes[i]);
   /* Token generation's errors: the full build only. */

@@ -4,12 +4,12 @@
  * instructions by a loop of known length (2 instructions per turn). Also the smallest firmware
  * that decodes a token: its flash is the cost of the decoder (make mcu-size).
  * Built over wasm3 (build/mcu/<cpu>/decode-*.elf) and over the wasm2c library
- * (decode-*-wasm2c.elf): the same program, the same API. */
-#include <stdio.h>
-#include <stdlib.h>
+ * (decode-*-wasm2c.elf): the same program, the same API. No stdio: it reports through bare
+ * semihosting calls (semihost.h), so the image holds what a firmware needs and nothing else. */
 #include <string.h>
 
 #include "opaygo.h"
+#include "semihost.h"
 
 #define SYST_CSR (*(volatile uint32_t *)0xe000e010u)
 #define SYST_RVR (*(volatile uint32_t *)0xe000e014u)
@@ -17,12 +17,17 @@
 #define INVALID_TOKEN "123456789"
 #define KEY "a29ab82edc5fbbc41ec9530f6dac86b1"
 
-extern void initialise_monitor_handles(void);
 static uint8_t memory[OPAYGO_MEMORY_BYTES] __attribute__((aligned(8)));
 
 void opaygo_trap_handler(int code) {
-  printf("trap %d\n", code);
-  exit(2);
+  semihost_figure("trap", (unsigned long)-code);
+  semihost_exit(2);
+}
+
+/* wasm3 calls abort() on an internal error; newlib's would bring signals and malloc with it. */
+void abort(void) {
+  semihost_write("abort\n");
+  semihost_exit(3);
 }
 
 static void systick_start(void) {
@@ -42,10 +47,9 @@ static uint32_t decode_ticks(uint32_t count, int *type) {
 }
 
 int main(void) {
-  initialise_monitor_handles();
   if (opaygo_init(memory, sizeof memory) != OPAYGO_OK || opaygo_set_key_hex(KEY) != OPAYGO_OK) {
-    printf("init failed\n");
-    exit(1);
+    semihost_write("init failed\n");
+    semihost_exit(1);
   }
   int type;
   decode_ticks(1, &type);
@@ -57,13 +61,13 @@ int main(void) {
   int t1, t2;
   uint32_t a = decode_ticks(1000, &t1), b = decode_ticks(10000, &t2);
   if (t1 != OPAYGO_INVALID || t2 != OPAYGO_INVALID) {
-    printf("decode gave %d and %d, want %d\n", t1, t2, OPAYGO_INVALID);
-    exit(1);
+    semihost_write("decode did not say INVALID\n");
+    semihost_exit(1);
   }
-  /* Raw ticks (newlib-nano prints no floats): tests/tools/mcu_size_report.py does the division. */
-  printf("figure loop_instructions 2000000\n");
-  printf("figure loop_ticks %lu\n", (unsigned long)loop);
-  printf("figure decode_1000_ticks %lu\n", (unsigned long)a);
-  printf("figure decode_10000_ticks %lu\n", (unsigned long)b);
-  exit(0);
+  /* Raw ticks: tests/tools/mcu_size_report.py does the division. */
+  semihost_figure("loop_instructions", 2000000);
+  semihost_figure("loop_ticks", loop);
+  semihost_figure("decode_1000_ticks", a);
+  semihost_figure("decode_10000_ticks", b);
+  semihost_exit(0);
 }

@@ -31,7 +31,7 @@ static IM3Runtime runtime;
 static IM3Module module;
 static int32_t start_function;
 static uint32_t memory_bytes; /* linear memory allocated (the module's page, capped) */
-static int loaded, load_failed;
+static int loaded, load_failed, load_error;
 static M3Result last_error;
 static uint8_t *heap_base;
 static uint32_t heap_parsed, heap_loaded;
@@ -72,10 +72,13 @@ int opaygo_wasm3_heap_reserve(uint32_t bytes) {
 
 const char *opaygo_wasm3_last_error(void) { return last_error != NULL ? last_error : ""; }
 
+/* Out of heap: OPAYGO_ERR_MEMORY_SIZE; anything else is the module itself (wasm3 built for another
+ * module's opcodes, tests/mcu/wasm3_opcodes.py, or a malformed .wasm): OPAYGO_ERR_MODULE. */
 static int fail_load(M3Result result) {
   last_error = result;
   load_failed = 1;
-  return OPAYGO_ERR_MEMORY_SIZE;
+  load_error = result == m3Err_mallocFailed || result == m3Err_mallocFailedCodePage ? OPAYGO_ERR_MEMORY_SIZE : OPAYGO_ERR_MODULE;
+  return load_error;
 }
 
 static int load(void) {
@@ -115,7 +118,7 @@ static M3Result reset(void) {
 }
 
 int opaygo_wasm3_instantiate(uint32_t size, uint8_t **memory) {
-  if (load_failed) return OPAYGO_ERR_MEMORY_SIZE;
+  if (load_failed) return load_error;
   if (!loaded) {
     int rc = load();
     if (rc != OPAYGO_OK) return rc;

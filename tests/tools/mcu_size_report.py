@@ -3,7 +3,8 @@ Every number is read from the build or measured under QEMU (mps2-an385, Cortex-M
   flash   build/mcu/<cpu>/decode-<module>.elf (the smallest firmware that decodes a token): its
           linker map split into wasm3, the .wasm (the const array and export names), the API
           (bindings/c/opaygo.c + tests/mcu/opaygo_wasm3.c), libc/libm/libgcc/semihosting, the rest
-          (start-up, the program); the wasm2c image of the same program beside it
+          (start-up, the program); the wasm2c image of the same program beside it. wasm3 is built for
+          the module (tests/mcu/wasm3_opcodes.py: only its opcodes), the image has no stdio
   RAM     the harness image in "measure" mode (tests/mcu/wasm3_main.c): wasm3's heap after parsing,
           after loading (every function compiled), after the whole suite; the smallest heap that
           runs (tests/mcu/heap_refusal.py, by bisection); wasm3's value stack; the C stack
@@ -130,7 +131,8 @@ def main():
     for name, split in r["flash"].items():
         print(f"  {name:32}" + "".join(f"{split.get(c, 0):>9,}" for c in cols))
     print("  (wasm: the .wasm array and export names; api: opaygo.c + the wasm3 glue; wasm2c: opaygo.c with")
-    print("   the translated module; libs: newlib-nano, libm, libgcc, semihosting)")
+    print("   the translated module; libs: newlib-nano (memcpy, memset, strcmp) and libgcc; the image reports")
+    print("   its figures through bare semihosting calls, without stdio)")
     print("RAM (bytes), Cortex-M3, the harness image (every vector) in measure mode:")
     for module, v in r["ram"].items():
         print(f"  {module:7} " + ", ".join(f"{k} {v[k]:,}" if v[k] is not None else f"{k} -" for k in v))
