@@ -1,4 +1,4 @@
-// Loads one of the three modules and gives typed access to its exports and memory.
+// Loads one of the modules and gives typed access to its exports and memory.
 // Every instance has its own 64 KiB memory: a simulated device is one instance.
 import fs from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
