@@ -2,14 +2,12 @@
 // definite lengths only, floats in the shortest of f16 / f32 / f64 that holds the value exactly
 // (-0.0 as f16). Each writes one item (or, for arrays and maps, the head: the caller writes the
 // n elements / n key-value pairs after it) at out and returns the bytes written, or ERR_JSON_SPACE;
-// cborFloat refuses NaN and ±Inf (ERR_JSON_NOT_FINITE: no JSON form), cborText invalid UTF-8
-// (ERR_JSON_UTF8).
+// cborFloat refuses NaN and ±Inf (ERR_JSON_NOT_FINITE: no JSON form).
 //   cborHead(major, arg: u64, out, cap)   major 0..7 with argument arg
 //   cborUint(v: u64, ...)  cborInt(v: i64, ...)  cborNegative(n: u64, ...) = the integer -1-n
-//   cborFloat(v: f64, ...)  cborText(src, len, ...)  cborArray(n: u32, ...)  cborMap(n: u32, ...)
+//   cborFloat(v: f64, ...)  cborArray(n: u32, ...)  cborMap(n: u32, ...)
 //   cborBool(b, ...)  cborNull(...)
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../abi";
-import { utf8Next, utf8Size } from "../json/string";
 
 function putBE(out: usize, v: u64, bytes: i32): void {
   for (let i = 0; i < bytes; i++) store<u8>(out + <usize>i, <u8>(v >> (<u64>(8 * (bytes - 1 - i)))));
@@ -33,18 +31,6 @@ export function cborArray(n: u32, out: usize, cap: i32): i32 { return cborHead(4
 export function cborMap(n: u32, out: usize, cap: i32): i32 { return cborHead(5, n, out, cap); }
 export function cborBool(b: bool, out: usize, cap: i32): i32 { return cborHead(7, b ? 21 : 20, out, cap); }
 export function cborNull(out: usize, cap: i32): i32 { return cborHead(7, 22, out, cap); }
-
-export function cborText(src: usize, len: i32, out: usize, cap: i32): i32 {
-  for (let p = 0; p < len; p += utf8Size()) {
-    let cp = utf8Next(src, p, len);
-    if (cp < 0) return cp;
-  }
-  let h = cborHead(3, <u64>len, out, cap);
-  if (h < 0) return h;
-  if (cap - h < len) return ERR_JSON_SPACE;
-  for (let i = 0; i < len; i++) store<u8>(out + <usize>(h + i), load<u8>(src + <usize>i));
-  return h + len;
-}
 
 // The half-precision bits of v when v is exactly representable as f16, else -1.
 export function toHalf(v: f64): i32 {

@@ -1,7 +1,8 @@
 // Unsigned big integers for exact float formatting and parsing: little-endian u32 words after a
 // u32 word count, in static slots. Sized for the worst case of parsing (an 801-digit decimal
 // against a halfway point scaled by 10^1125 and 2^1076: under 3800 bits). An operation that would
-// pass the capacity sets bnOverflow instead of writing out of bounds.
+// pass the capacity stops short instead of writing out of bounds (the parser's limits keep every
+// number within it).
 export const BN_WORDS: i32 = 128;
 const BN_BYTES: usize = 4 + 4 * <usize>BN_WORDS;
 const POOL: usize = memory.data(<i32>BN_BYTES * 5, 8);
@@ -10,8 +11,6 @@ export const BN1: usize = POOL + BN_BYTES;
 export const BN2: usize = POOL + 2 * BN_BYTES;
 export const BN3: usize = POOL + 3 * BN_BYTES;
 export const BN4: usize = POOL + 4 * BN_BYTES;
-
-export let bnOverflow: bool = false;
 
 @inline function size(a: usize): i32 { return load<i32>(a); }
 @inline function word(a: usize, i: i32): u32 { return load<u32>(a + 4 + (<usize>i << 2)); }
@@ -44,7 +43,7 @@ export function bnMulAdd(a: usize, m: u32, add: u32): void {
     carry = t >> 32;
   }
   if (carry != 0) {
-    if (n >= BN_WORDS) { bnOverflow = true; return; }
+    if (n >= BN_WORDS) return;
     setWord(a, n++, <u32>carry);
   }
   store<i32>(a, n);
@@ -55,7 +54,7 @@ export function bnShl(a: usize, bits: i32): void {
   if (n == 0 || bits <= 0) return;
   let ws = bits >>> 5;
   let b = <u32>(bits & 31);
-  if (n + ws + 1 > BN_WORDS) { bnOverflow = true; return; }
+  if (n + ws + 1 > BN_WORDS) return;
   if (b == 0) {
     for (let i = n - 1; i >= 0; i--) setWord(a, i + ws, word(a, i));
     n += ws;
@@ -117,7 +116,7 @@ export function bnAdd(d: usize, a: usize, b: usize): void {
     carry = t >> 32;
   }
   if (carry != 0) {
-    if (top >= BN_WORDS) { bnOverflow = true; store<i32>(d, top); return; }
+    if (top >= BN_WORDS) { store<i32>(d, top); return; }
     setWord(d, top++, 1);
   }
   store<i32>(d, top);

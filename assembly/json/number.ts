@@ -5,9 +5,9 @@
 //                                   is < -4 or >= 16 ("1e-05", "1.5e+16"), else plain with a decimal
 //                                   ("100.0", "-0.0"). Bytes written (at most 24), or ERR_JSON_NOT_FINITE
 //                                   (NaN, ±Inf) / ERR_JSON_SPACE.
-//   formatInt(v: i64, out, cap): i32, formatUint(v: u64, out, cap): i32   decimal; bytes or ERR_JSON_SPACE
+//   formatUint(v: u64, out, cap): i32   decimal; bytes or ERR_JSON_SPACE
 //   parseNumber(ptr, len): i32      the whole of ptr[0..len) as one JSON number literal. Returns
-//                                   NUM_INT (value in numberInt()), NUM_BIG_INT (an integer outside i64:
+//                                   NUM_INT (an integer within i64), NUM_BIG_INT (an integer outside i64:
 //                                   valid, use the text), NUM_FLOAT (correctly rounded double in
 //                                   numberFloat()), or ERR_JSON_SYNTAX / ERR_JSON_NOT_FINITE (overflows to
 //                                   infinity) / ERR_JSON_NUMBER_LIMIT (integer over MAX_INT_DIGITS digits).
@@ -21,7 +21,7 @@
 import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX } from "../abi";
 import { MAX_INT_DIGITS } from "./limits";
 import { ceilLog10Pow2 } from "../metrics/num";
-import { BN0, BN1, BN2, BN3, BN4, bnAdd, bnCmp, bnCopy, bnMulAdd, bnMulPow10, bnOverflow, bnSet, bnShl, bnSub } from "./bignum";
+import { BN0, BN1, BN2, BN3, BN4, bnAdd, bnCmp, bnCopy, bnMulAdd, bnMulPow10, bnSet, bnShl, bnSub } from "./bignum";
 
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;
@@ -46,25 +46,16 @@ function flush(n: i32, out: usize, cap: i32): i32 {
 
 // ---- integers -------------------------------------------------------------------------
 
-function uintTo(v: u64, neg: bool, out: usize, cap: i32): i32 {
+export function formatUint(v: u64, out: usize, cap: i32): i32 {
   let p = STAGE_SIZE;
   do {
     store<u8>(STAGE + <usize>(--p), <u8>(48 + v % 10));
     v /= 10;
   } while (v != 0);
-  if (neg) store<u8>(STAGE + <usize>(--p), 0x2d);
   let n = STAGE_SIZE - p;
   if (n > cap) return ERR_JSON_SPACE;
   for (let i = 0; i < n; i++) store<u8>(out + <usize>i, load<u8>(STAGE + <usize>(p + i)));
   return n;
-}
-
-export function formatUint(v: u64, out: usize, cap: i32): i32 {
-  return uintTo(v, false, out, cap);
-}
-
-export function formatInt(v: i64, out: usize, cap: i32): i32 {
-  return v < 0 ? uintTo(<u64>(-v), true, out, cap) : uintTo(<u64>v, false, out, cap);
 }
 
 // ---- formatting doubles ---------------------------------------------------------------
@@ -160,9 +151,7 @@ export function formatFloat(v: f64, out: usize, cap: i32): i32 {
 
 // ---- parsing --------------------------------------------------------------------------
 
-let resultInt: i64 = 0;
 let resultFloat: f64 = 0;
-export function numberInt(): i64 { return resultInt; }
 export function numberFloat(): f64 { return resultFloat; }
 
 @inline function isDigit(c: u32): bool { return c - 48 < 10; }
@@ -232,9 +221,7 @@ export function parseNumber(ptr: usize, len: i32): i32 {
     if (nInt > 19) return NUM_BIG_INT;
     let m: u64 = 0;
     for (let i = 0; i < nInt; i++) m = m * 10 + mantDigit(i);
-    if (m > (neg ? <u64>0x8000000000000000 : <u64>0x7fffffffffffffff)) return NUM_BIG_INT;
-    resultInt = neg ? -<i64>m : <i64>m;
-    return NUM_INT;
+    return m > (neg ? <u64>0x8000000000000000 : <u64>0x7fffffffffffffff) ? NUM_BIG_INT : NUM_INT;
   }
   let v = parseMagnitude(nInt + nFrac, exp);
   if (v < 0) return ERR_JSON_NOT_FINITE;

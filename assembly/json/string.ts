@@ -3,8 +3,6 @@
 // \uxxxx (lowercase hex); astral chars as a surrogate pair. Input is strict UTF-8.
 //
 //   formatString(src, len, out, cap): i32      quoted literal; bytes written or ERR_JSON_UTF8 / ERR_JSON_SPACE
-//   formatStringBody(src, len, out, cap): i32  the same without the quotes (for writing in pieces)
-//   jsonStringLength(src, len): i32            bytes formatString would write, or ERR_JSON_UTF8
 //   utf8Next(src, pos, len): i32               code point at src[pos], its byte count in utf8Size(); or ERR_JSON_UTF8
 //   escapeCodePoint(cp, out, cap): i32         one code point (0..0x10ffff, lone surrogates too) escaped; bytes or ERR_JSON_SPACE
 //   escapedSize(cp): i32                       bytes escapeCodePoint writes for cp
@@ -80,41 +78,20 @@ export function escapeCodePoint(cp: u32, out: usize, cap: i32): i32 {
   return size;
 }
 
-// Shared by the three entry points: write == false only measures.
-function escapeRun(src: usize, len: i32, out: usize, cap: i32, quotes: bool, write: bool): i32 {
-  let n = 0;
-  if (quotes) {
-    if (write) { if (cap < 1) return ERR_JSON_SPACE; store<u8>(out, 0x22); }
-    n = 1;
-  }
+export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
+  if (cap < 1) return ERR_JSON_SPACE;
+  store<u8>(out, 0x22);
+  let n = 1;
   let pos = 0;
   while (pos < len) {
     let cp = utf8Next(src, pos, len);
     if (cp < 0) return cp;
     pos += lastSize;
-    if (write) {
-      let k = escapeCodePoint(<u32>cp, out + <usize>n, cap - n);
-      if (k < 0) return k;
-      n += k;
-    } else {
-      n += escapedSize(<u32>cp);
-    }
+    let k = escapeCodePoint(<u32>cp, out + <usize>n, cap - n);
+    if (k < 0) return k;
+    n += k;
   }
-  if (quotes) {
-    if (write) { if (cap - n < 1) return ERR_JSON_SPACE; store<u8>(out + <usize>n, 0x22); }
-    n++;
-  }
-  return n;
-}
-
-export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
-  return escapeRun(src, len, out, cap, true, true);
-}
-
-export function formatStringBody(src: usize, len: i32, out: usize, cap: i32): i32 {
-  return escapeRun(src, len, out, cap, false, true);
-}
-
-export function jsonStringLength(src: usize, len: i32): i32 {
-  return escapeRun(src, len, 0, 0, true, false);
+  if (cap - n < 1) return ERR_JSON_SPACE;
+  store<u8>(out + <usize>n, 0x22);
+  return n + 1;
 }

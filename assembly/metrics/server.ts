@@ -641,6 +641,3 @@ function answerPart(obj: usize, end: usize, simple: string, condensed: string, a
   hashSpan(p, end);
   return true;
 }
-
-export function requestLength(): i32 { return requestLen; }
-
