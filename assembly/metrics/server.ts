@@ -578,7 +578,7 @@ function expandHistory(hd: usize, end: usize): i32 {
 // the key in key_buffer(). Writes json_out_buffer(); returns the length or an error.
 export function serverAnswer(len: i32, sign: bool): i32 {
   if (requestLen == 0 || len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
-  // canonical answer object into FORMAT's neighbour: reuse the tail of json_in_buffer()
+  // The canonical answer object goes in the unused tail of json_in_buffer(), after the input.
   let canonAt = JSON_IN + <usize>len;
   let cap = JSON_IO_CAPACITY - len;
   let n = canonicalize(JSON_IN, len, canonAt, cap);
