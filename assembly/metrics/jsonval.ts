@@ -1,13 +1,13 @@
 // Reading JSON text held in linear memory: validation, navigation and canonical re-writing
 // through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
 // Positions are absolute addresses; every function is bounded by an end address and returns
-// a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
+// a negative error code on malformed input. Nesting is limited to MAX_DEPTH (json/limits.ts).
 import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../abi";
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 import { ERR_NUMBER_RANGE } from "../abi";
+import { MAX_DEPTH } from "../json/limits";
 import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
 
-export const MAX_DEPTH: i32 = 16;
 
 export function skipWs(p: usize, end: usize): usize {
   while (p < end) {

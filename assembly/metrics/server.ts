@@ -12,7 +12,7 @@ import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatB
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
 import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
-import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
+import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
   VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
 import { NAME_PAIRS } from "./name-pairs";
 
@@ -33,8 +33,6 @@ export function serverLoad(len: i32, cbor: bool): i32 {
   let n = cbor ? cborToJson(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY);
   if (n < 0) return n;
   if (load<u8>(JSON_OUT) != 0x7b) return ERR_METRICS_SHAPE;
-  let r = navigable(JSON_OUT, n);
-  if (r < 0) return r;
   memory.copy(REQUEST, JSON_OUT, <usize>n);
   requestLen = n;
   if (nameTwice()) { requestLen = 0; return ERR_METRICS_DUPLICATE; }
@@ -77,14 +75,6 @@ function hasKey(tab: usize, s: i32, e: i32): bool {
   return false;
 }
 
-// Canonical JSON that the metrics reader below cannot walk (nesting over its MAX_DEPTH of 16; the
-// JSON reader allows 32) is refused: valueEnd() falls back to the value's start on an error,
-// which made the expansion copy no key or value and lose its place (malformed JSON written).
-function navigable(p: usize, n: i32): i32 {
-  let q = skipValue(p, p + <usize>n, 0);
-  if (q < 0) return <i32>q;
-  return <usize>q == p + <usize>n ? 0 : ERR_METRICS_MALFORMED;
-}
 export function requestBuffer(): usize { return REQUEST; }
 
 // The host's data format (len bytes of JSON in json_in_buffer()); len 0 forgets it. Made in
@@ -94,8 +84,6 @@ export function serverFormat(len: i32): i32 {
   if (len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   let n = canonicalize(JSON_IN, len, JSON_OUT, FORMAT_CAPACITY);
   if (n < 0) return n;
-  let r = navigable(JSON_OUT, n);
-  if (r < 0) return r;
   memory.copy(FORMAT, JSON_OUT, <usize>n);
   formatLen = n;
   return n;
@@ -108,6 +96,8 @@ function member(condensed: string, simple: string): usize {
   return p != 0 ? p : findMember(REQUEST, reqEnd(), condensed);
 }
 
+// The end of the value at p. What the server reads is canonical JSON that the byte layer loaded
+// within the same MAX_DEPTH, so skipValue does not fail here.
 function valueEnd(p: usize, end: usize): usize {
   let q = skipValue(p, end, 0);
   return q < 0 ? p : <usize>q;
@@ -585,8 +575,6 @@ export function serverAnswer(len: i32, sign: bool): i32 {
   if (n < 0) return n;
   let end = canonAt + <usize>n;
   if (load<u8>(canonAt) != 0x7b) return ERR_METRICS_SHAPE;
-  let r = navigable(canonAt, n);
-  if (r < 0) return r;
   outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_JSON);
   jsonByte(0x7b);
   let first = true;
