@@ -73,10 +73,14 @@ function jsonText(len: i32): void {
   for (let i = 0; i < len; i++) jsonByte(load<u8>(NUM_TEXT + i));
 }
 
-export function wInt(v: i64): void {
-  jsonText(formatI64(v));
+export function cborInt(v: i64): void {
   if (v >= 0) cborHead(0, <u64>v);
   else cborHead(1, <u64>(-(v + 1)));
+}
+
+export function wInt(v: i64): void {
+  jsonText(formatI64(v));
+  cborInt(v);
 }
 
 // A double's bits narrowed to a CBOR float of `expBits` exponent and `fracBits` fraction bits
@@ -98,8 +102,8 @@ function narrowExact(bits: u64, expBits: i32, fracBits: i32): i64 {
   return sign | (<i64>(e + bias) << fracBits) | <i64>(frac >> (52 - fracBits));
 }
 
-// CBOR's shortest exact form of a double: half, single or double precision.
-function cborFloat(bits: u64): void {
+// CBOR's shortest exact form of a double (bits: finite): half, single or double precision.
+export function cborFloat(bits: u64): void {
   let h = narrowExact(bits, 5, 10);
   if (h >= 0) { cborByte(0xf9); cborByte(<u32>(h >> 8)); cborByte(<u32>h & 0xff); return; }
   let f = narrowExact(bits, 8, 23);
