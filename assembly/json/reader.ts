@@ -14,7 +14,7 @@
 import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_END, ERR_JSON_ESCAPE, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_TRUNCATED, ERR_JSON_UTF8 } from "../abi";
 import { MAX_DEPTH } from "./limits";
 import { NUM_FLOAT, numberEnd, numberFloat, parseNumber } from "./number";
-import { utf8Next, utf8Size } from "./string";
+import { lastCodePoint, utf8Sequence } from "../utf8";
 import { wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen } from "./writer";
 
 // "true" "false" "null" "NaN" "Infinity" at offsets 0, 4, 9, 13, 16
@@ -68,16 +68,19 @@ function nextCp(p: i32): i32 {
   if (c == 0x22) { cpEnd = p + 1; return STRING_DONE; }
   if (c < 0x20) return ERR_JSON_CONTROL;
   if (c >= 0x80) {
-    let cp = utf8Next(S, p, N);
-    let need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (cp == ERR_JSON_UTF8 && N - p < need && c >= 0xc2 && c <= 0xf4) {
-      // A sequence cut by the end of input is truncation when what is there is a valid prefix.
-      let ok = true;
-      for (let i = p + 1; i < N; i++) if ((at(i) & 0xc0) != 0x80) ok = false;
-      if (ok) return ERR_JSON_TRUNCATED;
+    let size = utf8Sequence(S + <usize>p, N - p);
+    if (size == 0) {
+      let need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      if (N - p < need && c >= 0xc2 && c <= 0xf4) {
+        // A sequence cut by the end of input is truncation when what is there is a valid prefix.
+        let ok = true;
+        for (let i = p + 1; i < N; i++) if ((at(i) & 0xc0) != 0x80) ok = false;
+        if (ok) return ERR_JSON_TRUNCATED;
+      }
+      return ERR_JSON_UTF8;
     }
-    cpEnd = p + utf8Size();
-    return cp;
+    cpEnd = p + size;
+    return <i32>lastCodePoint;
   }
   if (c != 0x5c) { cpEnd = p + 1; return <i32>c; }
   if (p + 1 >= N) return ERR_JSON_TRUNCATED;

@@ -3,35 +3,10 @@
 // \uxxxx (lowercase hex); astral chars as a surrogate pair. Input is strict UTF-8.
 //
 //   formatString(src, len, out, cap): i32      quoted literal; bytes written or ERR_JSON_UTF8 / ERR_JSON_SPACE
-//   utf8Next(src, pos, len): i32               code point at src[pos], its byte count in utf8Size(); or ERR_JSON_UTF8
 //   escapeCodePoint(cp, out, cap): i32         one code point (0..0x10ffff, lone surrogates too) escaped; bytes or ERR_JSON_SPACE
 //   escapedSize(cp): i32                       bytes escapeCodePoint writes for cp
 import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
-
-let lastSize: i32 = 0;
-export function utf8Size(): i32 { return lastSize; }
-
-export function utf8Next(src: usize, pos: i32, len: i32): i32 {
-  if (pos < 0 || pos >= len) return ERR_JSON_UTF8;
-  let b0 = <u32>load<u8>(src + <usize>pos);
-  if (b0 < 0x80) { lastSize = 1; return b0; }
-  let n: i32;
-  let cp: u32;
-  let min: u32;
-  if (b0 >= 0xc2 && b0 <= 0xdf) { n = 1; cp = b0 & 0x1f; min = 0x80; }
-  else if ((b0 & 0xf0) == 0xe0) { n = 2; cp = b0 & 0x0f; min = 0x800; }
-  else if (b0 >= 0xf0 && b0 <= 0xf4) { n = 3; cp = b0 & 0x07; min = 0x10000; }
-  else return ERR_JSON_UTF8;
-  if (len - pos <= n) return ERR_JSON_UTF8;
-  for (let i = 1; i <= n; i++) {
-    let b = <u32>load<u8>(src + <usize>(pos + i));
-    if ((b & 0xc0) != 0x80) return ERR_JSON_UTF8;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return ERR_JSON_UTF8;
-  lastSize = n + 1;
-  return <i32>cp;
-}
+import { lastCodePoint, utf8Sequence } from "../utf8";
 
 @inline function shortEscape(cp: u32): u32 {
   if (cp == 0x22) return 0x22;
@@ -84,10 +59,10 @@ export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
   let n = 1;
   let pos = 0;
   while (pos < len) {
-    let cp = utf8Next(src, pos, len);
-    if (cp < 0) return cp;
-    pos += lastSize;
-    let k = escapeCodePoint(<u32>cp, out + <usize>n, cap - n);
+    let size = utf8Sequence(src + <usize>pos, len - pos);
+    if (size == 0) return ERR_JSON_UTF8;
+    pos += size;
+    let k = escapeCodePoint(lastCodePoint, out + <usize>n, cap - n);
     if (k < 0) return k;
     n += k;
   }

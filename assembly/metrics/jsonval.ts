@@ -6,7 +6,8 @@ import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_MET
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 import { ERR_NUMBER_RANGE } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
-import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
+import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint } from "./out";
+import { lastCodePoint, utf8Encode, utf8Length, utf8Sequence } from "../utf8";
 
 
 export function skipWs(p: usize, end: usize): usize {
@@ -100,7 +101,7 @@ export function scanString(p: usize, end: usize): isize {
     if (q < 0) return -1;
     if (q == 0) break;
     let c = strCodePoint;
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    bytes += utf8Length(c);
     surrogate = surrogate || isSurrogate(c);
     p = <usize>q;
   }
@@ -110,11 +111,10 @@ export function scanString(p: usize, end: usize): isize {
   return <isize>(p + 1);
 }
 
+const UTF8_BYTES: usize = memory.data(4);
 function cborUtf8(c: u32): void {
-  if (c < 0x80) cborByte(c);
-  else if (c < 0x800) { cborByte(0xc0 | (c >> 6)); cborByte(0x80 | (c & 0x3f)); }
-  else if (c < 0x10000) { cborByte(0xe0 | (c >> 12)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
-  else { cborByte(0xf0 | (c >> 18)); cborByte(0x80 | ((c >> 12) & 0x3f)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
+  let n = utf8Encode(c, UTF8_BYTES);
+  for (let i = 0; i < n; i++) cborByte(load<u8>(UTF8_BYTES + <usize>i));
 }
 
 export function writeString(p: usize, end: usize): isize {
@@ -162,7 +162,7 @@ export function stringEqualsBytes(p: usize, end: usize, bytes: usize, len: i32):
     if (q < 0) return false;
     if (q == 0) return i == len;
     let c = strCodePoint;
-    let n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    let n = utf8Length(c);
     if (i + n > len || utf8Sequence(bytes + <usize>i, len - i) != n || lastCodePoint != c) return false;
     i += n;
     p = <usize>q;

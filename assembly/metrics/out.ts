@@ -6,6 +6,9 @@ import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "..
 import { K0, K1 } from "../key";
 import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
+import { lastCodePoint, utf8Sequence, utf8Valid } from "../utf8";
+// request.ts reads UTF-8 through here.
+export { utf8Sequence };
 
 export const OUT_JSON: i32 = 0;
 export const OUT_CBOR: i32 = 1;
@@ -151,38 +154,10 @@ function jsonU16Escape(u: u32): void {
   jsonByte(hexDigit((u >> 4) & 15)); jsonByte(hexDigit(u & 15));
 }
 
-// Length in bytes of the valid UTF-8 sequence at p (n bytes left), with its code point in
-// lastCodePoint; 0 when invalid (overlong, surrogate, beyond U+10FFFF, truncated).
-export let lastCodePoint: u32 = 0;
-export function utf8Sequence(p: usize, n: i32): i32 {
-  let b0 = <u32>load<u8>(p);
-  if (b0 < 0x80) { lastCodePoint = b0; return 1; }
-  let len = 0;
-  let cp: u32 = 0;
-  let min: u32 = 0;
-  if ((b0 & 0xe0) == 0xc0) { len = 2; cp = b0 & 0x1f; min = 0x80; }
-  else if ((b0 & 0xf0) == 0xe0) { len = 3; cp = b0 & 0x0f; min = 0x800; }
-  else if ((b0 & 0xf8) == 0xf0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-  else return 0;
-  if (len > n) return 0;
-  for (let i = 1; i < len; i++) {
-    let b = <u32>load<u8>(p + <usize>i);
-    if ((b & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  lastCodePoint = cp;
-  return len;
-}
-
 // A string given as UTF-8 bytes.
 export function wString(ptr: usize, len: i32): void {
   // Validate first so that nothing is written for a bad string.
-  for (let i = 0; i < len;) {
-    let n = utf8Sequence(ptr + <usize>i, len - i);
-    if (n == 0) { if (error == 0) error = ERR_METRICS_UTF8; return; }
-    i += n;
-  }
+  if (!utf8Valid(ptr, len)) { if (error == 0) error = ERR_METRICS_UTF8; return; }
   cborHead(3, <u64>len);
   for (let i = 0; i < len; i++) cborByte(load<u8>(ptr + <usize>i));
   jsonByte(0x22);

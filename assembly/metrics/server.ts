@@ -15,6 +15,7 @@ import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, s
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
   VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
 import { NAME_PAIRS } from "./name-pairs";
+import { utf8Encode } from "../utf8";
 
 // Canonical request (up to 12 KiB) and the host's data format.
 export const REQUEST_CAPACITY: i32 = 12288;
@@ -117,13 +118,7 @@ function truthy(p: usize, end: usize): bool {
 }
 
 function utf8Hash(c: u32): void {
-  let b = NUM_TEXT;
-  let n = 0;
-  if (c < 0x80) { store<u8>(b, c); n = 1; }
-  else if (c < 0x800) { store<u8>(b, 0xc0 | (c >> 6)); store<u8>(b + 1, 0x80 | (c & 0x3f)); n = 2; }
-  else if (c < 0x10000) { store<u8>(b, 0xe0 | (c >> 12)); store<u8>(b + 1, 0x80 | ((c >> 6) & 0x3f)); store<u8>(b + 2, 0x80 | (c & 0x3f)); n = 3; }
-  else { store<u8>(b, 0xf0 | (c >> 18)); store<u8>(b + 1, 0x80 | ((c >> 12) & 0x3f)); store<u8>(b + 2, 0x80 | ((c >> 6) & 0x3f)); store<u8>(b + 3, 0x80 | (c & 0x3f)); n = 4; }
-  hashOnly(b, n);
+  hashOnly(NUM_TEXT, utf8Encode(c, NUM_TEXT));
 }
 
 // Feeds str(value) (Python) to the hash: numbers as written, strings decoded, booleans as
