@@ -4,7 +4,8 @@
 // canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
 import { K0, K1 } from "../key";
-import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
+import { formatI64 } from "./num";
+import { NUM_TEXT, decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Sequence, utf8Valid } from "../utf8";
 // request.ts reads UTF-8 through here.

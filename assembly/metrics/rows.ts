@@ -4,7 +4,7 @@
 //   [255][n u8][name: n bytes][tag][payload]   for a variable that is not in the order.
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
-import { formatF64, NUM_TEXT } from "./num";
+import { formatF64, NUM_TEXT } from "../decimal";
 import { utf8Valid } from "../utf8";
 import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 

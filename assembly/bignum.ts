@@ -1,8 +1,10 @@
-// Fixed-size unsigned big integers for exact float <-> decimal conversion. Each number is
-// LIMBS little-endian u32 words at a static address; nothing is allocated. 1280 bits hold
-// every intermediate of shortest-digit printing and of correctly rounded parsing within the
-// limits that num.ts enforces (at most MAX_DIGITS significant digits, |exponent| bounded).
-export const LIMBS: i32 = 40;
+// Fixed-size unsigned big integers for exact float <-> decimal conversion (decimal.ts). Each
+// number is LIMBS little-endian u32 words at a static address; nothing is allocated. Sized per
+// build: 1280 bits hold every intermediate of shortest-digit printing and of correctly rounded
+// parsing of up to 40 significant digits (the device); 4096 bits, of up to 801 (the full build's
+// JSON numbers, 800 digits and a sticky one: a 801-digit decimal against a halfway point scaled
+// by 10^1131 and 2^1076 stays under 3,840 bits).
+export const LIMBS: i32 = OPAYGO_FULL ? 128 : 40;
 export const BN_SIZE: i32 = LIMBS * 4;
 
 export function bnZero(a: usize): void {
