@@ -3,7 +3,7 @@
 // Doubles travel as their IEEE 754 bit patterns (u64) and every step is integer arithmetic: the
 // device module has no float instruction, so an interpreter can be built without float support.
 // Text goes to NUM_TEXT; a parser puts the decimal's significant digits (values 0..9) in DIGITS.
-import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
+import { BN_SIZE, LIMBS, SMALL_LIMBS, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub, bnUse } from "./bignum";
 
 export const NUM_TEXT_CAPACITY: i32 = 32;
 export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
@@ -11,6 +11,8 @@ export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
 // the device's metrics reader takes 40; the full build's JSON reader 800 and a sticky one.
 export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 export const DIGITS: usize = memory.data(DIGITS_CAPACITY);
+// A parse of this many digits or fewer works within SMALL_LIMBS, as on the device.
+const SMALL_PARSE_DIGITS: i32 = 40;
 
 // Shared work space of both directions: r, s and m- (m+ is m- or 2 m-); sums are compared
 // without a temporary (bnCmpSum).
@@ -111,6 +113,7 @@ function setDigits(n: u64, k: i32): void {
   let even = (mant & 1) == 0;
   // m- is m+ except just above a power of two, where the gap below is half the gap above.
   let unequal = mant == HIDDEN && bexp > -1074;
+  bnUse(SMALL_LIMBS);
   bnSetU64(BN_R, mant);
   bnSetU64(BN_M, 1);
   if (bexp >= 0) {
@@ -335,6 +338,7 @@ export function nearestDouble(nd: i32, e10: i32): u64 {
 
 // sign of DIGITS * 10^e10 - m * 2^e2
 function compareWithMidpoint(nd: i32, e10: i32, m: u64, e2: i32): i32 {
+  bnUse(nd <= SMALL_PARSE_DIGITS ? SMALL_LIMBS : LIMBS);
   bnSetU64(BN_R, 0);
   for (let i = 0; i < nd; i++) bnMulSmall(BN_R, 10, load<u8>(DIGITS + i));
   bnSetU64(BN_S, m);

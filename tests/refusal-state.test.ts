@@ -111,6 +111,7 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "utf8/lastCodePoint": "UTF-8 sequence being read",
   "metrics/num/parsedInt": "number being parsed",
   "metrics/num/parsedFloatBits": "number being parsed",
+  "bignum/words": "big numbers of the number being printed or parsed",
   "decimal/g": "number being parsed", "decimal/ge": "number being parsed",
   "metrics/num/parsedIntFits": "number being parsed",
   "metrics/jsonval/strCodePoint": "string character being read",
