@@ -84,6 +84,8 @@ const DESIGNATED_AREAS: Record<string, string> = {
   "decimal/BN_M": "big numbers of the number being printed or parsed",
   "metrics/out/HASH": "SipHash streaming state of the signature being computed",
   "metrics/jsonval/UTF8_BYTES": "UTF-8 bytes of the character being written",
+  "metrics/out/ESCAPED": "JSON escape of the character being written",
+  "json/string/ESCAPED": "JSON escape of the character being written",
   "json/number/STAGE": "integer printer's digits",
   "json/writer/SCRATCH": "writer's number text",
 };

@@ -1,10 +1,10 @@
-// JSON string literals exactly as Python's json.dumps writes them (ensure_ascii=True):
+// JSON string literals exactly as Python's json.dumps writes them (ensure_ascii=True), for the byte
+// layer and the metrics writer (metrics/out.ts):
 // `\"` `\\` `\n` `\r` `\t` `\b` `\f`; every other char outside 0x20..0x7e as \u00xx; non-ASCII as
 // \uxxxx (lowercase hex); astral chars as a surrogate pair. Input is strict UTF-8.
 //
 //   formatString(src, len, out, cap): i32      quoted literal; bytes written or ERR_JSON_UTF8 / ERR_JSON_SPACE
-//   escapeCodePoint(cp, out, cap): i32         one code point (0..0x10ffff, lone surrogates too) escaped; bytes or ERR_JSON_SPACE
-//   escapedSize(cp): i32                       bytes escapeCodePoint writes for cp
+//   escapeCodePoint(cp, out): i32              one code point (0..0x10ffff, lone surrogates too) escaped; bytes
 import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { lastCodePoint, utf8Sequence } from "../utf8";
 
@@ -19,12 +19,6 @@ import { lastCodePoint, utf8Sequence } from "../utf8";
   return 0;
 }
 
-export function escapedSize(cp: u32): i32 {
-  if (shortEscape(cp) != 0) return 2;
-  if (cp >= 0x20 && cp < 0x7f) return 1;
-  return cp >= 0x10000 ? 12 : 6;
-}
-
 function putU(out: usize, u: u32): void {
   store<u8>(out, 0x5c);
   store<u8>(out, 0x75, 1);
@@ -34,24 +28,31 @@ function putU(out: usize, u: u32): void {
   }
 }
 
-export function escapeCodePoint(cp: u32, out: usize, cap: i32): i32 {
-  let size = escapedSize(cp);
-  if (size > cap) return ERR_JSON_SPACE;
+// Writes cp (0..0x10ffff, lone surrogates too) escaped at out, which has room for ESCAPE_MAX
+// bytes; returns the length.
+export const ESCAPE_MAX: i32 = 12;
+export function escapeCodePoint(cp: u32, out: usize): i32 {
   let s = shortEscape(cp);
   if (s != 0) {
     store<u8>(out, 0x5c);
     store<u8>(out, <u8>s, 1);
-  } else if (size == 1) {
-    store<u8>(out, <u8>cp);
-  } else if (size == 6) {
-    putU(out, cp);
-  } else {
-    let c = cp - 0x10000;
-    putU(out, 0xd800 | (c >> 10));
-    putU(out + 6, 0xdc00 | (c & 0x3ff));
+    return 2;
   }
-  return size;
+  if (cp >= 0x20 && cp < 0x7f) {
+    store<u8>(out, <u8>cp);
+    return 1;
+  }
+  if (cp < 0x10000) {
+    putU(out, cp);
+    return 6;
+  }
+  let c = cp - 0x10000;
+  putU(out, 0xd800 | (c >> 10));
+  putU(out + 6, 0xdc00 | (c & 0x3ff));
+  return 12;
 }
+
+const ESCAPED: usize = memory.data(ESCAPE_MAX);
 
 export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
   if (cap < 1) return ERR_JSON_SPACE;
@@ -62,8 +63,9 @@ export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
     let size = utf8Sequence(src + <usize>pos, len - pos);
     if (size == 0) return ERR_JSON_UTF8;
     pos += size;
-    let k = escapeCodePoint(lastCodePoint, out + <usize>n, cap - n);
-    if (k < 0) return k;
+    let k = escapeCodePoint(lastCodePoint, ESCAPED);
+    if (cap - n < k) return ERR_JSON_SPACE;
+    for (let i = 0; i < k; i++) store<u8>(out + <usize>(n + i), load<u8>(ESCAPED + <usize>i));
     n += k;
   }
   if (cap - n < 1) return ERR_JSON_SPACE;

@@ -2,7 +2,7 @@
 // When not writing (validation only) it just counts. Running out of room sets a flag instead of
 // failing at once, so the callers check wFull() once at the end.
 import { ERR_JSON_SPACE } from "../abi";
-import { escapeCodePoint, escapedSize } from "./string";
+import { escapeCodePoint } from "./string";
 import { formatFloat, formatUint } from "./number";
 
 let base: usize = 0;
@@ -36,14 +36,11 @@ export function wBytes(src: usize, n: i32): void {
   for (let i = 0; i < n; i++) wByte(<u32>load<u8>(src + <usize>i));
 }
 
-export function wCodePoint(cp: u32): void {
-  if (writing && !full) {
-    let k = escapeCodePoint(cp, base + <usize>length, capacity - length);
-    if (k < 0) { full = true; length += escapedSize(cp); } else length += k;
-  } else length += escapedSize(cp);
-}
-
 const SCRATCH: usize = memory.data(32);
+
+export function wCodePoint(cp: u32): void {
+  wBytes(SCRATCH, escapeCodePoint(cp, SCRATCH));
+}
 
 // Returns 0 or ERR_JSON_NOT_FINITE.
 export function wFloat(v: f64): i32 {

@@ -8,6 +8,7 @@ import { formatI64 } from "./num";
 import { NUM_TEXT, decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Sequence, utf8Valid } from "../utf8";
+import { ESCAPE_MAX, escapeCodePoint } from "../json/string";
 // request.ts reads UTF-8 through here.
 export { utf8Sequence };
 
@@ -147,14 +148,6 @@ export function wNull(): void {
   cborByte(0xf6);
 }
 
-function hexDigit(d: u32): u32 { return d < 10 ? 48 + d : 87 + d; }
-
-function jsonU16Escape(u: u32): void {
-  jsonByte(0x5c); jsonByte(0x75);
-  jsonByte(hexDigit((u >> 12) & 15)); jsonByte(hexDigit((u >> 8) & 15));
-  jsonByte(hexDigit((u >> 4) & 15)); jsonByte(hexDigit(u & 15));
-}
-
 // A string given as UTF-8 bytes.
 export function wString(ptr: usize, len: i32): void {
   // Validate first so that nothing is written for a bad string.
@@ -169,24 +162,13 @@ export function wString(ptr: usize, len: i32): void {
   jsonByte(0x22);
 }
 
-// One character inside a JSON string, escaped as Python's ensure_ascii does.
+// One character inside a JSON string, escaped as Python's ensure_ascii does (json/string.ts).
+const ESCAPED: usize = memory.data(ESCAPE_MAX);
 export function jsonCodePoint(c: u32): void {
-  if (c == 0x22 || c == 0x5c) { jsonByte(0x5c); jsonByte(c); }
-  else if (c >= 0x20 && c < 0x7f) jsonByte(c);
-  else if (c == 0x0a) { jsonByte(0x5c); jsonByte(0x6e); }
-  else if (c == 0x0d) { jsonByte(0x5c); jsonByte(0x72); }
-  else if (c == 0x09) { jsonByte(0x5c); jsonByte(0x74); }
-  else if (c == 0x08) { jsonByte(0x5c); jsonByte(0x62); }
-  else if (c == 0x0c) { jsonByte(0x5c); jsonByte(0x66); }
-  else if (c < 0x10000) jsonU16Escape(c);
-  else {
-    let v = c - 0x10000;
-    jsonU16Escape(0xd800 | (v >> 10));
-    jsonU16Escape(0xdc00 | (v & 0x3ff));
-  }
+  let n = escapeCodePoint(c, ESCAPED);
+  for (let i = 0; i < n; i++) jsonByte(load<u8>(ESCAPED + <usize>i));
 }
 
-// A constant ASCII key or string from a static literal (read from the data segment).
 // A literal member name from a byte table: [length u8][ASCII bytes] at p.
 export function wLiteralBytes(p: usize): void {
   let n = <i32>load<u8>(p);
@@ -196,6 +178,7 @@ export function wLiteralBytes(p: usize): void {
   jsonByte(0x22);
 }
 
+// A constant ASCII key or string from a static literal (read from the data segment).
 export function wLiteral(s: string): void {
   let p = changetype<usize>(s);
   let n = s.length;

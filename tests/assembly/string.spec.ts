@@ -54,8 +54,10 @@ describe("UTF-8 (assembly/utf8.ts)", () => {
 
 describe("escapeCodePoint", () => {
   it("escapes one code point", () => {
-    expect(text(escapeCodePoint(0x1f600, OUT, OUT_CAP))).toBe("\\ud83d\\ude00");
-    expect(text(escapeCodePoint(0xd800, OUT, OUT_CAP))).toBe("\\ud800");
-    expect(escapeCodePoint(0x1f600, OUT, 11)).toBe(ERR_JSON_SPACE);
+    expect(text(escapeCodePoint(0x1f600, OUT))).toBe("\\ud83d\\ude00");
+    expect(text(escapeCodePoint(0xd800, OUT))).toBe("\\ud800");
+    expect(text(escapeCodePoint(0x7f, OUT))).toBe("\\u007f");
+    expect(text(escapeCodePoint(0x0c, OUT))).toBe("\\f");
+    expect(text(escapeCodePoint(0x2f, OUT))).toBe("/");
   });
 });
