@@ -5,6 +5,8 @@
 // Text goes to NUM_TEXT; a parser puts the decimal's significant digits (values 0..9) in DIGITS.
 import { BN_SIZE, LIMBS, SMALL_LIMBS, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub, bnUse } from "./bignum";
 
+// The text of one value at a time: a number, or for the byte layer's writer and formatString one
+// character escaped for JSON (never while a number's text is in use).
 export const NUM_TEXT_CAPACITY: i32 = 32;
 export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
 // Significant digits a parser may hand to nearestDouble, per build (bignum.ts is sized for them):
@@ -13,6 +15,18 @@ export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 export const DIGITS: usize = memory.data(DIGITS_CAPACITY);
 // A parse of this many digits or fewer works within SMALL_LIMBS, as on the device.
 const SMALL_PARSE_DIGITS: i32 = 40;
+
+// Decimal of the integer of magnitude u (all of u64), '-' first when neg, into NUM_TEXT; returns
+// the length.
+export function formatInteger(u: u64, neg: bool): i32 {
+  let n = 1;
+  for (let t = u; t >= 10; t /= 10) n++;
+  let len = n + (neg ? 1 : 0);
+  let at = len;
+  do { at--; store<u8>(NUM_TEXT + at, <u32>(48 + u % 10)); u /= 10; } while (u != 0);
+  if (neg) store<u8>(NUM_TEXT, 0x2d);
+  return len;
+}
 
 // Shared work space of both directions: r, s and m- (m+ is m- or 2 m-); sums are compared
 // without a temporary (bnCmpSum).

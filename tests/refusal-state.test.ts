@@ -77,17 +77,13 @@ const DESIGNATED_AREAS: Record<string, string> = {
   "json/buffers/JSON_OUT": "byte-layer and server output; the full build's metrics output buffer, where a request or format is made before it is kept",
   "device/STATE_BLOB": "device_save's blob out, device_load's blob in",
   // scratch: written before being read by every call that uses it, never read across calls
-  "decimal/NUM_TEXT": "number text being formatted or hashed",
+  "decimal/NUM_TEXT": "text of the number or character being formatted or hashed",
   "decimal/DIGITS": "digits of the number being printed or parsed",
   "decimal/BN_R": "big numbers of the number being printed or parsed",
   "decimal/BN_S": "big numbers of the number being printed or parsed",
   "decimal/BN_M": "big numbers of the number being printed or parsed",
   "metrics/out/HASH": "SipHash streaming state of the signature being computed",
-  "metrics/jsonval/UTF8_BYTES": "UTF-8 bytes of the character being written",
-  "metrics/out/ESCAPED": "JSON escape of the character being written",
-  "json/string/ESCAPED": "JSON escape of the character being written",
-  "json/number/STAGE": "integer printer's digits",
-  "json/writer/SCRATCH": "writer's number text",
+  "metrics/out/CHAR_BYTES": "the character being written, escaped or in UTF-8",
 };
 // The device build's metrics output buffer (metrics_out_buffer(), up to metrics_out_capacity()):
 // payloads, answers and accessory requests, the inline format's text made before it is kept. The

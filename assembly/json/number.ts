@@ -5,7 +5,6 @@
 //                                   is < -4 or >= 16 ("1e-05", "1.5e+16"), else plain with a decimal
 //                                   ("100.0", "-0.0"). Bytes written (at most 24), or ERR_JSON_NOT_FINITE
 //                                   (NaN, ±Inf) / ERR_JSON_SPACE.
-//   formatUint(v: u64, out, cap): i32   decimal; bytes or ERR_JSON_SPACE
 //   parseNumber(ptr, len): i32      the whole of ptr[0..len) as one JSON number literal. Returns
 //                                   NUM_INT (an integer within i64), NUM_BIG_INT (an integer outside i64:
 //                                   valid, use the text), NUM_FLOAT (correctly rounded double in
@@ -25,23 +24,6 @@ import { DIGITS, DIGITS_CAPACITY, NUM_TEXT, bitsFinite, formatF64, nearestDouble
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;
 export const NUM_BIG_INT: i32 = 3;
-
-const STAGE_SIZE: i32 = 20;
-const STAGE: usize = memory.data(STAGE_SIZE);
-
-// ---- integers -------------------------------------------------------------------------
-
-export function formatUint(v: u64, out: usize, cap: i32): i32 {
-  let p = STAGE_SIZE;
-  do {
-    store<u8>(STAGE + <usize>(--p), <u8>(48 + v % 10));
-    v /= 10;
-  } while (v != 0);
-  let n = STAGE_SIZE - p;
-  if (n > cap) return ERR_JSON_SPACE;
-  for (let i = 0; i < n; i++) store<u8>(out + <usize>i, load<u8>(STAGE + <usize>(p + i)));
-  return n;
-}
 
 // ---- formatting doubles ---------------------------------------------------------------
 

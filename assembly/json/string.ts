@@ -7,6 +7,7 @@
 //   escapeCodePoint(cp, out): i32              one code point (0..0x10ffff, lone surrogates too) escaped; bytes
 import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { lastCodePoint, utf8Sequence } from "../utf8";
+import { NUM_TEXT } from "../decimal";
 
 @inline function shortEscape(cp: u32): u32 {
   if (cp == 0x22) return 0x22;
@@ -28,9 +29,8 @@ function putU(out: usize, u: u32): void {
   }
 }
 
-// Writes cp (0..0x10ffff, lone surrogates too) escaped at out, which has room for ESCAPE_MAX
-// bytes; returns the length.
-export const ESCAPE_MAX: i32 = 12;
+// Writes cp (0..0x10ffff, lone surrogates too) escaped at out, which has room for 12 bytes;
+// returns the length.
 export function escapeCodePoint(cp: u32, out: usize): i32 {
   let s = shortEscape(cp);
   if (s != 0) {
@@ -52,8 +52,6 @@ export function escapeCodePoint(cp: u32, out: usize): i32 {
   return 12;
 }
 
-const ESCAPED: usize = memory.data(ESCAPE_MAX);
-
 export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
   if (cap < 1) return ERR_JSON_SPACE;
   store<u8>(out, 0x22);
@@ -63,9 +61,9 @@ export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
     let size = utf8Sequence(src + <usize>pos, len - pos);
     if (size == 0) return ERR_JSON_UTF8;
     pos += size;
-    let k = escapeCodePoint(lastCodePoint, ESCAPED);
+    let k = escapeCodePoint(lastCodePoint, NUM_TEXT);
     if (cap - n < k) return ERR_JSON_SPACE;
-    for (let i = 0; i < k; i++) store<u8>(out + <usize>(n + i), load<u8>(ESCAPED + <usize>i));
+    for (let i = 0; i < k; i++) store<u8>(out + <usize>(n + i), load<u8>(NUM_TEXT + <usize>i));
     n += k;
   }
   if (cap - n < 1) return ERR_JSON_SPACE;

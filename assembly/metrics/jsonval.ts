@@ -6,8 +6,8 @@ import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_MET
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 import { ERR_NUMBER_RANGE } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
-import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint } from "./out";
-import { lastCodePoint, utf8Encode, utf8Length, utf8Sequence } from "../utf8";
+import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
+import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
 
 
 export function skipWs(p: usize, end: usize): usize {
@@ -111,12 +111,6 @@ export function scanString(p: usize, end: usize): isize {
   return <isize>(p + 1);
 }
 
-const UTF8_BYTES: usize = memory.data(4);
-function cborUtf8(c: u32): void {
-  let n = utf8Encode(c, UTF8_BYTES);
-  for (let i = 0; i < n; i++) cborByte(load<u8>(UTF8_BYTES + <usize>i));
-}
-
 export function writeString(p: usize, end: usize): isize {
   let after = scanString(p, end);
   if (after < 0) return ERR_METRICS_MALFORMED;
@@ -128,7 +122,7 @@ export function writeString(p: usize, end: usize): isize {
     let q = stringChar(p, end);
     if (q <= 0) break;
     jsonCodePoint(strCodePoint);
-    cborUtf8(strCodePoint);
+    cborCodePoint(strCodePoint);
     p = <usize>q;
   }
   jsonByte(0x22);

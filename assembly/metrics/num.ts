@@ -3,7 +3,7 @@
 // conversions between doubles and decimals are decimal.ts's, integer arithmetic only: the device
 // module has no float instruction.
 import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
-import { DIGITS, NUM_TEXT, SIGN, bitsFinite, bitsZero, nearestDouble } from "../decimal";
+import { DIGITS, NUM_TEXT, SIGN, bitsFinite, bitsZero, formatInteger, nearestDouble } from "../decimal";
 // request.ts and answer.ts take these from here.
 export { NUM_TEXT, bitsFinite, bitsZero };
 
@@ -12,16 +12,8 @@ export const MAX_DIGITS: i32 = 40;
 
 // Decimal of a signed 64-bit integer into NUM_TEXT; returns the length.
 export function formatI64(v: i64): i32 {
-  let neg = v < 0;
   // The magnitude as u64, so that i64.MIN_VALUE needs no special case.
-  let u: u64 = neg ? <u64>0 - <u64>v : <u64>v;
-  let n = 1;
-  for (let t = u; t >= 10; t /= 10) n++;
-  let len = n + (neg ? 1 : 0);
-  let at = len;
-  do { at--; store<u8>(NUM_TEXT + at, <u32>(48 + u % 10)); u /= 10; } while (u != 0);
-  if (neg) store<u8>(NUM_TEXT, 0x2d);
-  return len;
+  return v < 0 ? formatInteger(<u64>0 - <u64>v, true) : formatInteger(<u64>v, false);
 }
 
 export function formatU64Hex(v: u64): i32 {

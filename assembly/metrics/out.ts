@@ -7,8 +7,8 @@ import { K0, K1 } from "../key";
 import { formatI64 } from "./num";
 import { NUM_TEXT, decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
-import { lastCodePoint, utf8Sequence, utf8Valid } from "../utf8";
-import { ESCAPE_MAX, escapeCodePoint } from "../json/string";
+import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
+import { escapeCodePoint } from "../json/string";
 // request.ts reads UTF-8 through here.
 export { utf8Sequence };
 
@@ -163,10 +163,17 @@ export function wString(ptr: usize, len: i32): void {
 }
 
 // One character inside a JSON string, escaped as Python's ensure_ascii does (json/string.ts).
-const ESCAPED: usize = memory.data(ESCAPE_MAX);
+// (CHAR_BYTES, not NUM_TEXT: a string written may lie in NUM_TEXT.)
+const CHAR_BYTES: usize = memory.data(12);
 export function jsonCodePoint(c: u32): void {
-  let n = escapeCodePoint(c, ESCAPED);
-  for (let i = 0; i < n; i++) jsonByte(load<u8>(ESCAPED + <usize>i));
+  let n = escapeCodePoint(c, CHAR_BYTES);
+  for (let i = 0; i < n; i++) jsonByte(load<u8>(CHAR_BYTES + <usize>i));
+}
+
+// One character of a CBOR text string, in UTF-8.
+export function cborCodePoint(c: u32): void {
+  let n = utf8Encode(c, CHAR_BYTES);
+  for (let i = 0; i < n; i++) cborByte(load<u8>(CHAR_BYTES + <usize>i));
 }
 
 // A literal member name from a byte table: [length u8][ASCII bytes] at p.
