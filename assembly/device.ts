@@ -28,8 +28,10 @@ let maxCount: u32 = 0;
 let usedCounts: u32 = 0;
 let activeUntil: u32 = 0;
 let blockedUntil: u32 = 0;
-let invalidStreak: u32 = 0;
+let invalidStreak: u32 = 0; // 0..MAX_WAIT_EXPONENT
 let paygDisabled: bool = false;
+// Not in the blob: the raw value of the last accepted token (device_last_value()), 0 after
+// device_init; device_load leaves it as it was.
 let lastValue: u32 = 0;
 
 // Key must already be in KEY. startingCode 0: derive it from the key.
@@ -139,7 +141,7 @@ export function deviceBlockedUntil(): u32 { return blockedUntil; }
 
 // ---- state blob: 32 bytes, little-endian ------------------------------------------------
 //  0 'O' 'P'   2 version   3 flags (bit 0: PAYG disabled)   4 max count u16   6 used counts u16
-//  8 active until u32   12 blocked until u32   16 invalid streak u8   17..19 zero
+//  8 active until u32   12 blocked until u32   16 invalid streak u32 (0..MAX_WAIT_EXPONENT)
 // 20 starting code u32 (binds the blob to this device)   24 SipHash of bytes 0..23 with the key
 
 function blobMac(): u64 {

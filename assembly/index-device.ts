@@ -42,7 +42,8 @@ export function metrics_array_end(): i32 { return mreq.arrayEnd(); }
 // form 0 condensed, 1 simple; cbor: CBOR instead of JSON. Returns the payload length.
 export function metrics_encode(form: i32, cbor: bool): i32 { return mreq.encodeRequest(form, cbor); }
 export function metrics_ring_rows(): i32 { return mring.ringRows(); }
-export function metrics_ring_sent_rows(): i32 { return mring.ringSentRows(); }
+// Entries (rows and accessory requests) the last request carried that are still in the ring.
+export function metrics_ring_sent_rows(): i32 { return mring.ringSentEntries(); }
 export function metrics_ring_dropped(): u32 { return mring.ringDropped(); }
 export function metrics_ring_bytes(): i32 { return mring.ringBytes(); }
 export function metrics_ring_capacity(): i32 { return mring.ringCapacity(); }

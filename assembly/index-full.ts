@@ -14,12 +14,12 @@ export function token_generated_count(): u32 { return token.generatedCount(); }
 
 // ---- byte layer: JSON and CBOR over json_in_buffer() / json_out_buffer() ----------------
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./json/buffers";
-import { formatFloat, formatInt, numberFloat, numberInt, parseNumber } from "./json/number";
+import { formatFloat, numberFloat, parseNumber } from "./json/number";
 import { formatString } from "./json/string";
 import { canonicalize } from "./json/reader";
 import { cborToJson } from "./cbor/decode";
-import { cborFloat, cborInt, cborText } from "./cbor/encode";
-import { ERR_JSON_SPACE } from "./abi";
+import { OUT_CBOR, outBegin, outLength, cborFloat, cborInt } from "./metrics/out";
+import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "./abi";
 
 export function json_in_buffer(): usize { return JSON_IN; }
 export function json_out_buffer(): usize { return JSON_OUT; }
@@ -29,7 +29,6 @@ export function json_buffer_capacity(): i32 { return JSON_IO_CAPACITY; }
 
 // Each writes its result to json_out_buffer() and returns its length, or a negative error.
 export function json_format_float(v: f64): i32 { return formatFloat(v, JSON_OUT, JSON_IO_CAPACITY); }
-export function json_format_int(v: i64): i32 { return formatInt(v, JSON_OUT, JSON_IO_CAPACITY); }
 export function json_format_string(len: i32): i32 {
   return inputOk(len) ? formatString(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
 }
@@ -39,18 +38,25 @@ export function json_canonicalize(len: i32): i32 {
 export function cbor_to_json(len: i32): i32 {
   return inputOk(len) ? cborToJson(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
 }
-export function cbor_encode_float(v: f64): i32 { return cborFloat(v, JSON_OUT, JSON_IO_CAPACITY); }
-export function cbor_encode_int(v: i64): i32 { return cborInt(v, JSON_OUT, JSON_IO_CAPACITY); }
-export function cbor_encode_text(len: i32): i32 {
-  return inputOk(len) ? cborText(JSON_IN, len, JSON_OUT, JSON_IO_CAPACITY) : ERR_JSON_SPACE;
+// One CBOR item (the shortest exact float width; NaN and infinities refused) through the metrics
+// writer, which never runs short here: an item takes at most 9 bytes.
+export function cbor_encode_float(v: f64): i32 {
+  if (v - v != 0) return ERR_JSON_NOT_FINITE;
+  outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_CBOR);
+  cborFloat(reinterpret<u64>(v));
+  return outLength();
+}
+export function cbor_encode_int(v: i64): i32 {
+  outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_CBOR);
+  cborInt(v);
+  return outLength();
 }
 
-// The number in json_in_buffer(): NUM_INT 1 (json_number_int), NUM_FLOAT 2 (json_number_float),
-// NUM_BIG_INT 3, or an error.
+// The number in json_in_buffer(): NUM_INT 1, NUM_FLOAT 2 (its value: json_number_float), NUM_BIG_INT 3
+// (an integer outside i64), or an error.
 export function json_parse_number(len: i32): i32 {
   return inputOk(len) ? parseNumber(JSON_IN, len) : ERR_JSON_SPACE;
 }
-export function json_number_int(): i64 { return numberInt(); }
 export function json_number_float(): f64 { return numberFloat(); }
 
 // OpenPAYGO Metrics, device side: in the full build, names and strings go through

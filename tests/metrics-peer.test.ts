@@ -591,10 +591,10 @@ const LIMIT_CASES: LimitCase[] = [
   })()),
   limitCase("a 255-element array", true, { data: { s: Array.from({ length: 255 }, (_, i) => i % 7) } }),
   limitCase("a 256-element array", false, { data: { s: Array.from({ length: 256 }, (_, i) => i % 7) } }),
-  limitCase("an inline data format nested 15 levels (the request: 16)", true, {
-    format: { data_order: ["s"], x: JSON.parse("[".repeat(14) + "]".repeat(14)) } as DataFormat, data: { s: 1 } }),
-  limitCase("an inline data format nested 16 levels (the request: 17)", false, {
-    format: { data_order: ["s"], x: JSON.parse("[".repeat(15) + "]".repeat(15)) } as DataFormat, data: { s: 1 } }),
+  limitCase("an inline data format nested 31 levels (the request: 32)", true, {
+    format: { data_order: ["s"], x: JSON.parse("[".repeat(30) + "]".repeat(30)) } as DataFormat, data: { s: 1 } }),
+  limitCase("an inline data format nested 32 levels (the request: 33)", false, {
+    format: { data_order: ["s"], x: JSON.parse("[".repeat(31) + "]".repeat(31)) } as DataFormat, data: { s: 1 } }),
 ];
 
 test("full build limits: at each maximum byte-identical to the reference, one past it refused cleanly", () => {

@@ -93,27 +93,31 @@ test("request_full: an abandoned or overflowing data row leaves the current data
   assertUniqueKeys(e.simple());
 });
 
-// server: canonical JSON nested deeper than the metrics reader walks (16, the JSON reader takes 32)
-// loaded, and the expansion lost its place: members without keys, ":" where a key should be.
-test("server: requests the expansion cannot walk are refused, not expanded into malformed JSON", () => {
+// server: canonical JSON nested deeper than the metrics reader walked (16, the JSON reader took 32)
+// loaded, and the expansion lost its place: members without keys, ":" where a key should be. Now
+// both share one limit (32 levels in the full build): what loads, expands.
+test("server: what loads expands, up to the one nesting limit; past it the request is refused", () => {
   const deep = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
   const format = { data_order: ["a"], historical_data_order: ["b", "timestamp"], historical_data_interval: 60 };
   for (const body of [
-    `{"sn":"X","ts":5,"d":{"a":${deep(20)}},"hd":[[1]],"z":[2]}`,
-    `{"sn":"X","ts":5,"d":[1],"hd":[[${deep(16)}]],"x":[1]}`,
-    `{"sn":"X","ts":5,"z":${deep(20)},"d":[1]}`,
+    `{"sn":"X","ts":5,"d":{"a":${deep(31)}},"hd":[[1]],"z":[2]}`,
+    `{"sn":"X","ts":5,"d":[1],"hd":[[${deep(30)}]],"x":[1]}`,
+    `{"sn":"X","ts":5,"z":${deep(32)},"d":[1]}`,
   ]) {
     assert.throws(() => canonicalRequest({ body }), /nesting too deep/);
     assert.throws(() => expandRequest({ body, dataFormat: format, receivedAt: 0 }), /nesting too deep/);
   }
   // a format or an answer the same way
-  assert.throws(() => expandRequest({ body: '{"sn":"X","ts":5,"d":[1]}', dataFormat: `{"data_order":["a"],"x":${deep(20)}}`, receivedAt: 0 }), /nesting too deep/);
-  assert.throws(() => buildAnswer({ body: '{"sn":"X","ts":5}', answer: `{"ed":${deep(20)}}`, key: KEY }), /nesting too deep/);
-  // up to the limit it expands, as valid JSON
-  const ok = `{"sn":"X","ts":5,"d":{"a":${deep(14)}},"hd":[[1],{"0":${deep(13)}}],"z":[2]}`;
-  const out = expandRequest({ body: ok, dataFormat: format, receivedAt: 0 });
-  assertUniqueKeys(out);
-  assert.equal(out, `{"serial_number":"X","timestamp":5,"data":{"a":${deep(14)}},"historical_data":[{"b":1,"timestamp":5},{"b":${deep(13)},"timestamp":65}],"z":[2]}`);
+  assert.throws(() => expandRequest({ body: '{"sn":"X","ts":5,"d":[1]}', dataFormat: `{"data_order":["a"],"x":${deep(32)}}`, receivedAt: 0 }), /nesting too deep/);
+  assert.throws(() => buildAnswer({ body: '{"sn":"X","ts":5}', answer: `{"ed":${deep(32)}}`, key: KEY }), /nesting too deep/);
+  // up to the limit it expands, as valid JSON (nested 20 levels: refused before the limits were one)
+  for (const n of [20, 30]) {
+    const ok = `{"sn":"X","ts":5,"d":{"a":${deep(n)}},"hd":[[1],{"0":${deep(n - 1)}}],"z":${deep(n + 1)}}`;
+    const out = expandRequest({ body: ok, dataFormat: `{"data_order":["a"],"historical_data_order":["b","timestamp"],"historical_data_interval":60,"x":${deep(n + 1)}}`, receivedAt: 0 });
+    assertUniqueKeys(out);
+    assert.equal(out, `{"serial_number":"X","timestamp":5,"data":{"a":${deep(n)}},"historical_data":[{"b":1,"timestamp":5},{"b":${deep(n - 1)},"timestamp":65}],"z":${deep(n + 1)}}`);
+    assert.ok(buildAnswer({ body: ok, answer: `{"ed":${deep(n + 1)}}`, key: KEY }).includes(`:${deep(n + 1)},`));
+  }
 });
 
 // request_full: an inline data format holding an integer beyond 64 bits has no CBOR form (no

@@ -8,9 +8,9 @@
 //     ERR_JSON_DEPTH (over MAX_DEPTH), ERR_JSON_DUPLICATE_KEY, ERR_JSON_SPACE.
 // Integers print in full (0..2^64-1 and -2^64..-1), floats of any width through formatFloat (an f16
 // 684.0 prints "684.0", the integer 684 "684"); definite and indefinite lengths are accepted.
-import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "../abi";
+import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
-import { utf8Next, utf8Size } from "../json/string";
+import { lastCodePoint, utf8Sequence } from "../utf8";
 import { jsonNext } from "../json/reader";
 import { wAt, wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
 
@@ -55,10 +55,10 @@ function text(p: i32, n: u64): i32 {
   if (n > <u64>(N - p)) return ERR_CBOR_TRUNCATED;
   let end = p + <i32>n;
   while (p < end) {
-    let cp = utf8Next(S, p, end);
-    if (cp < 0) return cp;
-    wCodePoint(<u32>cp);
-    p += utf8Size();
+    let size = utf8Sequence(S + <usize>p, end - p);
+    if (size == 0) return ERR_JSON_UTF8;
+    wCodePoint(lastCodePoint);
+    p += size;
   }
   return end;
 }

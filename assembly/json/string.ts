@@ -1,39 +1,13 @@
-// JSON string literals exactly as Python's json.dumps writes them (ensure_ascii=True):
+// JSON string literals exactly as Python's json.dumps writes them (ensure_ascii=True), for the byte
+// layer and the metrics writer (metrics/out.ts):
 // `\"` `\\` `\n` `\r` `\t` `\b` `\f`; every other char outside 0x20..0x7e as \u00xx; non-ASCII as
 // \uxxxx (lowercase hex); astral chars as a surrogate pair. Input is strict UTF-8.
 //
 //   formatString(src, len, out, cap): i32      quoted literal; bytes written or ERR_JSON_UTF8 / ERR_JSON_SPACE
-//   formatStringBody(src, len, out, cap): i32  the same without the quotes (for writing in pieces)
-//   jsonStringLength(src, len): i32            bytes formatString would write, or ERR_JSON_UTF8
-//   utf8Next(src, pos, len): i32               code point at src[pos], its byte count in utf8Size(); or ERR_JSON_UTF8
-//   escapeCodePoint(cp, out, cap): i32         one code point (0..0x10ffff, lone surrogates too) escaped; bytes or ERR_JSON_SPACE
-//   escapedSize(cp): i32                       bytes escapeCodePoint writes for cp
+//   escapeCodePoint(cp, out): i32              one code point (0..0x10ffff, lone surrogates too) escaped; bytes
 import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
-
-let lastSize: i32 = 0;
-export function utf8Size(): i32 { return lastSize; }
-
-export function utf8Next(src: usize, pos: i32, len: i32): i32 {
-  if (pos < 0 || pos >= len) return ERR_JSON_UTF8;
-  let b0 = <u32>load<u8>(src + <usize>pos);
-  if (b0 < 0x80) { lastSize = 1; return b0; }
-  let n: i32;
-  let cp: u32;
-  let min: u32;
-  if (b0 >= 0xc2 && b0 <= 0xdf) { n = 1; cp = b0 & 0x1f; min = 0x80; }
-  else if ((b0 & 0xf0) == 0xe0) { n = 2; cp = b0 & 0x0f; min = 0x800; }
-  else if (b0 >= 0xf0 && b0 <= 0xf4) { n = 3; cp = b0 & 0x07; min = 0x10000; }
-  else return ERR_JSON_UTF8;
-  if (len - pos <= n) return ERR_JSON_UTF8;
-  for (let i = 1; i <= n; i++) {
-    let b = <u32>load<u8>(src + <usize>(pos + i));
-    if ((b & 0xc0) != 0x80) return ERR_JSON_UTF8;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return ERR_JSON_UTF8;
-  lastSize = n + 1;
-  return <i32>cp;
-}
+import { lastCodePoint, utf8Sequence } from "../utf8";
+import { NUM_TEXT } from "../decimal";
 
 @inline function shortEscape(cp: u32): u32 {
   if (cp == 0x22) return 0x22;
@@ -46,12 +20,6 @@ export function utf8Next(src: usize, pos: i32, len: i32): i32 {
   return 0;
 }
 
-export function escapedSize(cp: u32): i32 {
-  if (shortEscape(cp) != 0) return 2;
-  if (cp >= 0x20 && cp < 0x7f) return 1;
-  return cp >= 0x10000 ? 12 : 6;
-}
-
 function putU(out: usize, u: u32): void {
   store<u8>(out, 0x5c);
   store<u8>(out, 0x75, 1);
@@ -61,60 +29,44 @@ function putU(out: usize, u: u32): void {
   }
 }
 
-export function escapeCodePoint(cp: u32, out: usize, cap: i32): i32 {
-  let size = escapedSize(cp);
-  if (size > cap) return ERR_JSON_SPACE;
+// Writes cp (0..0x10ffff, lone surrogates too) escaped at out, which has room for 12 bytes;
+// returns the length.
+export function escapeCodePoint(cp: u32, out: usize): i32 {
   let s = shortEscape(cp);
   if (s != 0) {
     store<u8>(out, 0x5c);
     store<u8>(out, <u8>s, 1);
-  } else if (size == 1) {
+    return 2;
+  }
+  if (cp >= 0x20 && cp < 0x7f) {
     store<u8>(out, <u8>cp);
-  } else if (size == 6) {
+    return 1;
+  }
+  if (cp < 0x10000) {
     putU(out, cp);
-  } else {
-    let c = cp - 0x10000;
-    putU(out, 0xd800 | (c >> 10));
-    putU(out + 6, 0xdc00 | (c & 0x3ff));
+    return 6;
   }
-  return size;
-}
-
-// Shared by the three entry points: write == false only measures.
-function escapeRun(src: usize, len: i32, out: usize, cap: i32, quotes: bool, write: bool): i32 {
-  let n = 0;
-  if (quotes) {
-    if (write) { if (cap < 1) return ERR_JSON_SPACE; store<u8>(out, 0x22); }
-    n = 1;
-  }
-  let pos = 0;
-  while (pos < len) {
-    let cp = utf8Next(src, pos, len);
-    if (cp < 0) return cp;
-    pos += lastSize;
-    if (write) {
-      let k = escapeCodePoint(<u32>cp, out + <usize>n, cap - n);
-      if (k < 0) return k;
-      n += k;
-    } else {
-      n += escapedSize(<u32>cp);
-    }
-  }
-  if (quotes) {
-    if (write) { if (cap - n < 1) return ERR_JSON_SPACE; store<u8>(out + <usize>n, 0x22); }
-    n++;
-  }
-  return n;
+  let c = cp - 0x10000;
+  putU(out, 0xd800 | (c >> 10));
+  putU(out + 6, 0xdc00 | (c & 0x3ff));
+  return 12;
 }
 
 export function formatString(src: usize, len: i32, out: usize, cap: i32): i32 {
-  return escapeRun(src, len, out, cap, true, true);
-}
-
-export function formatStringBody(src: usize, len: i32, out: usize, cap: i32): i32 {
-  return escapeRun(src, len, out, cap, false, true);
-}
-
-export function jsonStringLength(src: usize, len: i32): i32 {
-  return escapeRun(src, len, 0, 0, true, false);
+  if (cap < 1) return ERR_JSON_SPACE;
+  store<u8>(out, 0x22);
+  let n = 1;
+  let pos = 0;
+  while (pos < len) {
+    let size = utf8Sequence(src + <usize>pos, len - pos);
+    if (size == 0) return ERR_JSON_UTF8;
+    pos += size;
+    let k = escapeCodePoint(lastCodePoint, NUM_TEXT);
+    if (cap - n < k) return ERR_JSON_SPACE;
+    for (let i = 0; i < k; i++) store<u8>(out + <usize>(n + i), load<u8>(NUM_TEXT + <usize>i));
+    n += k;
+  }
+  if (cap - n < 1) return ERR_JSON_SPACE;
+  store<u8>(out + <usize>n, 0x22);
+  return n + 1;
 }

@@ -1,9 +1,9 @@
 // The output cursor shared by the JSON reader and the CBOR decoder (one conversion at a time).
 // When not writing (validation only) it just counts. Running out of room sets a flag instead of
 // failing at once, so the callers check wFull() once at the end.
-import { ERR_JSON_SPACE } from "../abi";
-import { escapeCodePoint, escapedSize } from "./string";
-import { formatFloat, formatUint } from "./number";
+import { ERR_JSON_NOT_FINITE } from "../abi";
+import { escapeCodePoint } from "./string";
+import { NUM_TEXT, formatF64, formatInteger } from "../decimal";
 
 let base: usize = 0;
 let capacity: i32 = 0;
@@ -37,23 +37,14 @@ export function wBytes(src: usize, n: i32): void {
 }
 
 export function wCodePoint(cp: u32): void {
-  if (writing && !full) {
-    let k = escapeCodePoint(cp, base + <usize>length, capacity - length);
-    if (k < 0) { full = true; length += escapedSize(cp); } else length += k;
-  } else length += escapedSize(cp);
+  wBytes(NUM_TEXT, escapeCodePoint(cp, NUM_TEXT));
 }
-
-const SCRATCH: usize = memory.data(32);
 
 // Returns 0 or ERR_JSON_NOT_FINITE.
 export function wFloat(v: f64): i32 {
-  let k = writing && !full ? formatFloat(v, base + <usize>length, capacity - length) : ERR_JSON_SPACE;
-  if (k == ERR_JSON_SPACE) {
-    k = formatFloat(v, SCRATCH, 32);
-    if (k >= 0 && writing) full = true;
-  }
-  if (k < 0) return k;
-  length += k;
+  let n = formatF64(reinterpret<u64>(v));
+  if (n < 0) return ERR_JSON_NOT_FINITE;
+  wBytes(NUM_TEXT, n);
   return 0;
 }
 
@@ -61,7 +52,5 @@ export function wBase(): usize { return base; }
 
 // Decimal of v, with a '-' in front when neg.
 export function wUint(v: u64, neg: bool): void {
-  if (neg) wByte(0x2d);
-  let k = formatUint(v, SCRATCH, 32);
-  if (k > 0) wBytes(SCRATCH, k);
+  wBytes(NUM_TEXT, formatInteger(v, neg));
 }

@@ -1,13 +1,14 @@
 // Reading JSON text held in linear memory: validation, navigation and canonical re-writing
 // through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
 // Positions are absolute addresses; every function is bounded by an end address and returns
-// a negative error code on malformed input. Nesting is limited to MAX_DEPTH.
+// a negative error code on malformed input. Nesting is limited to MAX_DEPTH (json/limits.ts).
 import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../abi";
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 import { ERR_NUMBER_RANGE } from "../abi";
-import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, utf8Sequence, lastCodePoint, jsonCodePoint } from "./out";
+import { MAX_DEPTH } from "../json/limits";
+import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
+import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
 
-export const MAX_DEPTH: i32 = 16;
 
 export function skipWs(p: usize, end: usize): usize {
   while (p < end) {
@@ -100,7 +101,7 @@ export function scanString(p: usize, end: usize): isize {
     if (q < 0) return -1;
     if (q == 0) break;
     let c = strCodePoint;
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    bytes += utf8Length(c);
     surrogate = surrogate || isSurrogate(c);
     p = <usize>q;
   }
@@ -108,13 +109,6 @@ export function scanString(p: usize, end: usize): isize {
   stringHasSurrogate = surrogate;
   if (surrogate) sawSurrogate = true;
   return <isize>(p + 1);
-}
-
-function cborUtf8(c: u32): void {
-  if (c < 0x80) cborByte(c);
-  else if (c < 0x800) { cborByte(0xc0 | (c >> 6)); cborByte(0x80 | (c & 0x3f)); }
-  else if (c < 0x10000) { cborByte(0xe0 | (c >> 12)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
-  else { cborByte(0xf0 | (c >> 18)); cborByte(0x80 | ((c >> 12) & 0x3f)); cborByte(0x80 | ((c >> 6) & 0x3f)); cborByte(0x80 | (c & 0x3f)); }
 }
 
 export function writeString(p: usize, end: usize): isize {
@@ -128,7 +122,7 @@ export function writeString(p: usize, end: usize): isize {
     let q = stringChar(p, end);
     if (q <= 0) break;
     jsonCodePoint(strCodePoint);
-    cborUtf8(strCodePoint);
+    cborCodePoint(strCodePoint);
     p = <usize>q;
   }
   jsonByte(0x22);
@@ -162,7 +156,7 @@ export function stringEqualsBytes(p: usize, end: usize, bytes: usize, len: i32):
     if (q < 0) return false;
     if (q == 0) return i == len;
     let c = strCodePoint;
-    let n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    let n = utf8Length(c);
     if (i + n > len || utf8Sequence(bytes + <usize>i, len - i) != n || lastCodePoint != c) return false;
     i += n;
     p = <usize>q;

@@ -4,8 +4,13 @@
 // canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
 import { K0, K1 } from "../key";
-import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
+import { formatI64 } from "./num";
+import { NUM_TEXT, decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
+import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
+import { escapeCodePoint } from "../json/string";
+// request.ts reads UTF-8 through here.
+export { utf8Sequence };
 
 export const OUT_JSON: i32 = 0;
 export const OUT_CBOR: i32 = 1;
@@ -73,10 +78,14 @@ function jsonText(len: i32): void {
   for (let i = 0; i < len; i++) jsonByte(load<u8>(NUM_TEXT + i));
 }
 
-export function wInt(v: i64): void {
-  jsonText(formatI64(v));
+export function cborInt(v: i64): void {
   if (v >= 0) cborHead(0, <u64>v);
   else cborHead(1, <u64>(-(v + 1)));
+}
+
+export function wInt(v: i64): void {
+  jsonText(formatI64(v));
+  cborInt(v);
 }
 
 // A double's bits narrowed to a CBOR float of `expBits` exponent and `fracBits` fraction bits
@@ -98,8 +107,8 @@ function narrowExact(bits: u64, expBits: i32, fracBits: i32): i64 {
   return sign | (<i64>(e + bias) << fracBits) | <i64>(frac >> (52 - fracBits));
 }
 
-// CBOR's shortest exact form of a double: half, single or double precision.
-function cborFloat(bits: u64): void {
+// CBOR's shortest exact form of a double (bits: finite): half, single or double precision.
+export function cborFloat(bits: u64): void {
   let h = narrowExact(bits, 5, 10);
   if (h >= 0) { cborByte(0xf9); cborByte(<u32>(h >> 8)); cborByte(<u32>h & 0xff); return; }
   let f = narrowExact(bits, 8, 23);
@@ -139,46 +148,10 @@ export function wNull(): void {
   cborByte(0xf6);
 }
 
-function hexDigit(d: u32): u32 { return d < 10 ? 48 + d : 87 + d; }
-
-function jsonU16Escape(u: u32): void {
-  jsonByte(0x5c); jsonByte(0x75);
-  jsonByte(hexDigit((u >> 12) & 15)); jsonByte(hexDigit((u >> 8) & 15));
-  jsonByte(hexDigit((u >> 4) & 15)); jsonByte(hexDigit(u & 15));
-}
-
-// Length in bytes of the valid UTF-8 sequence at p (n bytes left), with its code point in
-// lastCodePoint; 0 when invalid (overlong, surrogate, beyond U+10FFFF, truncated).
-export let lastCodePoint: u32 = 0;
-export function utf8Sequence(p: usize, n: i32): i32 {
-  let b0 = <u32>load<u8>(p);
-  if (b0 < 0x80) { lastCodePoint = b0; return 1; }
-  let len = 0;
-  let cp: u32 = 0;
-  let min: u32 = 0;
-  if ((b0 & 0xe0) == 0xc0) { len = 2; cp = b0 & 0x1f; min = 0x80; }
-  else if ((b0 & 0xf0) == 0xe0) { len = 3; cp = b0 & 0x0f; min = 0x800; }
-  else if ((b0 & 0xf8) == 0xf0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-  else return 0;
-  if (len > n) return 0;
-  for (let i = 1; i < len; i++) {
-    let b = <u32>load<u8>(p + <usize>i);
-    if ((b & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  lastCodePoint = cp;
-  return len;
-}
-
 // A string given as UTF-8 bytes.
 export function wString(ptr: usize, len: i32): void {
   // Validate first so that nothing is written for a bad string.
-  for (let i = 0; i < len;) {
-    let n = utf8Sequence(ptr + <usize>i, len - i);
-    if (n == 0) { if (error == 0) error = ERR_METRICS_UTF8; return; }
-    i += n;
-  }
+  if (!utf8Valid(ptr, len)) { if (error == 0) error = ERR_METRICS_UTF8; return; }
   cborHead(3, <u64>len);
   for (let i = 0; i < len; i++) cborByte(load<u8>(ptr + <usize>i));
   jsonByte(0x22);
@@ -189,24 +162,20 @@ export function wString(ptr: usize, len: i32): void {
   jsonByte(0x22);
 }
 
-// One character inside a JSON string, escaped as Python's ensure_ascii does.
+// One character inside a JSON string, escaped as Python's ensure_ascii does (json/string.ts).
+// (CHAR_BYTES, not NUM_TEXT: a string written may lie in NUM_TEXT.)
+const CHAR_BYTES: usize = memory.data(12);
 export function jsonCodePoint(c: u32): void {
-  if (c == 0x22 || c == 0x5c) { jsonByte(0x5c); jsonByte(c); }
-  else if (c >= 0x20 && c < 0x7f) jsonByte(c);
-  else if (c == 0x0a) { jsonByte(0x5c); jsonByte(0x6e); }
-  else if (c == 0x0d) { jsonByte(0x5c); jsonByte(0x72); }
-  else if (c == 0x09) { jsonByte(0x5c); jsonByte(0x74); }
-  else if (c == 0x08) { jsonByte(0x5c); jsonByte(0x62); }
-  else if (c == 0x0c) { jsonByte(0x5c); jsonByte(0x66); }
-  else if (c < 0x10000) jsonU16Escape(c);
-  else {
-    let v = c - 0x10000;
-    jsonU16Escape(0xd800 | (v >> 10));
-    jsonU16Escape(0xdc00 | (v & 0x3ff));
-  }
+  let n = escapeCodePoint(c, CHAR_BYTES);
+  for (let i = 0; i < n; i++) jsonByte(load<u8>(CHAR_BYTES + <usize>i));
 }
 
-// A constant ASCII key or string from a static literal (read from the data segment).
+// One character of a CBOR text string, in UTF-8.
+export function cborCodePoint(c: u32): void {
+  let n = utf8Encode(c, CHAR_BYTES);
+  for (let i = 0; i < n; i++) cborByte(load<u8>(CHAR_BYTES + <usize>i));
+}
+
 // A literal member name from a byte table: [length u8][ASCII bytes] at p.
 export function wLiteralBytes(p: usize): void {
   let n = <i32>load<u8>(p);
@@ -216,6 +185,7 @@ export function wLiteralBytes(p: usize): void {
   jsonByte(0x22);
 }
 
+// A constant ASCII key or string from a static literal (read from the data segment).
 export function wLiteral(s: string): void {
   let p = changetype<usize>(s);
   let n = s.length;

@@ -1,6 +1,7 @@
 // The device's request encoder: configuration (serial, data format, ts / rc, auth method),
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
-// or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
+// or CBOR with the auth computed while writing (key order and auth methods: docs/codec.md,
+// "Metrics codec").
 import { loadKey } from "../key";
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,

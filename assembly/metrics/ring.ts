@@ -26,8 +26,9 @@ export function ringClear(): void { ringUsed = 0; entries = 0; accessories = 0; 
 // Historical rows in the ring.
 export function ringRows(): i32 { return entries - accessories; }
 export function ringAccessories(): i32 { return accessories; }
-// Entries (rows and accessory requests) carried by the last request.
-export function ringSentRows(): i32 { return sentEntries; }
+// Entries of the last request still in the ring, historical rows and accessory requests alike
+// (metrics_ring_sent_rows keeps its name): what an answer will release; 0 once one has.
+export function ringSentEntries(): i32 { return sentEntries; }
 export function ringDropped(): u32 { return dropped; }
 export function ringBytes(): i32 { return ringUsed; }
 export function ringCapacity(): i32 { return ringCap; }

@@ -4,8 +4,9 @@
 //   [255][n u8][name: n bytes][tag][payload]   for a variable that is not in the order.
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
-import { formatF64, NUM_TEXT } from "./num";
-import { utf8Sequence, wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
+import { formatF64, NUM_TEXT } from "../decimal";
+import { utf8Valid } from "../utf8";
+import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 
 export const T_NULL: u8 = 0;
 export const T_FALSE: u8 = 1;
@@ -124,11 +125,7 @@ export function putFloatValue(bits: u64): void {
 }
 
 export function putStringValue(ptr: usize, len: i32): bool {
-  for (let i = 0; i < len;) {
-    let n = utf8Sequence(ptr + <usize>i, len - i);
-    if (n == 0) return false;
-    i += n;
-  }
+  if (!utf8Valid(ptr, len)) return false;
   putByte(T_STR);
   putVarint(<u64>len);
   for (let i = 0; i < len; i++) putByte(load<u8>(ptr + <usize>i));

@@ -12,9 +12,10 @@ import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatB
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
 import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
-import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
+import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
   VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
 import { NAME_PAIRS } from "./name-pairs";
+import { utf8Encode } from "../utf8";
 
 // Canonical request (up to 12 KiB) and the host's data format.
 export const REQUEST_CAPACITY: i32 = 12288;
@@ -33,8 +34,6 @@ export function serverLoad(len: i32, cbor: bool): i32 {
   let n = cbor ? cborToJson(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY) : canonicalize(JSON_IN, len, JSON_OUT, REQUEST_CAPACITY);
   if (n < 0) return n;
   if (load<u8>(JSON_OUT) != 0x7b) return ERR_METRICS_SHAPE;
-  let r = navigable(JSON_OUT, n);
-  if (r < 0) return r;
   memory.copy(REQUEST, JSON_OUT, <usize>n);
   requestLen = n;
   if (nameTwice()) { requestLen = 0; return ERR_METRICS_DUPLICATE; }
@@ -77,14 +76,6 @@ function hasKey(tab: usize, s: i32, e: i32): bool {
   return false;
 }
 
-// Canonical JSON that the metrics reader below cannot walk (nesting over its MAX_DEPTH of 16; the
-// JSON reader allows 32) is refused: valueEnd() falls back to the value's start on an error,
-// which made the expansion copy no key or value and lose its place (malformed JSON written).
-function navigable(p: usize, n: i32): i32 {
-  let q = skipValue(p, p + <usize>n, 0);
-  if (q < 0) return <i32>q;
-  return <usize>q == p + <usize>n ? 0 : ERR_METRICS_MALFORMED;
-}
 export function requestBuffer(): usize { return REQUEST; }
 
 // The host's data format (len bytes of JSON in json_in_buffer()); len 0 forgets it. Made in
@@ -94,8 +85,6 @@ export function serverFormat(len: i32): i32 {
   if (len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   let n = canonicalize(JSON_IN, len, JSON_OUT, FORMAT_CAPACITY);
   if (n < 0) return n;
-  let r = navigable(JSON_OUT, n);
-  if (r < 0) return r;
   memory.copy(FORMAT, JSON_OUT, <usize>n);
   formatLen = n;
   return n;
@@ -108,6 +97,8 @@ function member(condensed: string, simple: string): usize {
   return p != 0 ? p : findMember(REQUEST, reqEnd(), condensed);
 }
 
+// The end of the value at p. What the server reads is canonical JSON that the byte layer loaded
+// within the same MAX_DEPTH, so skipValue does not fail here.
 function valueEnd(p: usize, end: usize): usize {
   let q = skipValue(p, end, 0);
   return q < 0 ? p : <usize>q;
@@ -127,13 +118,7 @@ function truthy(p: usize, end: usize): bool {
 }
 
 function utf8Hash(c: u32): void {
-  let b = NUM_TEXT;
-  let n = 0;
-  if (c < 0x80) { store<u8>(b, c); n = 1; }
-  else if (c < 0x800) { store<u8>(b, 0xc0 | (c >> 6)); store<u8>(b + 1, 0x80 | (c & 0x3f)); n = 2; }
-  else if (c < 0x10000) { store<u8>(b, 0xe0 | (c >> 12)); store<u8>(b + 1, 0x80 | ((c >> 6) & 0x3f)); store<u8>(b + 2, 0x80 | (c & 0x3f)); n = 3; }
-  else { store<u8>(b, 0xf0 | (c >> 18)); store<u8>(b + 1, 0x80 | ((c >> 12) & 0x3f)); store<u8>(b + 2, 0x80 | ((c >> 6) & 0x3f)); store<u8>(b + 3, 0x80 | (c & 0x3f)); n = 4; }
-  hashOnly(b, n);
+  hashOnly(NUM_TEXT, utf8Encode(c, NUM_TEXT));
 }
 
 // Feeds str(value) (Python) to the hash: numbers as written, strings decoded, booleans as
@@ -578,15 +563,13 @@ function expandHistory(hd: usize, end: usize): i32 {
 // the key in key_buffer(). Writes json_out_buffer(); returns the length or an error.
 export function serverAnswer(len: i32, sign: bool): i32 {
   if (requestLen == 0 || len < 0 || len > JSON_IO_CAPACITY) return ERR_METRICS_ARGUMENT;
-  // canonical answer object into FORMAT's neighbour: reuse the tail of json_in_buffer()
+  // The canonical answer object goes in the unused tail of json_in_buffer(), after the input.
   let canonAt = JSON_IN + <usize>len;
   let cap = JSON_IO_CAPACITY - len;
   let n = canonicalize(JSON_IN, len, canonAt, cap);
   if (n < 0) return n;
   let end = canonAt + <usize>n;
   if (load<u8>(canonAt) != 0x7b) return ERR_METRICS_SHAPE;
-  let r = navigable(canonAt, n);
-  if (r < 0) return r;
   outBegin(JSON_OUT, JSON_IO_CAPACITY, OUT_JSON);
   jsonByte(0x7b);
   let first = true;
@@ -641,6 +624,3 @@ function answerPart(obj: usize, end: usize, simple: string, condensed: string, a
   hashSpan(p, end);
   return true;
 }
-
-export function requestLength(): i32 { return requestLen; }
-

@@ -1,4 +1,5 @@
-import { skipValue, MAX_DEPTH } from "../../assembly/metrics/jsonval";
+import { skipValue } from "../../assembly/metrics/jsonval";
+import { MAX_DEPTH } from "../../assembly/json/limits";
 import { ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../../assembly/abi";
 import { IN, put } from "./util";
 

@@ -1,7 +1,8 @@
-// The device's float printer (assembly/metrics/num.ts, integers only): Python repr, and its fast
+// The float printer of every build (assembly/decimal.ts, integers only): Python repr, and its fast
 // path for values with few decimals checked against the exact (Burger & Dybvig) path, digit for
 // digit; the ring's decimal-to-double step against the exact parser.
-import { decimalBits, formatF64, formatF64Exact, parseNumber, parsedFloatBits, NUM_TEXT, NUM_FLOAT } from "../../assembly/metrics/num";
+import { decimalBits, formatF64, formatF64Exact, NUM_TEXT } from "../../assembly/decimal";
+import { parseNumber, parsedFloatBits, NUM_FLOAT } from "../../assembly/metrics/num";
 import { IN, put, textAt } from "./util";
 
 function repr(x: f64, exact: bool): string {

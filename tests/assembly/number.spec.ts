@@ -1,6 +1,7 @@
-import { formatFloat, formatInt, formatUint, parseNumber, numberEnd, numberInt, numberFloat, NUM_INT, NUM_FLOAT, NUM_BIG_INT } from "../../assembly/json/number";
+import { formatInteger, NUM_TEXT } from "../../assembly/decimal";
+import { formatFloat, parseNumber, numberEnd, numberFloat, NUM_INT, NUM_FLOAT, NUM_BIG_INT } from "../../assembly/json/number";
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_NUMBER_LIMIT } from "../../assembly/abi";
-import { IN, OUT, OUT_CAP, put, text } from "./util";
+import { IN, OUT, OUT_CAP, put, text, textAt } from "./util";
 
 function ff(v: f64): string { return text(formatFloat(v, OUT, OUT_CAP)); }
 
@@ -35,24 +36,26 @@ describe("formatFloat", () => {
   });
 });
 
-describe("formatInt / formatUint", () => {
-  it("writes decimal over the whole range", () => {
-    expect(text(formatInt(0, OUT, OUT_CAP))).toBe("0");
-    expect(text(formatInt(-42, OUT, OUT_CAP))).toBe("-42");
-    expect(text(formatInt(i64.MIN_VALUE, OUT, OUT_CAP))).toBe("-9223372036854775808");
-    expect(text(formatInt(i64.MAX_VALUE, OUT, OUT_CAP))).toBe("9223372036854775807");
-    expect(text(formatUint(u64.MAX_VALUE, OUT, OUT_CAP))).toBe("18446744073709551615");
-    expect(formatInt(-42, OUT, 2)).toBe(ERR_JSON_SPACE);
+function int(u: u64, neg: bool): string { return textAt(NUM_TEXT, formatInteger(u, neg)); }
+
+describe("formatInteger (assembly/decimal.ts)", () => {
+  it("writes decimal over the whole range of both signs", () => {
+    expect(int(0, false)).toBe("0");
+    expect(int(42, true)).toBe("-42");
+    expect(int(u64.MAX_VALUE, false)).toBe("18446744073709551615");
+    expect(int(u64.MAX_VALUE, true)).toBe("-18446744073709551615");
+    expect(int(<u64>1 << 63, true)).toBe("-9223372036854775808");
   });
 });
 
 describe("parseNumber", () => {
   it("tells ints from floats like Python", () => {
     expect(parseNumber(IN, put("12"))).toBe(NUM_INT);
-    expect(numberInt()).toBe(12);
     expect(parseNumber(IN, put("-9223372036854775808"))).toBe(NUM_INT);
-    expect(numberInt()).toBe(i64.MIN_VALUE);
     expect(parseNumber(IN, put("9223372036854775808"))).toBe(NUM_BIG_INT);
+    expect(parseNumber(IN, put("9223372036854775807"))).toBe(NUM_INT);
+    expect(parseNumber(IN, put("-9223372036854775809"))).toBe(NUM_BIG_INT);
+    expect(parseNumber(IN, put("99999999999999999999"))).toBe(NUM_BIG_INT);
     expect(parseNumber(IN, put("-0"))).toBe(NUM_INT);
     expect(parseNumber(IN, put("1E2"))).toBe(NUM_FLOAT);
     expect(numberFloat()).toBe(100.0);
