@@ -7,8 +7,9 @@ export * from "./index-token";
 // metrics_out_buffer(). Errors are negative codes (assembly/metrics/errors.ts).
 import * as mreq from "./metrics/request";
 import * as mring from "./metrics/ring";
-export function metrics_io_buffer(): usize { return mreq.IO; }
-export function metrics_io_capacity(): i32 { return mreq.IO_CAPACITY; }
+import { IO, IO_CAPACITY } from "./memory";
+export function metrics_io_buffer(): usize { return IO; }
+export function metrics_io_capacity(): i32 { return IO_CAPACITY; }
 export function metrics_out_buffer(): usize { return mreq.outBuffer(); }
 export function metrics_out_capacity(): i32 { return mreq.outCapacity(); }
 // Serial number (serialLength bytes in the io buffer) and auth method 0 none, 1 sa, 2 ta, 3 ca,

@@ -68,25 +68,26 @@ function probe(kind: ModuleKind): Probe {
 
 // ---- what may change on a refusal ---------------------------------------------------------------
 
-// Static areas a refused call may write, by compiler name (module path / constant).
+// Static areas a refused call may write, by compiler name (the memory map, assembly/memory.ts).
 const DESIGNATED_AREAS: Record<string, string> = {
   // buffers the caller writes its input into, or reads a call's output from
-  "io/TEXT": "token text in (token_decode, device_enter_token); token_generate's digits out",
-  "metrics/request/IO": "names, string values and format text in; metrics_answer_string's text out",
-  "json/buffers/JSON_IN": "byte-layer and server input (request bodies, formats, answers); metrics_server_answer keeps its canonical answer in the unused tail",
-  "json/buffers/JSON_OUT": "byte-layer and server output; the full build's metrics output buffer, where a request or format is made before it is kept",
-  "device/STATE_BLOB": "device_save's blob out, device_load's blob in",
+  "memory/TEXT": "token text in (token_decode, device_enter_token); token_generate's digits out",
+  "memory/IO": "names, string values and format text in; metrics_answer_string's text out",
+  "memory/JSON_IN": "byte-layer and server input (request bodies, formats, answers); metrics_server_answer keeps its canonical answer in the unused tail",
+  "memory/JSON_OUT": "byte-layer and server output; the full build's metrics output buffer, where a request or format is made before it is kept",
+  "memory/STATE_BLOB": "device_save's blob out, device_load's blob in",
+  "memory/TOKEN_RESULT": "token_result_*(): the result of the last decode",
   // scratch: written before being read by every call that uses it, never read across calls
-  "metrics/num/NUM_TEXT": "number text being formatted or hashed",
-  "metrics/num/DIGITS": "shortest-digit printer's digits",
-  "metrics/num/BN_R": "shortest-digit printer's big numbers",
-  "metrics/num/BN_S": "shortest-digit printer's big numbers",
-  "metrics/num/BN_M": "shortest-digit printer's big numbers",
-  "metrics/out/HASH": "SipHash streaming state of the signature being computed",
-  "json/number/STAGE": "number parser's digits",
-  "json/number/DIGITS": "number printer's digits",
-  "json/writer/SCRATCH": "writer's number text",
-  "json/bignum/POOL": "big-integer parser's numbers",
+  "memory/NUM_TEXT": "number text being formatted or hashed",
+  "memory/NUM_DIGITS": "shortest-digit printer's digits",
+  "memory/BN_R": "shortest-digit printer's big numbers",
+  "memory/BN_S": "shortest-digit printer's big numbers",
+  "memory/BN_M": "shortest-digit printer's big numbers",
+  "memory/SIGN_HASH": "SipHash streaming state of the signature being computed",
+  "memory/NUMBER_STAGE": "number parser's digits",
+  "memory/NUMBER_DIGITS": "number printer's digits",
+  "memory/WRITER_SCRATCH": "writer's number text",
+  "memory/JSON_BN_POOL": "big-integer parser's numbers",
 };
 // The device build's metrics output buffer (metrics_out_buffer(), up to metrics_out_capacity()):
 // payloads, answers and accessory requests, the inline format's text made before it is kept. The
@@ -96,12 +97,6 @@ const DESIGNATED_AREAS: Record<string, string> = {
 
 // Mutable globals a refused call may change, by compiler name.
 const DESIGNATED_GLOBALS: Record<string, string> = {
-  "token/decodedValue": "token_result_value(): the result of the last decode",
-  "token/decodedTokenCount": "token_result_count(): the result of the last decode",
-  "token/stateMaxCount": "token_result_max_count(): the result of the last decode",
-  "token/stateUsedCounts": "token_result_used_counts(): the result of the last decode",
-  "token/parsedNumber": "token text being parsed",
-  "token/parsedExtended": "token text being parsed",
   "metrics/out/outPtr": "writer of the call in progress",
   "metrics/out/outCap": "writer of the call in progress",
   "metrics/out/outLen": "writer of the call in progress",
@@ -151,7 +146,7 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
 };
 
 // Exports that read the result of the last call (token_decode, json_parse_number): compared
-// only through their globals, designated above.
+// only through their area or globals, designated above.
 const RESULT_GETTERS = ["token_result_value", "token_result_count", "token_result_max_count", "token_result_used_counts",
   "json_number_int", "json_number_float"];
 // State-reading exports of the shipped module (arguments for the indexed ones).
@@ -236,7 +231,7 @@ function designatedRanges(t: Twin): Array<[number, number, string]> {
   if ("metrics_out_buffer" in t.shipped) {
     const out = t.shipped.metrics_out_buffer();
     r.push([out, out + t.shipped.metrics_out_capacity(), "metrics output buffer"]);
-    const stage = t.area("metrics/request/STAGE_ROW");
+    const stage = t.area("memory/STAGE_ROW");
     r.push([stage[0] + (t.probe["g:metrics/rows/rowLen"].value as number), stage[1], "STAGE_ROW past the row"]);
   }
   return r;
@@ -541,8 +536,9 @@ for (const kind of ["token", "device", "full"] as ModuleKind[]) {
     for (const e of ["key_buffer", "text_buffer", "state_buffer", "memory_used", "metrics_io_buffer", "metrics_out_buffer", "json_in_buffer", "json_out_buffer"]) {
       if (e in t.shipped) assert.equal(t.probe[e](), t.shipped[e](), e);
     }
-    assert.equal(t.area("key/KEY")[0], t.shipped.key_buffer());
-    assert.equal(t.area("io/TEXT")[0], t.shipped.text_buffer());
+    assert.equal(t.area("memory/KEY")[0], t.shipped.key_buffer());
+    assert.equal(t.area("memory/TEXT")[0], t.shipped.text_buffer());
+    assert.equal(t.area("memory/STATE_BLOB")[0], t.shipped.state_buffer());
   });
 
   test(`${kind}: every refusal of every export leaves memory and globals byte-identical (seed ${SEED})`, () => {

@@ -2,9 +2,10 @@
 // u32 word count, in static slots. Sized for the worst case of parsing (an 801-digit decimal
 // against a halfway point scaled by 10^1125 and 2^1076: under 3800 bits). An operation that would
 // pass the capacity sets bnOverflow instead of writing out of bounds.
-export const BN_WORDS: i32 = 128;
+// The slots (BN_WORDS words each) are JSON_BN_POOL (memory.ts).
+import { JSON_BN_WORDS as BN_WORDS, JSON_BN_POOL as POOL } from "../memory";
+
 const BN_BYTES: usize = 4 + 4 * <usize>BN_WORDS;
-const POOL: usize = memory.data(<i32>BN_BYTES * 5, 8);
 export const BN0: usize = POOL;
 export const BN1: usize = POOL + BN_BYTES;
 export const BN2: usize = POOL + 2 * BN_BYTES;

@@ -21,15 +21,12 @@
 import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX } from "../abi";
 import { MAX_INT_DIGITS } from "./limits";
 import { ceilLog10Pow2 } from "../metrics/num";
+import { NUMBER_STAGE as STAGE, NUMBER_STAGE_SIZE as STAGE_SIZE, NUMBER_DIGITS as DIGITS } from "../memory";
 import { BN0, BN1, BN2, BN3, BN4, bnAdd, bnCmp, bnCopy, bnMulAdd, bnMulPow10, bnOverflow, bnSet, bnShl, bnSub } from "./bignum";
 
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;
 export const NUM_BIG_INT: i32 = 3;
-
-const STAGE_SIZE: i32 = 32;
-const STAGE: usize = memory.data(STAGE_SIZE);
-const DIGITS: usize = memory.data(24);
 
 // At most 24 bytes are staged: sign, 17 digits, point, "e-308".
 let sp: i32 = 0;

@@ -4,6 +4,7 @@
 import { ERR_JSON_SPACE } from "../abi";
 import { escapeCodePoint, escapedSize } from "./string";
 import { formatFloat, formatUint } from "./number";
+import { WRITER_SCRATCH as SCRATCH } from "../memory";
 
 let base: usize = 0;
 let capacity: i32 = 0;
@@ -42,8 +43,6 @@ export function wCodePoint(cp: u32): void {
     if (k < 0) { full = true; length += escapedSize(cp); } else length += k;
   } else length += escapedSize(cp);
 }
-
-const SCRATCH: usize = memory.data(32);
 
 // Returns 0 or ERR_JSON_NOT_FINITE.
 export function wFloat(v: f64): i32 {

@@ -16,8 +16,7 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
-import { TEXT, TEXT_CAPACITY } from "../io";
-import { loadKey } from "../key";
+import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, IO, IO_CAPACITY } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
@@ -25,15 +24,15 @@ import { NUM_TEXT, NUM_FLOAT, bitsZero, formatI64, formatU64Hex, parseNumber, pa
 import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
 import { ANSWER_KEYS, ANSWER_KEY_COUNT } from "./names";
-import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
+import { outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SERIAL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOKEN,
   ANSWER_TOKENS, ANSWER_TIME, ANSWER_SETTINGS, ANSWER_EXTRA_DATA, ANSWER_SIGNED, ANSWER_FORMAT_ID, ANSWER_TIME_NONE, ANSWER_TIME_UNTIL,
   ANSWER_TIME_SECONDS_LEFT } from "../abi";
 
-export const MAX_ANSWER_TOKENS: i32 = 16;
-// Per token of the last applied answer: [result type u32][value u32].
-const RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 8, 8);
+// Per token of the last applied answer, in ANSWER_RESULTS: (result type << 24) | value (a token
+// value is below 10^6 < 2^24, a result type below 2^8).
+const RESULT_TYPE_SHIFT: u32 = 24;
 
 // What the last apply returned (a bitmask of ANSWER_*), and its details.
 
@@ -123,8 +122,7 @@ function tokens(now: u32, end: usize, apply: bool): i32 {
     if (len < 0) return len;
     if (apply) {
       let r = deviceApplyNetworkToken(now, TEXT, len);
-      store<u32>(RESULTS + (<usize>n << 3), r);
-      store<u32>(RESULTS + (<usize>n << 3), r <= 2 ? decodedValueRaw() : 0, 4);
+      store<u32>(ANSWER_RESULTS + (<usize>n << 2), (<u32>r << RESULT_TYPE_SHIFT) | (r <= 2 ? decodedValueRaw() : 0));
     }
     n++;
     p = skipWs(<usize>skipValue(p, end, 1), end);
@@ -177,7 +175,6 @@ function hashDecimal(v: i64): void {
 
 function signatureValid(end: usize): bool {
   let a = present(pA);
-  loadKey();
   // canonical JSON goes to the hash only: an output of capacity 0
   outBegin(0, 0, OUT_JSON);
   hashStart();
@@ -277,10 +274,10 @@ export function applyAnswer(len: i32, now: u32): i32 {
 
 export function answerTokenCount(): i32 { return tokenCount; }
 export function answerTokenResult(i: i32): i32 {
-  return i >= 0 && i < tokenCount ? <i32>load<u32>(RESULTS + (<usize>i << 3)) : -1;
+  return i >= 0 && i < tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
 }
 export function answerTokenValue(i: i32): u32 {
-  return i >= 0 && i < tokenCount ? load<u32>(RESULTS + (<usize>i << 3), 4) : 0;
+  return i >= 0 && i < tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
 }
 export function answerTimeKind(): i32 { return timeKind; }
 export function answerTime(): u32 { return timeValue; }

@@ -5,19 +5,13 @@
 // Doubles travel as their IEEE 754 bit patterns (u64) and every step is integer arithmetic: the
 // device module has no float instruction, so an interpreter can be built without float support.
 import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
+import { NUM_TEXT, NUM_TEXT_CAPACITY, NUM_DIGITS as DIGITS, MAX_DIGITS, BN_R, BN_S, BN_M } from "../memory";
 import { BN_SIZE, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub } from "./bignum";
 
-export const NUM_TEXT_CAPACITY: i32 = 32;
-export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
-// Significant digits of a parsed number kept exactly; longer numbers are refused.
-export const MAX_DIGITS: i32 = 40;
-const DIGITS: usize = memory.data(MAX_DIGITS);
-
-// Shared work space of both directions: r, s and m- (m+ is m- or 2 m-); sums are compared
-// without a temporary (bnCmpSum).
-const BN_R: usize = memory.data(BN_SIZE, 8);
-const BN_S: usize = memory.data(BN_SIZE, 8);
-const BN_M: usize = memory.data(BN_SIZE, 8);
+export { NUM_TEXT };
+// Buffers (memory.ts): NUM_TEXT, the significant digits of a parsed number kept exactly (DIGITS:
+// longer numbers are refused), and the shared work space of both directions: r, s and m- (m+ is
+// m- or 2 m-); sums are compared without a temporary (bnCmpSum).
 
 const FRAC_MASK: u64 = (<u64>1 << 52) - 1;
 const HIDDEN: u64 = <u64>1 << 52;

@@ -3,7 +3,8 @@
 // The output buffer receives one of them; the streaming SipHash, when on, always receives the
 // canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
-import { K0, K1 } from "../key";
+import { keyWord0, keyWord1 } from "../key";
+import { SIGN_HASH } from "../memory";
 import { NUM_TEXT, decimalBits, formatDecimal, formatF64, formatI64 } from "./num";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 
@@ -17,7 +18,7 @@ let overflow = false;
 let outMode: i32 = OUT_JSON;
 let hashing = false;
 let error: i32 = 0;
-const HASH = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
+const HASH = changetype<SipHasher>(SIGN_HASH);
 
 export function outBegin(ptr: usize, cap: i32, mode: i32): void {
   outPtr = ptr;
@@ -51,7 +52,7 @@ export function hashOnly(ptr: usize, len: i32): void {
   for (let i = 0; i < len; i++) sipWriteByte(HASH, load<u8>(ptr + <usize>i));
 }
 
-export function hashStart(): void { sipReset(HASH, K0, K1); hashing = true; }
+export function hashStart(): void { sipReset(HASH, keyWord0(), keyWord1()); hashing = true; }
 export function hashPause(): void { hashing = false; }
 export function hashResume(): void { hashing = true; }
 export function hashEnd(): u64 { hashing = false; return sipFinish(HASH); }

@@ -1,8 +1,8 @@
 // The device's request encoder: configuration (serial, data format, ts / rc, auth method),
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (see SPEC-NOTES §3 for the reference layout).
-import { loadKey } from "../key";
-import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
+import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, RING, RING_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, ROW_CAPACITY, SERIAL,
+  SERIAL_CAPACITY, NULL_VALUE } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
 import { NUM_TEXT, bitsFinite, formatI64, formatU64Hex } from "./num";
@@ -15,23 +15,11 @@ import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AU
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
   METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED, METRICS_SIMPLE } from "../abi";
 
-
-// Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
-// full build (server side, CLI) shares the byte layer's 16 KiB buffers and takes rows, strings and
-// serial numbers as long as its one 64 KiB page allows (README, Limits).
-// Host I/O: names, string values, format JSON text.
-export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
-export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(256, 8);
-
-// Output (payloads, answers, accessory requests) and the ring of historical rows.
-const OUT_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 1024;
-const OUT: usize = OPAYGO_FULL ? JSON_OUT : memory.data(1024, 8);
-const RING_CAPACITY: i32 = OPAYGO_FULL ? 6144 : 1024;
-const RING: usize = memory.data(RING_CAPACITY, 8);
+// Buffers (memory.ts): sized per build (OPAYGO_FULL, from asconfig.json): the device keeps small
+// static buffers; the full build (server side, CLI) shares the byte layer's 16 KiB buffers and
+// takes rows, strings and serial numbers as long as its one 64 KiB page allows (README, Limits).
 // The inline data format's text: in the full build a buffer of its own (the byte layer also
 // writes json_out_buffer()); in the device build the end of the output buffer.
-export const FORMAT_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 256;
-const FORMAT: usize = OPAYGO_FULL ? memory.data(FORMAT_CAPACITY, 8) : 0;
 let formatBuf: usize = 0;
 let formatJsonLen: i32 = 0;
 let outPtr: usize = OUT;
@@ -50,13 +38,6 @@ export function outBuffer(): usize { return outPtr; }
 // What payloads, answers and accessory requests may use of the output buffer.
 export function outCapacity(): i32 { return formatBuf != 0 ? outCap : outCap - formatJsonLen; }
 function formatAt(): usize { return formatBuf != 0 ? formatBuf : outPtr + <usize>(outCap - formatJsonLen); }
-
-// A row as stored (entries of rows.ts), and the serial number.
-export const ROW_CAPACITY: i32 = OPAYGO_FULL ? 1280 : 128;
-const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
-const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
-export const SERIAL_CAPACITY: i32 = OPAYGO_FULL ? 256 : 48;
-const SERIAL: usize = memory.data(SERIAL_CAPACITY);
 
 let serialLen: i32 = 0;
 let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
@@ -102,7 +83,6 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
-  loadKey();
   serialLen = serialLength;
   authMethod = method;
   formatKind = 0;
@@ -394,7 +374,6 @@ function writeRow(row: usize, len: i32, list: i32, form: i32): void {
   wMapClose();
 }
 
-const NULL_VALUE: usize = memory.data(1);
 function writeStoredNull(): void { writeStoredValue(NULL_VALUE, NULL_VALUE + 1); }
 
 function hexHash(h: u64): void {

@@ -5,6 +5,7 @@
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
 import { formatF64, NUM_TEXT } from "./num";
+import { NAMES0, NAMES1, NAMES_CAPACITY } from "../memory";
 import { utf8Sequence, wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 
 export const T_NULL: u8 = 0;
@@ -19,9 +20,6 @@ export const INLINE_NAME: u8 = 255;
 
 // ---- names of the data format ------------------------------------------------------------
 // Two lists (0: data_order, 1: historical_data_order), each [n u8][bytes]... in its own area.
-export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
-const NAMES0: usize = memory.data(NAMES_CAPACITY);
-const NAMES1: usize = memory.data(NAMES_CAPACITY);
 let namesUsed0: i32 = 0;
 let namesUsed1: i32 = 0;
 let nameCount0: i32 = 0;
