@@ -199,8 +199,9 @@ function parseToken(text: usize, len: i32, restricted: bool): u64 {
 // value in decodedValueRaw() and the token's own count in decodedCount(). Cost: one hash per
 // count from 0 to maxCount + 64 (+100 for COUNTER_SYNC).
 export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: usize, len: i32, restricted: bool): i32 {
-  usedCounts &= 0xffff;
-  setResult(maxCount, usedCounts, 0, 0);
+  // usedCounts is read back from the results where it is needed: a local live across the chain
+  // loop would cost the loop a register
+  setResult(maxCount, usedCounts & 0xffff, 0, 0);
   if (startingCode == 0) startingCode = startingCodeFromKey();
   if (startingCode > 999999999 || maxCount > MAX_COUNT) return INVALID;
   let parsed = parseToken(text, len, restricted);
@@ -228,7 +229,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
     // code's top digits are the token's (tokenHigh is a multiple of the modulus)
     if (code - tokenHigh < <u64>modulus) {
       let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
-      if (countIsValid(count, maxCount, type, isSync, usedCounts)) { matchCount = count; matchType = type; break; }
+      if (countIsValid(count, maxCount, type, isSync, resultUsedCounts())) { matchCount = count; matchType = type; break; }
       seenOlder = true;
     }
     code = nextCode(code, extended, k0, k1);
@@ -238,7 +239,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   // A standard 998 or 999 marks the whole window even on an even count, as openpaygo 0.6.3 does
   // (the oldest published C decoder marks only its own count): the official procedure's U3
   // disables PAYG with an even-count 998 and then expects the older add token to be refused.
-  setResult(count > maxCount ? count : maxCount, markUsed(count, maxCount, usedCounts, matchType != ADD_TIME || isSync || isDisable),
+  setResult(count > maxCount ? count : maxCount, markUsed(count, maxCount, resultUsedCounts(), matchType != ADD_TIME || isSync || isDisable),
     value, count);
   return matchType;
 }
