@@ -539,6 +539,14 @@ for (const kind of ["token", "device", "full"] as ModuleKind[]) {
     assert.equal(t.area("memory/KEY")[0], t.shipped.key_buffer());
     assert.equal(t.area("memory/TEXT")[0], t.shipped.text_buffer());
     assert.equal(t.area("memory/STATE_BLOB")[0], t.shipped.state_buffer());
+    // memory_used() is true: every static area lies below it, and areas of different addresses
+    // do not overlap (an area may have two names: the full build's IO is JSON_IN)
+    const areas = [...t.areas].sort(([, a], [, b]) => a[0] - b[0]);
+    for (const [name, [start, end]] of areas) assert.ok(start >= 16 && end <= t.shipped.memory_used(), `${kind}: ${name} [${start}, ${end}) past memory_used()`);
+    for (let i = 1; i < areas.length; i++) {
+      const [prev, [ps, pe]] = areas[i - 1], [name, [s]] = areas[i];
+      assert.ok(s >= pe || s === ps, `${kind}: ${name} at ${s} overlaps ${prev} [${ps}, ${pe})`);
+    }
   });
 
   test(`${kind}: every refusal of every export leaves memory and globals byte-identical (seed ${SEED})`, () => {
