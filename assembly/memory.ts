@@ -6,7 +6,8 @@
 // full (server side and byte layer, OPAYGO_FULL=1). Each area is @lazy: it takes memory only in a
 // build that uses it (the token build has no Metrics area, a firmware module built from index.ts
 // only the areas of what it calls), at the address of its first use. The hosts find the buffers
-// they write or read through the *_buffer() exports, never by a fixed address.
+// they write or read through the *_buffer() exports, never by a fixed address. Sizes below are in
+// bytes per build; make size prints each build's total (the device's goal: 4 KiB + the blob).
 import { SIPHASHER_SIZE } from "./siphash";
 import { DeviceState } from "./device";
 import { TokenResult } from "./token";
@@ -17,14 +18,14 @@ import { BN_SIZE } from "./metrics/bignum";
 @lazy export const KEY: usize = memory.data(16, 8);
 // Token text in, generated token text out (text_buffer()).                              64      64     64
 export const TEXT_CAPACITY: i32 = 64;
-@lazy export const TEXT: usize = memory.data(TEXT_CAPACITY, 8);
+@lazy export const TEXT: usize = memory.data(TEXT_CAPACITY, 1);
 // device_save's blob out, device_load's blob in (state_buffer()).                       32      32     32
 export const STATE_BLOB_SIZE: i32 = 32;
-@lazy export const STATE_BLOB: usize = memory.data(STATE_BLOB_SIZE, 8);
+@lazy export const STATE_BLOB: usize = memory.data(STATE_BLOB_SIZE, 4);
 // The device's configuration and credit state (device.ts).                              36      36     36
-@lazy export const DEVICE_STATE: usize = memory.data(offsetof<DeviceState>(), 8);
-// The results of the last token decode (token.ts).                                       20      20     20
-@lazy export const TOKEN_RESULT: usize = memory.data(offsetof<TokenResult>(), 8);
+@lazy export const DEVICE_STATE: usize = memory.data(offsetof<DeviceState>(), 4);
+// The results of the last token decode (token.ts).                                       17      17     17
+@lazy export const TOKEN_RESULT: usize = memory.data(offsetof<TokenResult>(), 4);
 // The last generated token's count (token_generated_count()).                              -       -      4
 @lazy export const GENERATED_COUNT: usize = memory.data(4, 4);
 
@@ -59,7 +60,10 @@ export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
 @lazy export const NAMES1: usize = memory.data(NAMES_CAPACITY, 8);
 // Per token of the last applied answer: (result type << 24) | value, u32.                     64     64
 export const MAX_ANSWER_TOKENS: i32 = 16;
-@lazy export const ANSWER_RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 4, 8);
+@lazy export const ANSWER_RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 4, 4);
+// The members of the answer being checked: an address per answer key (answer.ts).           28     28
+export const ANSWER_MEMBER_SLOTS: i32 = 7;
+@lazy export const ANSWER_MEMBERS: usize = memory.data(ANSWER_MEMBER_SLOTS * 4, 4);
 // The streaming SipHash of the request or answer being signed (out.ts).                      48     48
 @lazy export const SIGN_HASH: usize = memory.data(SIPHASHER_SIZE, 8);
 // Number text being formatted or parsed (num.ts).                                            32     32

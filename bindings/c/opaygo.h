@@ -15,7 +15,7 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (188 bytes on the token build, 4096 on the device build with its metrics buffers, 65320 on the
+ * (184 bytes on the token build, 4112 on the device build with its metrics buffers, 65320 on the
  * full build: assembly/memory.ts lists them);
  * opaygo_init() refuses a smaller block. Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
