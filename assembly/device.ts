@@ -8,7 +8,7 @@ import {
   PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE, decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
 } from "./token";
 import { hashWords } from "./key";
-import { DEVICE_STATE, STATE_BLOB, STATE_BLOB_SIZE } from "./memory";
+import { DEVICE_STATE, DEVICE_STATE_UNIT, STATE_BLOB, STATE_BLOB_SIZE } from "./memory";
 
 // After n consecutive invalid tokens, entry is refused for 2^n minutes; n stops growing here,
 // so the longest wait is 2^10 minutes (about 17 hours).
@@ -39,6 +39,7 @@ export class DeviceState {
   lastValue: u32;
 }
 const SAVED_WORDS: i32 = 3;
+if (offsetof<DeviceState>() != 36 || offsetof<DeviceState>("unitSeconds") != DEVICE_STATE_UNIT * 4) ERROR("DEVICE_STATE's initial words");
 // Read through this constant pointer, each field is one load at a fixed address.
 @inline function st(): DeviceState { return changetype<DeviceState>(DEVICE_STATE); }
 
