@@ -8,7 +8,7 @@ import {
   PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE, decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
 } from "./token";
 import { hashWords } from "./key";
-import { DEVICE_STATE, DEVICE_STATE_UNIT, STATE_BLOB, STATE_BLOB_SIZE } from "./memory";
+import { DEVICE_STATE, STATE_BLOB, STATE_BLOB_SIZE } from "./memory";
 
 // After n consecutive invalid tokens, entry is refused for 2^n minutes; n stops growing here,
 // so the longest wait is 2^10 minutes (about 17 hours).
@@ -34,12 +34,11 @@ export class DeviceState {
   invalidStreak: u32;
   startingCode: u32; // binds the blob to this device
   // Configuration (provisioned, not saved in the blob) and the last accepted value.
-  unitSeconds: u32;
+  unitSeconds: u32; // 0 before device_init: a day (the state is zero-initialised memory)
   flags: i32;
   lastValue: u32;
 }
 const SAVED_WORDS: i32 = 3;
-if (offsetof<DeviceState>() != 36 || offsetof<DeviceState>("unitSeconds") != DEVICE_STATE_UNIT * 4) ERROR("DEVICE_STATE's initial words");
 // Read through this constant pointer, each field is one load at a fixed address.
 @inline function st(): DeviceState { return changetype<DeviceState>(DEVICE_STATE); }
 
@@ -58,7 +57,8 @@ export function deviceInit(code: u32, count: u32, deviceFlags: i32, secondsPerUn
 }
 
 @inline function saturatingAdd(base: u32, units: u32): u32 {
-  let sum = <u64>base + <u64>units * <u64>st().unitSeconds;
+  let unit = st().unitSeconds;
+  let sum = <u64>base + <u64>units * <u64>(unit != 0 ? unit : 86400);
   return sum > 0xffffffff ? 0xffffffff : <u32>sum;
 }
 

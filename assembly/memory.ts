@@ -9,6 +9,7 @@
 // they write or read through the *_buffer() exports, never by a fixed address. Sizes below are in
 // bytes per build; make size prints each build's total (the device's goal: 4 KiB + the blob).
 import { SIPHASHER_SIZE } from "./siphash";
+import { DeviceState } from "./device";
 import { TokenResult } from "./token";
 import { BN_SIZE } from "./metrics/bignum";
 
@@ -21,10 +22,8 @@ export const TEXT_CAPACITY: i32 = 64;
 // device_save's blob out, device_load's blob in (state_buffer()).                       32      32     32
 export const STATE_BLOB_SIZE: i32 = 32;
 @lazy export const STATE_BLOB: usize = memory.data(STATE_BLOB_SIZE, 4);
-// The device's configuration and credit state (device.ts), before device_init: all zero but the
-// seconds per unit, a day (the word at DEVICE_STATE_UNIT).                               36      36     36
-export const DEVICE_STATE_UNIT: i32 = 6;
-@lazy export const DEVICE_STATE: usize = memory.data<u32>([0, 0, 0, 0, 0, 0, 86400, 0, 0], 4);
+// The device's configuration and credit state (device.ts).                              36      36     36
+@lazy export const DEVICE_STATE: usize = memory.data(offsetof<DeviceState>(), 4);
 // The results of the last token decode (token.ts).                                       17      17     17
 @lazy export const TOKEN_RESULT: usize = memory.data(offsetof<TokenResult>(), 4);
 // The last generated token's count (token_generated_count()).                              -       -      4
