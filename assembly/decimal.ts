@@ -3,16 +3,8 @@
 // Doubles travel as their IEEE 754 bit patterns (u64) and every step is integer arithmetic: the
 // device module has no float instruction, so an interpreter can be built without float support.
 // Text goes to NUM_TEXT; a parser puts the decimal's significant digits (values 0..9) in DIGITS.
-import { BN_SIZE, LIMBS, SMALL_LIMBS, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub, bnUse } from "./bignum";
-
-// The text of one value at a time: a number, or for the byte layer's writer and formatString one
-// character escaped for JSON (never while a number's text is in use).
-export const NUM_TEXT_CAPACITY: i32 = 32;
-export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY);
-// Significant digits a parser may hand to nearestDouble, per build (bignum.ts is sized for them):
-// the device's metrics reader takes 40; the full build's JSON reader 800 and a sticky one.
-export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
-export const DIGITS: usize = memory.data(DIGITS_CAPACITY);
+import { LIMBS, SMALL_LIMBS, bnCmp, bnCmpSum, bnMulPow10, bnMulSmall, bnSetU64, bnShl, bnSub, bnUse } from "./bignum";
+import { BN_M, BN_R, BN_S, DIGITS, DIGITS_CAPACITY, NUM_TEXT, NUM_TEXT_CAPACITY } from "./memory";
 // A parse of this many digits or fewer works within SMALL_LIMBS, as on the device.
 const SMALL_PARSE_DIGITS: i32 = 40;
 
@@ -28,11 +20,8 @@ export function formatInteger(u: u64, neg: bool): i32 {
   return len;
 }
 
-// Shared work space of both directions: r, s and m- (m+ is m- or 2 m-); sums are compared
-// without a temporary (bnCmpSum).
-const BN_R: usize = memory.data(BN_SIZE, 8);
-const BN_S: usize = memory.data(BN_SIZE, 8);
-const BN_M: usize = memory.data(BN_SIZE, 8);
+// BN_R, BN_S, BN_M (memory.ts): the shared work space of both directions, r, s and m- (m+ is m-
+// or 2 m-); sums are compared without a temporary (bnCmpSum).
 
 const FRAC_MASK: u64 = (<u64>1 << 52) - 1;
 const HIDDEN: u64 = <u64>1 << 52;

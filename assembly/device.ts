@@ -7,52 +7,58 @@ import {
 import {
   PAYG_DISABLE_VALUE, COUNTER_SYNC_VALUE, decode, decodedExtended, decodedValueRaw, resultMaxCount, resultUsedCounts,
 } from "./token";
-import { hashWords, loadKey } from "./key";
+import { hashWords } from "./key";
+import { DEVICE_STATE, STATE_BLOB, STATE_BLOB_SIZE } from "./memory";
 
 // After n consecutive invalid tokens, entry is refused for 2^n minutes; n stops growing here,
 // so the longest wait is 2^10 minutes (about 17 hours).
 export const MAX_WAIT_EXPONENT: u32 = 10;
 
-export const STATE_BLOB_SIZE: i32 = 32;
-const STATE_VERSION: u8 = 1;
+const STATE_VERSION: u32 = 1;
+// The blob's first three bytes, 'O' 'P' version, as the low bytes of a little-endian word.
+const BLOB_HEADER: u64 = 0x4f | 0x50 << 8 | STATE_VERSION << 16;
+const BLOB_HEADER_MASK: u64 = 0xffffff;
 
-export const STATE_BLOB: usize = memory.data(STATE_BLOB_SIZE, 8);
-
-// Configuration (provisioned, not saved in the blob).
-let startingCode: u32 = 0;
-let flags: i32 = 0;
-let unitSeconds: u32 = 86400;
-
-// State (saved in the blob).
-let maxCount: u32 = 0;
-let usedCounts: u32 = 0;
-let activeUntil: u32 = 0;
-let blockedUntil: u32 = 0;
-let invalidStreak: u32 = 0; // 0..MAX_WAIT_EXPONENT
-let paygDisabled: bool = false;
-// Not in the blob: the raw value of the last accepted token (device_last_value()), 0 after
-// device_init; device_load leaves it as it was.
-let lastValue: u32 = 0;
+// The device's whole state, in DEVICE_STATE (memory.ts). Its first 24 bytes are the state blob's
+// (below) but for the blob's three header bytes, zero here: device_save copies them out and
+// device_load, once the blob is checked, copies them back.
+@unmanaged
+export class DeviceState {
+  header: u16; // zero; the blob's 'O' 'P' there
+  version: u8; // zero; the blob's version there
+  paygDisabled: bool;
+  maxCount: u16;
+  usedCounts: u16;
+  activeUntil: u32;
+  blockedUntil: u32;
+  invalidStreak: u32;
+  startingCode: u32; // binds the blob to this device
+  // Configuration (provisioned, not saved in the blob) and the last accepted value.
+  unitSeconds: u32; // 0 before device_init: a day (the state is zero-initialised memory)
+  flags: i32;
+  lastValue: u32;
+}
+const SAVED_WORDS: i32 = 3;
+// Read through this constant pointer, each field is one load at a fixed address.
+@inline function st(): DeviceState { return changetype<DeviceState>(DEVICE_STATE); }
 
 // Key must already be in KEY. startingCode 0: derive it from the key.
 export function deviceInit(code: u32, count: u32, deviceFlags: i32, secondsPerUnit: u32): i32 {
   if (code > 999999999 || count > 0xffff || secondsPerUnit == 0) return ERR_DEVICE_CONFIG;
-  loadKey();
-  startingCode = code;
-  flags = deviceFlags;
-  unitSeconds = secondsPerUnit;
-  maxCount = count;
-  usedCounts = 0;
-  activeUntil = 0;
-  blockedUntil = 0;
-  invalidStreak = 0;
-  paygDisabled = false;
-  lastValue = 0;
+  // header, PAYG not disabled, count, no used counts; no credit, not blocked; no streak, code
+  store<u64>(DEVICE_STATE, <u64>count << 32);
+  store<u64>(DEVICE_STATE, 0, 8);
+  store<u64>(DEVICE_STATE, <u64>code << 32, 16);
+  let s = st();
+  s.unitSeconds = secondsPerUnit;
+  s.flags = deviceFlags;
+  s.lastValue = 0;
   return 0;
 }
 
 @inline function saturatingAdd(base: u32, units: u32): u32 {
-  let sum = <u64>base + <u64>units * <u64>unitSeconds;
+  let unit = st().unitSeconds;
+  let sum = <u64>base + <u64>units * <u64>(unit != 0 ? unit : 86400);
   return sum > 0xffffffff ? 0xffffffff : <u32>sum;
 }
 
@@ -65,23 +71,26 @@ function waitSeconds(streak: u32): u32 {
 // INVALID, ALREADY_USED or BLOCKED (in a waiting period). The state changes only on acceptance,
 // or on an invalid entry (the waiting period).
 export function deviceEnterToken(now: u32, text: usize, len: i32): i32 {
-  let waiting = (flags & DEVICE_NO_WAITING_PERIOD) == 0;
-  if (waiting && invalidStreak > 0) {
+  let s = st();
+  let waiting = (s.flags & DEVICE_NO_WAITING_PERIOD) == 0;
+  let streak = s.invalidStreak;
+  if (waiting && streak > 0) {
     // A clock that went backwards must not stretch the wait beyond its nominal length.
-    let wait = waitSeconds(invalidStreak);
-    if (blockedUntil > now && blockedUntil - now > wait) blockedUntil = now + wait;
+    let wait = waitSeconds(streak);
+    let blockedUntil = s.blockedUntil;
+    if (blockedUntil > now && blockedUntil - now > wait) s.blockedUntil = blockedUntil = now + wait;
     if (now < blockedUntil) return BLOCKED;
   }
   let type = deviceDecode(text, len);
   if (type == INVALID) {
-    if (invalidStreak < MAX_WAIT_EXPONENT) invalidStreak++;
-    let until = <u64>now + <u64>waitSeconds(invalidStreak);
-    blockedUntil = until > 0xffffffff ? 0xffffffff : <u32>until;
+    if (streak < MAX_WAIT_EXPONENT) s.invalidStreak = ++streak;
+    let until = <u64>now + <u64>waitSeconds(streak);
+    s.blockedUntil = until > 0xffffffff ? 0xffffffff : <u32>until;
     return type;
   }
   if (type == ALREADY_USED) return type;
-  invalidStreak = 0;
-  blockedUntil = 0;
+  s.invalidStreak = 0;
+  s.blockedUntil = 0;
   accept(now, type);
   return type;
 }
@@ -101,43 +110,46 @@ export function deviceApplyNetworkToken(now: u32, text: usize, len: i32): i32 {
 // standard token, 998 disables PAYG and 999 only syncs the counter, whatever the count's parity.
 // Extended tokens carry 998 and 999 as ordinary values.
 function deviceDecode(text: usize, len: i32): i32 {
-  let type = decode(startingCode, maxCount, usedCounts, text, len, (flags & DEVICE_RESTRICTED) != 0);
+  let s = st();
+  let type = decode(s.startingCode, s.maxCount, s.usedCounts, text, len, (s.flags & DEVICE_RESTRICTED) != 0);
   if (type != ADD_TIME || decodedExtended()) return type;
   let value = decodedValueRaw();
   return value == PAYG_DISABLE_VALUE ? DISABLE_PAYG : value == COUNTER_SYNC_VALUE ? COUNTER_SYNC : ADD_TIME;
 }
 
 function accept(now: u32, type: i32): void {
-  maxCount = resultMaxCount();
-  usedCounts = resultUsedCounts();
+  let s = st();
+  s.maxCount = <u16>resultMaxCount();
+  s.usedCounts = <u16>resultUsedCounts();
   let value = decodedValueRaw();
-  lastValue = value;
+  s.lastValue = value;
   if (type == ADD_TIME) {
-    activeUntil = saturatingAdd(activeUntil > now ? activeUntil : now, value);
+    let activeUntil = s.activeUntil;
+    s.activeUntil = saturatingAdd(activeUntil > now ? activeUntil : now, value);
   } else if (type == SET_TIME) {
-    activeUntil = saturatingAdd(now, value);
-    paygDisabled = false;
+    s.activeUntil = saturatingAdd(now, value);
+    s.paygDisabled = false;
   } else if (type == DISABLE_PAYG) {
-    paygDisabled = true;
+    s.paygDisabled = true;
   }
 }
 
 // Credit set by a server answer (active_until_timestamp, or now + active_seconds_left): it
 // replaces the credit like a SET_TIME token, and so also ends a PAYG-disabled state.
 export function deviceSetActiveUntil(until: u32): void {
-  activeUntil = until;
-  paygDisabled = false;
+  st().activeUntil = until;
+  st().paygDisabled = false;
 }
 
-export function deviceIsActive(now: u32): bool { return paygDisabled || now < activeUntil; }
-export function deviceSecondsLeft(now: u32): u32 { return activeUntil > now ? activeUntil - now : 0; }
-export function devicePaygDisabled(): bool { return paygDisabled; }
-export function deviceActiveUntil(): u32 { return activeUntil; }
-export function deviceMaxCount(): u32 { return maxCount; }
-export function deviceUsedCounts(): u32 { return usedCounts; }
-export function deviceLastValue(): u32 { return lastValue; }
-export function deviceInvalidStreak(): u32 { return invalidStreak; }
-export function deviceBlockedUntil(): u32 { return blockedUntil; }
+export function deviceIsActive(now: u32): bool { return st().paygDisabled || now < st().activeUntil; }
+export function deviceSecondsLeft(now: u32): u32 { let until = st().activeUntil; return until > now ? until - now : 0; }
+export function devicePaygDisabled(): bool { return st().paygDisabled; }
+export function deviceActiveUntil(): u32 { return st().activeUntil; }
+export function deviceMaxCount(): u32 { return st().maxCount; }
+export function deviceUsedCounts(): u32 { return st().usedCounts; }
+export function deviceLastValue(): u32 { return st().lastValue; }
+export function deviceInvalidStreak(): u32 { return st().invalidStreak; }
+export function deviceBlockedUntil(): u32 { return st().blockedUntil; }
 
 // ---- state blob: 32 bytes, little-endian ------------------------------------------------
 //  0 'O' 'P'   2 version   3 flags (bit 0: PAYG disabled)   4 max count u16   6 used counts u16
@@ -145,20 +157,12 @@ export function deviceBlockedUntil(): u32 { return blockedUntil; }
 // 20 starting code u32 (binds the blob to this device)   24 SipHash of bytes 0..23 with the key
 
 function blobMac(): u64 {
-  return hashWords(STATE_BLOB, 3);
+  return hashWords(STATE_BLOB, SAVED_WORDS);
 }
 
 export function deviceSave(): i32 {
-  store<u8>(STATE_BLOB, 0x4f);
-  store<u8>(STATE_BLOB, 0x50, 1);
-  store<u8>(STATE_BLOB, STATE_VERSION, 2);
-  store<u8>(STATE_BLOB, paygDisabled ? 1 : 0, 3);
-  store<u16>(STATE_BLOB, <u16>maxCount, 4);
-  store<u16>(STATE_BLOB, <u16>usedCounts, 6);
-  store<u32>(STATE_BLOB, activeUntil, 8);
-  store<u32>(STATE_BLOB, blockedUntil, 12);
-  store<u32>(STATE_BLOB, invalidStreak, 16);
-  store<u32>(STATE_BLOB, startingCode, 20);
+  for (let i = 0; i < SAVED_WORDS; i++) store<u64>(STATE_BLOB + (<usize>i << 3), load<u64>(DEVICE_STATE + (<usize>i << 3)));
+  store<u64>(STATE_BLOB, load<u64>(STATE_BLOB) | BLOB_HEADER);
   store<u64>(STATE_BLOB, blobMac(), 24);
   return STATE_BLOB_SIZE;
 }
@@ -166,17 +170,14 @@ export function deviceSave(): i32 {
 // Loads the blob in STATE_BLOB. Anything corrupt, foreign or from another version is refused
 // and the current state is left exactly as it was.
 export function deviceLoad(): i32 {
-  if (load<u8>(STATE_BLOB) != 0x4f || load<u8>(STATE_BLOB, 1) != 0x50) return ERR_STATE_MAGIC;
-  if (load<u8>(STATE_BLOB, 2) != STATE_VERSION) return ERR_STATE_VERSION;
+  let head = load<u64>(STATE_BLOB);
+  if (<u16>head != <u16>BLOB_HEADER) return ERR_STATE_MAGIC;
+  if ((head & BLOB_HEADER_MASK) != BLOB_HEADER) return ERR_STATE_VERSION;
   if (load<u64>(STATE_BLOB, 24) != blobMac()) return ERR_STATE_CHECKSUM;
-  let blobFlags = load<u8>(STATE_BLOB, 3);
-  let streak = load<u32>(STATE_BLOB, 16);
-  if (blobFlags > 1 || streak > MAX_WAIT_EXPONENT || load<u32>(STATE_BLOB, 20) != startingCode) return ERR_STATE_FIELDS;
-  paygDisabled = blobFlags == 1;
-  maxCount = load<u16>(STATE_BLOB, 4);
-  usedCounts = load<u16>(STATE_BLOB, 6);
-  activeUntil = load<u32>(STATE_BLOB, 8);
-  blockedUntil = load<u32>(STATE_BLOB, 12);
-  invalidStreak = streak;
+  if (load<u8>(STATE_BLOB, 3) > 1 || load<u32>(STATE_BLOB, 16) > MAX_WAIT_EXPONENT ||
+      load<u32>(STATE_BLOB, 20) != st().startingCode) return ERR_STATE_FIELDS;
+  store<u64>(DEVICE_STATE, head & ~BLOB_HEADER_MASK);
+  store<u64>(DEVICE_STATE, load<u64>(STATE_BLOB, 8), 8);
+  store<u64>(DEVICE_STATE, load<u64>(STATE_BLOB, 16), 16);
   return 0;
 }

@@ -11,8 +11,9 @@ import { FEATURES } from "./profile";
 // The build profile's Metrics features (FEATURE_* bits): a feature left out returns
 // ERR_METRICS_NOT_BUILT (docs/profiles.md).
 export function metrics_features(): i32 { return FEATURES; }
-export function metrics_io_buffer(): usize { return mreq.IO; }
-export function metrics_io_capacity(): i32 { return mreq.IO_CAPACITY; }
+import { IO, IO_CAPACITY } from "./memory";
+export function metrics_io_buffer(): usize { return IO; }
+export function metrics_io_capacity(): i32 { return IO_CAPACITY; }
 export function metrics_out_buffer(): usize { return mreq.outBuffer(); }
 export function metrics_out_capacity(): i32 { return mreq.outCapacity(); }
 // Serial number (serialLength bytes in the io buffer) and auth method 0 none, 1 sa, 2 ta, 3 ca,

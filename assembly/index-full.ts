@@ -1,19 +1,17 @@
 // Exports of opaygo.wasm: everything in the device build, plus what a server needs.
 export * from "./index-device";
-import { loadKey } from "./key";
-import { TEXT, TEXT_CAPACITY } from "./io";
+import { TEXT, TEXT_CAPACITY } from "./memory";
 import * as token from "./token";
 
 // Writes the token's digits to text_buffer() and returns their number, or a negative error.
 // value is the raw value (already multiplied by any divider); startingCode 0 derives it.
 export function token_generate(startingCode: u32, count: u32, type: i32, value: u32, flags: i32): i32 {
-  loadKey();
   return token.generate(startingCode, count, type, value, flags, TEXT, TEXT_CAPACITY);
 }
 export function token_generated_count(): u32 { return token.generatedCount(); }
 
 // ---- byte layer: JSON and CBOR over json_in_buffer() / json_out_buffer() ----------------
-import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./json/buffers";
+import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./memory";
 import { formatFloat, numberFloat, parseNumber } from "./json/number";
 import { formatString } from "./json/string";
 import { canonicalize } from "./json/reader";

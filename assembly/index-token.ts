@@ -2,8 +2,7 @@
 // takes tokens from a keypad only. Every function takes and returns numbers; bytes travel through
 // the static buffers whose addresses the *_buffer() functions return. opaygo-device.wasm and
 // opaygo.wasm export all of this too.
-import { KEY, loadKey } from "./key";
-import { TEXT, TEXT_CAPACITY } from "./io";
+import { KEY, STATE_BLOB, TEXT, TEXT_CAPACITY } from "./memory";
 import * as token from "./token";
 import { INVALID } from "./abi";
 import * as device from "./device";
@@ -11,20 +10,19 @@ import * as device from "./device";
 export function key_buffer(): usize { return KEY; }
 export function text_buffer(): usize { return TEXT; }
 export function text_capacity(): i32 { return TEXT_CAPACITY; }
-export function state_buffer(): usize { return device.STATE_BLOB; }
+export function state_buffer(): usize { return STATE_BLOB; }
 
 // Stateless decode: key in key_buffer(), token text in text_buffer(). Returns the token type,
 // 10 INVALID or 11 ALREADY_USED; token_result_*() give the rest.
 export function token_decode(startingCode: u32, maxCount: u32, usedCounts: u32, textLength: i32, restricted: bool): i32 {
   if (textLength < 0 || textLength > TEXT_CAPACITY) return INVALID;
-  loadKey();
   return token.decode(startingCode, maxCount, usedCounts, TEXT, textLength, restricted);
 }
 export function token_result_value(): u32 { return token.decodedValueRaw(); }
 export function token_result_count(): u32 { return token.decodedCount(); }
 export function token_result_max_count(): u32 { return token.resultMaxCount(); }
 export function token_result_used_counts(): u32 { return token.resultUsedCounts(); }
-export function token_starting_code(): u32 { loadKey(); return token.startingCodeFromKey(); }
+export function token_starting_code(): u32 { return token.startingCodeFromKey(); }
 
 // Device: key in key_buffer() before device_init. flags: 1 restricted keypad, 2 no waiting period.
 export function device_init(startingCode: u32, count: u32, flags: i32, secondsPerUnit: u32): i32 {

@@ -3,8 +3,8 @@
 // feeds it as it writes); sipLink(), the one-word hash that the token chain runs millions of
 // times, with no memory access; sipWords() for short messages of whole words.
 
-// State of one streaming hash. Never allocated: place it on static memory with
-// changetype<SipHasher>(memory.data(SIPHASHER_SIZE)).
+// State of one streaming hash. Never allocated: placed on a static area of SIPHASHER_SIZE bytes
+// (memory.ts).
 @unmanaged
 export class SipHasher {
   v0: u64;
@@ -158,7 +158,3 @@ export function sipFinish(s: SipHasher): u64 {
   compress(s.pending | (<u64>(s.total & 0xff) << 56));
   return finish();
 }
-
-// Key words from 16 raw key bytes (little-endian, as SipHash defines them).
-export function keyWord0(key: usize): u64 { return load<u64>(key); }
-export function keyWord1(key: usize): u64 { return load<u64>(key, 8); }

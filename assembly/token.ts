@@ -1,7 +1,8 @@
 // OpenPAYGO Token: chain hashing, generation and decoding (standard 9-digit, extended
 // 12-digit, restricted 1-4 keypads). Device state is the C reference's: the highest count seen
 // and a 16-bit mask of which of the 16 counts below it were used.
-import { K0, K1, hashOfKey } from "./key";
+import { hashOfKey, keyWord0, keyWord1 } from "./key";
+import { GENERATED_COUNT, TOKEN_RESULT } from "./memory";
 import { sipLink } from "./siphash";
 import {
   ADD_TIME, SET_TIME, DISABLE_PAYG, COUNTER_SYNC, INVALID, ALREADY_USED, TOKEN_EXTENDED, TOKEN_RESTRICTED,
@@ -16,6 +17,22 @@ const MAX_TOKEN_JUMP: u32 = 64;
 const MAX_TOKEN_JUMP_COUNTER_SYNC: u32 = 100;
 const UNUSED_OLDER_WINDOW: u32 = 16;
 export const MAX_COUNT: u32 = 0xffff;
+
+// The results of the last decode, in TOKEN_RESULT (memory.ts).
+@unmanaged
+export class TokenResult {
+  maxCount: u32; // the state after the decode
+  usedCounts: u32;
+  value: u32; // the raw value
+  count: u32; // the token's own count
+  extended: bool; // the last token parsed had the extended length
+}
+@inline function result(): TokenResult { return changetype<TokenResult>(TOKEN_RESULT); }
+// Sets the results: the state (maxCount, usedCounts) and the token's (value, count).
+@inline function setResult(maxCount: u32, usedCounts: u32, value: u32, count: u32): void {
+  store<u64>(TOKEN_RESULT, <u64>maxCount | <u64>usedCounts << 32);
+  store<u64>(TOKEN_RESULT, <u64>value | <u64>count << 32, 8);
+}
 
 // ---- chain ----------------------------------------------------------------------------
 
@@ -78,8 +95,7 @@ export function nextCount(count: u32, type: i32): u32 {
 
 // ---- generation -----------------------------------------------------------------------
 
-let lastNewCount: u32 = 0;
-export function generatedCount(): u32 { return lastNewCount; }
+export function generatedCount(): u32 { return load<u32>(GENERATED_COUNT); }
 
 // Writes the token's digits to out and returns how many, or a negative ERR_*.
 // value is the raw value placed in the token (already multiplied by any divider).
@@ -99,7 +115,7 @@ export function generate(startingCode: u32, count: u32, type: i32, value: u32, f
   let modulus: u32 = extended ? 1000000 : 1000;
   let base = <u64>(startingCode % modulus + value) % modulus;
   let code: u64 = <u64>(startingCode - startingCode % modulus) + base;
-  let k0 = K0, k1 = K1;
+  let k0 = keyWord0(), k1 = keyWord1();
   for (let i: u32 = 0; i < newCount; i++) code = nextCode(code, extended, k0, k1);
   let number = code - code % <u64>modulus + base;
   if (restricted) {
@@ -114,23 +130,18 @@ export function generate(startingCode: u32, count: u32, type: i32, value: u32, f
       number /= 10;
     }
   }
-  lastNewCount = newCount;
+  store<u32>(GENERATED_COUNT, newCount);
   return digits;
 }
 
 // ---- decoding -------------------------------------------------------------------------
 
-// Results of the last decode.
-let decodedValue: u32 = 0;
-let decodedTokenCount: u32 = 0;
-let stateMaxCount: u32 = 0;
-let stateUsedCounts: u32 = 0;
-export function decodedValueRaw(): u32 { return decodedValue; }
-export function decodedCount(): u32 { return decodedTokenCount; }
-export function resultMaxCount(): u32 { return stateMaxCount; }
-export function resultUsedCounts(): u32 { return stateUsedCounts; }
+export function decodedValueRaw(): u32 { return result().value; }
+export function decodedCount(): u32 { return result().count; }
+export function resultMaxCount(): u32 { return result().maxCount; }
+export function resultUsedCounts(): u32 { return result().usedCounts; }
 // Whether the last token parsed had the extended length (valid only after a successful decode).
-export function decodedExtended(): bool { return parsedExtended; }
+export function decodedExtended(): bool { return result().extended; }
 
 // Bit i of usedCounts is count maxCount - 1 - i. The max count itself and odd counts at or
 // below it are always used; counts older than the window are treated as used.
@@ -148,44 +159,39 @@ function countIsValid(count: u32, maxCount: u32, type: i32, isSync: bool, usedCo
   return type == ADD_TIME && count + UNUSED_OLDER_WINDOW > maxCount && !isUsed(count, maxCount, usedCounts);
 }
 
-function markUsed(count: u32, marksWholeWindow: bool): void {
-  if (marksWholeWindow) {
-    stateUsedCounts = 0xffff;
-  } else if (count > stateMaxCount) {
-    let shift = count - stateMaxCount;
-    let mask = shift >= UNUSED_OLDER_WINDOW ? 0 : (stateUsedCounts << shift) & 0xffff;
+// The used-counts mask after count is used (the max count becomes the larger of the two).
+function markUsed(count: u32, maxCount: u32, usedCounts: u32, marksWholeWindow: bool): u32 {
+  if (marksWholeWindow) return 0xffff;
+  if (count > maxCount) {
+    let shift = count - maxCount;
+    let mask = shift >= UNUSED_OLDER_WINDOW ? 0 : (usedCounts << shift) & 0xffff;
     // The old max count was used; it now sits shift - 1 below the new one.
     if (shift - 1 < UNUSED_OLDER_WINDOW) mask |= 1 << (shift - 1);
-    stateUsedCounts = mask;
-  } else {
-    stateUsedCounts |= 1 << (stateMaxCount - 1 - count);
+    return mask;
   }
-  if (count > stateMaxCount) stateMaxCount = count;
+  return usedCounts | (1 << (maxCount - 1 - count));
 }
 
 // Parses keypad text: digits, spaces ignored; anything else makes the token INVALID.
-// Sets parsedNumber / parsedExtended; returns false when the text is not a token.
-let parsedNumber: u64 = 0;
-let parsedExtended: bool = false;
-function parseToken(text: usize, len: i32, restricted: bool): bool {
+// Returns the token's number (below 2^40) | its digit count << 40, or 0 when the text is not a
+// token (no digits).
+const DIGITS_SHIFT: u64 = 40;
+function parseToken(text: usize, len: i32, restricted: bool): u64 {
   let number: u64 = 0;
   let digits = 0;
   for (let i = 0; i < len; i++) {
     let c = <u32>load<u8>(text + <usize>i);
     if (c == 0x20) continue;
     if (restricted) {
-      if (c < 0x31 || c > 0x34) return false;
+      if (c < 0x31 || c > 0x34) return 0;
       number = (number << 2) | <u64>(c - 0x31);
     } else {
-      if (c < 0x30 || c > 0x39) return false;
+      if (c < 0x30 || c > 0x39) return 0;
       number = number * 10 + <u64>(c - 0x30);
     }
-    if (++digits > (restricted ? 20 : 12)) return false;
+    if (++digits > (restricted ? 20 : 12)) return 0;
   }
-  if (digits == 0) return false;
-  parsedExtended = digits > (restricted ? 15 : 9);
-  parsedNumber = number;
-  return true;
+  return number | (<u64>digits << DIGITS_SHIFT);
 }
 
 // Decodes a token against the state (maxCount, usedCounts). Returns the token type, INVALID or
@@ -193,15 +199,16 @@ function parseToken(text: usize, len: i32, restricted: bool): bool {
 // value in decodedValueRaw() and the token's own count in decodedCount(). Cost: one hash per
 // count from 0 to maxCount + 64 (+100 for COUNTER_SYNC).
 export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: usize, len: i32, restricted: bool): i32 {
-  stateMaxCount = maxCount;
-  stateUsedCounts = usedCounts & 0xffff;
-  decodedValue = 0;
-  decodedTokenCount = 0;
+  // usedCounts is read back from the results where it is needed: a local live across the chain
+  // loop would cost the loop a register
+  setResult(maxCount, usedCounts & 0xffff, 0, 0);
   if (startingCode == 0) startingCode = startingCodeFromKey();
   if (startingCode > 999999999 || maxCount > MAX_COUNT) return INVALID;
-  if (!parseToken(text, len, restricted)) return INVALID;
-  let token = parsedNumber;
-  let extended = parsedExtended;
+  let parsed = parseToken(text, len, restricted);
+  if (parsed == 0) return INVALID;
+  let token = parsed & ((<u64>1 << DIGITS_SHIFT) - 1);
+  let extended = <u32>(parsed >> DIGITS_SHIFT) > (restricted ? <u32>15 : 9);
+  result().extended = extended;
   let modulus: u32 = extended ? 1000000 : 1000;
   let tokenBase = extended ? mod40(token, 1000000) : modToken(<u32>token, 1000);
   let startBase = extended ? modToken(startingCode, 1000000) : modToken(startingCode, 1000);
@@ -214,7 +221,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   if (!extended && token > 999999999) return INVALID;
   let tokenHigh = token - <u64>tokenBase;
   let code: u64 = <u64>(startingCode - startBase) + <u64>tokenBase;
-  let k0 = K0, k1 = K1;
+  let k0 = keyWord0(), k1 = keyWord1();
   let seenOlder = false;
   let matchCount: i64 = -1;
   let matchType = INVALID;
@@ -222,7 +229,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
     // code's top digits are the token's (tokenHigh is a multiple of the modulus)
     if (code - tokenHigh < <u64>modulus) {
       let type = (count & 1) == 0 ? ADD_TIME : isSync ? COUNTER_SYNC : isDisable ? DISABLE_PAYG : SET_TIME;
-      if (countIsValid(count, maxCount, type, isSync, stateUsedCounts)) { matchCount = count; matchType = type; break; }
+      if (countIsValid(count, maxCount, type, isSync, resultUsedCounts())) { matchCount = count; matchType = type; break; }
       seenOlder = true;
     }
     code = nextCode(code, extended, k0, k1);
@@ -232,8 +239,7 @@ export function decode(startingCode: u32, maxCount: u32, usedCounts: u32, text: 
   // A standard 998 or 999 marks the whole window even on an even count, as openpaygo 0.6.3 does
   // (the oldest published C decoder marks only its own count): the official procedure's U3
   // disables PAYG with an even-count 998 and then expects the older add token to be refused.
-  markUsed(count, matchType != ADD_TIME || isSync || isDisable);
-  decodedValue = value;
-  decodedTokenCount = count;
+  setResult(count > maxCount ? count : maxCount, markUsed(count, maxCount, resultUsedCounts(), matchType != ADD_TIME || isSync || isDisable),
+    value, count);
   return matchType;
 }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Device, decodeToken, generateToken, OpaygoError } from "../bindings/index.js";
 import { DEVICE_PROCEDURE_FILES, vectorLines } from "./helpers.js";
+import { WasmInstance } from "../bindings/wasm.js";
 
 for (const module of ["device", "token"] as const)
 for (const scenario of DEVICE_PROCEDURE_FILES.flatMap(vectorLines)) {
@@ -183,4 +184,15 @@ test("extended tokens carry 998 and 999 as days on the device", () => {
   assert.deepEqual(d.enterToken(add999.token, 0), { result: "ACCEPTED", type: "ADD_TIME", value: 999 });
   assert.equal(d.paygDisabled(), false);
   assert.equal(d.secondsLeft(0), (998 + 999) * 86400);
+});
+
+test("before device_init the module is a device at count 0 with the key's starting code and one-day units", () => {
+  // the raw module (the bindings always call device_init): its state starts as zero memory
+  const m = new WasmInstance("token").exports as Record<string, any>;
+  const key = Buffer.from("00112233445566778899aabbccddeeff", "hex");
+  new Uint8Array(m.memory.buffer).set(key, m.key_buffer());
+  const token = generateToken({ key: key.toString("hex"), startingCode: m.token_starting_code(), count: 0, type: "ADD_TIME", value: 2 }).token;
+  new Uint8Array(m.memory.buffer).set(Buffer.from(token), m.text_buffer());
+  assert.equal(m.device_enter_token(1000, token.length), 1);
+  assert.equal(m.device_seconds_left(1000), 2 * 86400);
 });

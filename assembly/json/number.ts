@@ -19,7 +19,8 @@
 // comparison against the halfway points. This file adds Python's syntax and limits.
 import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SYNTAX } from "../abi";
 import { MAX_INT_DIGITS } from "./limits";
-import { DIGITS, DIGITS_CAPACITY, NUM_TEXT, bitsFinite, formatF64, nearestDouble } from "../decimal";
+import { bitsFinite, formatF64, nearestDouble } from "../decimal";
+import { DIGITS, DIGITS_CAPACITY, NUM_TEXT } from "../memory";
 
 export const NUM_INT: i32 = 1;
 export const NUM_FLOAT: i32 = 2;

@@ -7,7 +7,7 @@
 //   escapeCodePoint(cp, out): i32              one code point (0..0x10ffff, lone surrogates too) escaped; bytes
 import { ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { lastCodePoint, utf8Sequence } from "../utf8";
-import { NUM_TEXT } from "../decimal";
+import { NUM_TEXT } from "../memory";
 
 @inline function shortEscape(cp: u32): u32 {
   if (cp == 0x22) return 0x22;

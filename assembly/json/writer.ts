@@ -3,7 +3,8 @@
 // failing at once, so the callers check wFull() once at the end.
 import { ERR_JSON_NOT_FINITE } from "../abi";
 import { escapeCodePoint } from "./string";
-import { NUM_TEXT, formatF64, formatInteger } from "../decimal";
+import { formatF64, formatInteger } from "../decimal";
+import { NUM_TEXT } from "../memory";
 
 let base: usize = 0;
 let capacity: i32 = 0;

@@ -16,8 +16,7 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
-import { TEXT, TEXT_CAPACITY } from "../io";
-import { loadKey } from "../key";
+import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
@@ -25,16 +24,16 @@ import { NUM_TEXT, NUM_FLOAT, bitsZero, formatI64, formatU64Hex, parseNumber, pa
 import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
 import { ANSWER_KEYS, ANSWER_KEY_COUNT } from "./names";
-import { IO, IO_CAPACITY, outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
+import { outBuffer, outCapacity, serialBytes, serialLength, sentRequestCount, sentTimestamp, switchFormatId } from "./request";
 import { ringAcknowledge } from "./ring";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SERIAL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOKEN,
   ANSWER_TOKENS, ANSWER_TIME, ANSWER_SETTINGS, ANSWER_EXTRA_DATA, ANSWER_SIGNED, ANSWER_FORMAT_ID, ANSWER_TIME_NONE, ANSWER_TIME_UNTIL,
   ANSWER_TIME_SECONDS_LEFT, ERR_METRICS_NOT_BUILT } from "../abi";
 import { ANSWER_OBJECTS_BUILT } from "../profile";
 
-export const MAX_ANSWER_TOKENS: i32 = 16;
-// Per token of the last applied answer: [result type u32][value u32].
-const RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 8, 8);
+// Per token of the last applied answer, in ANSWER_RESULTS: (result type << 24) | value (a token
+// value is below 10^6 < 2^24, a result type below 2^8).
+const RESULT_TYPE_SHIFT: u32 = 24;
 
 // What the last apply returned (a bitmask of ANSWER_*), and its details.
 
@@ -46,14 +45,11 @@ let stAt: usize = 0;
 let edAt: usize = 0;
 let answerEnd: usize = 0;
 
-// Members of the answer being checked (0: absent or null).
-let pTkl: usize = 0;
-let pAuts: usize = 0;
-let pAsl: usize = 0;
-let pSt: usize = 0;
-let pEd: usize = 0;
-let pA: usize = 0;
-let pSn: usize = 0;
+// Members of the answer being checked, in ANSWER_MEMBERS: one address per slot of ANSWER_KEYS
+// (0: absent or null).
+const TKL = 0, AUTS = 1, ASL = 2, ST = 3, ED = 4, A = 5, SN = 6;
+if (ANSWER_KEY_COUNT > ANSWER_MEMBER_SLOTS) ERROR("ANSWER_MEMBERS has a slot per answer key");
+@inline function member(slot: i32): usize { return load<u32>(ANSWER_MEMBERS + (<usize>slot << 2)); }
 
 @inline function isNull(p: usize): bool { return load<u8>(p) == 0x6e; }
 
@@ -67,14 +63,8 @@ function note(k: usize, end: usize, v: usize): bool {
     let hit = stringEqualsBytes(k, end, t + 1, n0) || stringEqualsBytes(k, end, t + 2 + <usize>n0, n1);
     t += 2 + <usize>(n0 + n1);
     if (!hit) continue;
-    let old: usize = 0;
-    if (slot == 0) { old = pTkl; pTkl = val; }
-    else if (slot == 1) { old = pAuts; pAuts = val; }
-    else if (slot == 2) { old = pAsl; pAsl = val; }
-    else if (slot == 3) { old = pSt; pSt = val; }
-    else if (slot == 4) { old = pEd; pEd = val; }
-    else if (slot == 5) { old = pA; pA = val; }
-    else { old = pSn; pSn = val; }
+    let old = member(slot);
+    store<u32>(ANSWER_MEMBERS + (<usize>slot << 2), val);
     return old == 0;
   }
   return true;
@@ -113,7 +103,7 @@ function tokenText(p: usize, end: usize): i32 {
 // Walks the token list: with apply, enters each token; else only checks them. Returns the
 // number of tokens or an error.
 function tokens(now: u32, end: usize, apply: bool): i32 {
-  let p = present(pTkl);
+  let p = present(member(TKL));
   if (p == 0) return 0;
   if (load<u8>(p) != 0x5b) return ERR_METRICS_SHAPE;
   let n = 0;
@@ -124,8 +114,7 @@ function tokens(now: u32, end: usize, apply: bool): i32 {
     if (len < 0) return len;
     if (apply) {
       let r = deviceApplyNetworkToken(now, TEXT, len);
-      store<u32>(RESULTS + (<usize>n << 3), r);
-      store<u32>(RESULTS + (<usize>n << 3), r <= 2 ? decodedValueRaw() : 0, 4);
+      store<u32>(ANSWER_RESULTS + (<usize>n << 2), (<u32>r << RESULT_TYPE_SHIFT) | (r <= 2 ? decodedValueRaw() : 0));
     }
     n++;
     p = skipWs(<usize>skipValue(p, end, 1), end);
@@ -177,19 +166,18 @@ function hashDecimal(v: i64): void {
 }
 
 function signatureValid(end: usize): bool {
-  let a = present(pA);
-  loadKey();
+  let a = present(member(A));
   // canonical JSON goes to the hash only: an output of capacity 0
   outBegin(0, 0, OUT_JSON);
   hashStart();
   hashOnly(serialBytes(), serialLength());
   hashDecimal(sentTimestamp());
   hashDecimal(sentRequestCount());
-  hashPart(pAuts, end);
-  hashPart(pAsl, end);
-  hashPart(pTkl, end);
-  hashPart(pSt, end);
-  hashPart(pEd, end);
+  hashPart(member(AUTS), end);
+  hashPart(member(ASL), end);
+  hashPart(member(TKL), end);
+  hashPart(member(ST), end);
+  hashPart(member(ED), end);
   let h = hashEnd();
   if (outError() != 0) return false;
   let n = formatU64Hex(h);
@@ -209,7 +197,7 @@ export function applyAnswer(len: i32, now: u32): i32 {
   let after = skipValue(p, end, 0);
   if (after < 0) return <i32>after;
   if (load<u8>(p) != 0x7b || skipWs(<usize>after, end) != end) return ERR_METRICS_MALFORMED;
-  pTkl = pAuts = pAsl = pSt = pEd = pA = pSn = 0;
+  for (let slot = 0; slot < ANSWER_KEY_COUNT; slot++) store<u32>(ANSWER_MEMBERS + (<usize>slot << 2), 0);
   let q = skipWs(p + 1, end);
   while (load<u8>(q) == 0x22) {
     let k = q;
@@ -221,18 +209,18 @@ export function applyAnswer(len: i32, now: u32): i32 {
   }
 
   // shapes
-  let sn = present(pSn);
+  let sn = present(member(SN));
   if (sn != 0) {
     if (load<u8>(sn) != 0x22) return ERR_METRICS_SHAPE;
     if (!stringEqualsBytes(sn, end, serialBytes(), serialLength())) return ERR_METRICS_SERIAL;
   }
-  let a = present(pA);
+  let a = present(member(A));
   if (a != 0 && load<u8>(a) != 0x22) return ERR_METRICS_SHAPE;
-  let st = present(pSt);
-  let ed = present(pEd);
+  let st = present(member(ST));
+  let ed = present(member(ED));
   if ((st != 0 && load<u8>(st) != 0x7b) || (ed != 0 && load<u8>(ed) != 0x7b)) return ERR_METRICS_SHAPE;
-  let auts = present(pAuts);
-  let asl = present(pAsl);
+  let auts = present(member(AUTS));
+  let asl = present(member(ASL));
   if (auts != 0 && asl != 0) return ERR_METRICS_SHAPE;
   let t: i64 = 0;
   if (auts != 0 || asl != 0) {
@@ -250,7 +238,7 @@ export function applyAnswer(len: i32, now: u32): i32 {
   if (n < 0) return n;
 
   // signature
-  let needed = auts != 0 || asl != 0 || truthy(pSt, end) || truthy(pEd, end);
+  let needed = auts != 0 || asl != 0 || truthy(member(ST), end) || truthy(member(ED), end);
   if (a == 0 && needed) return ERR_METRICS_SIGNATURE;
   if (a != 0 && !signatureValid(end)) return ERR_METRICS_SIGNATURE;
 
@@ -278,10 +266,10 @@ export function applyAnswer(len: i32, now: u32): i32 {
 
 export function answerTokenCount(): i32 { return tokenCount; }
 export function answerTokenResult(i: i32): i32 {
-  return i >= 0 && i < tokenCount ? <i32>load<u32>(RESULTS + (<usize>i << 3)) : -1;
+  return i >= 0 && i < tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
 }
 export function answerTokenValue(i: i32): u32 {
-  return i >= 0 && i < tokenCount ? load<u32>(RESULTS + (<usize>i << 3), 4) : 0;
+  return i >= 0 && i < tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
 }
 export function answerTimeKind(): i32 { return timeKind; }
 export function answerTime(): u32 { return timeValue; }

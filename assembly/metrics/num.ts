@@ -3,7 +3,8 @@
 // conversions between doubles and decimals are decimal.ts's, integer arithmetic only: the device
 // module has no float instruction.
 import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
-import { DIGITS, NUM_TEXT, SIGN, bitsFinite, bitsZero, formatInteger, nearestDouble } from "../decimal";
+import { SIGN, bitsFinite, bitsZero, formatInteger, nearestDouble } from "../decimal";
+import { DIGITS, NUM_TEXT } from "../memory";
 // request.ts and answer.ts take these from here.
 export { NUM_TEXT, bitsFinite, bitsZero };
 

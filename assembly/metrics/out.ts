@@ -3,9 +3,10 @@
 // The output buffer receives one of them; the streaming SipHash, when on, always receives the
 // canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
-import { K0, K1 } from "../key";
+import { keyWord0, keyWord1 } from "../key";
+import { CHAR_BYTES, NUM_TEXT, SIGN_HASH } from "../memory";
 import { formatI64 } from "./num";
-import { NUM_TEXT, decimalBits, formatDecimal, formatF64 } from "../decimal";
+import { decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
 import { escapeCodePoint } from "../json/string";
@@ -22,7 +23,7 @@ let overflow = false;
 let outMode: i32 = OUT_JSON;
 let hashing = false;
 let error: i32 = 0;
-const HASH = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
+const HASH = changetype<SipHasher>(SIGN_HASH);
 
 export function outBegin(ptr: usize, cap: i32, mode: i32): void {
   outPtr = ptr;
@@ -56,7 +57,7 @@ export function hashOnly(ptr: usize, len: i32): void {
   for (let i = 0; i < len; i++) sipWriteByte(HASH, load<u8>(ptr + <usize>i));
 }
 
-export function hashStart(): void { sipReset(HASH, K0, K1); hashing = true; }
+export function hashStart(): void { sipReset(HASH, keyWord0(), keyWord1()); hashing = true; }
 export function hashPause(): void { hashing = false; }
 export function hashResume(): void { hashing = true; }
 export function hashEnd(): u64 { hashing = false; return sipFinish(HASH); }
@@ -164,7 +165,6 @@ export function wString(ptr: usize, len: i32): void {
 
 // One character inside a JSON string, escaped as Python's ensure_ascii does (json/string.ts).
 // (CHAR_BYTES, not NUM_TEXT: a string written may lie in NUM_TEXT.)
-const CHAR_BYTES: usize = memory.data(12);
 export function jsonCodePoint(c: u32): void {
   let n = escapeCodePoint(c, CHAR_BYTES);
   for (let i = 0; i < n; i++) jsonByte(load<u8>(CHAR_BYTES + <usize>i));

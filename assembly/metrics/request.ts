@@ -2,15 +2,14 @@
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (key order and auth methods: docs/codec.md,
 // "Metrics codec").
-import { loadKey } from "../key";
-import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
+import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NULL_VALUE } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
 import { NUM_TEXT, bitsFinite, formatI64, formatU64Hex } from "./num";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
-import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent, ringUse } from "./ring";
+import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent } from "./ring";
 import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate } from "./jsonval";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
@@ -18,56 +17,23 @@ import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_
   METRICS_SIMPLE } from "../abi";
 import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_BUILT, authBuilt } from "../profile";
 
-
-// Sizes per build (OPAYGO_FULL, from asconfig.json): the device keeps small static buffers; the
-// full build (server side, CLI) shares the byte layer's 16 KiB buffers and takes rows, strings and
-// serial numbers as long as its one 64 KiB page allows (README, Limits).
-// Host I/O: names, string values, format JSON text.
-export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
-export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(256, 8);
-
-// Output (payloads, answers, accessory requests) and the ring of historical rows.
-const OUT_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 1024;
-const OUT: usize = OPAYGO_FULL ? JSON_OUT : memory.data(1024, 8);
-const RING_CAPACITY: i32 = OPAYGO_FULL ? 6144 : 1024;
-const RING: usize = memory.data(RING_CAPACITY, 8);
+// Buffers (memory.ts): sized per build (OPAYGO_FULL, from asconfig.json): the device keeps small
+// static buffers; the full build (server side, CLI) shares the byte layer's 16 KiB buffers and
+// takes rows, strings and serial numbers as long as its one 64 KiB page allows (README, Limits).
 // The inline data format's text: in the full build a buffer of its own (the byte layer also
 // writes json_out_buffer()); in the device build the end of the output buffer.
-export const FORMAT_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 256;
-const FORMAT: usize = OPAYGO_FULL ? memory.data(FORMAT_CAPACITY, 8) : 0;
-let formatBuf: usize = 0;
 let formatJsonLen: i32 = 0;
-let outPtr: usize = OUT;
-let outCap: i32 = OUT_CAPACITY;
-metricsUseStorage(OUT, OUT_CAPACITY, RING, RING_CAPACITY, FORMAT);
 
-// format: FORMAT_CAPACITY bytes for the inline data format's text; 0 keeps it at the end of the
-// output buffer instead (the device build: no buffer of its own), which shortens the output.
-function metricsUseStorage(out: usize, outCapacity: i32, ring: usize, ringCapacity: i32, format: usize): void {
-  outPtr = out;
-  outCap = outCapacity;
-  formatBuf = format;
-  ringUse(ring, ringCapacity);
-}
-export function outBuffer(): usize { return outPtr; }
-// What payloads, answers and accessory requests may use of the output buffer.
-export function outCapacity(): i32 { return formatBuf != 0 ? outCap : outCap - formatJsonLen; }
-function formatAt(): usize { return formatBuf != 0 ? formatBuf : outPtr + <usize>(outCap - formatJsonLen); }
-
-// A row as stored (entries of rows.ts), and the serial number.
-export const ROW_CAPACITY: i32 = OPAYGO_FULL ? 1280 : 128;
-const DATA_ROW: usize = memory.data(ROW_CAPACITY, 8);
-const STAGE_ROW: usize = memory.data(ROW_CAPACITY, 8);
-export const SERIAL_CAPACITY: i32 = OPAYGO_FULL ? 256 : 48;
-const SERIAL: usize = memory.data(SERIAL_CAPACITY);
+export function outBuffer(): usize { return OUT; }
+// What payloads, answers and accessory requests may use of the output buffer: all of it when the
+// format has a buffer of its own (FORMAT, full build), else what the kept format leaves.
+export function outCapacity(): i32 { return FORMAT != 0 ? OUT_CAPACITY : OUT_CAPACITY - formatJsonLen; }
+function formatAt(): usize { return FORMAT != 0 ? FORMAT : OUT + <usize>(OUT_CAPACITY - formatJsonLen); }
 
 let serialLen: i32 = 0;
 let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
 let formatId: i64 = 0;
 let hasInterval = false;
-let tsSet = false;
-let rcSet = false;
-let dtcSet = false;
 // ts, rc and dtc go out in the order they were first set (the reference's request_dict keeps
 // insertion order): each one's place, 1..3, 0 while unset.
 let tsPlace = 0;
@@ -106,13 +72,11 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
-  loadKey();
   serialLen = serialLength;
   authMethod = method;
   formatKind = 0;
   formatJsonLen = 0;
   hasInterval = false;
-  tsSet = rcSet = dtcSet = false;
   tsPlace = rcPlace = dtcPlace = placesTaken = 0;
   dataLen = 0;
   sentTs = sentRc = 0;
@@ -154,12 +118,12 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   if (len < 0 || len > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
   // The canonical text is written at the start of the output buffer (clear of a format kept at
   // its end) and copied to its place only once accepted: a refused format leaves the old one.
-  let at = outPtr;
+  let at = OUT;
   // a key twice, or nesting the server cannot walk, would get every request carrying the format
   // refused by the server
   let v = skipValue(IO, IO + <usize>len, FORMAT_DEPTH, true);
   if (v < 0) return <i32>v;
-  outBegin(at, FORMAT_CAPACITY < outCap / 2 ? FORMAT_CAPACITY : outCap / 2, OUT_JSON);
+  outBegin(at, FORMAT_CAPACITY < OUT_CAPACITY / 2 ? FORMAT_CAPACITY : OUT_CAPACITY / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, FORMAT_DEPTH);
   if (r < 0) return <i32>r;
   if (outOverflow()) return ERR_METRICS_STORAGE_FULL;
@@ -180,20 +144,17 @@ export function requestFormatName(list: i32, len: i32): i32 {
 }
 
 export function requestTimestamp(v: i64): void {
-  if (!tsSet) tsPlace = ++placesTaken;
-  tsSet = true;
+  if (tsPlace == 0) tsPlace = ++placesTaken;
   ts = v;
 }
 export function requestCount(v: i64): void {
-  if (!rcSet) rcPlace = ++placesTaken;
-  rcSet = true;
+  if (rcPlace == 0) rcPlace = ++placesTaken;
   rc = v;
 }
 // data_collection_timestamp (`dtc`): where the server starts the rows' times. Not signed by any
 // auth method (the reference signs sn, ts, rc, d, hd only).
 export function requestCollectionTimestamp(v: i64): void {
-  if (!dtcSet) dtcPlace = ++placesTaken;
-  dtcSet = true;
+  if (dtcPlace == 0) dtcPlace = ++placesTaken;
   dtc = v;
 }
 
@@ -207,7 +168,7 @@ export function rowBegin(which: i32): i32 {
   if (<u32>which > 2) return ERR_METRICS_ARGUMENT;
   building = which;
   arrayCountAt = 0;
-  rowStart(STAGE_ROW, ROW_CAPACITY);
+  rowStart();
   return 0;
 }
 
@@ -335,8 +296,8 @@ const ACCESSORY_DEPTH: i32 = 2;
 export function accessoryAdd(len: i32): i32 {
   if (!ACCESSORIES_BUILT) return ERR_METRICS_NOT_BUILT;
   if (len < 0 || len > outCapacity()) return ERR_METRICS_ARGUMENT;
-  let end = outPtr + <usize>len;
-  let p = skipWs(outPtr, end);
+  let end = OUT + <usize>len;
+  let p = skipWs(OUT, end);
   // duplicate keys refused: the server would refuse every request carrying this one; so are lone
   // surrogates, which no UTF-8 (CBOR) request could carry
   clearSawSurrogate();
@@ -402,7 +363,6 @@ function writeRow(row: usize, len: i32, list: i32, form: i32): void {
   wMapClose();
 }
 
-const NULL_VALUE: usize = memory.data(1);
 function writeStoredNull(): void { writeStoredValue(NULL_VALUE, NULL_VALUE + 1); }
 
 function hexHash(h: u64): void {
@@ -455,14 +415,14 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
     if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
     if (!hasInterval && !timestampRowsOk()) return ERR_METRICS_NEEDS_TIMESTAMP;
   }
-  let tsTruthy = tsSet && ts != 0;
-  let rcTruthy = rcSet && rc != 0;
+  let tsTruthy = tsPlace != 0 && ts != 0;
+  let rcTruthy = rcPlace != 0 && rc != 0;
   if (ta && !tsTruthy) return ERR_METRICS_NEEDS_TIMESTAMP;
   if (ca && !rcTruthy) return ERR_METRICS_NEEDS_COUNT;
 
-  outBegin(outPtr, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
+  outBegin(OUT, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
   let accs = ACCESSORIES_BUILT ? ringAccessories() : 0;
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + (tsSet ? 1 : 0) + (rcSet ? 1 : 0) + (dtcSet ? 1 : 0) + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + placesTaken + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey(K_SN, form);
   wString(SERIAL, serialLen);

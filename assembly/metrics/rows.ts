@@ -4,8 +4,9 @@
 //   [255][n u8][name: n bytes][tag][payload]   for a variable that is not in the order.
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
-import { formatF64, NUM_TEXT } from "../decimal";
+import { formatF64 } from "../decimal";
 import { utf8Valid } from "../utf8";
+import { NAMES0, NAMES1, NAMES_CAPACITY, NUM_TEXT, STAGE_ROW, ROW_CAPACITY } from "../memory";
 import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 
 export const T_NULL: u8 = 0;
@@ -20,9 +21,6 @@ export const INLINE_NAME: u8 = 255;
 
 // ---- names of the data format ------------------------------------------------------------
 // Two lists (0: data_order, 1: historical_data_order), each [n u8][bytes]... in its own area.
-export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
-const NAMES0: usize = memory.data(NAMES_CAPACITY);
-const NAMES1: usize = memory.data(NAMES_CAPACITY);
 let namesUsed0: i32 = 0;
 let namesUsed1: i32 = 0;
 let nameCount0: i32 = 0;
@@ -70,18 +68,16 @@ export function nameIndex(list: i32, ptr: usize, len: i32): i32 {
 // ---- writing entries ------------------------------------------------------------------------
 
 // The row being built: its area, capacity and length; writes past the capacity set `full`.
-let rowPtr: usize = 0;
-let rowCap: i32 = 0;
 let rowLen: i32 = 0;
 let rowFull = false;
 
-export function rowStart(ptr: usize, cap: i32): void { rowPtr = ptr; rowCap = cap; rowLen = 0; rowFull = false; }
+export function rowStart(): void { rowLen = 0; rowFull = false; }
 export function rowLength(): i32 { return rowLen; }
 export function rowOverflowed(): bool { return rowFull; }
 export function rowTruncate(len: i32): void { rowLen = len; rowFull = false; }
 
 export function putByte(b: u32): void {
-  if (rowLen < rowCap) { store<u8>(rowPtr + <usize>rowLen, b); rowLen++; }
+  if (rowLen < ROW_CAPACITY) { store<u8>(STAGE_ROW + <usize>rowLen, b); rowLen++; }
   else rowFull = true;
 }
 

@@ -2,10 +2,10 @@
 // JSON (Python's json.dumps(json.loads(body))), so every signed part is an exact span of it.
 // Then: auth verification as the reference library does it, replay protection, expansion to the
 // simple form with timestamps filled, and signed answers.
-import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "../json/buffers";
+import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY, REQUEST_CAPACITY, SERVER_REQUEST as REQUEST, SERVER_FORMAT_CAPACITY as FORMAT_CAPACITY,
+  SERVER_FORMAT as FORMAT } from "../memory";
 import { canonicalize } from "../json/reader";
 import { cborToJson } from "../cbor/decode";
-import { loadKey } from "../key";
 import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
 import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 
@@ -17,11 +17,7 @@ import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METR
 import { NAME_PAIRS } from "./name-pairs";
 import { utf8Encode } from "../utf8";
 
-// Canonical request (up to 12 KiB) and the host's data format.
-export const REQUEST_CAPACITY: i32 = 12288;
-const REQUEST: usize = memory.data(REQUEST_CAPACITY, 8);
-export const FORMAT_CAPACITY: i32 = 2048;
-const FORMAT: usize = memory.data(FORMAT_CAPACITY, 8);
+// Canonical request (up to 12 KiB) and the host's data format: REQUEST and FORMAT.
 let requestLen: i32 = 0;
 let formatLen: i32 = 0;
 
@@ -180,7 +176,6 @@ export function serverVerify(lastTs: i64, lastRc: i64): i32 {
   let hd = member("hd", "historical_data");
   let m0 = <u32>load<u8>(a + 1);
   let m1 = <u32>load<u8>(a + 2);
-  loadKey();
   let h: u64 = 0;
   hashStart();
   hashStr(sn, end);
@@ -587,7 +582,6 @@ export function serverAnswer(len: i32, sign: bool): i32 {
   }
   if (sign) {
     let rend = reqEnd();
-    loadKey();
     hashStart();
     let sn = member("sn", "serial_number");
     if (sn == 0 || !hashStr(sn, rend)) { hashEnd(); return ERR_METRICS_SHAPE; }

@@ -15,15 +15,15 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (128 bytes on the token build, 4112 on the device build with its metrics buffers, 65244 on the
- * full build);
+ * (184 bytes on the token build, 4112 on the device build with its metrics buffers, 65320 on the
+ * full build: assembly/memory.ts lists them);
  * opaygo_init() refuses a smaller block. Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
  * with explicit checks, no guard pages, no signals), so a block smaller than 64 KiB is safe:
  * an access past it is a trap, never a stray write.
  *
- * The library holds one module instance (its globals and pointers, .bss: 112 bytes on the token build,
- * 496 on the device build, x86-64); calls are not
+ * The library holds one module instance (its globals and pointers, .bss: 56 bytes on the token build,
+ * 416 on the device build, x86-64); calls are not
  * reentrant. Time is whatever u32 seconds clock the firmware has; the module never reads a clock.
  *
  * Traps. The module is written never to trap, whatever the input, so a trap is a bug. The
@@ -52,7 +52,7 @@ extern "C" {
 #if OPAYGO_FULL
 #define OPAYGO_MEMORY_BYTES 65536u
 #elif OPAYGO_TOKEN_ONLY
-#define OPAYGO_MEMORY_BYTES 128u
+#define OPAYGO_MEMORY_BYTES 192u
 #else
 #define OPAYGO_MEMORY_BYTES 4128u
 #endif

@@ -1,7 +1,8 @@
 // The float printer of every build (assembly/decimal.ts, integers only): Python repr, and its fast
 // path for values with few decimals checked against the exact (Burger & Dybvig) path, digit for
 // digit; the ring's decimal-to-double step against the exact parser.
-import { decimalBits, formatF64, formatF64Exact, NUM_TEXT } from "../../assembly/decimal";
+import { decimalBits, formatF64, formatF64Exact } from "../../assembly/decimal";
+import { NUM_TEXT } from "../../assembly/memory";
 import { parseNumber, parsedFloatBits, NUM_FLOAT } from "../../assembly/metrics/num";
 import { IN, put, textAt } from "./util";
 

@@ -1,4 +1,5 @@
-import { formatInteger, NUM_TEXT } from "../../assembly/decimal";
+import { formatInteger } from "../../assembly/decimal";
+import { NUM_TEXT } from "../../assembly/memory";
 import { formatFloat, parseNumber, numberEnd, numberFloat, NUM_INT, NUM_FLOAT, NUM_BIG_INT } from "../../assembly/json/number";
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_NUMBER_LIMIT } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, text, textAt } from "./util";

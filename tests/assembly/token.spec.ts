@@ -1,6 +1,7 @@
 // Internals of the token engine, compiled and run by as-pect.
 import { sip8, sipReset, sipWrite, sipFinish, SipHasher, SIPHASHER_SIZE } from "../../assembly/siphash";
-import { KEY, loadKey, K0, K1 } from "../../assembly/key";
+import { keyWord0, keyWord1 } from "../../assembly/key";
+import { KEY } from "../../assembly/memory";
 import {
   nextCount, generate, decode, startingCodeFromKey, generatedCount, resultMaxCount, resultUsedCounts, decodedCount,
   modToken,
@@ -13,14 +14,13 @@ const hasher = changetype<SipHasher>(memory.data(SIPHASHER_SIZE, 8));
 const buf = memory.data(64, 8);
 
 function hashBytes(ptr: usize, len: i32): u64 {
-  sipReset(hasher, K0, K1);
+  sipReset(hasher, keyWord0(), keyWord1());
   sipWrite(hasher, ptr, len);
   return sipFinish(hasher);
 }
 
 function setSequentialKey(): void {
   for (let i = 0; i < 16; i++) store<u8>(KEY + <usize>i, <u8>i);
-  loadKey();
 }
 
 describe("token moduli without a division", () => {
