@@ -16,11 +16,13 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
-import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY } from "../memory";
+import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY, NUM_TEXT } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
 import { hashStart, hashOnly, hashEnd, outBegin, outError, OUT_JSON } from "./out";
-import { NUM_TEXT, NUM_FLOAT, bitsZero, formatI64, formatU64Hex, parseNumber, parsedFloatBits, parsedInt, parsedIntFits } from "./num";
+import { NUM_FLOAT, formatI64, formatU64Hex, parseNumber, parsedFloatBits, parsedInt, parsedIntFits } from "./num";
+import { bitsZero } from "../decimal";
+import { utf8Encode, utf8Length } from "../utf8";
 import { isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEqualsBytes, stringEqualsSecret, writeValue, findMemberKey } from "./jsonval";
 import { K_DF, keySimple } from "./keys";
 import { ANSWER_KEYS, ANSWER_KEY_COUNT } from "./names";
@@ -322,14 +324,8 @@ function decodeString(p: usize, end: usize): i32 {
     if (r == 0) return n;
     let c = strCodePoint;
     if (isSurrogate(c)) return ERR_METRICS_SHAPE; // no UTF-8 text for the host
-    let size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    if (n + size > IO_CAPACITY) return ERR_METRICS_FULL;
-    let o = IO + <usize>n;
-    if (size == 1) store<u8>(o, c);
-    else if (size == 2) { store<u8>(o, 0xc0 | (c >> 6)); store<u8>(o + 1, 0x80 | (c & 0x3f)); }
-    else if (size == 3) { store<u8>(o, 0xe0 | (c >> 12)); store<u8>(o + 1, 0x80 | ((c >> 6) & 0x3f)); store<u8>(o + 2, 0x80 | (c & 0x3f)); }
-    else { store<u8>(o, 0xf0 | (c >> 18)); store<u8>(o + 1, 0x80 | ((c >> 12) & 0x3f)); store<u8>(o + 2, 0x80 | ((c >> 6) & 0x3f)); store<u8>(o + 3, 0x80 | (c & 0x3f)); }
-    n += size;
+    if (n + utf8Length(c) > IO_CAPACITY) return ERR_METRICS_FULL;
+    n += utf8Encode(c, IO + <usize>n);
     p = <usize>r;
   }
 }

@@ -5,8 +5,6 @@
 import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
 import { SIGN, bitsFinite, bitsZero, formatInteger, nearestDouble } from "../decimal";
 import { DIGITS, NUM_TEXT } from "../memory";
-// request.ts and answer.ts take these from here.
-export { NUM_TEXT, bitsFinite, bitsZero };
 
 // Significant digits of a parsed number kept exactly; longer numbers are refused.
 export const MAX_DIGITS: i32 = 40;

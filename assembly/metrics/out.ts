@@ -11,7 +11,6 @@ import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
 import { escapeCodePoint } from "../json/string";
 // request.ts reads UTF-8 through here.
-export { utf8Sequence };
 
 export const OUT_JSON: i32 = 0;
 export const OUT_CBOR: i32 = 1;

@@ -2,10 +2,12 @@
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (key order and auth methods: docs/codec.md,
 // "Metrics codec").
-import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NULL_VALUE } from "../memory";
+import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NULL_VALUE, NUM_TEXT } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
-  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, utf8Sequence, OUT_JSON, OUT_CBOR } from "./out";
-import { NUM_TEXT, bitsFinite, formatI64, formatU64Hex } from "./num";
+  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, OUT_JSON, OUT_CBOR } from "./out";
+import { formatI64, formatU64Hex } from "./num";
+import { bitsFinite } from "../decimal";
+import { utf8Sequence } from "../utf8";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";

@@ -3,11 +3,11 @@
 // Then: auth verification as the reference library does it, replay protection, expansion to the
 // simple form with timestamps filled, and signed answers.
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY, REQUEST_CAPACITY, SERVER_REQUEST as REQUEST, SERVER_FORMAT_CAPACITY as FORMAT_CAPACITY,
-  SERVER_FORMAT as FORMAT } from "../memory";
+  SERVER_FORMAT as FORMAT, NUM_TEXT } from "../memory";
 import { canonicalize } from "../json/reader";
 import { cborToJson } from "../cbor/decode";
 import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
-import { NUM_TEXT, NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
+import { NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
