@@ -30,13 +30,13 @@ MCU_STACK_device := 4096
 MCU_STACK_seed := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 19,724, device 113,428, seed 103,844,
-# full 271,580 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 19,040, device 111,024, seed 101,680,
+# full 247,736 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 121856
-MCU_HEAP_seed := 114688
-MCU_HEAP_full := 289792
+MCU_HEAP_seed := 112640
+MCU_HEAP_full := 273408
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 MCU_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
