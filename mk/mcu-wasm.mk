@@ -1,13 +1,14 @@
 # The .wasm as microcontroller firmware: the modules interpreted by wasm3 on a Cortex-M.
 #   make mcu-wasm        wasm3 0.5.0 (fetched at build time from the pinned pywasm3 sdist, patched by
-#                        tests/mcu/wasm3-parse-oom.patch) for Cortex-M0+, M3 and M4; the QEMU images
-#                        build/mcu/cortex-m3/test-{token,device,full}.elf (tests/c/suite.c over the C
+#                        tests/mcu/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
+#                        build/mcu/cortex-m3/test-{token,device,seed,full}.elf (tests/c/suite.c over the C
 #                        API of bindings/c/opaygo.c on wasm3, the .wasm a const array in flash) and
-#                        build/mcu/<cpu>/decode-{token,device}.elf (one decode: flash figures,
+#                        build/mcu/<cpu>/decode-{token,device,seed}.elf (one decode: flash figures,
 #                        instructions per chain step)
-#   make test-mcu-wasm3  (suite) the three images on qemu-system-arm -M mps2-an385, then the heap
+#   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385, then the heap
 #                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
-#                        below what the module needs must be refused cleanly
+#                        below what the module needs must be refused cleanly; the opcode refusal
+#                        (wasm3 built for another module); then prints the make mcu-size figures
 #   make mcu-size        the flash / RAM / instructions table (tests/tools/mcu_size_report.py)
 MCU_DIR := build/mcu
 WASM3_VERSION := 0.5.0
@@ -163,7 +164,8 @@ MCU_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 
 MCU_QEMU := qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native
 TEST_SUITES += test-mcu-wasm3
-test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf
+test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf \
+                $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
 	for t in token device seed full; do \
@@ -176,7 +178,8 @@ test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf
 	out=$$(timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/mismatch.elf -append heap=$(MCU_HEAP_seed)); rc=$$?; echo "$$out"; \
 	if [ $$rc = 0 ] && echo "$$out" | grep -q ": load refused: OPAYGO_ERR_MODULE "; then r="1 passed, 0 failed"; else r="0 passed, 1 failed"; fi; \
 	{ echo "opcode refusal: wasm3 built for the token module, given the seed module"; echo "$$r"; } | tee -a build/test-results/test-mcu-wasm3.log; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; exit $$status
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; \
+	echo "The firmware figures (make mcu-size):"; python3 tests/tools/mcu_size_report.py $(MCU_QEMU) || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
 # program over build/arm/cortex-m3/libopaygo-token.a).
