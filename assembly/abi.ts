@@ -50,12 +50,11 @@ export const ERR_JSON_DEPTH: i32 = -67; // JSON nesting too deep (more than 32 l
 export const ERR_JSON_DUPLICATE_KEY: i32 = -68; // the same key twice in one JSON object
 export const ERR_JSON_NUMBER_LIMIT: i32 = -69; // integer literal too long (more than 4300 digits)
 export const ERR_JSON_END: i32 = -70; // no such element
-export const ERR_JSON_NOT_FOUND: i32 = -71; // key not found (or not a string: answer getters)
-export const ERR_JSON_TYPE: i32 = -72; // value of the wrong kind
 export const ERR_CBOR_TRUNCATED: i32 = -80; // CBOR input ended inside an item
 export const ERR_CBOR_UNSUPPORTED: i32 = -81; // CBOR item with no JSON form (byte string, tag, undefined...)
 export const ERR_CBOR_KEY: i32 = -82; // CBOR map key that is not a text string
 export const ERR_CBOR_SYNTAX: i32 = -83; // malformed CBOR
+// -72 reserved (was ERR_JSON_TYPE): never returned since the byte layer's navigation API (its only user) was removed. Not to be reused.
 // -35 reserved (was ERR_METRICS_REPLAY): never returned: replays are a verification result (VERIFY_REPLAY), not an error. Not to be reused; C keeps OPAYGO_ERR_METRICS_REPLAY as a deprecated alias until the next release.
 
 // flags of token_generate (bitmask)

@@ -52,7 +52,6 @@ export const ERR_JSON_DUPLICATE_KEY = -68;
 export const ERR_JSON_NUMBER_LIMIT = -69;
 export const ERR_JSON_END = -70;
 export const ERR_JSON_NOT_FOUND = -71;
-export const ERR_JSON_TYPE = -72;
 export const ERR_CBOR_TRUNCATED = -80;
 export const ERR_CBOR_UNSUPPORTED = -81;
 export const ERR_CBOR_KEY = -82;
@@ -114,7 +113,6 @@ export const CODE_NAMES: Readonly<Record<number, string>> = {
   [-69]: "ERR_JSON_NUMBER_LIMIT",
   [-70]: "ERR_JSON_END",
   [-71]: "ERR_JSON_NOT_FOUND",
-  [-72]: "ERR_JSON_TYPE",
   [-80]: "ERR_CBOR_TRUNCATED",
   [-81]: "ERR_CBOR_UNSUPPORTED",
   [-82]: "ERR_CBOR_KEY",
@@ -185,8 +183,6 @@ export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   [-68]: "the same key twice in one JSON object",
   [-69]: "integer literal too long (more than 4300 digits)",
   [-70]: "no such element",
-  [-71]: "key not found (or not a string: answer getters)",
-  [-72]: "value of the wrong kind",
   [-80]: "CBOR input ended inside an item",
   [-81]: "CBOR item with no JSON form (byte string, tag, undefined...)",
   [-82]: "CBOR map key that is not a text string",

@@ -53,8 +53,7 @@
 #define OPAYGO_ERR_JSON_DUPLICATE_KEY (-68) /* the same key twice in one JSON object */
 #define OPAYGO_ERR_JSON_NUMBER_LIMIT (-69) /* integer literal too long (more than 4300 digits) */
 #define OPAYGO_ERR_JSON_END (-70) /* no such element */
-#define OPAYGO_ERR_JSON_NOT_FOUND (-71) /* key not found (or not a string: answer getters) */
-#define OPAYGO_ERR_JSON_TYPE (-72) /* value of the wrong kind */
+#define OPAYGO_ERR_JSON_NOT_FOUND (-71) /* no such string member in the answer's settings or extra data (opaygo_metrics_answer_string) */
 #define OPAYGO_ERR_CBOR_TRUNCATED (-80) /* CBOR input ended inside an item */
 #define OPAYGO_ERR_CBOR_UNSUPPORTED (-81) /* CBOR item with no JSON form (byte string, tag, undefined...) */
 #define OPAYGO_ERR_CBOR_KEY (-82) /* CBOR map key that is not a text string */
@@ -63,6 +62,8 @@
 #define OPAYGO_ERR_MEMORY_SIZE (-101) /* memory block smaller than opaygo_memory_required() */
 #define OPAYGO_ERR_ARGUMENT (-102) /* NULL pointer, text too long for its buffer, bad hex key */
 #define OPAYGO_ERR_MODULE (-103) /* the interpreter refused the module (an opcode it was not built for, or a malformed module) */
+/* Deprecated: never returned (-72 stays reserved; abi/abi.json); removed in the next release. */
+#define OPAYGO_ERR_JSON_TYPE (-72)
 /* Deprecated: never returned (-35 stays reserved; abi/abi.json); removed in the next release. */
 #define OPAYGO_ERR_METRICS_REPLAY (-35)
 
@@ -186,7 +187,6 @@
   X(OPAYGO_ERR_JSON_DUPLICATE_KEY) \
   X(OPAYGO_ERR_JSON_NUMBER_LIMIT) \
   X(OPAYGO_ERR_JSON_END) \
-  X(OPAYGO_ERR_JSON_TYPE) \
   X(OPAYGO_ERR_CBOR_TRUNCATED) \
   X(OPAYGO_ERR_CBOR_UNSUPPORTED) \
   X(OPAYGO_ERR_CBOR_KEY) \

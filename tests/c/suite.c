@@ -526,11 +526,11 @@ static int check_strerror(const void *arg, char *why, size_t why_size) {
   if (strcmp(opaygo_strerror(-5), "OPAYGO_ERR_OUTPUT_SPACE") != 0 || strcmp(opaygo_strerror(-102), "OPAYGO_ERR_ARGUMENT") != 0)
     return FAILWHY("wrong name");
   if (strcmp(opaygo_strerror(-99), "OPAYGO_UNKNOWN_CODE") != 0) return FAILWHY("name for -99");
-  /* Every code of the metrics (-20..-38 but the reserved -35, -40, -41) and byte layers (-60..-72,
+  /* Every code of the metrics (-20..-38 but the reserved -35, -40, -41) and byte layers (-60..-71,
    * -80..-83). */
   for (int c = -20; c >= -83; c--) {
     int used = (c >= -38 && c != -35) || c == -40 || c == -41 || c == OPAYGO_ERR_JSON_NOT_FOUND;
-    if (OPAYGO_FULL) used = used || (c <= -60 && c >= -72) || (c <= -80); /* the byte layer */
+    if (OPAYGO_FULL) used = used || (c <= -60 && c >= -71) || (c <= -80); /* the byte layer */
     if (OPAYGO_TOKEN_ONLY) used = 0;                                   /* no metrics at all */
     const char *name = opaygo_strerror(c);
     if (used ? strncmp(name, "OPAYGO_ERR_", 11) != 0 : strcmp(name, "OPAYGO_UNKNOWN_CODE") != 0)
