@@ -3,24 +3,7 @@
 #define MCU_SEMIHOST_H
 #include <string.h>
 
-/* The command line QEMU passes (-kernel FILE -append ARGS gives "FILE ARGS"): the text after the
- * first space, "" when none. */
-static inline const char *semihost_args(char *buf, int size) {
-  struct {
-    char *text;
-    int size;
-  } block = {buf, size - 1};
-  register int op __asm__("r0") = 0x15; /* SYS_GET_CMDLINE */
-  register void *arg __asm__("r1") = &block;
-  __asm__ volatile("bkpt 0xab" : "+r"(op) : "r"(arg) : "memory");
-  if (op != 0) return "";
-  buf[block.size] = '\0';
-  const char *space = strchr(buf, ' ');
-  return space != NULL ? space + 1 : "";
-}
-
-/* Output and exit straight through semihosting, without newlib's stdio: the decode images
- * (chain_steps.c) measure a firmware's flash, and a firmware has its own way to report. */
+/* One semihosting call: operation in r0, its argument block in r1; the result in r0. */
 static inline int semihost_call(int op, void *arg) {
   register int r0 __asm__("r0") = op;
   register void *r1 __asm__("r1") = arg;
@@ -28,6 +11,21 @@ static inline int semihost_call(int op, void *arg) {
   return r0;
 }
 
+/* The command line QEMU passes (-kernel FILE -append ARGS gives "FILE ARGS"): the text after the
+ * first space, "" when none. */
+static inline const char *semihost_args(char *buf, int size) {
+  struct {
+    char *text;
+    int size;
+  } block = {buf, size - 1};
+  if (semihost_call(0x15, &block) != 0) return ""; /* SYS_GET_CMDLINE */
+  buf[block.size] = '\0';
+  const char *space = strchr(buf, ' ');
+  return space != NULL ? space + 1 : "";
+}
+
+/* Output and exit straight through semihosting, without newlib's stdio: the decode images
+ * (chain_steps.c) measure a firmware's flash, and a firmware has its own way to report. */
 /* To the host's standard output (":tt" opened for writing; SYS_WRITE0 would go to QEMU's stderr). */
 static inline void semihost_write(const char *text) {
   static int out = -1;

@@ -5,23 +5,16 @@ opcode left out is refused when it loads (wasm3: "no operation found for opcode"
 backend compiles every function at load, so opaygo_init fails and no call runs): the firmware's
 interpreter fits the .wasm it ships with. Every entry keeps its place in the table.
 Usage: python3 tests/mcu/wasm3_opcodes.py MODULE.wasm m3_compile.c OUT.c"""
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_wasm3_module import leb  # noqa: E402
 
 # Opcodes of constant expressions (global initialisers, data segment offsets), which are not in the
 # code section but go through the same table.
 CONST_EXPR = {0x0B, 0x23, 0x41, 0x42, 0x43, 0x44}
-
-
-def leb(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
 
 
 def skip_leb(data, pos):
