@@ -56,16 +56,26 @@ function finish(): u64 {
   v3 = k1 ^ 0x7465646279746573;
 }
 
-// SipHash-2-4 of the one 8-byte little-endian word m: one link of the token chain. Straight-line
-// (no loop, no branch, no memory), so that an interpreter runs nothing but the 8 rounds and a C
-// compiler keeps the state in registers; the chain's loops inline it with the key words in locals.
-@inline export function sip8(k0: u64, k1: u64, m: u64): u64 {
-  let a = k0 ^ 0x736f6d6570736575;
+// The token chain hashes one word at a time under one key, so the part of the state that depends
+// on the key alone (the initial words and the first round's a/b half) is the same at every step:
+// the chain computes these four words once, into locals, and each link starts from them.
+@inline export function chainA(k0: u64, k1: u64): u64 {
+  return rotl<u64>((k0 ^ 0x736f6d6570736575) + (k1 ^ 0x646f72616e646f6d), 32);
+}
+@inline export function chainB(k0: u64, k1: u64): u64 {
   let b = k1 ^ 0x646f72616e646f6d;
-  let c = k0 ^ 0x6c7967656e657261;
-  let d = k1 ^ 0x7465646279746573 ^ m;
-  // two rounds on m
-  a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
+  return rotl<u64>(b, 13) ^ ((k0 ^ 0x736f6d6570736575) + b);
+}
+@inline export function chainC(k0: u64): u64 { return k0 ^ 0x6c7967656e657261; }
+@inline export function chainD(k1: u64): u64 { return k1 ^ 0x7465646279746573; }
+
+// SipHash-2-4 of the one 8-byte little-endian word m: one link of the token chain, from the key
+// words above. Straight-line (no loop, no branch, no memory), so that an interpreter runs nothing
+// but the 8 rounds and a C compiler keeps the state in registers.
+@inline function sip8Chained(a: u64, b: u64, c: u64, d: u64, m: u64): u64 {
+  d ^= m;
+  // two rounds on m (the first one's a/b half is in a and b already)
+  c += d; d = rotl<u64>(d, 16); d ^= c;
   a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
   a += b; b = rotl<u64>(b, 13); b ^= a; a = rotl<u64>(a, 32); c += d; d = rotl<u64>(d, 16); d ^= c;
   a += d; d = rotl<u64>(d, 21); d ^= a; c += b; b = rotl<u64>(b, 17); b ^= c; c = rotl<u64>(c, 32);
@@ -89,21 +99,26 @@ function finish(): u64 {
   return a ^ b ^ c ^ d;
 }
 
-// The token chain's hash of one word: the straight-line rounds, inlined, in builds for speed
-// (the .wasm modules: what an interpreter runs fastest); in builds for size (shrinkLevel 2: the
-// C libraries, where eight inlined rounds of 64-bit Thumb code cost a Cortex-M0+ about 1.2 KB more)
-// a call to a loop of four passes of two rounds, which a C compiler unrolls where it optimises for
-// speed (x86-64 -O2) and keeps where it optimises for size (-Os).
-@inline export function sipLink(k0: u64, k1: u64, m: u64): u64 {
-  if (ASC_SHRINK_LEVEL > 1) return sip8Passes(k0, k1, m);
-  return sip8(k0, k1, m);
+// SipHash-2-4 of the one word m under the key (k0, k1).
+@inline export function sip8(k0: u64, k1: u64, m: u64): u64 {
+  return sip8Chained(chainA(k0, k1), chainB(k0, k1), chainC(k0), chainD(k1), m);
 }
 
-function sip8Passes(k0: u64, k1: u64, m: u64): u64 {
-  let a = k0 ^ 0x736f6d6570736575;
-  let b = k1 ^ 0x646f72616e646f6d;
-  let c = k0 ^ 0x6c7967656e657261;
-  let d = k1 ^ 0x7465646279746573;
+// The token chain's hash of one word, from the chain key words: the straight-line rounds,
+// inlined, in builds for speed (the .wasm modules: what an interpreter runs fastest); in builds
+// for size (shrinkLevel 2: the C libraries, where eight inlined rounds of 64-bit Thumb code cost a
+// Cortex-M0+ about 1.2 KB more) a call to a loop of four passes of two rounds, which a C compiler
+// unrolls where it optimises for speed (x86-64 -O2) and keeps where it optimises for size (-Os).
+// That loop starts from the initial state, whose c and d are the chain's.
+@inline export function sipLink(a: u64, b: u64, c: u64, d: u64, m: u64): u64 {
+  if (ASC_SHRINK_LEVEL > 1) return sip8Passes(c, d, m);
+  return sip8Chained(a, b, c, d, m);
+}
+
+// c and d: the initial state's (chainC, chainD); a and b follow from them.
+function sip8Passes(c: u64, d: u64, m: u64): u64 {
+  let a = c ^ (0x736f6d6570736575 ^ 0x6c7967656e657261);
+  let b = d ^ (0x646f72616e646f6d ^ 0x7465646279746573);
   // Pass p takes block p: m, the length block (8 bytes), then zero for the two finishing passes;
   // into d before its two rounds, into a after them.
   let block = m;
