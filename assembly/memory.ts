@@ -41,10 +41,10 @@ export const REQUEST_STATE_SIZE: i32 = 64;
 export const ROWS_STATE_SIZE: i32 = 8;
 export const RING_STATE_SIZE: i32 = 12;
 export const ANSWER_STATE_SIZE: i32 = 20;
-@lazy export const REQUEST_STATE: usize = memory.data(REQUEST_STATE_SIZE, 8);
 @lazy export const ROWS_STATE: usize = memory.data(ROWS_STATE_SIZE, 2);
-@lazy export const ANSWER_STATE: usize = memory.data(ANSWER_STATE_SIZE, 8);
 @lazy export const RING_STATE: usize = memory.data(RING_STATE_SIZE, 4);
+@lazy export const ANSWER_STATE: usize = memory.data(ANSWER_STATE_SIZE, 4); // (no padding before REQUEST)
+@lazy export const REQUEST_STATE: usize = memory.data(REQUEST_STATE_SIZE, 8);
 // Host I/O: names, string values, format text (metrics_io_buffer()); full: JSON_IN.             256     -
 export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
 @lazy export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(IO_CAPACITY, 8);

@@ -3,7 +3,7 @@
 // or CBOR with the auth computed while writing (key order and auth methods: docs/codec.md,
 // "Metrics codec").
 import { REQUEST, RequestState } from "./state"; // first: its areas lie first in memory
-import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NUM_TEXT } from "../memory";
+import { REQUEST_STATE, IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NUM_TEXT } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
   wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wNull, wString, wInt, OUT_JSON, OUT_CBOR } from "./out";
 import { formatI64, formatU64Hex } from "./num";
@@ -27,6 +27,7 @@ import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_
 // writes json_out_buffer()); in the device build the end of the output buffer.
 
 @inline function rq(): RequestState { return REQUEST; }
+if (offsetof<RequestState>("serialLen") != 8 || offsetof<RequestState>("ts") != 16) ERROR("requestInit's wide stores");
 
 export function outBuffer(): usize { return OUT; }
 // What payloads, answers and accessory requests may use of the output buffer: all of it when the
@@ -53,19 +54,12 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
-  // the whole state but the format id and ts / rc / dtc, which stay unsent until placed again
+  // The whole state but the format id and ts / rc / dtc (unsent until set again), in three wide
+  // stores: the eight byte fields (all 0 but the auth method), then the four u16 (0 but the serial's
+  // length), then sentTs and sentRc.
+  store<u64>(REQUEST_STATE, <u64>method << (offsetof<RequestState>("authMethod") << 3));
+  store<u64>(REQUEST_STATE + offsetof<RequestState>("serialLen"), <u64>serialLength);
   let s = rq();
-  s.serialLen = <u16>serialLength;
-  s.formatJsonLen = 0;
-  s.dataLen = 0;
-  s.formatKind = 0;
-  s.hasInterval = false;
-  s.tsPlace = 0;
-  s.rcPlace = 0;
-  s.dtcPlace = 0;
-  s.placesTaken = 0;
-  s.authMethod = <u8>method;
-  s.building = 0;
   s.sentTs = 0;
   s.sentRc = 0;
   namesReset();

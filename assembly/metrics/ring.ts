@@ -19,7 +19,7 @@ export function ringClear(): void {
   store<u32>(RING_STATE, 0, 8);
 }
 // Historical rows in the ring.
-export function ringRows(): i32 { return <i32>ring().entries - <i32>ring().accessories; }
+export function ringRows(): i32 { return ring().rows; }
 export function ringAccessories(): i32 { return ring().accessories; }
 // Entries of the last request still in the ring, historical rows and accessory requests alike
 // (metrics_ring_sent_rows keeps its name): what an answer will release; 0 once one has.
@@ -38,15 +38,17 @@ export function ringNext(p: usize): usize { return p + 2 + <usize>ringRowLength(
 function dropFront(n: i32): void {
   let s = ring();
   let p = RING;
+  let accessories = 0;
   for (let i = 0; i < n; i++) {
-    if (ringIsAccessory(p)) s.accessories--;
+    if (ringIsAccessory(p)) accessories++;
     p = ringNext(p);
   }
   let cut = <i32>(p - RING);
   let used = <i32>s.used;
   for (let i = cut; i < used; i++) store<u8>(RING + <usize>(i - cut), load<u8>(RING + <usize>i));
   s.used = <u16>(used - cut);
-  s.entries -= <u16>n;
+  s.rows -= <u16>(n - accessories);
+  s.accessories -= <u16>accessories;
 }
 
 // Appends len bytes at src (an accessory's request when accessory is set). false when the
@@ -63,12 +65,12 @@ export function ringAppend(src: usize, len: i32, accessory: bool = false): bool 
   store<u16>(p, <u32>len | (accessory ? ACCESSORY_BIT : 0));
   for (let i = 0; i < len; i++) store<u8>(p + 2 + <usize>i, load<u8>(src + <usize>i));
   s.used += <u16>(2 + len);
-  s.entries++;
   if (accessory) s.accessories++;
+  else s.rows++;
   return true;
 }
 
-export function ringMarkSent(): void { ring().sentEntries = ring().entries; }
+export function ringMarkSent(): void { ring().sentEntries = ring().rows + ring().accessories; }
 
 // An answer arrived for the last request: release what it carried.
 export function ringAcknowledge(): void {

@@ -10,8 +10,8 @@ import { REQUEST_STATE, REQUEST_STATE_SIZE, ROWS_STATE, ROWS_STATE_SIZE, RING_ST
 // The encoder's configuration and the row being built, in REQUEST_STATE.
 @unmanaged
 export class RequestState {
-  // (the small fields first: the struct is the first area, and addresses below 64 are one byte
-  // shorter in a wasm instruction)
+  // (the small fields first: they are the most used, and addresses below 64 are one byte shorter
+  // in a wasm instruction)
   building: u8; // row being built: 0 none, 1 data, 2 historical
   formatKind: u8; // 0 none, 1 id, 2 inline object
   hasInterval: bool;
@@ -52,8 +52,8 @@ export class RowsState {
 export class RingState {
   dropped: u32;
   used: u16; // bytes
-  entries: u16;
-  accessories: u16;
+  rows: u16; // historical rows
+  accessories: u16; // accessory requests
   sentEntries: u16;
 }
 
@@ -73,9 +73,10 @@ export class AnswerState {
 // Each read through one of these constant pointers is a load at a fixed address. Declared at the
 // top level, they place the four areas first in a device build's memory (low addresses are
 // shorter code in wasm and in Thumb).
-export const REQUEST = changetype<RequestState>(REQUEST_STATE);
+// (the most used first: addresses below 64 are one byte shorter in a wasm instruction)
 export const ROWS = changetype<RowsState>(ROWS_STATE);
-export const ANSWER = changetype<AnswerState>(ANSWER_STATE);
 export const RING_COUNTS = changetype<RingState>(RING_STATE);
+export const ANSWER = changetype<AnswerState>(ANSWER_STATE);
+export const REQUEST = changetype<RequestState>(REQUEST_STATE);
 if (offsetof<RequestState>() != <usize>REQUEST_STATE_SIZE || offsetof<RowsState>() != <usize>ROWS_STATE_SIZE ||
   offsetof<RingState>() != <usize>RING_STATE_SIZE || offsetof<AnswerState>() != <usize>ANSWER_STATE_SIZE) ERROR("memory.ts: the Metrics state sizes");
