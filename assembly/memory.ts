@@ -33,10 +33,11 @@ export const STATE_BLOB_SIZE: i32 = 32;
 export const JSON_IO_CAPACITY: i32 = 16384;
 
 // ---- Metrics, device side (request.ts, rows.ts, answer.ts) ------------------------------- device  full
-// The Metrics state between calls (metrics/state.ts). The rest of the Metrics code keeps only
-// per-call scratch in globals (the writer's cursor in out.ts, the number or string being read or
-// printed in jsonval.ts, num.ts, decimal.ts): set by a call before it reads it, never read by a
-// later call.                                                                    64 + 8 + 12 + 24 
+// The Metrics state between calls (metrics/state.ts, which checks these sizes): the encoder,
+// the name lists' and row's lengths, the ring's counts, the last answer.   64 + 8 + 12 + 20 = 104 (both)
+// The rest of the Metrics code keeps only per-call scratch in globals (the writer's cursor in
+// out.ts, the number or string being read or printed in jsonval.ts, num.ts, decimal.ts): set by
+// a call before it reads it, never read by a later call.
 export const REQUEST_STATE_SIZE: i32 = 64;
 export const ROWS_STATE_SIZE: i32 = 8;
 export const RING_STATE_SIZE: i32 = 12;
