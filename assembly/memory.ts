@@ -33,6 +33,19 @@ export const STATE_BLOB_SIZE: i32 = 32;
 export const JSON_IO_CAPACITY: i32 = 16384;
 
 // ---- Metrics, device side (request.ts, rows.ts, answer.ts) ------------------------------- device  full
+// The Metrics state between calls (metrics/state.ts, which checks these sizes): the encoder,
+// the name lists' and row's lengths, the ring's counts, the last answer.   64 + 8 + 12 + 20 = 104 (both)
+// The rest of the Metrics code keeps only per-call scratch in globals (the writer's cursor in
+// out.ts, the number or string being read or printed in jsonval.ts, num.ts, decimal.ts): set by
+// a call before it reads it, never read by a later call.
+export const REQUEST_STATE_SIZE: i32 = 64;
+export const ROWS_STATE_SIZE: i32 = 8;
+export const RING_STATE_SIZE: i32 = 12;
+export const ANSWER_STATE_SIZE: i32 = 20;
+@lazy export const ROWS_STATE: usize = memory.data(ROWS_STATE_SIZE, 2);
+@lazy export const RING_STATE: usize = memory.data(RING_STATE_SIZE, 4);
+@lazy export const ANSWER_STATE: usize = memory.data(ANSWER_STATE_SIZE, 4); // (no padding before REQUEST)
+@lazy export const REQUEST_STATE: usize = memory.data(REQUEST_STATE_SIZE, 8);
 // Host I/O: names, string values, format text (metrics_io_buffer()); full: JSON_IN.             256     -
 export const IO_CAPACITY: i32 = OPAYGO_FULL ? JSON_IO_CAPACITY : 256;
 @lazy export const IO: usize = OPAYGO_FULL ? JSON_IN : memory.data(IO_CAPACITY, 8);
@@ -52,8 +65,6 @@ export const ROW_CAPACITY: i32 = OPAYGO_FULL ? 1280 : 128;
 // The serial number.                                                                         48    256
 export const SERIAL_CAPACITY: i32 = OPAYGO_FULL ? 256 : 48;
 @lazy export const SERIAL: usize = memory.data(SERIAL_CAPACITY, 8);
-// A stored null value (one T_NULL tag), for a variable of the order the row lacks.            1      1
-@lazy export const NULL_VALUE: usize = memory.data(1, 1);
 // The format's two name lists (data_order, historical_data_order).                      2 x 160 2 x 1,024
 export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
 @lazy export const NAMES0: usize = memory.data(NAMES_CAPACITY, 8);
@@ -61,18 +72,19 @@ export const NAMES_CAPACITY: i32 = OPAYGO_FULL ? 1024 : 160;
 // Per token of the last applied answer: (result type << 24) | value, u32.                     64     64
 export const MAX_ANSWER_TOKENS: i32 = 16;
 @lazy export const ANSWER_RESULTS: usize = memory.data(MAX_ANSWER_TOKENS * 4, 4);
-// The members of the answer being checked: an address per answer key (answer.ts).           28     28
+// Two areas of metrics_encode and metrics_answer_apply only, which never read IO: in the device
+// build they lie in IO (the host writes IO just before the call that reads it, and reads
+// metrics_answer_string's text just after it; the full build's IO is the byte layer's input).
+// The streaming SipHash of the request or answer being signed (out.ts).                    in IO     48
+@lazy export const SIGN_HASH: usize = OPAYGO_FULL ? memory.data(SIPHASHER_SIZE, 8) : IO;
+// The members of the answer being checked: an address per answer key (answer.ts).         in IO     28
 export const ANSWER_MEMBER_SLOTS: i32 = 7;
-@lazy export const ANSWER_MEMBERS: usize = memory.data(ANSWER_MEMBER_SLOTS * 4, 4);
-// The streaming SipHash of the request or answer being signed (out.ts).                      48     48
-@lazy export const SIGN_HASH: usize = memory.data(SIPHASHER_SIZE, 8);
+@lazy export const ANSWER_MEMBERS: usize = OPAYGO_FULL ? memory.data(ANSWER_MEMBER_SLOTS * 4, 4) : IO + <usize>SIPHASHER_SIZE;
 // The text of one value at a time (decimal.ts): a number, or for the byte layer's writer one
-// character escaped for JSON (never while a number's text is in use).                        32     32
-export const NUM_TEXT_CAPACITY: i32 = 32;
+// character escaped for JSON (never while a number's text is in use). The longest is a double's
+// repr with an exponent, "-1.2345678901234567e-308"; an integer takes at most 21.           24     24
+export const NUM_TEXT_CAPACITY: i32 = 24;
 @lazy export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY, 8);
-// The character the metrics writer is writing, escaped or in UTF-8 (out.ts; a string being
-// written may lie in NUM_TEXT).                                                              12     12
-@lazy export const CHAR_BYTES: usize = memory.data(12, 4);
 // Significant digits a parser hands to nearestDouble (decimal.ts; bignum.ts is sized for them):
 // the device's metrics reader takes 40, the full build's JSON reader 800 and a sticky one.   40    801
 export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
@@ -81,6 +93,10 @@ export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 @lazy export const BN_R: usize = memory.data(BN_SIZE, 8);
 @lazy export const BN_S: usize = memory.data(BN_SIZE, 8);
 @lazy export const BN_M: usize = memory.data(BN_SIZE, 8);
+// The character the metrics writer is writing, escaped or in UTF-8 (out.ts; a string being
+// written may lie in NUM_TEXT): 12 bytes at the start of BN_M, which only the shortest-digit
+// printer uses, and it writes no character.                                              in BN_M  in BN_M
+@lazy export const CHAR_BYTES: usize = BN_M;
 
 // ---- full build only: the byte layer and the server (json/, cbor/, metrics/server.ts) ------------ full
 // Byte-layer input and output (json_in_buffer(), json_out_buffer()).                         2 x 16,384

@@ -43,8 +43,8 @@ MCU_STACK_device := 4096
 MCU_STACK_seed := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 19,040, device 111,024, seed 101,680,
-# full 247,736 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 19,056, device 110,112, seed 101,344,
+# full 245,688 bytes), plus about 10%, rounded up to 1 KiB (full: kept at 267 KiB, 264 would do). A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 121856

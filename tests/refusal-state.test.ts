@@ -90,10 +90,14 @@ const DESIGNATED_AREAS: Record<string, string> = {
 // The device build's metrics output buffer (metrics_out_buffer(), up to metrics_out_capacity()):
 // payloads, answers and accessory requests, the inline format's text made before it is kept. The
 // kept format text lies past that capacity, at the end of the area, and is state.
-// STAGE_ROW past the row's length (rows/rowLen): a refused entry may have been written there
+// STAGE_ROW past the row's length (RowsState.rowLen): a refused entry may have been written there
 // before it overflowed; the row is what lies before its length.
 
-// Mutable globals a refused call may change, by compiler name.
+// RowsState.rowLen (assembly/metrics/state.ts): the length of the row being built.
+const ROW_LEN_OFFSET = 4;
+
+// Mutable globals a refused call may change, by compiler name: per-call scratch only (the device
+// modules keep every state between calls in linear memory: checked below).
 const DESIGNATED_GLOBALS: Record<string, string> = {
   "metrics/out/outPtr": "writer of the call in progress",
   "metrics/out/outCap": "writer of the call in progress",
@@ -123,7 +127,6 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "json/reader/N": "JSON reader's end", "json/reader/cpEnd": "JSON reader's position",
   "cbor/decode/N": "CBOR reader's end", "cbor/decode/major": "CBOR item being read", "cbor/decode/arg": "CBOR item being read",
   "cbor/decode/indefinite": "CBOR item being read", "cbor/decode/info": "CBOR item being read",
-  "metrics/request/entryFrom": "start of the entry being put",
   "metrics/server/lastTime": "row time of the expansion in progress",
   "json/number/resultFloat": "json_number_float(): the result of the last json_parse_number",
   "json/number/mInt": "number being parsed",
@@ -220,7 +223,8 @@ function designatedRanges(t: Twin): Array<[number, number, string]> {
     const out = t.shipped.metrics_out_buffer();
     r.push([out, out + t.shipped.metrics_out_capacity(), "metrics output buffer"]);
     const stage = t.area("memory/STAGE_ROW");
-    r.push([stage[0] + (t.probe["g:metrics/rows/rowLen"].value as number), stage[1], "STAGE_ROW past the row"]);
+    const rowLen = new DataView(t.probe.memory.buffer).getUint16(t.area("memory/ROWS_STATE")[0] + ROW_LEN_OFFSET, true);
+    r.push([stage[0] + rowLen, stage[1], "STAGE_ROW past the row"]);
   }
   return r;
 }
@@ -566,6 +570,12 @@ for (const kind of ["token", "device", "seed", "full"] as const) {
     assert.deepEqual(missing, [], `${kind}: exports with no refusal case`);
   });
 }
+
+test("the device modules keep no state in globals: every mutable global is per-call scratch", () => {
+  for (const kind of ["token", "device", "seed"] as const) {
+    assert.deepEqual(probe(kind).globals.filter((g) => !(g in DESIGNATED_GLOBALS)), [], `${kind}: globals that are not per-call scratch`);
+  }
+});
 
 test("every designated area and global exists (no stale entries in the lists)", () => {
   const areas = new Set((["token", "device", "seed", "full"] as ModuleKind[]).flatMap((k) => [...probe(k).areas.keys()]));

@@ -16,6 +16,7 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
+import { AnswerState, ANSWER } from "./state";
 import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY, NUM_TEXT } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
@@ -37,15 +38,7 @@ import { ANSWER_OBJECTS_BUILT } from "../profile";
 // value is below 10^6 < 2^24, a result type below 2^8).
 const RESULT_TYPE_SHIFT: u32 = 24;
 
-// What the last apply returned (a bitmask of ANSWER_*), and its details.
-
-let tokenCount = 0;
-let timeKind = ANSWER_TIME_NONE;
-let timeValue: u32 = 0;
-let formatIdValue: i64 = -1;
-let stAt: usize = 0;
-let edAt: usize = 0;
-let answerEnd: usize = 0;
+@inline function ans(): AnswerState { return ANSWER; }
 
 // Members of the answer being checked, in ANSWER_MEMBERS: one address per slot of ANSWER_KEYS
 // (0: absent or null).
@@ -246,48 +239,53 @@ export function applyAnswer(len: i32, now: u32): i32 {
 
   // apply
   tokens(now, end, true);
-  tokenCount = n;
-  timeKind = auts != 0 ? ANSWER_TIME_UNTIL : asl != 0 ? ANSWER_TIME_SECONDS_LEFT : ANSWER_TIME_NONE;
-  timeValue = <u32>t;
+  let timeKind = auts != 0 ? ANSWER_TIME_UNTIL : asl != 0 ? ANSWER_TIME_SECONDS_LEFT : ANSWER_TIME_NONE;
   if (timeKind == ANSWER_TIME_UNTIL) deviceSetActiveUntil(<u32>t);
   else if (timeKind == ANSWER_TIME_SECONDS_LEFT) {
     let until = <u64>now + <u64>t;
     deviceSetActiveUntil(until > 0xffffffff ? 0xffffffff : <u32>until);
   }
   if (fid != 0) switchFormatId(newFormatId);
-  formatIdValue = fid != 0 ? newFormatId : -1;
   ringAcknowledge();
-  stAt = st;
-  edAt = ed;
-  answerEnd = end;
+  let s = ans();
+  s.formatId = fid != 0 ? newFormatId + 1 : 0;
+  s.time = <u32>t;
+  s.stAt = <u16>st;
+  s.edAt = <u16>ed;
+  s.end = <u16>end;
+  s.tokenCount = <u8>n;
+  s.timeKind = <u8>timeKind;
   return (n > 0 ? ANSWER_TOKENS : 0) | (timeKind != ANSWER_TIME_NONE ? ANSWER_TIME : 0) | (st != 0 ? ANSWER_SETTINGS : 0) |
     (ed != 0 ? ANSWER_EXTRA_DATA : 0) | (a != 0 ? ANSWER_SIGNED : 0) | (fid != 0 ? ANSWER_FORMAT_ID : 0);
 }
 
 // ---- results of the last applied answer (they point into the output buffer) ----------------
 
-export function answerTokenCount(): i32 { return tokenCount; }
+export function answerTokenCount(): i32 { return ans().tokenCount; }
 export function answerTokenResult(i: i32): i32 {
-  return i >= 0 && i < tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
+  return i >= 0 && i < <i32>ans().tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
 }
 export function answerTokenValue(i: i32): u32 {
-  return i >= 0 && i < tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
+  return i >= 0 && i < <i32>ans().tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
 }
-export function answerTimeKind(): i32 { return timeKind; }
-export function answerTime(): u32 { return timeValue; }
-export function answerFormatId(): i64 { return formatIdValue; }
+export function answerTimeKind(): i32 { return ans().timeKind; }
+export function answerTime(): u32 { return ans().time; }
+export function answerFormatId(): i64 { return ans().formatId - 1; }
 
-// which 0: settings, 1: extra data. Offset of the object's JSON text in the output buffer, or -1.
+// which 0: settings, 1: extra data: the object's address, 0 when absent.
+function objectAt(which: i32): usize { return which == 0 ? ans().stAt : which == 1 ? ans().edAt : 0; }
+
+// Offset of the object's JSON text in the output buffer, or -1.
 export function answerObjectOffset(which: i32): i32 {
   if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
-  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  let p = objectAt(which);
   return p == 0 ? -1 : <i32>(p - outBuffer());
 }
 export function answerObjectLength(which: i32): i32 {
   if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
-  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  let p = objectAt(which);
   if (p == 0) return -1;
-  let e = skipValue(p, answerEnd, 1);
+  let e = skipValue(p, ans().end, 1);
   return e < 0 ? -1 : <i32>(<usize>e - p);
 }
 
@@ -296,9 +294,9 @@ export function answerObjectLength(which: i32): i32 {
 // absent, ERR_METRICS_SHAPE when it is not a string, ERR_METRICS_FULL when it does not fit the io buffer.
 export function answerString(which: i32, nameLen: i32): i32 {
   if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
-  let p = which == 0 ? stAt : which == 1 ? edAt : 0;
+  let p = objectAt(which);
   if (p == 0 || nameLen < 0 || nameLen > IO_CAPACITY) return -1;
-  let end = answerEnd;
+  let end = <usize>ans().end;
   let q = skipWs(p + 1, end);
   while (q < end && load<u8>(q) == 0x22) {
     let k = q;

@@ -2,9 +2,10 @@
 // the rows the host puts values into, and the writer of condensed or simple requests in JSON
 // or CBOR with the auth computed while writing (key order and auth methods: docs/codec.md,
 // "Metrics codec").
-import { IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NULL_VALUE, NUM_TEXT } from "../memory";
+import { REQUEST, RequestState } from "./state"; // first: its areas lie first in memory
+import { REQUEST_STATE, IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NUM_TEXT } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
-  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wString, wInt, OUT_JSON, OUT_CBOR } from "./out";
+  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wNull, wString, wInt, OUT_JSON, OUT_CBOR } from "./out";
 import { formatI64, formatU64Hex } from "./num";
 import { bitsFinite } from "../decimal";
 import { utf8Sequence } from "../utf8";
@@ -24,36 +25,15 @@ import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_
 // takes rows, strings and serial numbers as long as its one 64 KiB page allows (README, Limits).
 // The inline data format's text: in the full build a buffer of its own (the byte layer also
 // writes json_out_buffer()); in the device build the end of the output buffer.
-let formatJsonLen: i32 = 0;
+
+@inline function rq(): RequestState { return REQUEST; }
+if (offsetof<RequestState>("serialLen") != 8 || offsetof<RequestState>("ts") != 16) ERROR("requestInit's wide stores");
 
 export function outBuffer(): usize { return OUT; }
 // What payloads, answers and accessory requests may use of the output buffer: all of it when the
 // format has a buffer of its own (FORMAT, full build), else what the kept format leaves.
-export function outCapacity(): i32 { return FORMAT != 0 ? OUT_CAPACITY : OUT_CAPACITY - formatJsonLen; }
-function formatAt(): usize { return FORMAT != 0 ? FORMAT : OUT + <usize>(OUT_CAPACITY - formatJsonLen); }
-
-let serialLen: i32 = 0;
-let formatKind: i32 = 0; // 0 none, 1 id, 2 inline object
-let formatId: i64 = 0;
-let hasInterval = false;
-// ts, rc and dtc go out in the order they were first set (the reference's request_dict keeps
-// insertion order): each one's place, 1..3, 0 while unset.
-let tsPlace = 0;
-let rcPlace = 0;
-let dtcPlace = 0;
-let placesTaken = 0;
-let ts: i64 = 0;
-let rc: i64 = 0;
-let dtc: i64 = 0;
-let authMethod: i32 = METRICS_AUTH_NONE;
-let dataLen: i32 = 0;
-// ts / rc of the last encoded request, 0 when absent or 0: what the answer's signature covers.
-let sentTs: i64 = 0;
-let sentRc: i64 = 0;
-
-// Row being built: 0 none, 1 data, 2 historical; inside an array, the count's address.
-let building: i32 = 0;
-let arrayCountAt: usize = 0;
+export function outCapacity(): i32 { return FORMAT != 0 ? OUT_CAPACITY : OUT_CAPACITY - <i32>rq().formatJsonLen; }
+function formatAt(): usize { return FORMAT != 0 ? FORMAT : OUT + <usize>(OUT_CAPACITY - <i32>rq().formatJsonLen); }
 
 // Stored rows name their variables by index in the format's name table, so the table (reset by
 // init and by a new format) must not change under them: clear the ring first. Init also drops
@@ -63,7 +43,7 @@ function ringInUse(): bool {
   return ringRows() > 0;
 }
 function formatInUse(): bool {
-  return ringRows() > 0 || dataLen > 0 || building != 0;
+  return ringRows() > 0 || rq().dataLen > 0 || rq().building != 0;
 }
 
 export function requestInit(serialLength: i32, method: i32): i32 {
@@ -74,38 +54,36 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
-  serialLen = serialLength;
-  authMethod = method;
-  formatKind = 0;
-  formatJsonLen = 0;
-  hasInterval = false;
-  tsPlace = rcPlace = dtcPlace = placesTaken = 0;
-  dataLen = 0;
-  sentTs = sentRc = 0;
-  building = 0;
+  // The whole state but the format id and ts / rc / dtc (unsent until set again), in three wide
+  // stores: the eight byte fields (all 0 but the auth method), then the four u16 (0 but the serial's
+  // length), then sentTs and sentRc.
+  store<u64>(REQUEST_STATE, <u64>method << (offsetof<RequestState>("authMethod") << 3));
+  store<u64>(REQUEST_STATE + offsetof<RequestState>("serialLen"), <u64>serialLength);
+  let s = rq();
+  s.sentTs = 0;
+  s.sentRc = 0;
   namesReset();
   return 0;
 }
 
 export function serialBytes(): usize { return SERIAL; }
-export function serialLength(): i32 { return serialLen; }
-export function sentTimestamp(): i64 { return sentTs; }
-export function sentRequestCount(): i64 { return sentRc; }
+export function serialLength(): i32 { return rq().serialLen; }
+export function sentTimestamp(): i64 { return rq().sentTs; }
+export function sentRequestCount(): i64 { return rq().sentRc; }
 
 // A server's settings moved the device to another data format id (same variable orders).
 export function switchFormatId(id: i64): void {
-  formatKind = 1;
-  formatJsonLen = 0;
-  formatId = id;
+  let s = rq();
+  s.formatKind = 1;
+  s.formatJsonLen = 0;
+  s.formatId = id;
 }
 
 // Data format by id (with the names of its orders added by requestFormatName).
 export function requestFormatId(id: i64, interval: bool): i32 {
   if (formatInUse()) return ERR_METRICS_STATE;
-  formatKind = 1;
-  formatJsonLen = 0;
-  formatId = id;
-  hasInterval = interval;
+  switchFormatId(id);
+  rq().hasInterval = interval;
   namesReset();
   return 0;
 }
@@ -130,11 +108,13 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   if (r < 0) return <i32>r;
   if (outOverflow()) return ERR_METRICS_STORAGE_FULL;
   if (outError() != 0) return outError();
-  formatJsonLen = outLength();
+  let n = outLength();
+  let s = rq();
+  s.formatJsonLen = <u16>n;
   let to = formatAt();
-  for (let i = 0; i < formatJsonLen; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
-  formatKind = 2;
-  hasInterval = interval;
+  for (let i = 0; i < n; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
+  s.formatKind = 2;
+  s.hasInterval = interval;
   namesReset();
   return 0;
 }
@@ -146,18 +126,21 @@ export function requestFormatName(list: i32, len: i32): i32 {
 }
 
 export function requestTimestamp(v: i64): void {
-  if (tsPlace == 0) tsPlace = ++placesTaken;
-  ts = v;
+  let s = rq();
+  if (s.tsPlace == 0) s.tsPlace = ++s.placesTaken;
+  s.ts = v;
 }
 export function requestCount(v: i64): void {
-  if (rcPlace == 0) rcPlace = ++placesTaken;
-  rc = v;
+  let s = rq();
+  if (s.rcPlace == 0) s.rcPlace = ++s.placesTaken;
+  s.rc = v;
 }
 // data_collection_timestamp (`dtc`): where the server starts the rows' times. Not signed by any
 // auth method (the reference signs sn, ts, rc, d, hd only).
 export function requestCollectionTimestamp(v: i64): void {
-  if (dtcPlace == 0) dtcPlace = ++placesTaken;
-  dtc = v;
+  let s = rq();
+  if (s.dtcPlace == 0) s.dtcPlace = ++s.placesTaken;
+  s.dtc = v;
 }
 
 // ---- rows ------------------------------------------------------------------------------------
@@ -168,37 +151,39 @@ export function requestCollectionTimestamp(v: i64): void {
 // which 0 abandons the row being built (the host's way out after a refused value).
 export function rowBegin(which: i32): i32 {
   if (<u32>which > 2) return ERR_METRICS_ARGUMENT;
-  building = which;
-  arrayCountAt = 0;
+  let s = rq();
+  s.building = <u8>which;
+  s.arrayCountAt = 0;
   rowStart();
   return 0;
 }
 
 export function rowEnd(): i32 {
-  if (building == 0 || arrayCountAt != 0) return ERR_METRICS_STATE;
-  let which = building;
-  building = 0;
+  let s = rq();
+  let which = s.building;
+  if (which == 0 || s.arrayCountAt != 0) return ERR_METRICS_STATE;
   let n = rowLength();
   if (which == 1) {
     for (let i = 0; i < n; i++) store<u8>(DATA_ROW + <usize>i, load<u8>(STAGE_ROW + <usize>i));
-    dataLen = n;
-    return 0;
-  }
-  return ringAppend(STAGE_ROW, n) ? 0 : ERR_METRICS_STORAGE_FULL;
+    s.dataLen = <u16>n;
+  } else if (!ringAppend(STAGE_ROW, n)) return ERR_METRICS_STORAGE_FULL; // the row stays open
+  s.building = 0;
+  return 0;
 }
 
-// Starts an entry named by the first nameLen bytes of IO (inside an array: an element).
+// Starts an entry named by the first nameLen bytes of IO (inside an array: an element). Returns
+// the row's length before it (the entry's start, for putDone) or an error.
 // putDone() ends it: an entry that overflows the row is taken back and refused, so the row stays
 // as it was (the bytes past its end are not part of it).
-let entryFrom: i32 = 0;
 function entryStart(nameLen: i32): i32 {
-  if (building == 0) return ERR_METRICS_STATE;
-  entryFrom = rowLength();
-  if (arrayCountAt != 0) return load<u8>(arrayCountAt) == 255 ? ERR_METRICS_STORAGE_FULL : 0;
+  let s = rq();
+  if (s.building == 0) return ERR_METRICS_STATE;
+  let from = rowLength();
+  if (s.arrayCountAt != 0) return load<u8>(s.arrayCountAt) == 255 ? ERR_METRICS_STORAGE_FULL : from;
   if (nameLen < 0 || nameLen > 254 || nameLen > IO_CAPACITY) return ERR_METRICS_ARGUMENT;
-  let list = building == 1 ? 0 : 1;
+  let list = s.building == 1 ? 0 : 1;
   let row = STAGE_ROW;
-  if (findNamed(row, rowLength(), list, IO, nameLen) != 0) return ERR_METRICS_DUPLICATE;
+  if (findNamed(row, from, list, IO, nameLen) != 0) return ERR_METRICS_DUPLICATE;
   let idx = nameIndex(list, IO, nameLen);
   if (idx >= 0) putByte(<u32>idx);
   // a variable outside the format: only the simple form can send it
@@ -208,56 +193,57 @@ function entryStart(nameLen: i32): i32 {
     putByte(<u32>nameLen);
     for (let i = 0; i < nameLen; i++) putByte(load<u8>(IO + i));
   }
-  return 0;
+  return from;
 }
 
-function putDone(): i32 {
+function putDone(from: i32): i32 {
   if (rowOverflowed()) {
-    rowTruncate(entryFrom);
+    rowTruncate(from);
     return ERR_METRICS_STORAGE_FULL;
   }
-  if (arrayCountAt != 0) store<u8>(arrayCountAt, load<u8>(arrayCountAt) + 1);
+  let count = <usize>rq().arrayCountAt;
+  if (count != 0) store<u8>(count, load<u8>(count) + 1);
   return 0;
 }
 
 export function putInt(nameLen: i32, v: i64): i32 {
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putIntValue(v);
-  return putDone();
+  return putDone(from);
 }
 // v: a double's IEEE 754 bits.
 export function putFloat(nameLen: i32, v: u64): i32 {
   if (!bitsFinite(v)) return ERR_METRICS_NOT_FINITE;
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putFloatValue(v);
-  return putDone();
+  return putDone(from);
 }
 export function putBool(nameLen: i32, v: bool): i32 {
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putByte(v ? T_TRUE : T_FALSE);
-  return putDone();
+  return putDone(from);
 }
 export function putNull(nameLen: i32): i32 {
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putByte(T_NULL);
-  return putDone();
+  return putDone(from);
 }
 // The string's UTF-8 bytes follow the name in IO.
 export function putString(nameLen: i32, valueLen: i32): i32 {
-  let inArray = arrayCountAt != 0;
+  let inArray = rq().arrayCountAt != 0;
   let at = inArray ? 0 : nameLen;
   // (no at + valueLen: a huge valueLen would overflow i32 and pass)
   if (at < 0 || at > IO_CAPACITY || valueLen < 0 || valueLen > IO_CAPACITY - at) return ERR_METRICS_ARGUMENT;
   // validate before the entry starts, so a bad string leaves the row as it was
   if (!utf8Valid(IO + <usize>at, valueLen)) return ERR_METRICS_UTF8;
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putStringValue(IO + <usize>at, valueLen);
-  return putDone();
+  return putDone(from);
 }
 
 function utf8Valid(p: usize, n: i32): bool {
@@ -271,19 +257,20 @@ function utf8Valid(p: usize, n: i32): bool {
 
 // A small flat array (a GPS pair...): arrayBegin, then put* calls for the elements, arrayEnd.
 export function arrayBegin(nameLen: i32): i32 {
-  if (arrayCountAt != 0) return ERR_METRICS_STATE;
-  let r = entryStart(nameLen);
-  if (r != 0) return r;
+  if (rq().arrayCountAt != 0) return ERR_METRICS_STATE;
+  let from = entryStart(nameLen);
+  if (from < 0) return from;
   putByte(T_ARR);
   putByte(0); // the count, patched as elements arrive
-  r = putDone();
+  let r = putDone(from);
   if (r != 0) return r;
-  arrayCountAt = STAGE_ROW + <usize>(rowLength() - 1);
+  rq().arrayCountAt = <u16>(STAGE_ROW + <usize>(rowLength() - 1));
   return 0;
 }
 export function arrayEnd(): i32 {
-  if (arrayCountAt == 0) return ERR_METRICS_STATE;
-  arrayCountAt = 0;
+  let s = rq();
+  if (s.arrayCountAt == 0) return ERR_METRICS_STATE;
+  s.arrayCountAt = 0;
   return 0;
 }
 
@@ -346,7 +333,7 @@ function writeRow(row: usize, len: i32, list: i32, form: i32): void {
     for (let i = 0; i < n; i++) {
       if (i > 0) wComma();
       let e = findEntry(row, len, i);
-      if (e == 0) writeStoredNull();
+      if (e == 0) wNull();
       else writeStoredValue(entryValue(e), end);
     }
     wArrayClose();
@@ -365,8 +352,6 @@ function writeRow(row: usize, len: i32, list: i32, form: i32): void {
   wMapClose();
 }
 
-function writeStoredNull(): void { writeStoredValue(NULL_VALUE, NULL_VALUE + 1); }
-
 function hexHash(h: u64): void {
   hashOnly(NUM_TEXT, formatU64Hex(h));
 }
@@ -376,7 +361,7 @@ function decimal(v: i64): void {
 }
 
 // @ts-ignore: decorator
-@inline function authIs(method: i32): bool { return authBuilt(method) && authMethod == method; }
+@inline function authIs(method: i32): bool { return authBuilt(method) && rq().authMethod == method; }
 
 function timestampRowsOk(): bool {
   // "timestamp" as a 9-byte name, compared against each row's entries
@@ -404,7 +389,13 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   let ca = authIs(METRICS_AUTH_CA);
   let da = authIs(METRICS_AUTH_DA);
   let ra = authIs(METRICS_AUTH_RA);
-  if (building != 0) return ERR_METRICS_STATE;
+  let s = rq();
+  if (s.building != 0) return ERR_METRICS_STATE;
+  let formatKind = s.formatKind;
+  let dataLen = <i32>s.dataLen;
+  let authMethod = <i32>s.authMethod;
+  let ts = s.ts;
+  let rc = s.rc;
   let rows = ringRows();
   if (form == METRICS_CONDENSED) {
     if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
@@ -415,31 +406,31 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   }
   if (rows > 0) {
     if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
-    if (!hasInterval && !timestampRowsOk()) return ERR_METRICS_NEEDS_TIMESTAMP;
+    if (!s.hasInterval && !timestampRowsOk()) return ERR_METRICS_NEEDS_TIMESTAMP;
   }
-  let tsTruthy = tsPlace != 0 && ts != 0;
-  let rcTruthy = rcPlace != 0 && rc != 0;
+  let tsTruthy = s.tsPlace != 0 && ts != 0;
+  let rcTruthy = s.rcPlace != 0 && rc != 0;
   if (ta && !tsTruthy) return ERR_METRICS_NEEDS_TIMESTAMP;
   if (ca && !rcTruthy) return ERR_METRICS_NEEDS_COUNT;
 
   outBegin(OUT, outCapacity(), cbor ? OUT_CBOR : OUT_JSON);
   let accs = ACCESSORIES_BUILT ? ringAccessories() : 0;
-  let keys = 3 + (formatKind != 0 ? 1 : 0) + placesTaken + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
+  let keys = 3 + (formatKind != 0 ? 1 : 0) + <i32>s.placesTaken + (authMethod != METRICS_AUTH_NONE ? 1 : 0) + (accs > 0 ? 1 : 0);
   wMapOpen(keys);
   writeKey(K_SN, form);
-  wString(SERIAL, serialLen);
-  if (formatKind == 1) { wComma(); writeKey(K_DF, form); wInt(formatId); }
+  wString(SERIAL, s.serialLen);
+  if (formatKind == 1) { wComma(); writeKey(K_DF, form); wInt(s.formatId); }
   else if (formatKind == 2) {
     wComma();
     writeKey(K_DFO, form);
     // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)
-    let r = writeValue(formatAt(), formatAt() + <usize>formatJsonLen, FORMAT_DEPTH);
+    let r = writeValue(formatAt(), formatAt() + <usize>s.formatJsonLen, FORMAT_DEPTH);
     if (r < 0) return <i32>r;
   }
-  for (let i = 1; i <= placesTaken; i++) {
-    if (i == tsPlace) { wComma(); writeKey(K_TS, form); wInt(ts); }
-    else if (i == rcPlace) { wComma(); writeKey(K_RC, form); wInt(rc); }
-    else if (i == dtcPlace) { wComma(); writeKey(K_DTC, form); wInt(dtc); }
+  for (let i = 1; i <= <i32>s.placesTaken; i++) {
+    if (i == s.tsPlace) { wComma(); writeKey(K_TS, form); wInt(ts); }
+    else if (i == s.rcPlace) { wComma(); writeKey(K_RC, form); wInt(rc); }
+    else if (i == s.dtcPlace) { wComma(); writeKey(K_DTC, form); wInt(s.dtc); }
   }
 
   // Auth: what is signed before `d` (sa / ta / ca are complete here).
@@ -447,7 +438,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   let h: u64 = 0;
   if (authMethod != METRICS_AUTH_NONE) {
     hashStart();
-    hashOnly(SERIAL, serialLen);
+    hashOnly(SERIAL, s.serialLen);
     if (ta) decimal(ts);
     if (ca) decimal(rc);
     if (da) {
@@ -520,7 +511,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   if (outError() != 0) return outError();
   if (outOverflow()) return ERR_METRICS_FULL;
   ringMarkSent();
-  sentTs = tsTruthy ? ts : 0;
-  sentRc = rcTruthy ? rc : 0;
+  s.sentTs = tsTruthy ? ts : 0;
+  s.sentRc = rcTruthy ? rc : 0;
   return outLength();
 }

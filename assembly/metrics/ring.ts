@@ -5,29 +5,30 @@
 // out in the last request; entries after them were recorded since (the secondary store). A new
 // request sends them all; an acknowledged answer releases exactly the entries that were sent.
 // When a new entry does not fit, the oldest entries are dropped and counted.
-import { RING, RING_CAPACITY } from "../memory";
+import { RING, RING_CAPACITY, RING_STATE } from "../memory";
+import { RingState, RING_COUNTS } from "./state";
 
 const ACCESSORY_BIT: u32 = 0x8000;
 export const MAX_ENTRY: i32 = 0x7fff;
 
-let ringUsed: i32 = 0;
-let entries: i32 = 0;
-let accessories: i32 = 0;
-let sentEntries: i32 = 0;
-let dropped: u32 = 0;
+@inline function ring(): RingState { return RING_COUNTS; }
 
-export function ringClear(): void { ringUsed = 0; entries = 0; accessories = 0; sentEntries = 0; dropped = 0; }
+export function ringClear(): void {
+  // the whole RingState, 12 bytes
+  store<u64>(RING_STATE, 0);
+  store<u32>(RING_STATE, 0, 8);
+}
 // Historical rows in the ring.
-export function ringRows(): i32 { return entries - accessories; }
-export function ringAccessories(): i32 { return accessories; }
+export function ringRows(): i32 { return ring().rows; }
+export function ringAccessories(): i32 { return ring().accessories; }
 // Entries of the last request still in the ring, historical rows and accessory requests alike
 // (metrics_ring_sent_rows keeps its name): what an answer will release; 0 once one has.
-export function ringSentEntries(): i32 { return sentEntries; }
-export function ringDropped(): u32 { return dropped; }
-export function ringBytes(): i32 { return ringUsed; }
+export function ringSentEntries(): i32 { return ring().sentEntries; }
+export function ringDropped(): u32 { return ring().dropped; }
+export function ringBytes(): i32 { return ring().used; }
 export function ringCapacity(): i32 { return RING_CAPACITY; }
 export function ringFirst(): usize { return RING; }
-export function ringEnd(): usize { return RING + <usize>ringUsed; }
+export function ringEnd(): usize { return RING + <usize>ring().used; }
 // Entry at p: its bytes start at p + 2; the next entry is at ringNext(p).
 export function ringRowLength(p: usize): i32 { return <i32>(load<u16>(p) & ~ACCESSORY_BIT); }
 export function ringIsAccessory(p: usize): bool { return (load<u16>(p) & ACCESSORY_BIT) != 0; }
@@ -35,39 +36,44 @@ export function ringNext(p: usize): usize { return p + 2 + <usize>ringRowLength(
 
 // Removes the n oldest entries.
 function dropFront(n: i32): void {
+  let s = ring();
   let p = RING;
+  let accessories = 0;
   for (let i = 0; i < n; i++) {
-    if (ringIsAccessory(p)) accessories--;
+    if (ringIsAccessory(p)) accessories++;
     p = ringNext(p);
   }
   let cut = <i32>(p - RING);
-  for (let i = cut; i < ringUsed; i++) store<u8>(RING + <usize>(i - cut), load<u8>(RING + <usize>i));
-  ringUsed -= cut;
-  entries -= n;
+  let used = <i32>s.used;
+  for (let i = cut; i < used; i++) store<u8>(RING + <usize>(i - cut), load<u8>(RING + <usize>i));
+  s.used = <u16>(used - cut);
+  s.rows -= <u16>(n - accessories);
+  s.accessories -= <u16>accessories;
 }
 
 // Appends len bytes at src (an accessory's request when accessory is set). false when the
 // entry is larger than the whole ring.
 export function ringAppend(src: usize, len: i32, accessory: bool = false): bool {
   if (len < 0 || len + 2 > RING_CAPACITY || len > MAX_ENTRY) return false;
-  while (ringUsed + 2 + len > RING_CAPACITY) {
+  let s = ring();
+  while (<i32>s.used + 2 + len > RING_CAPACITY) {
     dropFront(1);
-    dropped++;
-    if (sentEntries > 0) sentEntries--;
+    s.dropped++;
+    if (s.sentEntries > 0) s.sentEntries--;
   }
-  let p = RING + <usize>ringUsed;
+  let p = RING + <usize>s.used;
   store<u16>(p, <u32>len | (accessory ? ACCESSORY_BIT : 0));
   for (let i = 0; i < len; i++) store<u8>(p + 2 + <usize>i, load<u8>(src + <usize>i));
-  ringUsed += 2 + len;
-  entries++;
-  if (accessory) accessories++;
+  s.used += <u16>(2 + len);
+  if (accessory) s.accessories++;
+  else s.rows++;
   return true;
 }
 
-export function ringMarkSent(): void { sentEntries = entries; }
+export function ringMarkSent(): void { ring().sentEntries = ring().rows + ring().accessories; }
 
 // An answer arrived for the last request: release what it carried.
 export function ringAcknowledge(): void {
-  dropFront(sentEntries);
-  sentEntries = 0;
+  dropFront(ring().sentEntries);
+  ring().sentEntries = 0;
 }

@@ -6,6 +6,7 @@
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
 import { formatF64 } from "../decimal";
 import { utf8Valid } from "../utf8";
+import { ROWS, RowsState } from "./state";
 import { NAMES0, NAMES1, NAMES_CAPACITY, NUM_TEXT, STAGE_ROW, ROW_CAPACITY } from "../memory";
 import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
 
@@ -21,23 +22,29 @@ export const INLINE_NAME: u8 = 255;
 
 // ---- names of the data format ------------------------------------------------------------
 // Two lists (0: data_order, 1: historical_data_order), each [n u8][bytes]... in its own area.
-let namesUsed0: i32 = 0;
-let namesUsed1: i32 = 0;
-let nameCount0: i32 = 0;
-let nameCount1: i32 = 0;
 
-export function namesReset(): void { namesUsed0 = namesUsed1 = nameCount0 = nameCount1 = 0; }
-export function nameCount(list: i32): i32 { return list == 0 ? nameCount0 : nameCount1; }
+@inline function rs(): RowsState { return ROWS; }
+
+export function namesReset(): void {
+  let s = rs();
+  s.namesUsed0 = 0;
+  s.namesUsed1 = 0;
+  s.nameCount0 = 0;
+  s.nameCount1 = 0;
+}
+export function nameCount(list: i32): i32 { return list == 0 ? rs().nameCount0 : rs().nameCount1; }
 
 // Returns false when the table is full or the name too long.
 export function nameAdd(list: i32, ptr: usize, len: i32): bool {
   if (len < 0 || len > 254) return false;
-  let used = list == 0 ? namesUsed0 : namesUsed1;
+  let s = rs();
+  let used = <i32>(list == 0 ? s.namesUsed0 : s.namesUsed1);
   if (used + 1 + len > NAMES_CAPACITY || nameCount(list) >= 254) return false;
   let area = list == 0 ? NAMES0 : NAMES1;
   store<u8>(area + used, len);
   for (let i = 0; i < len; i++) store<u8>(area + used + 1 + i, load<u8>(ptr + <usize>i));
-  if (list == 0) { namesUsed0 += 1 + len; nameCount0++; } else { namesUsed1 += 1 + len; nameCount1++; }
+  used += 1 + len;
+  if (list == 0) { s.namesUsed0 = <u16>used; s.nameCount0++; } else { s.namesUsed1 = <u16>used; s.nameCount1++; }
   return true;
 }
 
@@ -67,18 +74,17 @@ export function nameIndex(list: i32, ptr: usize, len: i32): i32 {
 
 // ---- writing entries ------------------------------------------------------------------------
 
-// The row being built: its area, capacity and length; writes past the capacity set `full`.
-let rowLen: i32 = 0;
-let rowFull = false;
-
-export function rowStart(): void { rowLen = 0; rowFull = false; }
-export function rowLength(): i32 { return rowLen; }
-export function rowOverflowed(): bool { return rowFull; }
-export function rowTruncate(len: i32): void { rowLen = len; rowFull = false; }
+// The row being built, in STAGE_ROW: a write past its capacity is counted, not stored, and the
+// entry that made it is taken back (rowTruncate) before the call returns.
+export function rowStart(): void { rs().rowLen = 0; }
+export function rowLength(): i32 { return rs().rowLen; }
+export function rowOverflowed(): bool { return <i32>rs().rowLen > ROW_CAPACITY; }
+export function rowTruncate(len: i32): void { rs().rowLen = <u16>len; }
 
 export function putByte(b: u32): void {
-  if (rowLen < ROW_CAPACITY) { store<u8>(STAGE_ROW + <usize>rowLen, b); rowLen++; }
-  else rowFull = true;
+  let n = <i32>rs().rowLen;
+  if (n < ROW_CAPACITY) store<u8>(STAGE_ROW + <usize>n, b);
+  rs().rowLen = <u16>(n + 1);
 }
 
 function putVarint(v: u64): void {

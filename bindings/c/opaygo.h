@@ -23,7 +23,7 @@
  * an access past it is a trap, never a stray write.
  *
  * The library holds one module instance (its globals and pointers, .bss: 56 bytes on the token build,
- * 416 on the device build, x86-64); calls are not
+ * 176 on the device build, x86-64); calls are not
  * reentrant. Time is whatever u32 seconds clock the firmware has; the module never reads a clock.
  *
  * Traps. The module is written never to trap, whatever the input, so a trap is a bug. The
