@@ -223,11 +223,12 @@ export function stringEqualsSecret(p: usize, end: usize, bytes: usize, len: i32)
 
 // ---- values ----------------------------------------------------------------------------
 
-// "true" "false" "null" "NaN" "Infinity" as bytes (string literals would be UTF-16 data segments),
-// at offsets 0, 4, 9, 13, 16; the full build's only.
+// "true" "false" "null" and, in the full build only, "NaN" "Infinity" as bytes (string literals
+// would be UTF-16 data segments), at offsets 0, 4, 9, 13, 16.
 const WORDS: usize = OPAYGO_FULL
   ? memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c, 0x4e, 0x61, 0x4e, 0x49, 0x6e, 0x66, 0x69, 0x6e, 0x69, 0x74, 0x79])
   : memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c]);
+
 // Whether the JSON strings at a and b (opening quotes; both valid) decode to the same text.
 function stringsEqual(a: usize, b: usize, end: usize): bool {
   a++; b++;
@@ -241,13 +242,26 @@ function stringsEqual(a: usize, b: usize, end: usize): bool {
   }
 }
 
+// The end of the string at p, which scanString accepted before: after its closing quote. (The
+// device build's texts are small: it scans them again.)
+function stringEnd(p: usize, end: usize): usize {
+  if (!OPAYGO_FULL) return <usize>scanString(p, end);
+  p++;
+  while (p < end) {
+    let c = load<u8>(p);
+    if (c == 0x22) return p + 1;
+    p += c == 0x5c ? 2 : 1;
+  }
+  return end;
+}
+
 // Whether a member before the key at key, in the object opened at obj, has the same key. Re-scans
 // the object (quadratic in its members, but no memory); the members before key are valid.
 export function keyBefore(obj: usize, key: usize, end: usize): bool {
   let q = skipWs(obj + 1, end);
   while (q < key) {
     if (stringsEqual(q, key, end)) return true;
-    q = skipWs(<usize>scanString(q, end), end) + 1; // past ':'
+    q = skipWs(stringEnd(q, end), end) + 1; // past ':'
     q = skipWs(skipWs(<usize>skipValue(q, end, 0, VALID), end) + 1, end); // past ','
   }
   return false;
@@ -262,7 +276,7 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
   if (p >= end) return fail(TRUNCATED, flags);
   let c = load<u8>(p);
   if (c == 0x22) {
-    let q = scanString(p, end);
+    let q = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
     return q < 0 ? stringError(q, flags) : q;
   }
   if (c == 0x7b || c == 0x5b) {
@@ -274,7 +288,7 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
     if (p < end && load<u8>(p) == close) { containerCount = 0; return <isize>(p + 1); }
     while (true) {
       if (c == 0x7b) {
-        let k = scanString(p, end);
+        let k = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
         if (k < 0) return stringError(k, flags);
         if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
         p = skipWs(<usize>k, end);
@@ -298,7 +312,7 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return fail(OPAYGO_FULL && (flags & PYTHON) != 0 ? valueError(p, end) : SYNTAX, flags);
   if ((flags & VALID) == 0) {
-    let kind = parseNumber(p, n, (flags & PYTHON) != 0);
+    let kind = parseNumber(p, n, (flags & PYTHON) != 0, OPAYGO_FULL != 0);
     if (kind < 0) return kind;
   }
   return <isize>(p + <usize>n);

@@ -72,7 +72,9 @@ export function scanNumber(ptr: usize, len: i32): i32 {
 // digits (ERR_JSON_NUMBER_LIMIT past them), floats of any length (past DIGITS_CAPACITY - 1
 // significant digits, the rest kept as one sticky nonzero digit: halfway points between doubles
 // have at most 767, so the rounding is that of the whole text).
-export function parseNumber(ptr: usize, len: i32, python: bool = false): i32 {
+// check: only whether the number is one to take (a reader's validation): a float whose value is
+// certainly finite returns NUM_FLOAT without its double (parsedFloatBits unchanged).
+export function parseNumber(ptr: usize, len: i32, python: bool = false, check: bool = false): i32 {
   if (len <= 0 || scanNumber(ptr, len) != len) return ERR_NUMBER_SYNTAX;
   let anyLength = OPAYGO_FULL && python;
   let neg = load<u8>(ptr) == 0x2d;
@@ -138,6 +140,7 @@ export function parseNumber(ptr: usize, len: i32, python: bool = false): i32 {
   // below 10^-324 rounds to zero, from 10^309 up overflows
   if (nd == 0 || nd + e10 < -324) x = 0;
   else if (nd + e10 > 309) return ERR_NUMBER_RANGE;
+  else if (check && nd + e10 < 309) return NUM_FLOAT; // below 10^308
   else {
     x = nearestDouble(nd, e10);
     if (!bitsFinite(x)) return ERR_NUMBER_RANGE;
