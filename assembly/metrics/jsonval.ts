@@ -423,7 +423,8 @@ export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): is
 // Python's json.dumps(json.loads(text), separators=(",", ":")) of the text src[0..len) (whitespace
 // around the value allowed), into out (cap bytes): its length, or ERR_JSON_* (an integer over
 // MAX_INT_DIGITS digits: NUMBER_LIMIT; a number overflowing to infinity: NOT_FINITE; out too small:
-// SPACE). Duplicate keys are refused: Python keeps the last value at the first key's position.
+// SPACE). Duplicate keys are refused: Python keeps the last value at the first key's position,
+// which writing without a buffer for the whole object cannot reproduce.
 export function canonicalize(src: usize, len: i32, out: usize, cap: i32): i32 {
   let end = src + <usize>len;
   let p = skipWs(src, end);
