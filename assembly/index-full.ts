@@ -12,9 +12,9 @@ export function token_generated_count(): u32 { return token.generatedCount(); }
 
 // ---- byte layer: JSON and CBOR over json_in_buffer() / json_out_buffer() ----------------
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./memory";
-import { formatFloat, numberFloat, parseNumber } from "./json/number";
+import { formatFloat, numberFloat, parseJsonNumber } from "./json/number";
 import { formatString } from "./json/string";
-import { canonicalize } from "./json/reader";
+import { canonicalize } from "./metrics/jsonval";
 import { cborToJson } from "./cbor/decode";
 import { OUT_CBOR, outBegin, outLength, cborFloat, cborInt } from "./metrics/out";
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "./abi";
@@ -53,7 +53,7 @@ export function cbor_encode_int(v: i64): i32 {
 // The number in json_in_buffer(): NUM_INT 1, NUM_FLOAT 2 (its value: json_number_float), NUM_BIG_INT 3
 // (an integer outside i64), or an error.
 export function json_parse_number(len: i32): i32 {
-  return inputOk(len) ? parseNumber(JSON_IN, len) : ERR_JSON_SPACE;
+  return inputOk(len) ? parseJsonNumber(JSON_IN, len) : ERR_JSON_SPACE;
 }
 export function json_number_float(): f64 { return numberFloat(); }
 

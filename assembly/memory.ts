@@ -86,7 +86,7 @@ export const ANSWER_MEMBER_SLOTS: i32 = 7;
 export const NUM_TEXT_CAPACITY: i32 = 24;
 @lazy export const NUM_TEXT: usize = memory.data(NUM_TEXT_CAPACITY, 8);
 // Significant digits a parser hands to nearestDouble (decimal.ts; bignum.ts is sized for them):
-// the device's metrics reader takes 40, the full build's JSON reader 800 and a sticky one.   40    801
+// the metrics layer takes 40, the full build's byte layer 800 and a sticky one.   40    801
 export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 @lazy export const DIGITS: usize = memory.data(DIGITS_CAPACITY, 8);
 // The shortest-digit printer's and exact parser's big numbers r, s, m- (decimal.ts).    3 x 160 3 x 512
@@ -109,6 +109,6 @@ export const SERVER_FORMAT_CAPACITY: i32 = 2048;
 @lazy export const SERVER_FORMAT: usize = memory.data(SERVER_FORMAT_CAPACITY, 8);
 
 // ---- read-only tables (initialised data, kept next to the code that reads them) -------- device  full
-// metrics/names.ts KEYS (170) and ANSWER_KEYS (115), generated from abi/abi.json;                298    298
-// metrics/jsonval.ts WORDS "truefalsenull" (13).
-// full only: json/reader.ts and cbor/decode.ts WORDS (13 each), cbor/decode.ts TWO_POW_64.
+// metrics/names.ts KEYS (170) and ANSWER_KEYS (115), generated from abi/abi.json;                298    309
+// metrics/jsonval.ts WORDS "truefalsenull" (13; full: and "NaNInfinity", 24).
+// full only: cbor/decode.ts WORDS (13), cbor/decode.ts TWO_POW_64.

@@ -11,8 +11,8 @@
 import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
 import { lastCodePoint, utf8Sequence } from "../utf8";
-import { jsonNext } from "../json/reader";
-import { wAt, wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
+import { keyBefore } from "../metrics/jsonval";
+import { wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
 
 let S: usize = 0;
 let N: i32 = 0;
@@ -140,20 +140,12 @@ function item(p: i32, depth: i32): i32 {
   return ERR_CBOR_UNSUPPORTED;
 }
 
-// Whether the key just written at output offset key repeats one of the object opened at start.
-// Canonical strings delimit themselves, so equal bytes up to the new key's length mean equal keys.
+// Whether the key just written at output offset key repeats one of the object opened at start
+// (read back from the JSON written so far, while it is all there).
 function duplicate(start: i32, key: i32): bool {
   if (!wWriting()) return false;
-  let len = wLen() - key;
-  let q = start + 1;
-  while (q < key) {
-    let same = true;
-    for (let i = 0; i < len && same; i++) same = wAt(q + i) == wAt(key + i);
-    if (same) return true;
-    q = jsonNext(wBase(), q, wLen());
-    if (q < 0) return false;
-  }
-  return false;
+  let base = wBase();
+  return keyBefore(base + <usize>start, base + <usize>key, base + <usize>wLen());
 }
 
 export function cborToJson(src: usize, len: i32, out: usize, cap: i32): i32 {

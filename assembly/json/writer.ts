@@ -22,8 +22,6 @@ export function wBegin(out: usize, cap: i32, write: bool): void {
 export function wLen(): i32 { return length; }
 export function wFull(): bool { return full; }
 export function wWriting(): bool { return writing && !full; }
-// Byte i of what was written so far (0 if it was not stored).
-export function wAt(i: i32): u32 { return i >= 0 && i < length && i < capacity ? <u32>load<u8>(base + <usize>i) : 0; }
 
 export function wByte(b: u32): void {
   if (writing) {

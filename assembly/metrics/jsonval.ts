@@ -1,14 +1,38 @@
-// Reading JSON text held in linear memory: validation, navigation and canonical re-writing
-// through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
+// The JSON reader, over text held in linear memory: validation, navigation and canonical
+// re-writing through out.ts (so the same call yields canonical JSON, CBOR, and the signed bytes).
+// It serves the metrics layer (requests, answers, data formats, accessory requests, the server)
+// and, in the full build, the byte layer: canonicalize is json_canonicalize.
 // Positions are absolute addresses; every function is bounded by an end address and returns
 // a negative error code on malformed input. Nesting is limited to MAX_DEPTH (json/limits.ts).
-import { ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../abi";
+//
+// Errors. The full build tells malformed text apart as the byte layer reports it (ERR_JSON_*:
+// SYNTAX, TRUNCATED, UTF8, CONTROL, ESCAPE, NOT_FINITE for NaN / Infinity, DEPTH, DUPLICATE_KEY);
+// skipValue gives the metrics callers their own codes (MALFORMED, TOO_DEEP, DUPLICATE). The device
+// build has no byte layer: its reader returns the metrics codes from the start.
+import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_ESCAPE, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX,
+  ERR_JSON_TRUNCATED, ERR_JSON_UTF8, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP, ERR_NUMBER_RANGE } from "../abi";
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
-import { ERR_NUMBER_RANGE } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
-import { cborByte, cborHead, jsonByte, outIsCbor, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
+import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
 
+const SYNTAX: i32 = OPAYGO_FULL ? ERR_JSON_SYNTAX : ERR_METRICS_MALFORMED;
+const TRUNCATED: i32 = OPAYGO_FULL ? ERR_JSON_TRUNCATED : ERR_METRICS_MALFORMED;
+const BAD_UTF8: i32 = OPAYGO_FULL ? ERR_JSON_UTF8 : ERR_METRICS_MALFORMED;
+const CONTROL: i32 = OPAYGO_FULL ? ERR_JSON_CONTROL : ERR_METRICS_MALFORMED;
+const ESCAPE: i32 = OPAYGO_FULL ? ERR_JSON_ESCAPE : ERR_METRICS_MALFORMED;
+const TOO_DEEP: i32 = OPAYGO_FULL ? ERR_JSON_DEPTH : ERR_METRICS_TOO_DEEP;
+const DUPLICATE: i32 = OPAYGO_FULL ? ERR_JSON_DUPLICATE_KEY : ERR_METRICS_DUPLICATE;
+
+// flags of skipValue and writeValue
+export const UNIQUE_KEYS: i32 = 1; // refuse an object, at any depth, holding one key twice
+// Python's json (the byte layer, full build only): its number limits (parseNumber), and lone
+// surrogate escapes written back as escapes where the metrics layer refuses them.
+export const PYTHON: i32 = OPAYGO_FULL ? 2 : 0;
+// Text that skipValue accepted before: only its end (and containerCount) is wanted, its numbers
+// are not parsed again. The device build's texts are small: it reads them again in full, which
+// takes no code.
+export const VALID: i32 = OPAYGO_FULL ? 4 : 0;
 
 export function skipWs(p: usize, end: usize): usize {
   while (p < end) {
@@ -26,10 +50,13 @@ function hexValue(c: u32): i32 {
   return -1;
 }
 
+// The four hex digits of a \u escape at p: their value, or -1 (not a hex digit) / -2 (the text
+// ends first). The device build, which tells the two apart by no code, tests the end once.
 function hex4(p: usize, end: usize): i32 {
-  if (p + 4 > end) return -1;
+  if (!OPAYGO_FULL && p + 4 > end) return -1;
   let v = 0;
   for (let i: usize = 0; i < 4; i++) {
+    if (OPAYGO_FULL && p + i >= end) return -2;
     let h = hexValue(load<u8>(p + i));
     if (h < 0) return -1;
     v = (v << 4) | h;
@@ -41,26 +68,26 @@ function hex4(p: usize, end: usize): i32 {
 
 export let strCodePoint: u32 = 0;
 // Decodes one character of a JSON string body at p; returns the position after it (its code
-// point in strCodePoint), 0 at the closing quote, or -1 when malformed. A lone surrogate escape
+// point in strCodePoint), 0 at the closing quote, or an error. A lone surrogate escape
 // (\udc00, or \ud800 not followed by a low one) is read as that code point, as Python's json does;
 // callers that need UTF-8 or CBOR text refuse it (isSurrogate).
 export function stringChar(p: usize, end: usize): isize {
-  if (p >= end) return -1;
+  if (p >= end) return TRUNCATED;
   let c = <u32>load<u8>(p);
   if (c == 0x22) return 0;
-  if (c < 0x20) return -1;
+  if (c < 0x20) return CONTROL;
   if (c != 0x5c) {
     let n = utf8Sequence(p, <i32>(end - p));
-    if (n == 0) return -1;
+    if (n == 0) return OPAYGO_FULL && cutSequence(p, end) ? TRUNCATED : BAD_UTF8;
     strCodePoint = lastCodePoint;
     return <isize>(p + <usize>n);
   }
-  if (p + 1 >= end) return -1;
+  if (p + 1 >= end) return TRUNCATED;
   let e = <u32>load<u8>(p + 1);
   p += 2;
   if (e == 0x75) {
     let u = hex4(p, end);
-    if (u < 0) return -1;
+    if (u < 0) return u == -2 ? TRUNCATED : ESCAPE;
     p += 4;
     if (u >= 0xd800 && u <= 0xdbff && p + 2 <= end && load<u8>(p) == 0x5c && load<u8>(p + 1) == 0x75) {
       let lo = hex4(p + 2, end);
@@ -78,8 +105,17 @@ export function stringChar(p: usize, end: usize): isize {
   else if (e == 0x6e) strCodePoint = 0x0a;
   else if (e == 0x72) strCodePoint = 0x0d;
   else if (e == 0x74) strCodePoint = 0x09;
-  else return -1;
+  else return ESCAPE;
   return <isize>p;
+}
+
+// Whether the bad UTF-8 at p is a valid start of a sequence that the end of the text cuts short.
+function cutSequence(p: usize, end: usize): bool {
+  let c = <u32>load<u8>(p);
+  let need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+  if (<usize>need <= end - p || c < 0xc2 || c > 0xf4) return false;
+  for (let q = p + 1; q < end; q++) if ((load<u8>(q) & 0xc0) != 0x80) return false;
+  return true;
 }
 
 export function isSurrogate(c: u32): bool { return c >= 0xd800 && c <= 0xdfff; }
@@ -90,15 +126,16 @@ let stringHasSurrogate = false; // and whether it holds a lone surrogate
 // them in what it will write (UTF-8 has no form for them), the server reads them as Python does.
 export let sawSurrogate = false;
 export function clearSawSurrogate(): void { sawSurrogate = false; }
-// p at the opening quote; returns the position after the closing quote, or -1.
+// p at the opening quote; returns the position after the closing quote, or an error.
 export function scanString(p: usize, end: usize): isize {
-  if (p >= end || load<u8>(p) != 0x22) return -1;
+  if (p >= end) return TRUNCATED;
+  if (load<u8>(p) != 0x22) return SYNTAX;
   p++;
   let bytes = 0;
   let surrogate = false;
   while (true) {
     let q = stringChar(p, end);
-    if (q < 0) return -1;
+    if (q < 0) return q;
     if (q == 0) break;
     let c = strCodePoint;
     bytes += utf8Length(c);
@@ -111,10 +148,12 @@ export function scanString(p: usize, end: usize): isize {
   return <isize>(p + 1);
 }
 
-export function writeString(p: usize, end: usize): isize {
+// Writes the string at p; a lone surrogate has no UTF-8 form: refused unless flags has PYTHON
+// (it goes out as its escape).
+function writeString(p: usize, end: usize, flags: i32): isize {
   let after = scanString(p, end);
   if (after < 0) return ERR_METRICS_MALFORMED;
-  if (stringHasSurrogate) return ERR_METRICS_UTF8; // a lone surrogate has no UTF-8 form
+  if (stringHasSurrogate && (flags & PYTHON) == 0) return ERR_METRICS_UTF8;
   cborHead(3, <u64>stringBytes);
   jsonByte(0x22);
   p++;
@@ -186,13 +225,11 @@ export function stringEqualsSecret(p: usize, end: usize, bytes: usize, len: i32)
 
 // ---- values ----------------------------------------------------------------------------
 
-// "true", "false", "null" as bytes (string literals would be UTF-16 data segments).
-const WORDS: usize = memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c]);
-function literal(p: usize, end: usize, at: i32, n: i32): bool {
-  if (p + <usize>n > end) return false;
-  for (let i = 0; i < n; i++) if (load<u8>(p + <usize>i) != load<u8>(WORDS + <usize>(at + i))) return false;
-  return true;
-}
+// "true" "false" "null" and, in the full build only, "NaN" "Infinity" as bytes (string literals
+// would be UTF-16 data segments), at offsets 0, 4, 9, 13, 16.
+const WORDS: usize = OPAYGO_FULL
+  ? memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c, 0x4e, 0x61, 0x4e, 0x49, 0x6e, 0x66, 0x69, 0x6e, 0x69, 0x74, 0x79])
+  : memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6c, 0x73, 0x65, 0x6e, 0x75, 0x6c, 0x6c]);
 
 // Whether the JSON strings at a and b (opening quotes; both valid) decode to the same text.
 function stringsEqual(a: usize, b: usize, end: usize): bool {
@@ -207,30 +244,45 @@ function stringsEqual(a: usize, b: usize, end: usize): bool {
   }
 }
 
+// The end of the string at p, which scanString accepted before: after its closing quote. (The
+// device build's texts are small: it scans them again.)
+function stringEnd(p: usize, end: usize): usize {
+  if (!OPAYGO_FULL) return <usize>scanString(p, end);
+  p++;
+  while (p < end) {
+    let c = load<u8>(p);
+    if (c == 0x22) return p + 1;
+    p += c == 0x5c ? 2 : 1;
+  }
+  return end;
+}
+
 // Whether a member before the key at key, in the object opened at obj, has the same key. Re-scans
 // the object (quadratic in its members, but no memory); the members before key are valid.
-function keyBefore(obj: usize, key: usize, end: usize, depth: i32): bool {
+export function keyBefore(obj: usize, key: usize, end: usize): bool {
   let q = skipWs(obj + 1, end);
   while (q < key) {
     if (stringsEqual(q, key, end)) return true;
-    q = skipWs(<usize>scanString(q, end), end) + 1; // past ':'
-    q = skipWs(skipWs(<usize>skipValue(q, end, depth), end) + 1, end); // past ','
+    q = skipWs(stringEnd(q, end), end) + 1; // past ':'
+    q = skipWs(skipWs(<usize>skipValue(q, end, 0, VALID), end) + 1, end); // past ','
   }
   return false;
 }
 
-// Skips one value at p (after whitespace). Returns its end, or a negative error.
-// containerCount receives the number of elements / members of an array / object.
-// uniqueKeys: refuse (ERR_METRICS_DUPLICATE) an object at any depth holding one key twice, as the
-// server's JSON reader does.
+// Skips one value at p (after whitespace): its end, or the first error in it. containerCount
+// receives the number of elements / members of an array / object. flags: UNIQUE_KEYS, PYTHON (the
+// errors as the byte layer reports them; without it the metrics layer's, metricsError), VALID.
 export let containerCount: i32 = 0;
-export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = false): isize {
+export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isize {
   p = skipWs(p, end);
-  if (p >= end) return ERR_METRICS_MALFORMED;
+  if (p >= end) return fail(TRUNCATED, flags);
   let c = load<u8>(p);
-  if (c == 0x22) { let q = scanString(p, end); return q < 0 ? <isize>ERR_METRICS_MALFORMED : q; }
+  if (c == 0x22) {
+    let q = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
+    return q < 0 ? stringError(q, flags) : q;
+  }
   if (c == 0x7b || c == 0x5b) {
-    if (depth >= MAX_DEPTH) return ERR_METRICS_TOO_DEEP;
+    if (depth >= MAX_DEPTH) return fail(TOO_DEEP, flags);
     let open = p;
     let close: u32 = c == 0x7b ? 0x7d : 0x5d;
     let count = 0;
@@ -238,21 +290,21 @@ export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = f
     if (p < end && load<u8>(p) == close) { containerCount = 0; return <isize>(p + 1); }
     while (true) {
       if (c == 0x7b) {
-        let k = scanString(p, end);
-        if (k < 0) return ERR_METRICS_MALFORMED;
-        if (uniqueKeys && keyBefore(open, p, end, depth + 1)) return ERR_METRICS_DUPLICATE;
+        let k = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
+        if (k < 0) return stringError(k, flags);
+        if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
         p = skipWs(<usize>k, end);
-        if (p >= end || load<u8>(p) != 0x3a) return ERR_METRICS_MALFORMED;
+        if (p >= end || load<u8>(p) != 0x3a) return fail(p >= end ? TRUNCATED : SYNTAX, flags);
         p++;
       }
-      let q = skipValue(p, end, depth + 1, uniqueKeys);
+      let q = skipValue(p, end, depth + 1, flags);
       if (q < 0) return q;
       count++;
       p = skipWs(<usize>q, end);
-      if (p >= end) return ERR_METRICS_MALFORMED;
+      if (p >= end) return fail(TRUNCATED, flags);
       let d = load<u8>(p);
       if (d == close) { containerCount = count; return <isize>(p + 1); }
-      if (d != 0x2c) return ERR_METRICS_MALFORMED;
+      if (d != 0x2c) return fail(SYNTAX, flags);
       p = skipWs(p + 1, end);
     }
   }
@@ -260,19 +312,79 @@ export function skipValue(p: usize, end: usize, depth: i32, uniqueKeys: bool = f
   if (literal(p, end, 4, 5)) return <isize>(p + 5);
   if (literal(p, end, 9, 4)) return <isize>(p + 4);
   let n = scanNumber(p, <i32>(end - p));
-  if (n == 0) return ERR_METRICS_MALFORMED;
-  let kind = parseNumber(p, n);
-  if (kind < 0) return kind;
+  if (n == 0) return fail(OPAYGO_FULL && (flags & PYTHON) != 0 ? valueError(p, end) : SYNTAX, flags);
+  if ((flags & VALID) == 0) {
+    let kind = parseNumber(p, n, (flags & PYTHON) != 0, OPAYGO_FULL != 0);
+    if (kind < 0) return kind;
+  }
   return <isize>(p + <usize>n);
 }
 
-// Writes the value at p canonically. Returns its end, or a negative error.
-export function writeValue(p: usize, end: usize, depth: i32): isize {
+// Whether WORDS[at..at+n) is at p.
+function literal(p: usize, end: usize, at: i32, n: i32): bool {
+  if (p + <usize>n > end) return false;
+  for (let i = 0; i < n; i++) if (load<u8>(p + <usize>i) != load<u8>(WORDS + <usize>(at + i))) return false;
+  return true;
+}
+
+// Why no value starts at p, as Python's json reads it (PYTHON, full build): a literal cut short
+// (TRUNCATED) or misspelt (SYNTAX), NaN, Infinity or -Infinity (NOT_FINITE), or a bad number.
+// Python's scanner takes the longest number there ("1." as 1, then fails at the "."), so that
+// number's own error comes first.
+function valueError(p: usize, end: usize): i32 {
+  let c = <u32>load<u8>(p);
+  if (c == 0x74) return wordError(p, end, 0, 4);
+  if (c == 0x66) return wordError(p, end, 4, 5);
+  if (c == 0x6e) return wordError(p, end, 9, 4);
+  if (c == 0x4e) return literal(p, end, 13, 3) ? ERR_JSON_NOT_FINITE : wordError(p, end, 13, 3);
+  if (c == 0x49) return literal(p, end, 16, 8) ? ERR_JSON_NOT_FINITE : wordError(p, end, 16, 8);
+  if (c != 0x2d && c - 0x30 >= 10) return SYNTAX;
+  // scanNumber failed at a "." or an exponent without digits: the number before it
+  let dot = 0, exp = 0;
+  for (let q = p + 1; q < end; q++) {
+    let d = <u32>load<u8>(q);
+    if (d == 0x2e) { if (dot == 0) dot = <i32>(q - p); }
+    else if ((d | 0x20) == 0x65) { if (exp == 0) exp = <i32>(q - p); }
+    else if (d != 0x2b && d != 0x2d && d - 0x30 >= 10) break;
+  }
+  let n = exp > 0 && scanNumber(p, exp) == exp ? exp : dot > 0 && scanNumber(p, dot) == dot ? dot : 0;
+  if (n > 0) {
+    let k = parseNumber(p, n, true);
+    return k < 0 ? k : SYNTAX;
+  }
+  if (p + 1 >= end) return TRUNCATED;
+  return literal(p + 1, end, 16, 8) ? ERR_JSON_NOT_FINITE : SYNTAX;
+}
+
+// WORDS[at..at+n) is not at p: TRUNCATED when what is there is its start, else SYNTAX.
+function wordError(p: usize, end: usize, at: i32, n: i32): i32 {
+  for (let i = 0; i < n && p + <usize>i < end; i++) if (load<u8>(p + <usize>i) != load<u8>(WORDS + <usize>(at + i))) return SYNTAX;
+  return TRUNCATED;
+}
+
+// An error of skipValue: the byte layer's with PYTHON, else the metrics layer's.
+@inline function fail(code: i32, flags: i32): isize {
+  return OPAYGO_FULL && (flags & PYTHON) == 0 ? metricsError(code) : code;
+}
+// scanString's error k (the device's reader has one code for all malformed text).
+@inline function stringError(k: isize, flags: i32): isize {
+  return OPAYGO_FULL ? fail(<i32>k, flags) : SYNTAX;
+}
+function metricsError(code: i32): i32 {
+  if (code == ERR_JSON_DEPTH) return ERR_METRICS_TOO_DEEP;
+  if (code == ERR_JSON_DUPLICATE_KEY) return ERR_METRICS_DUPLICATE;
+  return code == ERR_NUMBER_RANGE ? code : ERR_METRICS_MALFORMED;
+}
+
+// Writes the value at p (text skipValue accepted, with the same depth and PYTHON flag)
+// canonically. Returns its end, or an error of the writing (a lone surrogate, an integer beyond
+// 64 bits in CBOR).
+export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isize {
   p = skipWs(p, end);
-  let after = skipValue(p, end, depth);
+  let after = skipValue(p, end, depth, VALID);
   if (after < 0) return after;
   let c = load<u8>(p);
-  if (c == 0x22) return writeString(p, end);
+  if (c == 0x22) return writeString(p, end, flags);
   if (c == 0x7b || c == 0x5b) {
     let obj = c == 0x7b;
     if (obj) wMapOpen(containerCount); else wArrayOpen(containerCount);
@@ -282,12 +394,12 @@ export function writeValue(p: usize, end: usize, depth: i32): isize {
       if (!first) wComma();
       first = false;
       if (obj) {
-        let k = writeString(p, end);
+        let k = writeString(p, end, flags);
         if (k < 0) return k;
         p = skipWs(<usize>k, end) + 1;
         wColon();
       }
-      let q = writeValue(p, end, depth + 1);
+      let q = writeValue(p, end, depth + 1, flags);
       if (q < 0) return q;
       p = skipWs(<usize>q, end);
       if (load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
@@ -299,13 +411,30 @@ export function writeValue(p: usize, end: usize, depth: i32): isize {
   if (c == 0x66) { wBool(false); return after; }
   if (c == 0x6e) { wNull(); return after; }
   let n = <i32>(<usize>after - p);
-  if (parseNumber(p, n) == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
+  if (parseNumber(p, n, (flags & PYTHON) != 0) == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
   if (parsedIntFits) { wInt(parsedInt); return after; }
   // An integer beyond 64 bits: Python keeps it exactly; JSON copies the digits. CBOR would
   // need a bignum tag, which this codec does not write.
   if (outIsCbor()) return ERR_NUMBER_RANGE;
   for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
   return after;
+}
+
+// Python's json.dumps(json.loads(text), separators=(",", ":")) of the text src[0..len) (whitespace
+// around the value allowed), into out (cap bytes): its length, or ERR_JSON_* (an integer over
+// MAX_INT_DIGITS digits: NUMBER_LIMIT; a number overflowing to infinity: NOT_FINITE; out too small:
+// SPACE). Duplicate keys are refused: Python keeps the last value at the first key's position,
+// which writing without a buffer for the whole object cannot reproduce.
+export function canonicalize(src: usize, len: i32, out: usize, cap: i32): i32 {
+  let end = src + <usize>len;
+  let p = skipWs(src, end);
+  let after = skipValue(p, end, 0, UNIQUE_KEYS | PYTHON);
+  if (after == ERR_NUMBER_RANGE) return ERR_JSON_NOT_FINITE;
+  if (after < 0) return <i32>after;
+  if (skipWs(<usize>after, end) != end) return ERR_JSON_SYNTAX;
+  outBegin(out, cap, OUT_JSON);
+  writeValue(p, end, 0, PYTHON);
+  return outOverflow() ? ERR_JSON_SPACE : outLength();
 }
 
 // Finds the member `key` of the object at p; returns the position of its value, or 0.

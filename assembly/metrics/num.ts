@@ -1,10 +1,12 @@
-// Numbers as the metrics layer reads and writes them: integers in decimal and hex, and JSON number
-// text parsed to an i64 or a double's bits (at most MAX_DIGITS significant digits). The exact
-// conversions between doubles and decimals are decimal.ts's, integer arithmetic only: the device
-// module has no float instruction.
-import { ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
+// Numbers as the JSON reader (jsonval.ts) and the metrics writer read and write them: integers in
+// decimal and hex, and JSON number text scanned and parsed to an i64 or a double's bits, for the
+// metrics layer (at most MAX_DIGITS significant digits) and the byte layer (Python's limits). The
+// exact conversions between doubles and decimals are decimal.ts's, integer arithmetic only: the
+// device module has no float instruction.
+import { ERR_JSON_NUMBER_LIMIT, ERR_NUMBER_SYNTAX, ERR_NUMBER_RANGE } from "../abi";
+import { MAX_INT_DIGITS } from "../json/limits";
 import { SIGN, bitsFinite, bitsZero, formatInteger, nearestDouble } from "../decimal";
-import { DIGITS, NUM_TEXT } from "../memory";
+import { DIGITS, DIGITS_CAPACITY, NUM_TEXT } from "../memory";
 
 // Significant digits of a parsed number kept exactly; longer numbers are refused.
 export const MAX_DIGITS: i32 = 40;
@@ -62,9 +64,19 @@ export function scanNumber(ptr: usize, len: i32): i32 {
 
 @inline function isDigit(c: u32): bool { return c - 48 < 10; }
 
-// Parses exactly len bytes of JSON number text. Returns NUM_INT or NUM_FLOAT, or an error.
-export function parseNumber(ptr: usize, len: i32): i32 {
+// Parses exactly len bytes of JSON number text. Returns NUM_INT (parsedInt, or only the text when
+// !parsedIntFits) or NUM_FLOAT (parsedFloatBits: correctly rounded, ties to even), or
+// ERR_NUMBER_SYNTAX, or ERR_NUMBER_RANGE (overflows to infinity; in the metrics layer also more
+// than MAX_DIGITS significant digits). As in Python, a literal with '.', 'e' or 'E' is a float.
+// python (full build: the byte layer) reads as json.loads does: integers up to MAX_INT_DIGITS
+// digits (ERR_JSON_NUMBER_LIMIT past them), floats of any length (past DIGITS_CAPACITY - 1
+// significant digits, the rest kept as one sticky nonzero digit: halfway points between doubles
+// have at most 767, so the rounding is that of the whole text).
+// check: only whether the number is one to take (a reader's validation): a float whose value is
+// certainly finite returns NUM_FLOAT without its double (parsedFloatBits unchanged).
+export function parseNumber(ptr: usize, len: i32, python: bool = false, check: bool = false): i32 {
   if (len <= 0 || scanNumber(ptr, len) != len) return ERR_NUMBER_SYNTAX;
+  let anyLength = OPAYGO_FULL && python;
   let neg = load<u8>(ptr) == 0x2d;
   let i = neg ? 1 : 0;
   let isFloat = false;
@@ -73,6 +85,7 @@ export function parseNumber(ptr: usize, len: i32): i32 {
     if (c == 0x2e || (c | 0x20) == 0x65) isFloat = true;
   }
   if (!isFloat) {
+    if (anyLength && len - i > MAX_INT_DIGITS) return ERR_JSON_NUMBER_LIMIT;
     // Integer: exact in i64 when it fits; Python keeps bigger ones exactly as text.
     let limit: u64 = neg ? <u64>0x8000000000000000 : <u64>0x7fffffffffffffff;
     let v: u64 = 0;
@@ -86,6 +99,8 @@ export function parseNumber(ptr: usize, len: i32): i32 {
     return NUM_INT;
   }
   // Significant digits into DIGITS, exponent so that value = digits * 10^e10.
+  let keep = anyLength ? DIGITS_CAPACITY - 1 : MAX_DIGITS;
+  let sticky = false;
   let nd = 0;
   let e10 = 0;
   let seenPoint = false;
@@ -95,13 +110,14 @@ export function parseNumber(ptr: usize, len: i32): i32 {
     if (c == 0x2e) { seenPoint = true; continue; }
     if (!isDigit(c)) break;
     if (nd == 0 && c == 0x30) { if (seenPoint) e10--; continue; }
-    if (nd < MAX_DIGITS) {
+    if (nd < keep) {
       store<u8>(DIGITS + nd++, c - 48);
       if (seenPoint) e10--;
-    } else if (c != 0x30) {
+    } else if (c != 0x30 && !anyLength) {
       return ERR_NUMBER_RANGE;
-    } else if (!seenPoint) {
-      e10++;
+    } else {
+      if (anyLength && c != 0x30) sticky = true;
+      if (!seenPoint) e10++;
     }
   }
   if (j < len) {
@@ -114,11 +130,17 @@ export function parseNumber(ptr: usize, len: i32): i32 {
     for (; j < len; j++) { if (ev < 100000) ev = ev * 10 + (load<u8>(ptr + j) - 48); }
     e10 += eneg ? -ev : ev;
   }
+  if (sticky) {
+    store<u8>(DIGITS + nd++, 1);
+    e10--;
+  }
   // Trailing zeros carry no information.
   while (nd > 0 && load<u8>(DIGITS + nd - 1) == 0) { nd--; e10++; }
   let x: u64 = 0;
-  if (nd == 0 || nd + e10 < -330) x = 0;
-  else if (nd + e10 > 310) return ERR_NUMBER_RANGE;
+  // below 10^-324 rounds to zero, from 10^309 up overflows
+  if (nd == 0 || nd + e10 < -324) x = 0;
+  else if (nd + e10 > 309) return ERR_NUMBER_RANGE;
+  else if (check && nd + e10 < 309) return NUM_FLOAT; // below 10^308
   else {
     x = nearestDouble(nd, e10);
     if (!bitsFinite(x)) return ERR_NUMBER_RANGE;
@@ -126,4 +148,3 @@ export function parseNumber(ptr: usize, len: i32): i32 {
   parsedFloatBits = neg ? x | SIGN : x;
   return NUM_FLOAT;
 }
-

@@ -13,7 +13,7 @@ import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent } from "./ring";
-import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate } from "./jsonval";
+import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate, UNIQUE_KEYS } from "./jsonval";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
   ERR_METRICS_NOT_BUILT, METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED,
@@ -101,7 +101,7 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   let at = OUT;
   // a key twice, or nesting the server cannot walk, would get every request carrying the format
   // refused by the server
-  let v = skipValue(IO, IO + <usize>len, FORMAT_DEPTH, true);
+  let v = skipValue(IO, IO + <usize>len, FORMAT_DEPTH, UNIQUE_KEYS);
   if (v < 0) return <i32>v;
   outBegin(at, FORMAT_CAPACITY < OUT_CAPACITY / 2 ? FORMAT_CAPACITY : OUT_CAPACITY / 2, OUT_JSON);
   let r = writeValue(IO, IO + <usize>len, FORMAT_DEPTH);
@@ -290,7 +290,7 @@ export function accessoryAdd(len: i32): i32 {
   // duplicate keys refused: the server would refuse every request carrying this one; so are lone
   // surrogates, which no UTF-8 (CBOR) request could carry
   clearSawSurrogate();
-  let after = skipValue(p, end, ACCESSORY_DEPTH, true);
+  let after = skipValue(p, end, ACCESSORY_DEPTH, UNIQUE_KEYS);
   if (after < 0) return <i32>after;
   if (sawSurrogate) return ERR_METRICS_UTF8;
   if (skipWs(<usize>after, end) != end) return ERR_METRICS_MALFORMED;

@@ -4,14 +4,13 @@
 // simple form with timestamps filled, and signed answers.
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY, REQUEST_CAPACITY, SERVER_REQUEST as REQUEST, SERVER_FORMAT_CAPACITY as FORMAT_CAPACITY,
   SERVER_FORMAT as FORMAT, NUM_TEXT } from "../memory";
-import { canonicalize } from "../json/reader";
 import { cborToJson } from "../cbor/decode";
 import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
 import { NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
 
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
-import { findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
+import { PYTHON, UNIQUE_KEYS, canonicalize, findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
   VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
 import { NAME_PAIRS } from "./name-pairs";
@@ -516,8 +515,7 @@ export function serverExpand(receivedAt: i64): i32 {
   if (outOverflow()) return ERR_METRICS_FULL;
   // Mapping can name one key twice (an order naming a variable twice, a row with both "0" and the
   // name it maps to, a request with both "d" and "data"): no JSON object may hold that, so refuse.
-  // json_in_buffer() is free by now (the request and format were copied out of it).
-  if (canonicalize(JSON_OUT, outLength(), JSON_IN, JSON_IO_CAPACITY) == ERR_JSON_DUPLICATE_KEY) return ERR_METRICS_SHAPE;
+  if (skipValue(JSON_OUT, JSON_OUT + <usize>outLength(), 0, UNIQUE_KEYS | PYTHON) == ERR_JSON_DUPLICATE_KEY) return ERR_METRICS_SHAPE;
   return outLength();
 }
 

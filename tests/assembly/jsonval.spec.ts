@@ -1,4 +1,4 @@
-import { skipValue } from "../../assembly/metrics/jsonval";
+import { skipValue, UNIQUE_KEYS } from "../../assembly/metrics/jsonval";
 import { MAX_DEPTH } from "../../assembly/json/limits";
 import { ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../../assembly/abi";
 import { IN, put } from "./util";
@@ -6,7 +6,7 @@ import { IN, put } from "./util";
 // skipValue over s from IN: the end offset, or the error.
 function skip(s: string, uniqueKeys: bool): i32 {
   const n = put(s);
-  const r = skipValue(IN, IN + <usize>n, 0, uniqueKeys);
+  const r = skipValue(IN, IN + <usize>n, 0, uniqueKeys ? UNIQUE_KEYS : 0);
   return r < 0 ? <i32>r : <i32>(<usize>r - IN);
 }
 
