@@ -14,9 +14,9 @@ export function token_generated_count(): u32 { return token.generatedCount(); }
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY } from "./memory";
 import { formatFloat, numberFloat, parseJsonNumber } from "./json/number";
 import { formatString } from "./json/string";
-import { canonicalize } from "./metrics/jsonval";
+import { canonicalize } from "./json/value";
 import { cborToJson } from "./cbor/decode";
-import { OUT_CBOR, outBegin, outLength, cborFloat, cborInt } from "./metrics/out";
+import { OUT_CBOR, outBegin, outLength, cborFloat, cborInt } from "./json/out";
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE } from "./abi";
 
 export function json_in_buffer(): usize { return JSON_IN; }

@@ -36,7 +36,7 @@ export const JSON_IO_CAPACITY: i32 = 16384;
 // The Metrics state between calls (metrics/state.ts, which checks these sizes): the encoder,
 // the name lists' and row's lengths, the ring's counts, the last answer.   64 + 8 + 12 + 20 = 104 (both)
 // The rest of the Metrics code keeps only per-call scratch in globals (the writer's cursor in
-// out.ts, the number or string being read or printed in jsonval.ts, num.ts, decimal.ts): set by
+// out.ts, the number or string being read or printed in json/value.ts, json/number.ts, decimal.ts): set by
 // a call before it reads it, never read by a later call.
 export const REQUEST_STATE_SIZE: i32 = 64;
 export const ROWS_STATE_SIZE: i32 = 8;
@@ -110,5 +110,5 @@ export const SERVER_FORMAT_CAPACITY: i32 = 2048;
 
 // ---- read-only tables (initialised data, kept next to the code that reads them) -------- device  full
 // metrics/names.ts KEYS (170) and ANSWER_KEYS (115), generated from abi/abi.json;                298    309
-// metrics/jsonval.ts WORDS "truefalsenull" (13; full: and "NaNInfinity", 24).
+// json/value.ts WORDS "truefalsenull" (13; full: and "NaNInfinity", 24).
 // full only: cbor/decode.ts WORDS (13), cbor/decode.ts TWO_POW_64.

@@ -11,7 +11,7 @@
 import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
 import { lastCodePoint, utf8Sequence } from "../utf8";
-import { keyBefore } from "../metrics/jsonval";
+import { keyBefore } from "../json/value";
 import { wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
 
 let S: usize = 0;

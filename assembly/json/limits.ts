@@ -1,4 +1,4 @@
-// Limits of every reader of nested values: the JSON reader (metrics/jsonval.ts: the byte layer's
+// Limits of every reader of nested values: the JSON reader (json/value.ts: the byte layer's
 // json_canonicalize, and the metrics layer's requests, answers, data formats, accessory requests)
 // and the CBOR decoder of the byte layer.
 

@@ -1,5 +1,5 @@
 // JSON string literals exactly as Python's json.dumps writes them (ensure_ascii=True), for the byte
-// layer and the metrics writer (metrics/out.ts):
+// layer and the payload writer (json/out.ts):
 // `\"` `\\` `\n` `\r` `\t` `\b` `\f`; every other char outside 0x20..0x7e as \u00xx; non-ASCII as
 // \uxxxx (lowercase hex); astral chars as a surrogate pair. Input is strict UTF-8.
 //

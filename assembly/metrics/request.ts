@@ -5,15 +5,15 @@
 import { REQUEST, RequestState } from "./state"; // first: its areas lie first in memory
 import { REQUEST_STATE, IO, IO_CAPACITY, OUT, OUT_CAPACITY, FORMAT, FORMAT_CAPACITY, DATA_ROW, STAGE_ROW, SERIAL, SERIAL_CAPACITY, NUM_TEXT } from "../memory";
 import { hashStart, hashOnly, hashEnd, hashPause, hashResume, outBegin, outError, outLength, outOverflow, wMapOpen, wMapClose,
-  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wNull, wString, wInt, OUT_JSON, OUT_CBOR } from "./out";
-import { formatI64, formatU64Hex } from "./num";
+  wArrayOpen, wArrayClose, wComma, wColon, wLiteralBytes, wNull, wString, wInt, OUT_JSON, OUT_CBOR } from "../json/out";
+import { formatI64, formatU64Hex } from "../json/number";
 import { bitsFinite } from "../decimal";
 import { utf8Sequence } from "../utf8";
 import { T_ARR, T_FALSE, T_NULL, T_TRUE, INLINE_NAME, nameAdd, nameAt, nameCount, nameIndex, namesReset, putByte, putFloatValue,
   putIntValue, putStringValue, rowStart, rowLength, rowOverflowed, rowTruncate, entryEnd, entryValue, entryVar, findEntry, findNamed,
   valueIsNull, valueTruthy, writeStoredValue, entryCount } from "./rows";
 import { ringAccessories, ringAppend, ringFirst, ringEnd, ringIsAccessory, ringNext, ringRowLength, ringRows, ringMarkSent } from "./ring";
-import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate, UNIQUE_KEYS } from "./jsonval";
+import { writeValue, skipValue, skipWs, findMemberKey, clearSawSurrogate, sawSurrogate, UNIQUE_KEYS } from "../json/value";
 import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AUTH_PREFIX, keyAt, keySimple } from "./keys";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
   ERR_METRICS_NOT_BUILT, METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED,

@@ -8,7 +8,7 @@ import { formatF64 } from "../decimal";
 import { utf8Valid } from "../utf8";
 import { ROWS, RowsState } from "./state";
 import { NAMES0, NAMES1, NAMES_CAPACITY, NUM_TEXT, STAGE_ROW, ROW_CAPACITY } from "../memory";
-import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "./out";
+import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "../json/out";
 
 export const T_NULL: u8 = 0;
 export const T_FALSE: u8 = 1;

@@ -5,12 +5,12 @@
 import { JSON_IN, JSON_OUT, JSON_IO_CAPACITY, REQUEST_CAPACITY, SERVER_REQUEST as REQUEST, SERVER_FORMAT_CAPACITY as FORMAT_CAPACITY,
   SERVER_FORMAT as FORMAT, NUM_TEXT } from "../memory";
 import { cborToJson } from "../cbor/decode";
-import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "./out";
-import { NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
+import { hashStart, hashOnly, hashEnd, outBegin, outLength, outOverflow, outError, jsonByte, wLiteral, wColon, wComma, OUT_JSON } from "../json/out";
+import { NUM_FLOAT, formatU64Hex, formatI64, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "../json/number";
 
 // The server (full build only) computes with the parsed double itself.
 @inline function parsedFloat(): f64 { return reinterpret<f64>(parsedFloatBits); }
-import { PYTHON, UNIQUE_KEYS, canonicalize, findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "./jsonval";
+import { PYTHON, UNIQUE_KEYS, canonicalize, findMember, isSurrogate, skipValue, skipWs, stringChar, strCodePoint, stringEquals } from "../json/value";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_JSON_DUPLICATE_KEY,
   VERIFY_VALID, VERIFY_BAD_SIGNATURE, VERIFY_UNSIGNED, VERIFY_REPLAY, VERIFY_NO_TS_OR_RC } from "../abi";
 import { NAME_PAIRS } from "./name-pairs";

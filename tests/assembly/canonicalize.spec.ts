@@ -1,4 +1,4 @@
-import { canonicalize, keyBefore, skipValue, PYTHON } from "../../assembly/metrics/jsonval";
+import { canonicalize, keyBefore, skipValue, PYTHON } from "../../assembly/json/value";
 import { ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_ESCAPE, ERR_JSON_SYNTAX, ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE,
   ERR_JSON_TRUNCATED, ERR_METRICS_MALFORMED, ERR_NUMBER_RANGE } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, text } from "./util";

@@ -1,9 +1,9 @@
-import { OUT_CBOR, outBegin, outLength, outOverflow, cborHead, cborInt, cborFloat, wMapOpen, wArrayOpen, wLiteral, wFloat, wInt, wNull } from "../../assembly/metrics/out";
+import { OUT_CBOR, outBegin, outLength, outOverflow, cborHead, cborInt, cborFloat, wMapOpen, wArrayOpen, wLiteral, wFloat, wInt, wNull } from "../../assembly/json/out";
 import { cborToJson } from "../../assembly/cbor/decode";
 import { ERR_JSON_SPACE, ERR_JSON_UTF8, ERR_CBOR_SYNTAX, ERR_CBOR_KEY, ERR_JSON_DUPLICATE_KEY } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, putBytes, hex, text } from "./util";
 
-// The CBOR writer (metrics/out.ts in CBOR mode) into OUT: the bytes as hex.
+// The CBOR writer (json/out.ts in CBOR mode) into OUT: the bytes as hex.
 function head(major: u32, v: u64): string { outBegin(OUT, OUT_CAP, OUT_CBOR); cborHead(major, v); return hex(outLength()); }
 function int(v: i64): string { outBegin(OUT, OUT_CAP, OUT_CBOR); cborInt(v); return hex(outLength()); }
 function fl(v: f64): string { outBegin(OUT, OUT_CAP, OUT_CBOR); cborFloat(reinterpret<u64>(v)); return hex(outLength()); }

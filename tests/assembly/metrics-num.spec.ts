@@ -3,7 +3,7 @@
 // digit; the ring's decimal-to-double step against the exact parser.
 import { decimalBits, formatF64, formatF64Exact } from "../../assembly/decimal";
 import { NUM_TEXT } from "../../assembly/memory";
-import { parseNumber, parsedFloatBits, NUM_FLOAT } from "../../assembly/metrics/num";
+import { parseNumber, parsedFloatBits, NUM_FLOAT } from "../../assembly/json/number";
 import { IN, put, textAt } from "./util";
 
 function repr(x: f64, exact: bool): string {

@@ -1,7 +1,7 @@
 import { formatInteger } from "../../assembly/decimal";
 import { NUM_TEXT } from "../../assembly/memory";
 import { formatFloat, parseJsonNumber as parseNumber, numberFloat, NUM_BIG_INT } from "../../assembly/json/number";
-import { NUM_INT, NUM_FLOAT, scanNumber } from "../../assembly/metrics/num";
+import { NUM_INT, NUM_FLOAT, scanNumber } from "../../assembly/json/number";
 import { ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX, ERR_JSON_NUMBER_LIMIT } from "../../assembly/abi";
 import { IN, OUT, OUT_CAP, put, text, textAt } from "./util";
 

@@ -5,11 +5,11 @@
 import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
 import { keyWord0, keyWord1 } from "../key";
 import { CHAR_BYTES, NUM_TEXT, SIGN_HASH } from "../memory";
-import { formatI64 } from "./num";
+import { formatI64 } from "./number";
 import { decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
-import { escapeCodePoint } from "../json/string";
+import { escapeCodePoint } from "./string";
 // request.ts reads UTF-8 through here.
 
 export const OUT_JSON: i32 = 0;

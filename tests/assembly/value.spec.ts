@@ -1,4 +1,4 @@
-import { skipValue, UNIQUE_KEYS } from "../../assembly/metrics/jsonval";
+import { skipValue, UNIQUE_KEYS } from "../../assembly/json/value";
 import { MAX_DEPTH } from "../../assembly/json/limits";
 import { ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP } from "../../assembly/abi";
 import { IN, put } from "./util";

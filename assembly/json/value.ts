@@ -11,8 +11,8 @@
 // build has no byte layer: its reader returns the metrics codes from the start.
 import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_ESCAPE, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_SYNTAX,
   ERR_JSON_TRUNCATED, ERR_JSON_UTF8, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP, ERR_NUMBER_RANGE } from "../abi";
-import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./num";
-import { MAX_DEPTH } from "../json/limits";
+import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./number";
+import { MAX_DEPTH } from "./limits";
 import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
 
