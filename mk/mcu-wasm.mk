@@ -43,13 +43,13 @@ MCU_STACK_device := 4096
 MCU_STACK_seed := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 19,056, device 110,112, seed 101,344,
-# full 245,688 bytes), plus about 10%, rounded up to 1 KiB (full: kept at 267 KiB, 264 would do). A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 97,152,
+# full 226,000 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
-MCU_HEAP_device := 121856
-MCU_HEAP_seed := 112640
-MCU_HEAP_full := 273408
+MCU_HEAP_device := 117760
+MCU_HEAP_seed := 107520
+MCU_HEAP_full := 248832
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 MCU_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
