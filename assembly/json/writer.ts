@@ -1,4 +1,4 @@
-// The output cursor shared by the JSON reader and the CBOR decoder (one conversion at a time).
+// The CBOR decoder's output cursor (its JSON text; json/out.ts is the payload writer's).
 // When not writing (validation only) it just counts. Running out of room sets a flag instead of
 // failing at once, so the callers check wFull() once at the end.
 import { ERR_JSON_NOT_FINITE } from "../abi";

@@ -16,7 +16,7 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
-import { AnswerState, ANSWER } from "./state";
+import { ANSWER } from "./state";
 import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY, NUM_TEXT } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
 import { decodedValueRaw } from "../token";
@@ -38,7 +38,6 @@ import { ANSWER_OBJECTS_BUILT } from "../profile";
 // value is below 10^6 < 2^24, a result type below 2^8).
 const RESULT_TYPE_SHIFT: u32 = 24;
 
-@inline function ans(): AnswerState { return ANSWER; }
 
 // Members of the answer being checked, in ANSWER_MEMBERS: one address per slot of ANSWER_KEYS
 // (0: absent or null).
@@ -247,7 +246,7 @@ export function applyAnswer(len: i32, now: u32): i32 {
   }
   if (fid != 0) switchFormatId(newFormatId);
   ringAcknowledge();
-  let s = ans();
+  let s = ANSWER;
   s.formatId = fid != 0 ? newFormatId + 1 : 0;
   s.time = <u32>t;
   s.stAt = <u16>st;
@@ -261,19 +260,19 @@ export function applyAnswer(len: i32, now: u32): i32 {
 
 // ---- results of the last applied answer (they point into the output buffer) ----------------
 
-export function answerTokenCount(): i32 { return ans().tokenCount; }
+export function answerTokenCount(): i32 { return ANSWER.tokenCount; }
 export function answerTokenResult(i: i32): i32 {
-  return i >= 0 && i < <i32>ans().tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
+  return i >= 0 && i < <i32>ANSWER.tokenCount ? <i32>(load<u32>(ANSWER_RESULTS + (<usize>i << 2)) >> RESULT_TYPE_SHIFT) : -1;
 }
 export function answerTokenValue(i: i32): u32 {
-  return i >= 0 && i < <i32>ans().tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
+  return i >= 0 && i < <i32>ANSWER.tokenCount ? load<u32>(ANSWER_RESULTS + (<usize>i << 2)) & ((1 << RESULT_TYPE_SHIFT) - 1) : 0;
 }
-export function answerTimeKind(): i32 { return ans().timeKind; }
-export function answerTime(): u32 { return ans().time; }
-export function answerFormatId(): i64 { return ans().formatId - 1; }
+export function answerTimeKind(): i32 { return ANSWER.timeKind; }
+export function answerTime(): u32 { return ANSWER.time; }
+export function answerFormatId(): i64 { return ANSWER.formatId - 1; }
 
 // which 0: settings, 1: extra data: the object's address, 0 when absent.
-function objectAt(which: i32): usize { return which == 0 ? ans().stAt : which == 1 ? ans().edAt : 0; }
+function objectAt(which: i32): usize { return which == 0 ? ANSWER.stAt : which == 1 ? ANSWER.edAt : 0; }
 
 // Offset of the object's JSON text in the output buffer, or -1.
 export function answerObjectOffset(which: i32): i32 {
@@ -285,7 +284,7 @@ export function answerObjectLength(which: i32): i32 {
   if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
   let p = objectAt(which);
   if (p == 0) return -1;
-  let e = skipValue(p, ans().end, 1);
+  let e = skipValue(p, ANSWER.end, 1);
   return e < 0 ? -1 : <i32>(<usize>e - p);
 }
 
@@ -296,7 +295,7 @@ export function answerString(which: i32, nameLen: i32): i32 {
   if (!ANSWER_OBJECTS_BUILT) return ERR_METRICS_NOT_BUILT;
   let p = objectAt(which);
   if (p == 0 || nameLen < 0 || nameLen > IO_CAPACITY) return -1;
-  let end = <usize>ans().end;
+  let end = <usize>ANSWER.end;
   let q = skipWs(p + 1, end);
   while (q < end && load<u8>(q) == 0x22) {
     let k = q;

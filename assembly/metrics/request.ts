@@ -26,14 +26,13 @@ import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_
 // The inline data format's text: in the full build a buffer of its own (the byte layer also
 // writes json_out_buffer()); in the device build the end of the output buffer.
 
-@inline function rq(): RequestState { return REQUEST; }
 if (offsetof<RequestState>("serialLen") != 8 || offsetof<RequestState>("ts") != 16) ERROR("requestInit's wide stores");
 
 export function outBuffer(): usize { return OUT; }
 // What payloads, answers and accessory requests may use of the output buffer: all of it when the
 // format has a buffer of its own (FORMAT, full build), else what the kept format leaves.
-export function outCapacity(): i32 { return FORMAT != 0 ? OUT_CAPACITY : OUT_CAPACITY - <i32>rq().formatJsonLen; }
-function formatAt(): usize { return FORMAT != 0 ? FORMAT : OUT + <usize>(OUT_CAPACITY - <i32>rq().formatJsonLen); }
+export function outCapacity(): i32 { return FORMAT != 0 ? OUT_CAPACITY : OUT_CAPACITY - <i32>REQUEST.formatJsonLen; }
+function formatAt(): usize { return FORMAT != 0 ? FORMAT : OUT + <usize>(OUT_CAPACITY - <i32>REQUEST.formatJsonLen); }
 
 // Stored rows name their variables by index in the format's name table, so the table (reset by
 // init and by a new format) must not change under them: clear the ring first. Init also drops
@@ -43,7 +42,7 @@ function ringInUse(): bool {
   return ringRows() > 0;
 }
 function formatInUse(): bool {
-  return ringRows() > 0 || rq().dataLen > 0 || rq().building != 0;
+  return ringRows() > 0 || REQUEST.dataLen > 0 || REQUEST.building != 0;
 }
 
 export function requestInit(serialLength: i32, method: i32): i32 {
@@ -54,12 +53,12 @@ export function requestInit(serialLength: i32, method: i32): i32 {
   // checked in place before the copy: a refused serial leaves the stored one as it was
   if (!utf8Valid(IO, serialLength)) return ERR_METRICS_UTF8;
   for (let i = 0; i < serialLength; i++) store<u8>(SERIAL + i, load<u8>(IO + i));
-  // The whole state but the format id and ts / rc / dtc (unsent until set again), in three wide
-  // stores: the eight byte fields (all 0 but the auth method), then the four u16 (0 but the serial's
-  // length), then sentTs and sentRc.
+  // The whole state but the format id and ts / rc / dtc (unsent until set again) in wide stores:
+  // the eight byte fields (all 0 but the auth method) in one, the four u16 (0 but the serial's
+  // length) in another, then sentTs and sentRc.
   store<u64>(REQUEST_STATE, <u64>method << (offsetof<RequestState>("authMethod") << 3));
   store<u64>(REQUEST_STATE + offsetof<RequestState>("serialLen"), <u64>serialLength);
-  let s = rq();
+  let s = REQUEST;
   s.sentTs = 0;
   s.sentRc = 0;
   namesReset();
@@ -67,13 +66,13 @@ export function requestInit(serialLength: i32, method: i32): i32 {
 }
 
 export function serialBytes(): usize { return SERIAL; }
-export function serialLength(): i32 { return rq().serialLen; }
-export function sentTimestamp(): i64 { return rq().sentTs; }
-export function sentRequestCount(): i64 { return rq().sentRc; }
+export function serialLength(): i32 { return REQUEST.serialLen; }
+export function sentTimestamp(): i64 { return REQUEST.sentTs; }
+export function sentRequestCount(): i64 { return REQUEST.sentRc; }
 
 // A server's settings moved the device to another data format id (same variable orders).
 export function switchFormatId(id: i64): void {
-  let s = rq();
+  let s = REQUEST;
   s.formatKind = 1;
   s.formatJsonLen = 0;
   s.formatId = id;
@@ -83,7 +82,7 @@ export function switchFormatId(id: i64): void {
 export function requestFormatId(id: i64, interval: bool): i32 {
   if (formatInUse()) return ERR_METRICS_STATE;
   switchFormatId(id);
-  rq().hasInterval = interval;
+  REQUEST.hasInterval = interval;
   namesReset();
   return 0;
 }
@@ -109,7 +108,7 @@ export function requestFormatObject(len: i32, interval: bool): i32 {
   if (outOverflow()) return ERR_METRICS_STORAGE_FULL;
   if (outError() != 0) return outError();
   let n = outLength();
-  let s = rq();
+  let s = REQUEST;
   s.formatJsonLen = <u16>n;
   let to = formatAt();
   for (let i = 0; i < n; i++) store<u8>(to + <usize>i, load<u8>(at + <usize>i));
@@ -126,19 +125,19 @@ export function requestFormatName(list: i32, len: i32): i32 {
 }
 
 export function requestTimestamp(v: i64): void {
-  let s = rq();
+  let s = REQUEST;
   if (s.tsPlace == 0) s.tsPlace = ++s.placesTaken;
   s.ts = v;
 }
 export function requestCount(v: i64): void {
-  let s = rq();
+  let s = REQUEST;
   if (s.rcPlace == 0) s.rcPlace = ++s.placesTaken;
   s.rc = v;
 }
 // data_collection_timestamp (`dtc`): where the server starts the rows' times. Not signed by any
 // auth method (the reference signs sn, ts, rc, d, hd only).
 export function requestCollectionTimestamp(v: i64): void {
-  let s = rq();
+  let s = REQUEST;
   if (s.dtcPlace == 0) s.dtcPlace = ++s.placesTaken;
   s.dtc = v;
 }
@@ -151,7 +150,7 @@ export function requestCollectionTimestamp(v: i64): void {
 // which 0 abandons the row being built (the host's way out after a refused value).
 export function rowBegin(which: i32): i32 {
   if (<u32>which > 2) return ERR_METRICS_ARGUMENT;
-  let s = rq();
+  let s = REQUEST;
   s.building = <u8>which;
   s.arrayCountAt = 0;
   rowStart();
@@ -159,7 +158,7 @@ export function rowBegin(which: i32): i32 {
 }
 
 export function rowEnd(): i32 {
-  let s = rq();
+  let s = REQUEST;
   let which = s.building;
   if (which == 0 || s.arrayCountAt != 0) return ERR_METRICS_STATE;
   let n = rowLength();
@@ -176,7 +175,7 @@ export function rowEnd(): i32 {
 // putDone() ends it: an entry that overflows the row is taken back and refused, so the row stays
 // as it was (the bytes past its end are not part of it).
 function entryStart(nameLen: i32): i32 {
-  let s = rq();
+  let s = REQUEST;
   if (s.building == 0) return ERR_METRICS_STATE;
   let from = rowLength();
   if (s.arrayCountAt != 0) return load<u8>(s.arrayCountAt) == 255 ? ERR_METRICS_STORAGE_FULL : from;
@@ -201,7 +200,7 @@ function putDone(from: i32): i32 {
     rowTruncate(from);
     return ERR_METRICS_STORAGE_FULL;
   }
-  let count = <usize>rq().arrayCountAt;
+  let count = <usize>REQUEST.arrayCountAt;
   if (count != 0) store<u8>(count, load<u8>(count) + 1);
   return 0;
 }
@@ -234,7 +233,7 @@ export function putNull(nameLen: i32): i32 {
 }
 // The string's UTF-8 bytes follow the name in IO.
 export function putString(nameLen: i32, valueLen: i32): i32 {
-  let inArray = rq().arrayCountAt != 0;
+  let inArray = REQUEST.arrayCountAt != 0;
   let at = inArray ? 0 : nameLen;
   // (no at + valueLen: a huge valueLen would overflow i32 and pass)
   if (at < 0 || at > IO_CAPACITY || valueLen < 0 || valueLen > IO_CAPACITY - at) return ERR_METRICS_ARGUMENT;
@@ -257,18 +256,18 @@ function utf8Valid(p: usize, n: i32): bool {
 
 // A small flat array (a GPS pair...): arrayBegin, then put* calls for the elements, arrayEnd.
 export function arrayBegin(nameLen: i32): i32 {
-  if (rq().arrayCountAt != 0) return ERR_METRICS_STATE;
+  if (REQUEST.arrayCountAt != 0) return ERR_METRICS_STATE;
   let from = entryStart(nameLen);
   if (from < 0) return from;
   putByte(T_ARR);
   putByte(0); // the count, patched as elements arrive
   let r = putDone(from);
   if (r != 0) return r;
-  rq().arrayCountAt = <u16>(STAGE_ROW + <usize>(rowLength() - 1));
+  REQUEST.arrayCountAt = <u16>(STAGE_ROW + <usize>(rowLength() - 1));
   return 0;
 }
 export function arrayEnd(): i32 {
-  let s = rq();
+  let s = REQUEST;
   if (s.arrayCountAt == 0) return ERR_METRICS_STATE;
   s.arrayCountAt = 0;
   return 0;
@@ -361,7 +360,7 @@ function decimal(v: i64): void {
 }
 
 // @ts-ignore: decorator
-@inline function authIs(method: i32): bool { return authBuilt(method) && rq().authMethod == method; }
+@inline function authIs(method: i32): bool { return authBuilt(method) && REQUEST.authMethod == method; }
 
 function timestampRowsOk(): bool {
   // "timestamp" as a 9-byte name, compared against each row's entries
@@ -389,7 +388,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   let ca = authIs(METRICS_AUTH_CA);
   let da = authIs(METRICS_AUTH_DA);
   let ra = authIs(METRICS_AUTH_RA);
-  let s = rq();
+  let s = REQUEST;
   if (s.building != 0) return ERR_METRICS_STATE;
   let formatKind = s.formatKind;
   let dataLen = <i32>s.dataLen;

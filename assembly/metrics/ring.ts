@@ -6,12 +6,11 @@
 // request sends them all; an acknowledged answer releases exactly the entries that were sent.
 // When a new entry does not fit, the oldest entries are dropped and counted.
 import { RING, RING_CAPACITY, RING_STATE } from "../memory";
-import { RingState, RING_COUNTS } from "./state";
+import { RING_COUNTS } from "./state";
 
 const ACCESSORY_BIT: u32 = 0x8000;
 export const MAX_ENTRY: i32 = 0x7fff;
 
-@inline function ring(): RingState { return RING_COUNTS; }
 
 export function ringClear(): void {
   // the whole RingState, 12 bytes
@@ -19,16 +18,16 @@ export function ringClear(): void {
   store<u32>(RING_STATE, 0, 8);
 }
 // Historical rows in the ring.
-export function ringRows(): i32 { return ring().rows; }
-export function ringAccessories(): i32 { return ring().accessories; }
+export function ringRows(): i32 { return RING_COUNTS.rows; }
+export function ringAccessories(): i32 { return RING_COUNTS.accessories; }
 // Entries of the last request still in the ring, historical rows and accessory requests alike
 // (metrics_ring_sent_rows keeps its name): what an answer will release; 0 once one has.
-export function ringSentEntries(): i32 { return ring().sentEntries; }
-export function ringDropped(): u32 { return ring().dropped; }
-export function ringBytes(): i32 { return ring().used; }
+export function ringSentEntries(): i32 { return RING_COUNTS.sentEntries; }
+export function ringDropped(): u32 { return RING_COUNTS.dropped; }
+export function ringBytes(): i32 { return RING_COUNTS.used; }
 export function ringCapacity(): i32 { return RING_CAPACITY; }
 export function ringFirst(): usize { return RING; }
-export function ringEnd(): usize { return RING + <usize>ring().used; }
+export function ringEnd(): usize { return RING + <usize>RING_COUNTS.used; }
 // Entry at p: its bytes start at p + 2; the next entry is at ringNext(p).
 export function ringRowLength(p: usize): i32 { return <i32>(load<u16>(p) & ~ACCESSORY_BIT); }
 export function ringIsAccessory(p: usize): bool { return (load<u16>(p) & ACCESSORY_BIT) != 0; }
@@ -36,7 +35,7 @@ export function ringNext(p: usize): usize { return p + 2 + <usize>ringRowLength(
 
 // Removes the n oldest entries.
 function dropFront(n: i32): void {
-  let s = ring();
+  let s = RING_COUNTS;
   let p = RING;
   let accessories = 0;
   for (let i = 0; i < n; i++) {
@@ -55,7 +54,7 @@ function dropFront(n: i32): void {
 // entry is larger than the whole ring.
 export function ringAppend(src: usize, len: i32, accessory: bool = false): bool {
   if (len < 0 || len + 2 > RING_CAPACITY || len > MAX_ENTRY) return false;
-  let s = ring();
+  let s = RING_COUNTS;
   while (<i32>s.used + 2 + len > RING_CAPACITY) {
     dropFront(1);
     s.dropped++;
@@ -70,10 +69,10 @@ export function ringAppend(src: usize, len: i32, accessory: bool = false): bool 
   return true;
 }
 
-export function ringMarkSent(): void { ring().sentEntries = ring().rows + ring().accessories; }
+export function ringMarkSent(): void { RING_COUNTS.sentEntries = RING_COUNTS.rows + RING_COUNTS.accessories; }
 
 // An answer arrived for the last request: release what it carried.
 export function ringAcknowledge(): void {
-  dropFront(ring().sentEntries);
-  ring().sentEntries = 0;
+  dropFront(RING_COUNTS.sentEntries);
+  RING_COUNTS.sentEntries = 0;
 }

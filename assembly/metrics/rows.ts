@@ -6,7 +6,7 @@
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
 import { formatF64 } from "../decimal";
 import { utf8Valid } from "../utf8";
-import { ROWS, RowsState } from "./state";
+import { ROWS } from "./state";
 import { NAMES0, NAMES1, NAMES_CAPACITY, NUM_TEXT, STAGE_ROW, ROW_CAPACITY } from "../memory";
 import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "../json/out";
 
@@ -23,21 +23,20 @@ export const INLINE_NAME: u8 = 255;
 // ---- names of the data format ------------------------------------------------------------
 // Two lists (0: data_order, 1: historical_data_order), each [n u8][bytes]... in its own area.
 
-@inline function rs(): RowsState { return ROWS; }
 
 export function namesReset(): void {
-  let s = rs();
+  let s = ROWS;
   s.namesUsed0 = 0;
   s.namesUsed1 = 0;
   s.nameCount0 = 0;
   s.nameCount1 = 0;
 }
-export function nameCount(list: i32): i32 { return list == 0 ? rs().nameCount0 : rs().nameCount1; }
+export function nameCount(list: i32): i32 { return list == 0 ? ROWS.nameCount0 : ROWS.nameCount1; }
 
 // Returns false when the table is full or the name too long.
 export function nameAdd(list: i32, ptr: usize, len: i32): bool {
   if (len < 0 || len > 254) return false;
-  let s = rs();
+  let s = ROWS;
   let used = <i32>(list == 0 ? s.namesUsed0 : s.namesUsed1);
   if (used + 1 + len > NAMES_CAPACITY || nameCount(list) >= 254) return false;
   let area = list == 0 ? NAMES0 : NAMES1;
@@ -76,15 +75,15 @@ export function nameIndex(list: i32, ptr: usize, len: i32): i32 {
 
 // The row being built, in STAGE_ROW: a write past its capacity is counted, not stored, and the
 // entry that made it is taken back (rowTruncate) before the call returns.
-export function rowStart(): void { rs().rowLen = 0; }
-export function rowLength(): i32 { return rs().rowLen; }
-export function rowOverflowed(): bool { return <i32>rs().rowLen > ROW_CAPACITY; }
-export function rowTruncate(len: i32): void { rs().rowLen = <u16>len; }
+export function rowStart(): void { ROWS.rowLen = 0; }
+export function rowLength(): i32 { return ROWS.rowLen; }
+export function rowOverflowed(): bool { return <i32>ROWS.rowLen > ROW_CAPACITY; }
+export function rowTruncate(len: i32): void { ROWS.rowLen = <u16>len; }
 
 export function putByte(b: u32): void {
-  let n = <i32>rs().rowLen;
+  let n = <i32>ROWS.rowLen;
   if (n < ROW_CAPACITY) store<u8>(STAGE_ROW + <usize>n, b);
-  rs().rowLen = <u16>(n + 1);
+  ROWS.rowLen = <u16>(n + 1);
 }
 
 function putVarint(v: u64): void {
