@@ -1,8 +1,9 @@
 # The .wasm as microcontroller firmware: the modules interpreted by wasm3 on a Cortex-M.
 #   make mcu-wasm        wasm3 0.5.0 (fetched at build time from the pinned pywasm3 sdist, patched by
-#                        tests/mcu/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
+#                        scripts/patches/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
 #                        build/mcu/cortex-m3/test-{token,device,seed,full}.elf (tests/c/suite.c over the C
-#                        API of bindings/c/opaygo.c on wasm3, the .wasm a const array in flash) and
+#                        API of bindings/c/opaygo.c on wasm3: bindings/c/opaygo_wasm3.c, the .wasm a const
+#                        array in flash, scripts/gen_wasm_module.py) and
 #                        build/mcu/<cpu>/decode-{token,device,seed}.elf (one decode: flash figures,
 #                        instructions per chain step)
 #   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385, then the heap
@@ -63,30 +64,29 @@ mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.e
           $(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(MCU_DIR)/$(cpu)/decode-$(m).elf))
 
 # The sources, never committed: the sdist's wasm3/ directory, checked against its hash, patched.
-$(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
+$(WASM3_SRC)/.patched: scripts/patches/wasm3-parse-oom.patch
 	rm -rf $(MCU_DIR)/src && mkdir -p $(MCU_DIR)/src
 	python3 -m pip download --quiet --no-binary :all: --no-deps pywasm3==$(WASM3_VERSION) -d $(MCU_DIR)/src
 	echo "$(WASM3_SHA256)  $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz" | sha256sum -c --quiet
 	tar xzf $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz -C $(MCU_DIR)/src
-	patch --quiet -d $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION) -p0 < tests/mcu/wasm3-parse-oom.patch
+	patch --quiet -d $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION) -p0 < scripts/patches/wasm3-parse-oom.patch
 	touch $@
 
-# The module as a const array and one C function per export.
-$(MCU_DIR)/gen/token/module.c: build/opaygo-token.wasm
-$(MCU_DIR)/gen/device/module.c: build/opaygo-device.wasm
-$(MCU_DIR)/gen/seed/module.c: build/opaygo-seed.wasm
-$(MCU_DIR)/gen/full/module.c: build/opaygo.wasm
-$(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
-	@mkdir -p $(@D)
-	python3 tests/mcu/gen_wasm3_module.py $(filter %.wasm,$^) $@ $(@D)/opaygo_wasm3_exports.h
-$(MCU_DIR)/gen/%/opaygo_wasm3_exports.h: $(MCU_DIR)/gen/%/module.c
+# The module as a const array and one C function per export (any interpreter backend).
+$(MCU_DIR)/gen/token/opaygo_module.c: build/opaygo-token.wasm
+$(MCU_DIR)/gen/device/opaygo_module.c: build/opaygo-device.wasm
+$(MCU_DIR)/gen/seed/opaygo_module.c: build/opaygo-seed.wasm
+$(MCU_DIR)/gen/full/opaygo_module.c: build/opaygo.wasm
+$(MCU_DIR)/gen/%/opaygo_module.c: scripts/gen_wasm_module.py
+	python3 scripts/gen_wasm_module.py $(filter %.wasm,$^) $(@D)
+$(MCU_DIR)/gen/%/opaygo_exports.h: $(MCU_DIR)/gen/%/opaygo_module.c
 	@test -f $@
 
 # wasm3 for the module it ships with: its opcode table keeps only the opcodes the module uses, so
-# the interpreter's code for the others is left out of the firmware (tests/mcu/wasm3_opcodes.py;
+# the interpreter's code for the others is left out of the firmware (scripts/wasm3_opcodes.py;
 # a module using an opcode left out is refused at load, never mid-call).
-$(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/module.c tests/mcu/wasm3_opcodes.py $(WASM3_SRC)/.patched
-	python3 tests/mcu/wasm3_opcodes.py $(MCU_WASM_$*) $(WASM3_SRC)/m3_compile.c $@
+$(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/wasm3_opcodes.py $(WASM3_SRC)/.patched
+	python3 scripts/wasm3_opcodes.py $(MCU_WASM_$*) $(WASM3_SRC)/m3_compile.c $@
 MCU_WASM_token := build/opaygo-token.wasm
 MCU_WASM_device := build/opaygo-device.wasm
 MCU_WASM_seed := build/opaygo-seed.wasm
@@ -98,21 +98,22 @@ define MCU_LIB_RULES
 MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $(MCU_DIR)/$(1)/$(2)/module.o \
                      $(MCU_DIR)/$(1)/$(2)/opaygo.o $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o
 MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(2)) \
-                       -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
-                       $(MCU_API_DEFS_$(2)) -DOPAYGO_WASM3=1
+                       -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
+                       $(MCU_API_DEFS_$(2)) -DOPAYGO_INTERP=1
 $(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $$< -o $$@
 $(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
-$(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/module.c $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/opaygo_module.c bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
-$(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_wasm3_exports.h tests/mcu/opaygo_wasm3.h
+$(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_exports.h bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
-$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h bindings/c/opaygo.h bindings/c/opaygo_abi.h $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h bindings/c/opaygo.h bindings/c/opaygo_abi.h \
+                                      $(MCU_DIR)/gen/$(2)/opaygo_exports.h $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
 $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))
@@ -132,23 +133,23 @@ W3X_DIR := build/wasm3-x86
 # $(1): module (token, device)
 define W3X_RULES
 W3X_FLAGS_$(1) := -O2 $(C_STD) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(1)) -Dd_m3FixedHeap=$$$$(( 2 * $(MCU_HEAP_$(1)) )) \
-                  -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c -Itests/mcu \
-                  $(MCU_API_DEFS_$(1)) -DOPAYGO_WASM3=1
+                  -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c \
+                  $(MCU_API_DEFS_$(1)) -DOPAYGO_INTERP=1
 W3X_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(W3X_DIR)/$(1)/$(s).o)
 $(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
 	gcc $$(W3X_FLAGS_$(1)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
-$(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h \
-                              $(MCU_DIR)/gen/$(1)/module.c $(MCU_DIR)/gen/$(1)/opaygo_wasm3_exports.h $$(W3X_OBJ_$(1))
-	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror tests/bench/bench_driver.c bindings/c/opaygo.c tests/mcu/opaygo_wasm3.c \
-	  $(MCU_DIR)/gen/$(1)/module.c $$(W3X_OBJ_$(1)) -lm -o $$@
+$(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h \
+                              $(MCU_DIR)/gen/$(1)/opaygo_module.c $(MCU_DIR)/gen/$(1)/opaygo_exports.h $$(W3X_OBJ_$(1))
+	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror tests/bench/bench_driver.c bindings/c/opaygo.c bindings/c/opaygo_wasm3.c \
+	  $(MCU_DIR)/gen/$(1)/opaygo_module.c $$(W3X_OBJ_$(1)) -lm -o $$@
 endef
 $(foreach m,token device,$(eval $(call W3X_RULES,$(m))))
 .PHONY: wasm3-x86
 wasm3-x86: $(W3X_DIR)/bench-driver-token $(W3X_DIR)/bench-driver-device
 
 # The C harness on wasm3: tests/c/suite.c unchanged, vectors compiled in.
-MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
+MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/interp_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
 # (the seed profile's image takes the vectors adapted to its features: mk/c.mk)
 MCU_SEED_TEST_SOURCES := $(filter-out $(C_DIR)/test_vectors.c,$(MCU_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c
 $(MCU_DIR)/cortex-m3/test-seed.elf: $(MCU_SEED_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-seed.a

@@ -4,11 +4,12 @@
  * Compiled once per module: -DOPAYGO_TOKEN_ONLY=1 over build/c/opaygo_token_wasm.c (module name
  * opaygo_token), -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.c (opaygo_device),
  * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.c (opaygo).
+ * Or, with -DOPAYGO_INTERP=1, over the .wasm on an interpreter (opaygo_interp.h).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
 
 #include <string.h>
-#if !OPAYGO_WASM3
+#if !OPAYGO_INTERP
 #include "wasm-rt-mcu.h"
 #endif
 
@@ -23,12 +24,12 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wunused-value"
-#if OPAYGO_WASM3
-/* Or the .wasm itself on the wasm3 interpreter (tests/mcu/: the MCU firmware test): one generated
- * function per export, same signatures. */
-#include "opaygo_wasm3_exports.h"
+#if OPAYGO_INTERP
+/* Or the .wasm itself on an interpreter (opaygo_interp.h): one generated function per export,
+ * same signatures. */
+#include "opaygo_exports.h"
 typedef int instance_t;
-#define EXPORT(name) opaygo_wasm3_##name
+#define EXPORT(name) opaygo_wasm_##name
 #elif OPAYGO_FULL
 #include "opaygo_full_wasm.c"
 typedef Z_opaygo_instance_t instance_t;
@@ -64,9 +65,10 @@ static int ready;
 int opaygo_init_unchecked(void *memory, uint32_t size) {
   ready = 0;
   if (memory == NULL || size > 65536u) return OPAYGO_ERR_ARGUMENT;
-#if OPAYGO_WASM3
-  /* wasm3 keeps the linear memory on its own heap: the block is not used, its size is the clamp. */
-  int rc = opaygo_wasm3_instantiate(size, &mem);
+#if OPAYGO_INTERP
+  /* The interpreter keeps the linear memory on its own heap: the block is not used, its size is
+   * the clamp. */
+  int rc = opaygo_interp_instantiate(size, &mem);
   if (rc != OPAYGO_OK) return rc;
   mem_size = size;
 #else

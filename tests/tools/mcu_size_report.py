@@ -2,10 +2,10 @@
 Every number is read from the build or measured under QEMU (mps2-an385, Cortex-M3):
   flash   build/mcu/<cpu>/decode-<module>.elf (the smallest firmware that decodes a token): its
           linker map split into wasm3, the .wasm (the const array and export names), the API
-          (bindings/c/opaygo.c + tests/mcu/opaygo_wasm3.c), libc/libm/libgcc/semihosting, the rest
+          (bindings/c/opaygo.c + bindings/c/opaygo_wasm3.c), libc/libm/libgcc/semihosting, the rest
           (start-up, the program); the wasm2c image of the same program beside it. wasm3 is built for
-          the module (tests/mcu/wasm3_opcodes.py: only its opcodes), the image has no stdio
-  RAM     the harness image in "measure" mode (tests/mcu/wasm3_main.c): wasm3's heap after parsing,
+          the module (scripts/wasm3_opcodes.py: only its opcodes), the image has no stdio
+  RAM     the harness image in "measure" mode (tests/mcu/interp_main.c): wasm3's heap after parsing,
           after loading (every function compiled), after the whole suite; the smallest heap that
           runs (tests/mcu/heap_refusal.py, by bisection); wasm3's value stack; the C stack
           high-water by painting; static RAM (.data + .bss) of the decode image besides the heap and
@@ -117,9 +117,9 @@ def main():
             # is not used, so it is not counted either
             static = s["data"] + s["bss"] - symbol_size(decode, "fixedHeap") - symbol_size(decode, "memory")
         r["ram"][module] = {"heap_configured": heap, "heap_after_parse": f["heap_after_parse"],
-                            "heap_after_load_all_compiled": f["heap_after_load"], "heap_after_suite": f["heap_after_suite"],
+                            "heap_after_load_all_compiled": f["heap_after_load"], "heap_after_suite": f["heap_now"],
                             "smallest_heap_that_runs": smallest_heap(qemu, image, heap),
-                            "value_stack_used": f["value_stack_used"], "c_stack_high_water": f["stack_high_water"],
+                            "value_stack_used": f["wasm_stack_used"], "c_stack_high_water": f["stack_high_water"],
                             "static_ram_besides_heap_decode_image": static}
     for module in ("token", "device"):
         r["instructions"][f"{module} wasm3"] = instructions(qemu, f"{MCU}/cortex-m3/decode-{module}.elf")

@@ -1,20 +1,19 @@
-/* The C harness (tests/c/suite.c, unchanged) on the .wasm interpreted by wasm3 on a Cortex-M3
- * under QEMU (mps2-an385): the API of bindings/c/opaygo.c over tests/mcu/opaygo_wasm3.c.
+/* The C harness (tests/c/suite.c, unchanged) on the .wasm interpreted on a Cortex-M under QEMU:
+ * the API of bindings/c/opaygo.c over an interpreter backend (bindings/c/opaygo_interp.h).
  * The QEMU command line's -append selects what runs:
  *   (nothing)  the suite; ends with "N passed, M failed"
- *   measure    the suite, then the RAM figures (heap after parsing, after loading = every
- *              function compiled, after the suite; wasm3's value stack; C stack high-water by
- *              painting) as "figure NAME BYTES"
- *   heap=N     wasm3's heap cut to N bytes, then a fresh instance twice and one token decoded:
- *              prints "heap N: runs" or "heap N: load refused: ..." (tests/mcu/heap_refusal.py
- *              judges the runs; since every function is compiled at load and a fresh instance
- *              allocates nothing that stays, a heap that runs this runs every call) */
+ *   measure    the suite, then the RAM figures (the backend's: heap stages and peak, wasm stack;
+ *              the C stack high-water by painting) as "figure NAME BYTES"
+ *   heap=N     the interpreter's heap cut to N bytes, then a fresh instance twice and one token
+ *              decoded: prints "heap N: runs" or "heap N: load refused: ..."
+ *              (tests/mcu/heap_refusal.py judges the runs; a fresh instance allocates nothing
+ *              that stays and a call nothing at all, so a heap that runs this runs every call) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opaygo.h"
-#include "opaygo_wasm3.h"
+#include "opaygo_interp.h"
 #include "semihost.h"
 #include "suite.h"
 #include "test_vectors.h"
@@ -41,6 +40,8 @@ static uint32_t stack_high_water(void) {
   return (uint32_t)((uint8_t *)&_estack - (uint8_t *)p);
 }
 
+static void print_figure(const char *name, uint32_t value) { printf("figure %s %lu\n", name, (unsigned long)value); }
+
 int main(void) {
   paint_stack();
   initialise_monitor_handles();
@@ -49,8 +50,8 @@ int main(void) {
   int rc;
   if (strncmp(args, "heap=", 5) == 0) {
     uint32_t budget = (uint32_t)strtoul(args + 5, NULL, 10);
-    uint32_t cut = budget < opaygo_wasm3_heap_size() ? opaygo_wasm3_heap_size() - budget : 0;
-    if (opaygo_wasm3_heap_reserve(cut) != OPAYGO_OK) {
+    uint32_t cut = budget < opaygo_interp_heap_size() ? opaygo_interp_heap_size() - budget : 0;
+    if (opaygo_interp_heap_reserve(cut) != OPAYGO_OK) {
       printf("heap %lu: cannot reserve %lu bytes\n", (unsigned long)budget, (unsigned long)cut);
       exit(3);
     }
@@ -59,8 +60,8 @@ int main(void) {
     rc = opaygo_init_unchecked(block, sizeof block);
     if (rc == OPAYGO_OK) rc = opaygo_init_unchecked(block, sizeof block);
     if (rc != OPAYGO_OK) {
-      printf("heap %lu: load refused: %s (wasm3: %s)\n", (unsigned long)budget, opaygo_strerror(rc),
-             opaygo_wasm3_last_error());
+      printf("heap %lu: load refused: %s (interpreter: %s)\n", (unsigned long)budget, opaygo_strerror(rc),
+             opaygo_interp_last_error());
       exit(0);
     }
     opaygo_set_key_hex(token_vectors[0].key);
@@ -71,12 +72,8 @@ int main(void) {
   }
   rc = suite_run(0);
   if (strcmp(args, "measure") == 0) {
-    printf("figure heap_size %lu\n", (unsigned long)opaygo_wasm3_heap_size());
-    printf("figure heap_after_parse %lu\n", (unsigned long)opaygo_wasm3_heap_after_parse());
-    printf("figure heap_after_load %lu\n", (unsigned long)opaygo_wasm3_heap_after_load());
-    printf("figure heap_after_suite %lu\n", (unsigned long)opaygo_wasm3_heap_used());
-    printf("figure value_stack_used %lu\n", (unsigned long)opaygo_wasm3_value_stack_used());
-    printf("figure stack_high_water %lu\n", (unsigned long)stack_high_water());
+    opaygo_interp_figures(print_figure);
+    print_figure("stack_high_water", stack_high_water());
   }
   fflush(stdout);
   exit(rc);

@@ -4,13 +4,13 @@ then never referenced, and the compiler leaves them out of the firmware. A modul
 opcode left out is refused when it loads (wasm3: "no operation found for opcode"; the wasm3
 backend compiles every function at load, so opaygo_init fails and no call runs): the firmware's
 interpreter fits the .wasm it ships with. Every entry keeps its place in the table.
-Usage: python3 tests/mcu/wasm3_opcodes.py MODULE.wasm m3_compile.c OUT.c"""
+Usage: python3 scripts/wasm3_opcodes.py MODULE.wasm m3_compile.c OUT.c"""
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_wasm3_module import leb  # noqa: E402
+from gen_wasm_module import leb  # noqa: E402
 
 # Opcodes of constant expressions (global initialisers, data segment offsets), which are not in the
 # code section but go through the same table.
