@@ -30,6 +30,14 @@ void abort(void) {
   semihost_exit(3);
 }
 
+/* No C library heap in this firmware: the interpreters allocate from their own arena
+ * (bindings/c/opaygo_heap.c). WAMR formats its load errors with snprintf, which links newlib's
+ * malloc; it never gets memory here. */
+void *_sbrk(int increment) {
+  (void)increment;
+  return (void *)-1;
+}
+
 static void systick_start(void) {
   SYST_CSR = 0;
   SYST_RVR = 0xffffffu;

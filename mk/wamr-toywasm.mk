@@ -1,0 +1,202 @@
+# The .wasm on WAMR's classic interpreter and on toywasm, beside wasm3 (mk/mcu-wasm.mk): the same C API
+# (bindings/c/opaygo.c with -DOPAYGO_INTERP=1) over bindings/c/opaygo_wamr.c or opaygo_toywasm.c, the
+# module a const array in flash (scripts/gen_wasm_module.py), everything the interpreter allocates in
+# one static arena (bindings/c/opaygo_heap.c, OPAYGO_HEAP_BYTES per backend and module).
+#   make mcu-interp          the interpreters built once per CPU (Cortex-M3, rv32imc, x86-64) from their
+#                            pinned sources (scripts/fetch_interp.py: ../shared/vendor/ or upstream,
+#                            checked, patched by scripts/patches/{wamr,toywasm}.patch, never committed),
+#                            the per-module libraries and the test images
+#   make test-mcu-wamr       (suites) every module (token, seed, device) on the Cortex-M3 under QEMU:
+#   make test-mcu-toywasm    token vectors up to a bounded count plus a fixed sample of the higher ones
+#                            (tests/c/suite.c, SUITE_COUNT_LIMIT), the official procedure, the state blob,
+#                            the Metrics vectors; then the heap-budget sweep of each image
+#                            (tests/mcu/heap_refusal.py); and every vector on x86-64 (full module too),
+#                            the clamp proved by bisection
+INTERP_DIR := build/interp
+INTERP_BACKENDS := wamr toywasm
+WAMR_SRC := $(INTERP_DIR)/src/wamr
+TOYWASM_SRC := $(INTERP_DIR)/src/toywasm
+
+# The sources, fetched and patched once (the stamp is written after the patch).
+$(INTERP_DIR)/src/%/.fetched: scripts/fetch_interp.py scripts/patches/%.patch
+	python3 scripts/fetch_interp.py $* $(INTERP_DIR)/src/$*
+	touch $@
+
+# ---- WAMR: the classic interpreter, WebAssembly 1.0 only, our platform layer (bindings/c/wamr/) ----
+WAMR_C := core/iwasm/common/wasm_runtime_common.c core/iwasm/common/wasm_native.c core/iwasm/common/wasm_exec_env.c \
+          core/iwasm/common/wasm_memory.c core/iwasm/common/wasm_loader_common.c core/iwasm/common/wasm_blocking_op.c \
+          core/iwasm/common/wasm_c_api.c core/iwasm/interpreter/wasm_loader.c core/iwasm/interpreter/wasm_runtime.c \
+          core/iwasm/interpreter/wasm_interp_classic.c core/shared/utils/bh_assert.c core/shared/utils/bh_common.c \
+          core/shared/utils/bh_hashmap.c core/shared/utils/bh_list.c core/shared/utils/bh_log.c core/shared/utils/bh_vector.c \
+          core/shared/utils/bh_leb128.c core/shared/utils/bh_bitmap.c core/shared/mem-alloc/mem_alloc.c \
+          core/shared/mem-alloc/ems/ems_alloc.c core/shared/mem-alloc/ems/ems_hmu.c core/shared/mem-alloc/ems/ems_kfc.c \
+          core/shared/mem-alloc/ems/ems_gc.c
+WAMR_DEFS := -DBH_MALLOC=wasm_runtime_malloc -DBH_FREE=wasm_runtime_free -DWASM_ENABLE_INTERP=1 -DWASM_ENABLE_FAST_INTERP=0 \
+             -DWASM_ENABLE_AOT=0 -DWASM_ENABLE_JIT=0 -DWASM_ENABLE_LIBC_BUILTIN=0 -DWASM_ENABLE_LIBC_WASI=0 \
+             -DWASM_ENABLE_BULK_MEMORY=0 -DWASM_ENABLE_REF_TYPES=0 -DWASM_ENABLE_SHARED_MEMORY=0 -DWASM_ENABLE_MULTI_MODULE=0 \
+             -DWASM_ENABLE_MINI_LOADER=0 -DWASM_DISABLE_HW_BOUND_CHECK=1 -DWASM_DISABLE_STACK_HW_BOUND_CHECK=1 \
+             -DWASM_DISABLE_WAKEUP_BLOCKING_OP=1 -DWASM_ENABLE_SIMD=0 -DWASM_ENABLE_LOG=0 -DWASM_ENABLE_TAIL_CALL=0 \
+             -DWASM_ENABLE_MEMORY64=0
+WAMR_INC := $(addprefix -I$(WAMR_SRC)/,core/iwasm/include core/iwasm/common core/iwasm/interpreter core/shared/utils \
+              core/shared/mem-alloc core/shared/platform/include core) -Ibindings/c/wamr
+# (WAMR calls native functions through one assembly routine per architecture; the modules import none)
+WAMR_ASM_cortex-m3 := core/iwasm/common/arch/invokeNative_thumb.s
+WAMR_ASM_rv32 := core/iwasm/common/arch/invokeNative_riscv.S
+WAMR_ASM_x86 := core/iwasm/common/arch/invokeNative_em64.s
+WAMR_TARGET_cortex-m3 := -DBUILD_TARGET_THUMB
+WAMR_TARGET_rv32 := -DBUILD_TARGET_RISCV32_ILP32
+WAMR_TARGET_x86 := -DBUILD_TARGET_X86_64
+
+# ---- toywasm: its core library less its POSIX parts (log, files, non-blocking I/O, reports: the
+# glue has what it needs of them), our option header (bindings/c/toywasm/toywasm_config.h), its
+# allocations renamed to our arena; asserts off, as in its release build ----
+TOYWASM_C := $(addprefix lib/,bitmap.c cconv.c cell.c context.c decode.c endian.c escape.c exec.c exec_insn_subr.c expr.c \
+             expr_parser.c host_instance.c idalloc.c import_object.c insn.c instance.c leb128.c list.c load_context.c mem.c \
+             module.c name.c options.c restart.c slist.c timeutil.c type.c util.c validation.c vec.c)
+TOYWASM_CELLS ?= 1
+TOYWASM_DEFS := -DNDEBUG -DOPAYGO_TOYWASM_SMALL_CELLS=$(TOYWASM_CELLS) -fshort-enums
+TOYWASM_INC := -Ibindings/c/toywasm -I$(TOYWASM_SRC)/lib
+TOYWASM_ALLOC := -Dmalloc=opaygo_heap_alloc -Drealloc=opaygo_heap_realloc -Dfree=opaygo_heap_free
+
+# ---- the CPUs: Cortex-M3 (mps2-an385 under QEMU), rv32imc (mk/riscv.mk), x86-64 (native tests) ----
+INTERP_CPUS := cortex-m3 x86
+ICC_cortex-m3 := $(ARM_CC)
+IAR_cortex-m3 := $(ARM_AR)
+ICFLAGS_cortex-m3 := -mcpu=cortex-m3 -mthumb -Os -ffunction-sections -fdata-sections $(C_STD)
+ICC_x86 := $(HOST_CC)
+IAR_x86 := ar
+ICFLAGS_x86 := -O2 -ffunction-sections -fdata-sections $(C_STD)
+
+# $(1): CPU, $(2): backend (WAMR, TOYWASM), $(3): source (relative to the backend's tree), $(4): extra flags
+define INTERP_OBJ_RULE
+$(INTERP_DIR)/$(1)/$(call lc,$(2))/$(basename $(notdir $(3))).o: $($(2)_SRC)/.fetched
+	@mkdir -p $$(@D)
+	$(ICC_$(1)) $(ICFLAGS_$(1)) $($(2)_DEFS) $(if $(filter WAMR,$(2)),$(WAMR_TARGET_$(1))) $($(2)_INC) $(4) -w -c $($(2)_SRC)/$(3) -o $$@
+endef
+lc = $(subst WAMR,wamr,$(subst TOYWASM,toywasm,$(1)))
+
+# $(1): CPU. The interpreters, once per CPU.
+define INTERP_CPU_RULES
+WAMR_OBJ_$(1) := $(foreach s,$(WAMR_C) $(WAMR_ASM_$(1)),$(INTERP_DIR)/$(1)/wamr/$(basename $(notdir $(s))).o)
+TOYWASM_OBJ_$(1) := $(foreach s,$(TOYWASM_C),$(INTERP_DIR)/$(1)/toywasm/$(basename $(notdir $(s))).o)
+$(foreach s,$(WAMR_C) $(WAMR_ASM_$(1)),$(eval $(call INTERP_OBJ_RULE,$(1),WAMR,$(s),)))
+$(foreach s,$(filter-out %/mem.c %/escape.c,$(TOYWASM_C)),$(eval $(call INTERP_OBJ_RULE,$(1),TOYWASM,$(s),)))
+$(foreach s,$(filter %/mem.c %/escape.c,$(TOYWASM_C)),$(eval $(call INTERP_OBJ_RULE,$(1),TOYWASM,$(s),$(TOYWASM_ALLOC))))
+endef
+$(foreach cpu,$(INTERP_CPUS),$(eval $(call INTERP_CPU_RULES,$(cpu))))
+
+# ---- per module: the API, the glue, the arena, the module array (build/mcu/gen/<module>/: mk/mcu-wasm.mk) ----
+# The heap (bytes) each backend needs per module on a 32-bit MCU, its peak plus about 10%, rounded up
+# to 256 (make mcu-size measures the peak; a smaller heap makes opaygo_init refuse cleanly); x86-64
+# gets twice as much (8-byte pointers).
+INTERP_HEAP_wamr_token := 65536
+INTERP_HEAP_wamr_device := 131072
+INTERP_HEAP_wamr_seed := 131072
+INTERP_HEAP_wamr_full := 262144
+INTERP_HEAP_toywasm_token := 65536
+INTERP_HEAP_toywasm_device := 131072
+INTERP_HEAP_toywasm_seed := 131072
+INTERP_HEAP_toywasm_full := 262144
+# WAMR's wasm stack (frames and operands) per module: about twice the deepest the suite goes (make
+# mcu-size). toywasm grows its stacks on the heap as a call needs them.
+INTERP_STACK_token := 8192
+INTERP_STACK_device := 8192
+INTERP_STACK_seed := 8192
+INTERP_STACK_full := 16384
+INTERP_HEAP_SCALE_cortex-m3 := 1
+INTERP_HEAP_SCALE_x86 := 2
+INTERP_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
+INTERP_API_DEFS_device := -DOPAYGO_FULL=0
+INTERP_API_DEFS_seed := -DOPAYGO_FULL=0
+INTERP_API_DEFS_full := -DOPAYGO_FULL=1
+INTERP_INC_wamr := $(WAMR_INC)
+INTERP_INC_toywasm := $(TOYWASM_INC)
+INTERP_GLUE_DEFS_wamr = $(WAMR_DEFS) $(WAMR_TARGET_$(1))
+INTERP_GLUE_DEFS_toywasm = $(TOYWASM_DEFS)
+
+# $(1): CPU, $(2): backend, $(3): module
+define INTERP_LIB_RULES
+IFLAGS_$(1)_$(2)_$(3) := $(ICFLAGS_$(1)) $(INTERP_API_DEFS_$(3)) -DOPAYGO_INTERP=1 -Ibindings/c -I$(MCU_DIR)/gen/$(3) \
+                         -DOPAYGO_HEAP_BYTES=$$$$(( $(INTERP_HEAP_SCALE_$(1)) * $(INTERP_HEAP_$(2)_$(3)) )) \
+                         -DOPAYGO_WASM_STACK_BYTES=$(INTERP_STACK_$(3))
+IOBJ_$(1)_$(2)_$(3) := $(addprefix $(INTERP_DIR)/$(1)/$(2)-$(3)/,opaygo.o glue.o heap.o module.o)
+$(INTERP_DIR)/$(1)/$(2)-$(3)/opaygo.o: $(C_BINDING_SOURCES) bindings/c/opaygo_interp.h $(MCU_DIR)/gen/$(3)/opaygo_exports.h
+	@mkdir -p $$(@D)
+	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
+$(INTERP_DIR)/$(1)/$(2)-$(3)/glue.o: bindings/c/opaygo_$(2).c bindings/c/opaygo_interp.h bindings/c/opaygo_heap.h \
+                                     $(MCU_DIR)/gen/$(3)/opaygo_exports.h $($(call uc,$(2))_SRC)/.fetched $(wildcard bindings/c/$(2)/*.h)
+	@mkdir -p $$(@D)
+	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) $(call INTERP_GLUE_DEFS_$(2),$(1)) $(INTERP_INC_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
+$(INTERP_DIR)/$(1)/$(2)-$(3)/heap.o: bindings/c/opaygo_heap.c bindings/c/opaygo_heap.h
+	@mkdir -p $$(@D)
+	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c $$< -o $$@
+$(INTERP_DIR)/$(1)/$(2)-$(3)/module.o: $(MCU_DIR)/gen/$(3)/opaygo_module.c bindings/c/opaygo_interp.h
+	@mkdir -p $$(@D)
+	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c $$< -o $$@
+$(INTERP_DIR)/$(1)/libopaygo-$(2)-$(3).a: $$(IOBJ_$(1)_$(2)_$(3)) $$($(call uc,$(2))_OBJ_$(1))
+	rm -f $$@ && $(IAR_$(1)) rcs $$@ $$^
+endef
+uc = $(subst wamr,WAMR,$(subst toywasm,TOYWASM,$(1)))
+INTERP_MCU_MODULES := token device seed
+$(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_LIB_RULES,cortex-m3,$(b),$(m)))))
+$(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_LIB_RULES,x86,$(b),$(m)))))
+
+# ---- the test images ----
+# Cortex-M3: the harness (every vector class; token vectors above SUITE_COUNT_LIMIT only a fixed sample:
+# tests/c/suite.c) and the one-decode firmware (flash, instructions per chain step).
+INTERP_SUITE_LIMIT := -DSUITE_COUNT_LIMIT=1000
+# $(1): backend, $(2): module
+define INTERP_M3_IMAGES
+$(INTERP_DIR)/cortex-m3/test-$(1)-$(2).elf: $(if $(filter seed,$(2)),$(MCU_SEED_TEST_SOURCES),$(MCU_TEST_SOURCES)) $(C_TEST_HEADERS) \
+        tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a
+	$(ARM_CC) $$(IFLAGS_cortex-m3_$(1)_$(2)) $(INTERP_SUITE_LIMIT) -Itests/c -Itests/mcu --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) \
+	  -Wl,-Map=$$@.map $$(filter %.c,$$^) $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a -lc -lm -lrdimon -lgcc -o $$@
+$(INTERP_DIR)/cortex-m3/decode-$(1)-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld \
+        $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a
+	$(ARM_CC) $$(IFLAGS_cortex-m3_$(1)_$(2)) -Itests/mcu -Wall -Werror --specs=nano.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
+	  tests/c/arm/startup.c $$< $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a -lc -lm -lgcc -o $$@
+endef
+$(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_M3_IMAGES,$(b),$(m)))))
+
+# x86-64: every vector, the footprint measured by bisection (an access past the clamp traps).
+# $(1): backend, $(2): module
+define INTERP_X86_IMAGES
+$(INTERP_DIR)/x86/test-$(1)-$(2): $(if $(filter seed,$(2)),$(filter-out $(C_DIR)/test_vectors.c,$(C_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c,$(C_TEST_SOURCES)) \
+        $(C_TEST_HEADERS) $(INTERP_DIR)/x86/libopaygo-$(1)-$(2).a
+	$(HOST_CC) $$(IFLAGS_x86_$(1)_$(2)) -Itests/c -Wall -Werror -Wl,--gc-sections $$(filter %.c,$$^) $(INTERP_DIR)/x86/libopaygo-$(1)-$(2).a -lm -o $$@
+endef
+$(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_X86_IMAGES,$(b),$(m)))))
+
+.PHONY: mcu-interp
+mcu-interp: $(addprefix mcu-interp-,$(INTERP_BACKENDS))
+
+# The wasm2c build's high-water mark per module (make test-c writes it; run here when missing): the
+# interpreters on x86-64 check their clamp there.
+$(C_DIR)/footprint-%.txt: $(C_DIR)/test-c-%
+	timeout 300 $< $@ > /dev/null
+
+# ---- the suites ----
+# Each: the four modules on x86-64 (every vector; the clamp at the wasm2c build's high-water mark),
+# the three firmware modules on the Cortex-M3 under QEMU in "measure" mode (the suite, then the RAM
+# figures), the heap-budget sweep of each image; two at a time (tests/mcu/run_parallel.py keeps each
+# output in build/interp/<cpu>/<backend>-<module>.{out,measure,heap}: make mcu-size reads them).
+INTERP_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 24576 32768 49152 65536
+# $(1): backend
+define INTERP_SUITE
+.PHONY: mcu-interp-$(1) test-mcu-$(1)
+mcu-interp-$(1): $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/test-$(1)-$(m).elf $(INTERP_DIR)/cortex-m3/decode-$(1)-$(m).elf) \
+                 $(foreach m,$(INTERP_MCU_MODULES) full,$(INTERP_DIR)/x86/test-$(1)-$(m))
+TEST_SUITES += test-mcu-$(1)
+test-mcu-$(1): mcu-interp-$(1) $(foreach m,$(INTERP_MCU_MODULES) full,$(C_DIR)/footprint-$(m).txt)
+	@mkdir -p build/test-results; : > build/test-results/test-mcu-$(1).log
+	@status=0; python3 tests/mcu/run_parallel.py build/test-results/test-mcu-$(1).log \
+	  $(foreach m,$(INTERP_MCU_MODULES) full,$(INTERP_DIR)/x86/$(1)-$(m).out \
+	    "timeout 600 $(INTERP_DIR)/x86/test-$(1)-$(m) --clamp-at $(C_DIR)/footprint-$(m).txt") \
+	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/$(1)-$(m).measure \
+	    "timeout 600 $(MCU_QEMU) -kernel $(INTERP_DIR)/cortex-m3/test-$(1)-$(m).elf -append measure") \
+	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/$(1)-$(m).heap \
+	    "python3 tests/mcu/heap_refusal.py $(INTERP_DIR)/cortex-m3/test-$(1)-$(m).elf $(INTERP_HEAP_$(1)_$(m)) $(INTERP_HEAP_BUDGETS) -- $(MCU_QEMU)") \
+	  || status=1; \
+	python3 tests/tools/count_results.py test-mcu-$(1) build/test-results/test-mcu-$(1).log 10 || status=1; exit $$$$status
+endef
+$(foreach b,$(INTERP_BACKENDS),$(eval $(call INTERP_SUITE,$(b))))
