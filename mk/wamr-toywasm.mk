@@ -49,11 +49,16 @@ WAMR_TARGET_x86 := -DBUILD_TARGET_X86_64
 
 # ---- toywasm: its core library less its POSIX parts (log, files, non-blocking I/O, reports: the
 # glue has what it needs of them), our option header (bindings/c/toywasm/toywasm_config.h), its
-# allocations renamed to our arena; asserts off, as in its release build ----
+# allocations renamed to our arena; asserts off, as in its release build. Its instruction table
+# (lib/insn.c) is built per module with only the module's opcodes (scripts/toywasm_opcodes.py).
+# Compiled with clang: toywasm's dispatch chains its instruction functions with tail calls where
+# the compiler has musttail (clang, not gcc 12), which measured 14,265 instead of 33,731 Cortex-M3
+# instructions per token chain step. Cells of 8 bytes (TOYWASM_USE_SMALL_CELLS off): 58,820 with
+# small cells (gcc), where each i64 local goes through a cell index, and 9 KB more flash. ----
 TOYWASM_C := $(addprefix lib/,bitmap.c cconv.c cell.c context.c decode.c endian.c escape.c exec.c exec_insn_subr.c expr.c \
-             expr_parser.c host_instance.c idalloc.c import_object.c insn.c instance.c leb128.c list.c load_context.c mem.c \
+             expr_parser.c host_instance.c idalloc.c import_object.c instance.c leb128.c list.c load_context.c mem.c \
              module.c name.c options.c restart.c slist.c timeutil.c type.c util.c validation.c vec.c)
-TOYWASM_CELLS ?= 1
+TOYWASM_CELLS ?= 0
 TOYWASM_DEFS := -DNDEBUG -DOPAYGO_TOYWASM_SMALL_CELLS=$(TOYWASM_CELLS) -fshort-enums
 TOYWASM_INC := -Ibindings/c/toywasm -I$(TOYWASM_SRC)/lib
 TOYWASM_ALLOC := -Dmalloc=opaygo_heap_alloc -Drealloc=opaygo_heap_realloc -Dfree=opaygo_heap_free
@@ -61,17 +66,21 @@ TOYWASM_ALLOC := -Dmalloc=opaygo_heap_alloc -Drealloc=opaygo_heap_realloc -Dfree
 # ---- the CPUs: Cortex-M3 (mps2-an385 under QEMU), rv32imc (mk/riscv.mk), x86-64 (native tests) ----
 INTERP_CPUS := cortex-m3 x86
 ICC_cortex-m3 := $(ARM_CC)
+# (clang for toywasm: newlib's headers; its stdatomic.h wants stdint.h first)
+TCC_cortex-m3 := clang --target=thumbv7m-none-eabi --sysroot=/usr/lib/arm-none-eabi -include stdint.h
 IAR_cortex-m3 := $(ARM_AR)
 ICFLAGS_cortex-m3 := -mcpu=cortex-m3 -mthumb -Os -ffunction-sections -fdata-sections $(C_STD)
 ICC_x86 := $(HOST_CC)
+TCC_x86 := clang
 IAR_x86 := ar
 ICFLAGS_x86 := -O2 -ffunction-sections -fdata-sections $(C_STD)
 
 # $(1): CPU, $(2): backend (WAMR, TOYWASM), $(3): source (relative to the backend's tree), $(4): extra flags
 define INTERP_OBJ_RULE
-$(INTERP_DIR)/$(1)/$(call lc,$(2))/$(basename $(notdir $(3))).o: $($(2)_SRC)/.fetched
+$(INTERP_DIR)/$(1)/$(call lc,$(2))/$(basename $(notdir $(3))).o: $($(2)_SRC)/.fetched $(wildcard bindings/c/$(call lc,$(2))/*.h)
 	@mkdir -p $$(@D)
-	$(ICC_$(1)) $(ICFLAGS_$(1)) $($(2)_DEFS) $(if $(filter WAMR,$(2)),$(WAMR_TARGET_$(1))) $($(2)_INC) $(4) -w -c $($(2)_SRC)/$(3) -o $$@
+	$(if $(filter WAMR,$(2)),$(ICC_$(1)),$(TCC_$(1))) $(ICFLAGS_$(1)) $($(2)_DEFS) $(if $(filter WAMR,$(2)),$(WAMR_TARGET_$(1))) $($(2)_INC) $(4) -w \
+	  -c $($(2)_SRC)/$(3) -o $$@
 endef
 lc = $(subst WAMR,wamr,$(subst TOYWASM,toywasm,$(1)))
 
@@ -97,12 +106,17 @@ INTERP_HEAP_toywasm_token := 65536
 INTERP_HEAP_toywasm_device := 131072
 INTERP_HEAP_toywasm_seed := 131072
 INTERP_HEAP_toywasm_full := 262144
-# WAMR's wasm stack (frames and operands) per module: about twice the deepest the suite goes (make
-# mcu-size). toywasm grows its stacks on the heap as a call needs them.
-INTERP_STACK_token := 8192
-INTERP_STACK_device := 8192
-INTERP_STACK_seed := 8192
-INTERP_STACK_full := 16384
+# The wasm stack per module: WAMR's (frames and operands, on its heap), about twice the deepest the
+# suite goes; toywasm's room for the stacks a call grows on its heap, checked free at each
+# instantiation, the most a call took plus about half (make mcu-size: wasm_stack_used).
+INTERP_STACK_wamr_token := 2048
+INTERP_STACK_wamr_device := 4096
+INTERP_STACK_wamr_seed := 4096
+INTERP_STACK_wamr_full := 8192
+INTERP_STACK_toywasm_token := 1024
+INTERP_STACK_toywasm_device := 2048
+INTERP_STACK_toywasm_seed := 2048
+INTERP_STACK_toywasm_full := 4096
 INTERP_HEAP_SCALE_cortex-m3 := 1
 INTERP_HEAP_SCALE_x86 := 2
 INTERP_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
@@ -118,8 +132,8 @@ INTERP_GLUE_DEFS_toywasm = $(TOYWASM_DEFS)
 define INTERP_LIB_RULES
 IFLAGS_$(1)_$(2)_$(3) := $(ICFLAGS_$(1)) $(INTERP_API_DEFS_$(3)) -DOPAYGO_INTERP=1 -Ibindings/c -I$(MCU_DIR)/gen/$(3) \
                          -DOPAYGO_HEAP_BYTES=$$$$(( $(INTERP_HEAP_SCALE_$(1)) * $(INTERP_HEAP_$(2)_$(3)) )) \
-                         -DOPAYGO_WASM_STACK_BYTES=$(INTERP_STACK_$(3))
-IOBJ_$(1)_$(2)_$(3) := $(addprefix $(INTERP_DIR)/$(1)/$(2)-$(3)/,opaygo.o glue.o heap.o module.o)
+                         -DOPAYGO_WASM_STACK_BYTES=$(INTERP_STACK_$(2)_$(3))
+IOBJ_$(1)_$(2)_$(3) := $(addprefix $(INTERP_DIR)/$(1)/$(2)-$(3)/,opaygo.o glue.o heap.o module.o $(if $(filter toywasm,$(2)),insn.o))
 $(INTERP_DIR)/$(1)/$(2)-$(3)/opaygo.o: $(C_BINDING_SOURCES) bindings/c/opaygo_interp.h $(MCU_DIR)/gen/$(3)/opaygo_exports.h
 	@mkdir -p $$(@D)
 	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
@@ -133,10 +147,15 @@ $(INTERP_DIR)/$(1)/$(2)-$(3)/heap.o: bindings/c/opaygo_heap.c bindings/c/opaygo_
 $(INTERP_DIR)/$(1)/$(2)-$(3)/module.o: $(MCU_DIR)/gen/$(3)/opaygo_module.c bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c $$< -o $$@
+$(INTERP_DIR)/$(1)/toywasm-$(3)/insn.o: $(MCU_DIR)/gen/$(3)/toywasm/insn.c bindings/c/toywasm/toywasm_config.h
+	@mkdir -p $$(@D)
+	$(TCC_$(1)) $(ICFLAGS_$(1)) $(TOYWASM_DEFS) $(TOYWASM_INC) -w -c $$< -o $$@
 $(INTERP_DIR)/$(1)/libopaygo-$(2)-$(3).a: $$(IOBJ_$(1)_$(2)_$(3)) $$($(call uc,$(2))_OBJ_$(1))
 	rm -f $$@ && $(IAR_$(1)) rcs $$@ $$^
 endef
 uc = $(subst wamr,WAMR,$(subst toywasm,TOYWASM,$(1)))
+$(MCU_DIR)/gen/%/toywasm/insn.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/toywasm_opcodes.py scripts/wasm3_opcodes.py $(TOYWASM_SRC)/.fetched
+	python3 scripts/toywasm_opcodes.py $(MCU_WASM_$*) $(TOYWASM_SRC)/lib $(@D)
 INTERP_MCU_MODULES := token device seed
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_LIB_RULES,cortex-m3,$(b),$(m)))))
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_LIB_RULES,x86,$(b),$(m)))))

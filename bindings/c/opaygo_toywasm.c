@@ -40,7 +40,7 @@ static struct exec_context exec;
 static uint32_t funcidx[OPAYGO_WASM_EXPORT_COUNT];
 static int loaded, load_failed, load_error;
 static const char *last_error = "";
-static uint32_t heap_loaded, heap_instance;
+static uint32_t heap_loaded, heap_instance, instance_bytes, stack_used;
 
 /* ---- the platform: toywasm's log and reports without stdio --------------------------- */
 
@@ -73,6 +73,7 @@ void opaygo_interp_figures(void (*figure)(const char *name, uint32_t value)) {
   figure("heap_now", opaygo_heap_in_use());
   figure("heap_peak", opaygo_heap_peak());
   figure("wasm_stack_size", OPAYGO_WASM_STACK_BYTES);
+  figure("wasm_stack_used", stack_used);
 }
 
 /* A failure with an allocation refused is the heap's (OPAYGO_ERR_MEMORY_SIZE), any other the
@@ -147,7 +148,8 @@ static int instantiate(uint32_t clamp) {
     if (rc == OPAYGO_ERR_MODULE && code == OPAYGO_INTERP_TRAP_OOB) opaygo_trap_handler(code);
     return rc;
   }
-  if (opaygo_heap_in_use() > heap_instance) heap_instance = opaygo_heap_in_use();
+  instance_bytes = opaygo_heap_in_use();
+  if (instance_bytes > heap_instance) heap_instance = instance_bytes;
   /* Room for the stacks a call grows on the heap (OPAYGO_WASM_STACK_BYTES, measured per module): a
    * heap too small is refused here, not in the middle of a call. */
   void *room = opaygo_heap_alloc(OPAYGO_WASM_STACK_BYTES);
@@ -203,6 +205,8 @@ void opaygo_interp_call(uint32_t index, uint32_t argc, const void **args, void *
     return;
   }
   exec_pop_vals(&exec, results, values);
+  /* What the stacks took (they keep their size until the next instance). */
+  if (opaygo_heap_in_use() - instance_bytes > stack_used) stack_used = opaygo_heap_in_use() - instance_bytes;
   if (result != NULL && results->ntypes == 1) {
     enum valtype t = results->types[0];
     memcpy(result, &values[0], t == TYPE_i64 || t == TYPE_f64 ? 8 : 4);
