@@ -64,12 +64,23 @@ TOYWASM_INC := -Ibindings/c/toywasm -I$(TOYWASM_SRC)/lib
 TOYWASM_ALLOC := -Dmalloc=opaygo_heap_alloc -Drealloc=opaygo_heap_realloc -Dfree=opaygo_heap_free
 
 # ---- the CPUs: Cortex-M3 (mps2-an385 under QEMU), rv32imc (mk/riscv.mk), x86-64 (native tests) ----
-INTERP_CPUS := cortex-m3 x86
+INTERP_CPUS := cortex-m3 rv32 x86
 ICC_cortex-m3 := $(ARM_CC)
 # (clang for toywasm: newlib's headers; its stdatomic.h wants stdint.h first)
 TCC_cortex-m3 := clang --target=thumbv7m-none-eabi --sysroot=/usr/lib/arm-none-eabi -include stdint.h
 IAR_cortex-m3 := $(ARM_AR)
 ICFLAGS_cortex-m3 := -mcpu=cortex-m3 -mthumb -Os -ffunction-sections -fdata-sections $(C_STD)
+# rv32imc with picolibc (mk/wasm-riscv.mk has the rest of the RISC-V builds)
+RV_CC := riscv64-unknown-elf-gcc
+RV_AR := riscv64-unknown-elf-ar
+RV_CFLAGS := -march=rv32imc -mabi=ilp32 -Os -ffunction-sections -fdata-sections --specs=picolibc.specs $(C_STD)
+ICC_rv32 := $(RV_CC)
+IAR_rv32 := $(RV_AR)
+ICFLAGS_rv32 := $(RV_CFLAGS)
+TCC_rv32 := clang --target=riscv32-unknown-elf -isystem /usr/lib/picolibc/riscv64-unknown-elf/include
+# (rv32imc has no atomic instructions and picolibc no libatomic: toywasm's own single-thread
+# fallback, __STDC_NO_ATOMICS__)
+TCFLAGS_rv32 := -march=rv32imc -mabi=ilp32 -Os -ffunction-sections -fdata-sections $(C_STD) -D__STDC_NO_ATOMICS__=1
 ICC_x86 := $(HOST_CC)
 TCC_x86 := clang
 IAR_x86 := ar
@@ -79,7 +90,7 @@ ICFLAGS_x86 := -O2 -ffunction-sections -fdata-sections $(C_STD)
 define INTERP_OBJ_RULE
 $(INTERP_DIR)/$(1)/$(call lc,$(2))/$(basename $(notdir $(3))).o: $($(2)_SRC)/.fetched $(wildcard bindings/c/$(call lc,$(2))/*.h)
 	@mkdir -p $$(@D)
-	$(if $(filter WAMR,$(2)),$(ICC_$(1)),$(TCC_$(1))) $(ICFLAGS_$(1)) $($(2)_DEFS) $(if $(filter WAMR,$(2)),$(WAMR_TARGET_$(1))) $($(2)_INC) $(4) -w \
+	$(if $(filter WAMR,$(2)),$(ICC_$(1)) $(ICFLAGS_$(1)),$(TCC_$(1)) $(or $(TCFLAGS_$(1)),$(ICFLAGS_$(1)))) $($(2)_DEFS) $(if $(filter WAMR,$(2)),$(WAMR_TARGET_$(1))) $($(2)_INC) $(4) -w \
 	  -c $($(2)_SRC)/$(3) -o $$@
 endef
 lc = $(subst WAMR,wamr,$(subst TOYWASM,toywasm,$(1)))
@@ -118,6 +129,7 @@ INTERP_STACK_toywasm_device := 2048
 INTERP_STACK_toywasm_seed := 2048
 INTERP_STACK_toywasm_full := 4096
 INTERP_HEAP_SCALE_cortex-m3 := 1
+INTERP_HEAP_SCALE_rv32 := 1
 INTERP_HEAP_SCALE_x86 := 2
 INTERP_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
 INTERP_API_DEFS_device := -DOPAYGO_FULL=0
@@ -147,18 +159,25 @@ $(INTERP_DIR)/$(1)/$(2)-$(3)/heap.o: bindings/c/opaygo_heap.c bindings/c/opaygo_
 $(INTERP_DIR)/$(1)/$(2)-$(3)/module.o: $(MCU_DIR)/gen/$(3)/opaygo_module.c bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ICC_$(1)) $$(IFLAGS_$(1)_$(2)_$(3)) -Wall -Wextra -Werror -c $$< -o $$@
-$(INTERP_DIR)/$(1)/toywasm-$(3)/insn.o: $(MCU_DIR)/gen/$(3)/toywasm/insn.c bindings/c/toywasm/toywasm_config.h
-	@mkdir -p $$(@D)
-	$(TCC_$(1)) $(ICFLAGS_$(1)) $(TOYWASM_DEFS) $(TOYWASM_INC) -w -c $$< -o $$@
 $(INTERP_DIR)/$(1)/libopaygo-$(2)-$(3).a: $$(IOBJ_$(1)_$(2)_$(3)) $$($(call uc,$(2))_OBJ_$(1))
 	rm -f $$@ && $(IAR_$(1)) rcs $$@ $$^
 endef
 uc = $(subst wamr,WAMR,$(subst toywasm,TOYWASM,$(1)))
+# $(1): CPU, $(2): module. toywasm's instruction table for the module.
+define TOYWASM_INSN_RULE
+$(INTERP_DIR)/$(1)/toywasm-$(2)/insn.o: $(MCU_DIR)/gen/$(2)/toywasm/insn.c bindings/c/toywasm/toywasm_config.h
+	@mkdir -p $$(@D)
+	$(TCC_$(1)) $(or $(TCFLAGS_$(1)),$(ICFLAGS_$(1))) $(TOYWASM_DEFS) $(TOYWASM_INC) -w -c $$< -o $$@
+endef
 $(MCU_DIR)/gen/%/toywasm/insn.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/toywasm_opcodes.py scripts/wasm3_opcodes.py $(TOYWASM_SRC)/.fetched
 	python3 scripts/toywasm_opcodes.py $(MCU_WASM_$*) $(TOYWASM_SRC)/lib $(@D)
 INTERP_MCU_MODULES := token device seed
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_LIB_RULES,cortex-m3,$(b),$(m)))))
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_LIB_RULES,x86,$(b),$(m)))))
+$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call TOYWASM_INSN_RULE,cortex-m3,$(m))))
+$(foreach b,$(INTERP_BACKENDS),$(foreach m,token device,$(eval $(call INTERP_LIB_RULES,rv32,$(b),$(m)))))
+$(foreach m,token device,$(eval $(call TOYWASM_INSN_RULE,rv32,$(m))))
+$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call TOYWASM_INSN_RULE,x86,$(m))))
 
 # ---- the test images ----
 # Cortex-M3: the harness (every vector class; token vectors above SUITE_COUNT_LIMIT only a fixed sample:

@@ -1,9 +1,11 @@
-/* The C harness (tests/c/suite.c, unchanged) on the .wasm interpreted on a Cortex-M under QEMU:
+/* The C harness (tests/c/suite.c, unchanged) on the .wasm interpreted on a Cortex-M or RISC-V MCU under QEMU:
  * the API of bindings/c/opaygo.c over an interpreter backend (bindings/c/opaygo_interp.h).
  * The QEMU command line's -append selects what runs:
  *   (nothing)  the suite; ends with "N passed, M failed"
  *   measure    the suite, then the RAM figures (the backend's: heap stages and peak, wasm stack;
  *              the C stack high-water by painting) as "figure NAME BYTES"
+ * Built with -DSUITE_WASM2C=1 (RISC-V) it runs the suite over the wasm2c library instead: no
+ * interpreter, no heap.
  *   heap=N     the interpreter's heap cut to N bytes, then a fresh instance twice and one token
  *              decoded: prints "heap N: runs" or "heap N: load refused: ..."
  *              (tests/mcu/heap_refusal.py judges the runs; a fresh instance allocates nothing
@@ -13,41 +15,24 @@
 #include <string.h>
 
 #include "opaygo.h"
+#if !SUITE_WASM2C
 #include "opaygo_interp.h"
+#endif
 #include "semihost.h"
 #include "suite.h"
 #include "test_vectors.h"
 
-extern void initialise_monitor_handles(void);
-extern uint32_t _sdata, _ebss, _estack;
-
 void suite_abort(void) { exit(2); }
-
-/* Stack high-water by painting: the top STACK_PAINT bytes below the initial stack pointer are
- * filled with a pattern at start; the lowest word that changed is the deepest the stack went. */
-#define STACK_PAINT (64u * 1024u)
-#define PAINT 0xa5c3e1f7u
-
-static void paint_stack(void) {
-  uint32_t *sp;
-  __asm__ volatile("mov %0, sp" : "=r"(sp));
-  for (uint32_t *p = &_estack - STACK_PAINT / 4; p < sp - 16; p++) *p = PAINT;
-}
-
-static uint32_t stack_high_water(void) {
-  uint32_t *p = &_estack - STACK_PAINT / 4;
-  while (p < &_estack && *p == PAINT) p++;
-  return (uint32_t)((uint8_t *)&_estack - (uint8_t *)p);
-}
 
 static void print_figure(const char *name, uint32_t value) { printf("figure %s %lu\n", name, (unsigned long)value); }
 
 int main(void) {
-  paint_stack();
-  initialise_monitor_handles();
+  stack_paint();
+  stdio_init();
   static char line[128];
   const char *args = semihost_args(line, sizeof line);
   int rc;
+#if !SUITE_WASM2C
   if (strncmp(args, "heap=", 5) == 0) {
     uint32_t budget = (uint32_t)strtoul(args + 5, NULL, 10);
     uint32_t cut = budget < opaygo_interp_heap_size() ? opaygo_interp_heap_size() - budget : 0;
@@ -70,9 +55,12 @@ int main(void) {
     printf("heap %lu: %s\n", (unsigned long)budget, type == token_vectors[0].decoded_type ? "runs" : "decode differs");
     exit(type == token_vectors[0].decoded_type ? 0 : 1);
   }
+#endif
   rc = suite_run(0);
   if (strcmp(args, "measure") == 0) {
+#if !SUITE_WASM2C
     opaygo_interp_figures(print_figure);
+#endif
     print_figure("stack_high_water", stack_high_water());
   }
   fflush(stdout);
