@@ -6,11 +6,12 @@
 #                        array in flash, scripts/gen_wasm_module.py) and
 #                        build/mcu/<cpu>/decode-{token,device,seed}.elf (one decode: flash figures,
 #                        instructions per chain step)
-#   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385, then the heap
-#                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
+#   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385 (in "measure" mode,
+#                        kept as build/mcu/cortex-m3/test-*.measure), then the heap refusal of each
+#                        (tests/mcu/heap_refusal.py, kept as test-*.heap): wasm3's heap cut to budgets
 #                        below what the module needs must be refused cleanly; the opcode refusal
-#                        (wasm3 built for another module); then prints the make mcu-size figures
-#   make mcu-size        the flash / RAM / instructions table (tests/tools/mcu_size_report.py)
+#                        (wasm3 built for another module)
+#   make mcu-size        the flash / RAM / instructions table of every backend (mk/wasm-riscv.mk)
 MCU_DIR := build/mcu
 WASM3_VERSION := 0.5.0
 WASM3_SHA256 := 5a47c8a39f7f6ae71b3316b2e5d86c9d0db6e771a65f09a86e4d4aa3a19aefcc
@@ -58,7 +59,7 @@ MCU_API_DEFS_device := -DOPAYGO_FULL=0
 MCU_API_DEFS_seed := -DOPAYGO_FULL=0
 MCU_API_DEFS_full := -DOPAYGO_FULL=1
 
-.PHONY: mcu-wasm test-mcu-wasm3 mcu-size
+.PHONY: mcu-wasm test-mcu-wasm3
 mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.elf $(MCU_DIR)/cortex-m3/test-seed.elf \
           $(MCU_DIR)/cortex-m3/test-full.elf \
           $(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(MCU_DIR)/$(cpu)/decode-$(m).elf))
@@ -182,28 +183,23 @@ test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf $(MCU_DIR)/cortex-m3/
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
 	for t in token device seed full; do \
-	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf -append measure > $(MCU_DIR)/cortex-m3/test-$$t.measure || status=1; \
+	  cat $(MCU_DIR)/cortex-m3/test-$$t.measure | tee -a build/test-results/test-mcu-wasm3.log; \
 	done; \
 	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) seed:$(MCU_HEAP_seed) full:$(MCU_HEAP_full); do \
 	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
-	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	    > $(MCU_DIR)/cortex-m3/test-$${p%%:*}.heap || status=1; \
+	  cat $(MCU_DIR)/cortex-m3/test-$${p%%:*}.heap | tee -a build/test-results/test-mcu-wasm3.log; \
 	done; \
 	out=$$(timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/mismatch.elf -append heap=$(MCU_HEAP_seed)); rc=$$?; echo "$$out"; \
 	if [ $$rc = 0 ] && echo "$$out" | grep -q ": load refused: OPAYGO_ERR_MODULE "; then r="1 passed, 0 failed"; else r="0 passed, 1 failed"; fi; \
 	{ echo "opcode refusal: wasm3 built for the token module, given the seed module"; echo "$$r"; } | tee -a build/test-results/test-mcu-wasm3.log; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; \
-	echo "The firmware figures (make mcu-size):"; python3 tests/tools/mcu_size_report.py $(MCU_QEMU) || status=1; exit $$status
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
-# program over build/arm/cortex-m3/libopaygo-token.a).
-$(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-token.a
+# program over build/arm/cortex-m3/libopaygo-<module>.a).
+$(MCU_DIR)/cortex-m3/decode-%-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-%.a
 	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Itests/mcu -Wall -Werror --specs=nano.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-token.a -lc -lgcc -o $@
-$(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-device.a
-	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Itests/mcu -Wall -Werror --specs=nano.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-device.a -lc -lgcc -o $@
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) $(ARM_API_DEFS_$*) -Itests/mcu -Wall -Werror --specs=nano.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-$*.a -lc -lgcc -o $@
 
-mcu-size: mcu-wasm $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
-	@python3 tests/tools/mcu_size_report.py $(MCU_QEMU)

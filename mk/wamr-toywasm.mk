@@ -11,7 +11,10 @@
 #                            (tests/c/suite.c, SUITE_COUNT_LIMIT), the official procedure, the state blob,
 #                            the Metrics vectors; then the heap-budget sweep of each image
 #                            (tests/mcu/heap_refusal.py); and every vector on x86-64 (full module too),
-#                            the clamp proved by bisection
+#                            the clamp checked at the wasm2c build's high-water mark
+#   make test-fuzz-interp    (suite) the fuzz corpora replayed through every backend on x86-64 (wasm3, WAMR,
+#                            toywasm), each input's results and memory compared with the wasm2c build's
+#                            (tests/fuzz/differential.py)
 INTERP_DIR := build/interp
 INTERP_BACKENDS := wamr toywasm
 WAMR_SRC := $(INTERP_DIR)/src/wamr
@@ -217,7 +220,8 @@ $(C_DIR)/footprint-%.txt: $(C_DIR)/test-c-%
 # Each: the four modules on x86-64 (every vector; the clamp at the wasm2c build's high-water mark),
 # the three firmware modules on the Cortex-M3 under QEMU in "measure" mode (the suite, then the RAM
 # figures), the heap-budget sweep of each image; two at a time (tests/mcu/run_parallel.py keeps each
-# output in build/interp/<cpu>/<backend>-<module>.{out,measure,heap}: make mcu-size reads them).
+# output beside its image: build/interp/x86/<backend>-<module>.out, build/interp/cortex-m3/
+# test-<backend>-<module>.{measure,heap}, which make mcu-size reads).
 INTERP_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 24576 32768 49152 65536
 # $(1): backend
 define INTERP_SUITE
@@ -230,11 +234,68 @@ test-mcu-$(1): mcu-interp-$(1) $(foreach m,$(INTERP_MCU_MODULES) full,$(C_DIR)/f
 	@status=0; python3 tests/mcu/run_parallel.py build/test-results/test-mcu-$(1).log \
 	  $(foreach m,$(INTERP_MCU_MODULES) full,$(INTERP_DIR)/x86/$(1)-$(m).out \
 	    "timeout 600 $(INTERP_DIR)/x86/test-$(1)-$(m) --clamp-at $(C_DIR)/footprint-$(m).txt") \
-	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/$(1)-$(m).measure \
+	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/test-$(1)-$(m).measure \
 	    "timeout 600 $(MCU_QEMU) -kernel $(INTERP_DIR)/cortex-m3/test-$(1)-$(m).elf -append measure") \
-	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/$(1)-$(m).heap \
+	  $(foreach m,$(INTERP_MCU_MODULES),$(INTERP_DIR)/cortex-m3/test-$(1)-$(m).heap \
 	    "python3 tests/mcu/heap_refusal.py $(INTERP_DIR)/cortex-m3/test-$(1)-$(m).elf $(INTERP_HEAP_$(1)_$(m)) $(INTERP_HEAP_BUDGETS) -- $(MCU_QEMU)") \
 	  || status=1; \
 	python3 tests/tools/count_results.py test-mcu-$(1) build/test-results/test-mcu-$(1).log 10 || status=1; exit $$$$status
 endef
 $(foreach b,$(INTERP_BACKENDS),$(eval $(call INTERP_SUITE,$(b))))
+
+# ---- the fuzz differential: each fuzz target as a plain program over each backend (x86-64) ----
+DIFF_DIR := build/fuzz/diff
+DIFF_CFLAGS := -O2 -Wl,--gc-sections $(C_STD) $(W2C_DEFS) -Ibindings/c -I$(C_DIR) -Itests/fuzz -DFUZZ_DIFF=1 -Wall -Wextra -Werror
+DIFF_MODULE_token := device
+DIFF_MODULE_state := device
+DIFF_MODULE_request := device
+DIFF_MODULE_request_full := full
+DIFF_MODULE_server := full
+DIFF_MODULE_json := full
+DIFF_MODULE_cbor := full
+DIFF_W2C_NAME_device := opaygo_device
+DIFF_W2C_NAME_full := opaygo
+DIFF_W2C_WASM_device := $(C_DIR)/opaygo-device.wasm
+DIFF_W2C_WASM_full := build/opaygo.wasm
+# wasm3 on x86-64 as a library (its bench objects, mk/mcu-wasm.mk, for the device and full modules)
+$(eval $(call W3X_RULES,full))
+# $(1): module (device, full)
+define DIFF_MODULE_RULES
+$(DIFF_DIR)/gen-wasm2c-$(1)/opaygo_exports.h: $(DIFF_W2C_WASM_$(1)) scripts/gen_wasm_module.py
+	python3 scripts/gen_wasm_module.py $$< $$(@D) --wasm2c $(DIFF_W2C_NAME_$(1))
+$(DIFF_DIR)/obj/$(1)_wasm.o: $(C_DIR)/opaygo_$(1)_wasm.c $(C_DIR)/wasm-rt.h bindings/c/wasm-rt-mcu.h
+	@mkdir -p $$(@D)
+	$(HOST_CC) -O2 $(C_STD) $(W2C_DEFS) $(W2C_INCLUDE) -Ibindings/c -I$(C_DIR) -w -c $$< -o $$@
+$(INTERP_DIR)/x86/libopaygo-wasm3-$(1).a: $$(W3X_OBJ_$(1)) bindings/c/opaygo_wasm3.c $(MCU_DIR)/gen/$(1)/opaygo_module.c $(MCU_DIR)/gen/$(1)/opaygo_exports.h
+	@mkdir -p $(INTERP_DIR)/x86/wasm3-$(1)
+	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror -c bindings/c/opaygo_wasm3.c -o $(INTERP_DIR)/x86/wasm3-$(1)/glue.o
+	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror -c $(MCU_DIR)/gen/$(1)/opaygo_module.c -o $(INTERP_DIR)/x86/wasm3-$(1)/module.o
+	rm -f $$@ && ar rcs $$@ $$(W3X_OBJ_$(1)) $(INTERP_DIR)/x86/wasm3-$(1)/glue.o $(INTERP_DIR)/x86/wasm3-$(1)/module.o
+endef
+$(foreach m,device full,$(eval $(call DIFF_MODULE_RULES,$(m))))
+$(DIFF_DIR)/obj/wasm-rt-mcu.o: bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h $(C_DIR)/wasm-rt.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -O2 $(C_STD) $(W2C_DEFS) -Ibindings/c -I$(C_DIR) -Wall -Wextra -Werror -c $< -o $@
+# $(1): target
+define DIFF_TARGET_RULES
+$(DIFF_DIR)/wasm2c/fuzz_$(1): tests/fuzz/$(patsubst %_full,%,fuzz_$(1)).c tests/fuzz/replay_main.c tests/fuzz/harness.h \
+        $(DIFF_DIR)/gen-wasm2c-$(DIFF_MODULE_$(1))/opaygo_exports.h $(DIFF_DIR)/obj/$(DIFF_MODULE_$(1))_wasm.o $(DIFF_DIR)/obj/wasm-rt-mcu.o
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(DIFF_CFLAGS) -DFUZZ_FULL=$(if $(filter full,$(DIFF_MODULE_$(1))),1,0) -I$(DIFF_DIR)/gen-wasm2c-$(DIFF_MODULE_$(1)) \
+	  -include $$< tests/fuzz/replay_main.c $$(filter %.o,$$^) -o $$@
+$(foreach b,wasm3 $(INTERP_BACKENDS),$(DIFF_DIR)/$(b)/fuzz_$(1)): $(DIFF_DIR)/%/fuzz_$(1): tests/fuzz/$(patsubst %_full,%,fuzz_$(1)).c \
+        tests/fuzz/replay_main.c tests/fuzz/harness.h $(INTERP_DIR)/x86/libopaygo-%-$(DIFF_MODULE_$(1)).a
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(DIFF_CFLAGS) -DFUZZ_INTERP=1 -DFUZZ_FULL=$(if $(filter full,$(DIFF_MODULE_$(1))),1,0) -I$(MCU_DIR)/gen/$(DIFF_MODULE_$(1)) \
+	  -include $$< tests/fuzz/replay_main.c $(INTERP_DIR)/x86/libopaygo-$$*-$(DIFF_MODULE_$(1)).a -lm -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call DIFF_TARGET_RULES,$(t))))
+
+.PHONY: fuzz-interp test-fuzz-interp
+fuzz-interp: $(foreach b,wasm2c wasm3 $(INTERP_BACKENDS),$(foreach t,$(FUZZ_TARGETS),$(DIFF_DIR)/$(b)/fuzz_$(t))) fuzz-seeds
+TEST_SUITES += test-fuzz-interp
+test-fuzz-interp: fuzz-interp
+	@mkdir -p build/test-results
+	@status=0; timeout 1800 python3 tests/fuzz/differential.py $(DIFF_DIR) wasm3 $(INTERP_BACKENDS) -- $(FUZZ_TARGETS) \
+	  | tee build/test-results/test-fuzz-interp.log || status=1; \
+	python3 tests/tools/count_results.py test-fuzz-interp build/test-results/test-fuzz-interp.log 1 || status=1; exit $$status

@@ -89,3 +89,20 @@ test-riscv: riscv
 	@status=0; python3 tests/mcu/run_parallel.py build/test-results/test-riscv.log \
 	  $(foreach t,$(RV_TESTS),$(t:.elf=.measure) "timeout 600 $(RV_QEMU) -kernel $(t) -append measure") || status=1; \
 	python3 tests/tools/count_results.py test-riscv build/test-results/test-riscv.log $(words $(RV_TESTS)) || status=1; exit $$status
+
+# ---- the figures of every backend on both architectures (here: this file comes after every MCU build) ----
+#   make mcu-size        prints the table and writes build/mcu/footprint.json (tests/tools/mcu_size_report.py:
+#                        reads the suites' QEMU outputs where they are newer than the images, runs the rest)
+#   make test-mcu-size   (suite) the same, then checks the file: every architecture x backend x module, each
+#                        figure a positive number where it must be, the RAM the sum of its parts, the flash
+#                        split summing to its total
+.PHONY: mcu-size test-mcu-size
+MCU_SIZE_IMAGES := mcu-wasm mcu-interp riscv $(foreach m,token device seed,$(MCU_DIR)/cortex-m3/decode-$(m)-wasm2c.elf)
+mcu-size: $(MCU_SIZE_IMAGES)
+	@python3 tests/tools/mcu_size_report.py
+TEST_SUITES += test-mcu-size
+test-mcu-size: $(MCU_SIZE_IMAGES)
+	@mkdir -p build/test-results
+	@status=0; python3 tests/tools/mcu_size_report.py | tee build/test-results/test-mcu-size.log || status=1; \
+	python3 tests/tools/check_footprint.py build/mcu/footprint.json | tee -a build/test-results/test-mcu-size.log || status=1; \
+	python3 tests/tools/count_results.py test-mcu-size build/test-results/test-mcu-size.log 1 || status=1; exit $$status
