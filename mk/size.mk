@@ -1,8 +1,8 @@
-# make size: one table of code and RAM sizes (wasm, x86-64, Cortex-M0+/M4), also build/size.json.
+# make size: one table of code and RAM sizes (wasm, x86-64, Cortex-M0+/M4, rv32imc), also build/size.json.
 .PHONY: size
 # The harness measures the linear memory the workload really touches.
 $(C_DIR)/footprint-%.txt: $(C_DIR)/test-c-%
 	$< $@ > /dev/null
 
-size: wasm c cortex-m $(C_DIR)/footprint-token.txt $(C_DIR)/footprint-device.txt $(C_DIR)/footprint-seed.txt $(C_DIR)/footprint-full.txt
+size: wasm c cortex-m $(foreach m,token device seed full,build/riscv/libopaygo-$(m).a) $(C_DIR)/footprint-token.txt $(C_DIR)/footprint-device.txt $(C_DIR)/footprint-seed.txt $(C_DIR)/footprint-full.txt
 	@python3 tests/tools/size_report.py

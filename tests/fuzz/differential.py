@@ -11,6 +11,7 @@ Prints one line per target x backend and "N passed, M failed".
 Usage: python3 tests/fuzz/differential.py DIFF_DIR BACKEND... -- TARGET..."""
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -31,17 +32,14 @@ def corpus(target):
 
 
 def replay(binary, files):
-    """Lines per input name, or an error text."""
+    """Lines per input name, and an error text (None when every input ran)."""
     lines = {}
     for i in range(0, len(files), CHUNK):
         p = subprocess.run([binary] + files[i:i + CHUNK], capture_output=True, text=True, timeout=1200)
-        for line in p.stdout.splitlines():
-            name, rest = line.split(" ", 1)
-            lines[name] = rest
+        for m in re.finditer(r"^(\S+) ([0-9a-f]{16} [0-9a-f]{16})$", p.stdout, re.M):
+            lines[m.group(1)] = m.group(2)
         if p.returncode != 0:
-            last = files[i + len([f for f in files[i:i + CHUNK] if os.path.basename(f) in lines])] \
-                if len(lines) < len(files) else "?"
-            return lines, f"exit {p.returncode} at {last}: {p.stderr.strip()[-300:]}"
+            return lines, f"exit {p.returncode} after {len(lines)} of {len(files)} inputs: {p.stderr.strip()[-300:]}"
     return lines, None
 
 

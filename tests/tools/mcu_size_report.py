@@ -20,7 +20,8 @@ Every number is read from the build or measured under QEMU:
                    an invalid token at last counts 1000 and 10000, (I(10000) - I(1000)) / 9000
 QEMU runs are kept beside their images (IMAGE.figures, TEST.measure, TEST.heap; the test suites
 write the last two) and run again only when missing or older than the image.
-Usage: python3 tests/tools/mcu_size_report.py"""
+With --docs it also writes the tables of docs/mcu.md and README.md (between their "mcu-size" markers).
+Usage: python3 tests/tools/mcu_size_report.py [--docs]"""
 import json
 import os
 import re
@@ -148,6 +149,48 @@ def measure(arch, backend, module):
             "instr_per_step": round((d["decode_10000_ticks"] - d["decode_1000_ticks"]) * per_tick / 9000)}
 
 
+NAMES = {"wasm3": "wasm3 0.5.0", "wamr": "WAMR classic", "toywasm": "toywasm", "wasm2c": "wasm2c (C library)"}
+ARCH_NAMES = {"cortex-m3": "Cortex-M3", "rv32": "rv32imc"}
+
+
+def kb(n):
+    return f"{n / 1000:.1f} KB"
+
+
+def docs_table(r):
+    """The docs/mcu.md table: every architecture x backend x module."""
+    rows = ["| part | backend | module | RAM (heap + C stack + static) | flash (interpreter / module / API / libs) | instructions per chain step |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for arch, backends in r.items():
+        for backend, modules in backends.items():
+            for module, v in modules.items():
+                f = v["flash_bytes"]
+                rows.append(f"| {ARCH_NAMES[arch]} | {NAMES[backend]} | {module} | {v['ram_bytes']:,} ({v['heap_peak_bytes']:,} + "
+                            f"{v['c_stack_bytes']:,} + {v['static_bytes']:,}) | {f['total']:,} ({f['interpreter']:,} / {f['module']:,} / "
+                            f"{f['api']:,} / {f['libs']:,}) | {v['instr_per_step']:,} |")
+    return "\n".join(rows)
+
+
+def readme_table(r):
+    """The README's: Cortex-M3, RAM / flash / instructions per backend and module."""
+    m3 = r["cortex-m3"]
+    modules = ("token", "seed", "device")
+    rows = ["| Cortex-M3 (`make mcu-size`) | " + " | ".join(f"{m}: RAM / flash" for m in modules) + " | instructions per chain step |",
+            "| --- |" + " --- |" * (len(modules) + 1)]
+    for backend, v in m3.items():
+        cells = [f"{kb(v[m]['ram_bytes'])} / {kb(v[m]['flash_bytes']['total'])}" if m in v else "" for m in modules]
+        rows.append(f"| {NAMES[backend]} | " + " | ".join(cells) + f" | {v['token']['instr_per_step']:,} |")
+    return "\n".join(rows)
+
+
+def write_between(path, table):
+    text = open(path).read()
+    begin, end = "<!-- mcu-size:begin -->", "<!-- mcu-size:end -->"
+    a, b = text.index(begin) + len(begin), text.index(end)
+    with open(path, "w") as f:
+        f.write(text[:a] + "\n" + table + "\n" + text[b:])
+
+
 def main():
     r = {}
     for arch, a in ARCHS.items():
@@ -178,10 +221,23 @@ def main():
         v = m3[backend][module][field]
         v = v["total"] if field == "flash_bytes" else v
         print(f"  {label:<46} {backend:8} {v:>8,} <= {limit:<7,} {'met' if v <= limit else 'MISSED'}")
+    print("wasm3 in detail (docs/mcu.md): heap after parsing / every function compiled / smallest that runs / configured;")
+    print("value stack used of configured; one-decode firmware flash on the Cortex-M0+ / M4")
+    for module in ("token", "seed", "device", "full"):
+        test = f"build/mcu/cortex-m3/test-{module}.elf"
+        t = figures(cached(test[:-4] + ".measure", test, ARCHS["cortex-m3"]["qemu"] + ["-kernel", test, "-append", "measure"]))
+        heap = re.search(r"smallest heap that runs (\d+)", open(test[:-4] + ".heap").read()) if os.path.exists(test[:-4] + ".heap") else None
+        other = " / ".join(f"{sum(size_of('arm-none-eabi-', f'build/mcu/{cpu}/decode-{module}.elf')[k] for k in ('text', 'data')):,}"
+                           for cpu in ("cortex-m0plus", "cortex-m4")) if module != "full" else "-"
+        print(f"  {module:7} heap {t['heap_after_parse']:,} / {t['heap_after_load']:,} / {int(heap.group(1)) if heap else 0:,} / "
+              f"{t['heap_size']:,}; value stack {t['wasm_stack_used']:,} of {t['wasm_stack_size']:,}; M0+ / M4 flash {other}")
     os.makedirs("build/mcu", exist_ok=True)
     with open("build/mcu/footprint.json", "w") as f:
         json.dump(r, f, indent=1)
         f.write("\n")
+    if "--docs" in sys.argv:
+        write_between("docs/mcu.md", docs_table(r))
+        write_between("README.md", readme_table(r))
 
 
 if __name__ == "__main__":
