@@ -169,7 +169,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     if (store) stats = await store.stats();
     else {
       const r = await exchange(route(base, "/stats"), "GET", null, null, operator).catch(() => null);
-      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8"));
+      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8")).database;
     }
     const requests = sum((s) => s.requests);
     const answered = Math.max(1, sum((s) => s.accepted) + sum((s) => s.rejected) - sum((s) => s.failed));

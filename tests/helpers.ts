@@ -58,3 +58,10 @@ export async function withSeed<T>(fixed: number, body: (seed: number) => T | Pro
     throw e;
   }
 }
+
+/** A store's counts of what requests stored, without the refusals (which count refused requests
+ *  per device, and change no device's state). */
+export async function storedCounts(store: { stats(): Promise<object> }): Promise<Record<string, number>> {
+  const { refusals: _, ...counts } = (await store.stats()) as Record<string, number>;
+  return counts;
+}

@@ -79,8 +79,8 @@ describe("several server processes on one PostgreSQL database", () => {
     const procs = await servers(db, 4, "copies");
     try {
       const [d] = await fleetOf(procs[0].url, 1, "COPY", ["cbor"]);
-      // a payment due now: the one accepted request turns it into a token
-      await postJson(route(procs[2].url, "/devices"), { serial: d.serial, key: d.key, count: 1, payments: [{ at: T0, days: 30 }] }, OPERATOR);
+      // a payment: its token goes out with the one accepted request
+      await postJson(route(procs[2].url, `/devices/${d.serial}/payments`), { reference: "copies-1", days: 30 }, OPERATOR);
       const o = d.next();
       const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(procs[i % procs.length].url, o)));
       o.sent.status = 201;

@@ -16,7 +16,7 @@ import { Store, openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { CLI, OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
+import { CLI, OPERATOR, OPERATOR_TOKEN, storedCounts } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const OTHER_KEY = "00112233445566778899aabbccddeeff";
@@ -34,6 +34,7 @@ before(async () => {
   base = await server.listen(0);
   formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id;
   await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, count: 1, payments: [{ at: T0, days: 3 }] }, OPERATOR);
+  await postJson(route(base, "/devices"), { serial: "ROUTES1", key: OTHER_KEY }, OPERATOR);
 });
 after(async () => {
   for (const c of children) c.proc.kill("SIGKILL");
@@ -67,8 +68,12 @@ function device(serial: string, format: number, encoding: "condensed" | "cbor"):
 }
 
 // A valid request on every operator route; each must be listed in OPERATOR_ROUTES and vice versa.
+let made = 0; // a new serial or payment reference for each call
 const VALID: Record<string, { path: string; body?: () => string; status: number }> = {
-  "POST /devices": { path: "/devices", body: () => JSON.stringify({ serial: "NEW1", key: OTHER_KEY }), status: 201 },
+  "POST /devices": { path: "/devices", body: () => JSON.stringify({ serial: `NEW${++made}`, key: OTHER_KEY }), status: 201 },
+  "GET /devices/{serial}": { path: "/devices/ROUTES1", status: 200 },
+  "POST /devices/{serial}/payments": { path: "/devices/ROUTES1/payments", body: () => JSON.stringify({ reference: `VALID-${++made}`, days: 1 }), status: 201 },
+  "POST /devices/{serial}/reset-replay": { path: "/devices/ROUTES1/reset-replay", body: () => JSON.stringify({ timestamp: null, request_count: null }), status: 200 },
   "POST /data_format": { path: "/data_format", body: () => JSON.stringify(FORMAT), status: 201 },
   "GET /dd": { path: "/dd?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
   "GET /device_data": { path: "/device_data?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
@@ -91,13 +96,13 @@ test("every operator route: 401 with WWW-Authenticate: Bearer without the token 
   for (const [r, v] of Object.entries(VALID)) {
     const method = r.split(" ")[0];
     for (const [what, authorization] of WRONG) {
-      const before = (await store.stats());
+      const before = (await storedCounts(store));
       const res = await call(route(base, v.path), method, { authorization, body: v.body?.() });
       assert.equal(res.status, 401, `${r} with ${what}: ${res.body}`);
       assert.match(String(res.headers["www-authenticate"]), /^Bearer realm="opaygo operator"/, `${r} with ${what}`);
       assert.equal(typeof JSON.parse(res.body).error, "string");
       assert.doesNotMatch(res.body, new RegExp(OPERATOR_TOKEN.slice(0, 10)), "the answer never echoes a token");
-      assert.deepEqual((await store.stats()), before, `${r} with ${what}: nothing stored`);
+      assert.deepEqual((await storedCounts(store)), before, `${r} with ${what}: nothing stored`);
     }
     const ok = await call(route(base, v.path), method, { authorization: `Bearer ${OPERATOR_TOKEN}`, body: v.body?.() });
     assert.equal(ok.status, v.status, `${r} with the token: ${ok.body}`);
