@@ -1,5 +1,5 @@
 // The reference server on PostgreSQL (a throwaway server from tests/pg-cluster.ts, on a unix
-// socket): the load, replay, crash and body tests of the SQLite store, then several `opaygo server`
+// socket): the load, replay, crash, body and fleet tests of the SQLite store, then several `opaygo server`
 // processes sharing one database:
 //  - 4 processes, every device's requests spread over them round-robin: all stored, point by point;
 //  - 50 copies of one request sent at once over the 4: one 201, one stored copy, one token issued;
@@ -16,6 +16,7 @@ import { openStore, Store } from "../host-sim/store.js";
 import { ChildServer, SimDevice, Sent, T0, checkDb, exactlyOneAccepted, killAllChildren, post } from "./load-fleet.js";
 import { fleetOf, loadTests } from "./load-suite.js";
 import { faultTests } from "./faults-suite.js";
+import { fleetTests } from "./fleet-suite.js";
 import { PgCluster } from "./pg-cluster.js";
 import { OPERATOR, opaygo } from "./helpers.js";
 
@@ -37,6 +38,12 @@ loadTests("PostgreSQL", newDatabase, "postgres");
 
 faultTests("PostgreSQL", async () => {
   const s = await openStore((await newDatabase("faults")).db);
+  stores.push(s);
+  return s;
+});
+
+fleetTests("PostgreSQL", async () => {
+  const s = await openStore((await newDatabase("fleet")).db);
   stores.push(s);
   return s;
 });
