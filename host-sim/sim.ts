@@ -145,7 +145,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       const key = hex(drng, 16);
       const serial = `SHS${runTag}${String(i + 1).padStart(5, "0")}`;
       const startingCode = keyStartingCode(key);
-      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) }, operator);
+      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, auth_methods: [o.auth], payments: paymentSchedule(drng, start, o.days) }, operator);
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
         rng: drng, keepSamples: o.keepSamples ?? false, scaled,

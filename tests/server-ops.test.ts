@@ -360,6 +360,24 @@ test("opaygo server run refuses, with exit 2: a network address without a token,
   }
 });
 
+test("opaygo server run: a database that cannot be used is one clear line and exit 2, never a stack", () => {
+  const notDb = path.join(dir, "not-a-database.sqlite");
+  fs.writeFileSync(notDb, "this is a text file, not SQLite ".repeat(200));
+  const cases: [string[], RegExp][] = [
+    [["--db", path.join(dir, "no-such-dir", "fleet.sqlite")], /cannot open the SQLite database .*fleet\.sqlite: the directory .*no-such-dir does not exist/],
+    [["--db", notDb], /cannot open the SQLite database .*not-a-database\.sqlite: the file is not a SQLite database/],
+    [["--db", dir], /cannot open the SQLite database .*: it cannot be opened \(a directory, or no permission\)/],
+    [["--db", path.join(dir, "x.sqlite"), "--db-password-file", path.join(dir, "token")], /--db-password-file is for a postgres:\/\/ database/],
+    [["--db", "postgres://u@localhost/db", "--db-password-file", path.join(dir, "missing-password")], /cannot read the database password file .*ENOENT/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(["server", "run", "--port", "0", ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout} ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+  }
+});
+
 test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log: HTTPS on that address; health, operator route, `opaygo sim --server` with the token, SIGTERM exits 0", async () => {
   const d = fs.mkdtempSync(path.join(dir, "cli-tls-"));
   const { cert, key, certPem } = selfSignedCert(d);
@@ -375,6 +393,9 @@ test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log:
   assert.equal((await exchange(route(url, "/stats"), "GET", null, null, { ca: certPem, ...OPERATOR })).status, 200);
   // `opaygo sim --server` against it: the operator token from the environment, the CA from Node's
   const sim = ["sim", "--devices", "2", "--days", "1", "--upload-every", "21600", "--server", url, "--json"];
+  const untrusted = cli(sim, { env: { OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+  assert.equal(untrusted.status, 2);
+  assert.match(untrusted.stderr, /^opaygo: self-signed certificate \(the server's certificate is not trusted: .*NODE_EXTRA_CA_CERTS=/);
   const noToken = cli(sim, { env: { NODE_EXTRA_CA_CERTS: cert } });
   assert.equal(noToken.status, 2);
   assert.match(noToken.stderr, /HTTP 401 .*Authorization: Bearer/);
@@ -385,7 +406,8 @@ test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log:
   c.proc.kill("SIGTERM");
   assert.equal(await c.exited, 0, c.err);
   const entries = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  assert.deepEqual(entries.slice(0, 4).map((e) => [e.path, e.status]), [["/health", 200], ["/stats", 401], ["/stats", 200], ["/data_format", 401]]);
+  // (the untrusting client's aborted TLS connection is logged without a path)
+  assert.deepEqual(entries.filter((e) => e.path !== null).slice(0, 4).map((e) => [e.path, e.status]), [["/health", 200], ["/stats", 401], ["/stats", 200], ["/data_format", 401]]);
   assert.equal(entries.filter((e) => e.path === "/dd" && e.status === 201).length, j.requests);
   assert.ok(!fs.readFileSync(log, "utf8").includes(OPERATOR_TOKEN));
   assert.equal(c.err, "", "the log went to the file");
