@@ -584,7 +584,9 @@ class PostgresStore extends Store {
     const driver = loadDriver<typeof pg>("pg", "a postgres:// database needs the PostgreSQL driver");
     // BIGINT (and COUNT) as numbers: every integer here is below 2^53.
     const types = { getTypeParser: (oid: number, format?: string) => (oid === driver.types.builtins.INT8 ? Number : driver.types.getTypeParser(oid, format as "text")) };
-    const pool = new driver.Pool({ connectionString: url, types: types as pg.CustomTypesConfig, max: 10, ...(password !== undefined ? { password } : {}) });
+    // a password given apart goes over the URL's (pg lets the URL's fields win over the options)
+    const target = password === undefined ? { connectionString: url } : { ...require("pg-connection-string").parse(url), password };
+    const pool = new driver.Pool({ ...target, types: types as pg.CustomTypesConfig, max: 10 });
     // a connection that breaks while idle (the database restarting) is dropped, not fatal
     pool.on("error", () => undefined);
     const store = new PostgresStore(pool, driver.escapeLiteral);

@@ -26,8 +26,8 @@ export function vectorText(name: string): string {
 
 export interface CliRun { status: number | null; stdout: string; stderr: string }
 
-export function opaygo(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000 });
+export function opaygo(args: string[], input?: string, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -165,6 +165,32 @@ describe("several server processes on one PostgreSQL database", () => {
     }
   });
 
+  test("a database password from PGPASSWORD or --db-password-file, never needed in the URL; none or a wrong one: one clear line, exit 2", async () => {
+    await cluster.addPasswordRole("opaygo_pw", "s3cret-Pass");
+    const db = await cluster.createDatabase("pw");
+    const client = new (await import("pg")).default.Client({ connectionString: db });
+    await client.connect();
+    await client.query("GRANT ALL ON SCHEMA public TO opaygo_pw");
+    await client.end();
+    const url = db.replace("postgres://postgres@", "postgres://opaygo_pw@");
+    const passwordFile = path.join(dir, "db-password");
+    fs.writeFileSync(passwordFile, "s3cret-Pass\n", { mode: 0o600 });
+    for (const [args, env, message] of [
+      [[], {}, /cannot open the PostgreSQL database .*: the server asks for a password: set PGPASSWORD, or give --db-password-file/],
+      [[], { PGPASSWORD: "wrong" }, /cannot open the PostgreSQL database .*: the server refused the password/],
+    ] as const) {
+      const r = opaygo(["server", "export", "--db", url, ...args], undefined, env);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    for (const [args, env] of [[["--db-password-file", passwordFile], {}], [[], { PGPASSWORD: "s3cret-Pass" }]] as const) {
+      const r = opaygo(["server", "export", "--db", url, ...args], undefined, env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, "serial_number,timestamp,kind\n");
+    }
+  });
+
   test("a PostgreSQL database that cannot be opened: a clear message and exit 2, nothing listening", () => {
     const missing = cluster.url("no_such_database");
     for (const args of [["server", "run", "--db", missing, "--port", "0"], ["server", "export", "--db", missing]]) {
