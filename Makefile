@@ -58,10 +58,11 @@ check: setup
 setup:
 	scripts/install-deps.sh
 
-# The main job on its embedded defaults: a fleet of simulated devices against the reference server.
+# The main job on its embedded defaults: a fleet of simulated devices against the reference server;
+# its report (build/sim-report.html, named on the last line) opens in any browser, offline.
 sim: setup
 	$(MAKE) build
-	node bin/opaygo.js sim
+	node bin/opaygo.js sim --report build/sim-report.html
 
 clean:
 	rm -rf build bindings/asc
