@@ -51,7 +51,10 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
   const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
   for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
     "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
-    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json"]) assert.ok(files.includes(f), `${f} is in the tarball`);
+    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json",
+    // the pages' chart module and uPlot with its licence (make ui)
+    "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
+    "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
   assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
 });
 
@@ -157,7 +160,7 @@ test("plain ESM: every entry point imports and works (the ABI codes too), the de
   assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function", -20, "string"]);
 });
 
-test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs and writes its report once its driver is installed", () => {
   const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
@@ -170,8 +173,11 @@ test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a p
   assert.equal(noPg.status, 2, noPg.stderr);
   assert.match(noPg.stderr, /npm install pg/);
   npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
-  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
+  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json", "--report", "report.html"], APP);
   const result = JSON.parse(sim.stdout);
+  const report = fs.readFileSync(path.join(APP, "report.html"), "utf8"); // from the package's build/ui/, uPlot inlined
+  assert.match(report, /Permission is hereby granted/);
+  assert.match(report, /"uplot":"data:text\/javascript;base64,/);
   assert.equal(result.requests, 48);
   assert.equal(result.accepted, 48);
   assert.equal(result.samples_stored, result.samples_taken);
