@@ -172,3 +172,12 @@ export function zoomTo(group: string, from: number, to: number): void {
   const first = charts.find((c) => c.spec.group === group);
   first?.plot.setScale("x", { min: from, max: to });
 }
+
+/** Replaces a chart's points: its times and each line's values, in the order of its lines. */
+export function setPoints(chart: Chart, x: number[], values: (number | null)[][]): void {
+  chart.spec.x = x;
+  chart.spec.lines.forEach((line, i) => (line.values = values[i]));
+  const data: (number | null)[][] = [x, ...values];
+  if (chart.spec.limit) data.push(x.map(() => chart.spec.limit!.value));
+  chart.plot.setData(data as uPlot.AlignedData);
+}
