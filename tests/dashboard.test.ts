@@ -3,7 +3,8 @@
 // URL; the session cookie HttpOnly and SameSite=Strict), the fleet overview (every device, sorted
 // and filtered by the server), a device's page (its charts carry the stored points: compared with
 // GET /dd), a new upload appearing on both without a reload, and logout. Screenshots of each page
-// go to build/screenshots/. Under TLS the cookie is Secure (checked on the login answer).
+// go to build/screenshots/ (docs/dashboard-fleet.png and docs/dashboard-device.png are copies of
+// dashboard-fleet.png and dashboard-device-top.png). Under TLS the cookie is Secure (tests/server-ops.test.ts).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -126,6 +127,7 @@ test("a device's page: each variable of its format charted with the stored point
   assert.ok(tokens > 0, "the token history");
   assert.ok(await page.$$eval("div.requests tbody tr", (rows) => rows.length) > 0, "the requests with their sizes");
   await browser.screenshot(page, "dashboard-device");
+  await browser.screenshot(page, "dashboard-device-top", false); // (docs/dashboard-device.png)
   assert.deepEqual(browser.errors, []);
 });
 
