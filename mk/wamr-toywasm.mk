@@ -136,10 +136,6 @@ INTERP_STACK_toywasm_full := 4096
 INTERP_HEAP_SCALE_cortex-m3 := 1
 INTERP_HEAP_SCALE_rv32 := 1
 INTERP_HEAP_SCALE_x86 := 2
-INTERP_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
-INTERP_API_DEFS_device := -DOPAYGO_FULL=0
-INTERP_API_DEFS_seed := -DOPAYGO_FULL=0
-INTERP_API_DEFS_full := -DOPAYGO_FULL=1
 INTERP_INC_wamr := $(WAMR_INC)
 INTERP_INC_toywasm := $(TOYWASM_INC)
 INTERP_GLUE_DEFS_wamr = $(WAMR_DEFS) $(WAMR_TARGET_$(1))
@@ -147,7 +143,7 @@ INTERP_GLUE_DEFS_toywasm = $(TOYWASM_DEFS)
 
 # $(1): CPU, $(2): backend, $(3): module
 define INTERP_LIB_RULES
-IFLAGS_$(1)_$(2)_$(3) := $(ICFLAGS_$(1)) $(INTERP_API_DEFS_$(3)) -DOPAYGO_INTERP=1 -Ibindings/c -I$(MCU_DIR)/gen/$(3) \
+IFLAGS_$(1)_$(2)_$(3) := $(ICFLAGS_$(1)) $(call variant_cdefs,$(3)) -DOPAYGO_INTERP=1 -Ibindings/c -I$(MCU_DIR)/gen/$(3) \
                          -DOPAYGO_HEAP_BYTES=$$$$(( $(INTERP_HEAP_SCALE_$(1)) * $(INTERP_HEAP_$(2)_$(3)) )) \
                          -DOPAYGO_WASM_STACK_BYTES=$$$$(( $(INTERP_HEAP_SCALE_$(1)) * $(INTERP_STACK_$(2)_$(3)) ))
 IOBJ_$(1)_$(2)_$(3) := $(addprefix $(INTERP_DIR)/$(1)/$(2)-$(3)/,opaygo.o glue.o heap.o module.o $(if $(filter toywasm,$(2)),insn.o))
@@ -175,7 +171,7 @@ $(INTERP_DIR)/$(1)/toywasm-$(2)/insn.o: $(MCU_DIR)/gen/$(2)/toywasm/insn.c bindi
 	$(TCC_$(1)) $(or $(TCFLAGS_$(1)),$(ICFLAGS_$(1))) $(TOYWASM_DEFS) $(TOYWASM_INC) -w -c $$< -o $$@
 endef
 $(MCU_DIR)/gen/%/toywasm/insn.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/toywasm_opcodes.py scripts/wasm3_opcodes.py $(TOYWASM_SRC)/.fetched
-	python3 scripts/toywasm_opcodes.py $(MCU_WASM_$*) $(TOYWASM_SRC)/lib $(@D)
+	python3 scripts/toywasm_opcodes.py $(call variant_wasm,$*) $(TOYWASM_SRC)/lib $(@D)
 INTERP_MCU_MODULES := token device seed
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_LIB_RULES,cortex-m3,$(b),$(m)))))
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_LIB_RULES,x86,$(b),$(m)))))
@@ -190,7 +186,7 @@ $(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call TOYWASM_INSN_RULE,x86,$(m))
 INTERP_SUITE_LIMIT := -DSUITE_COUNT_LIMIT=1000
 # $(1): backend, $(2): module
 define INTERP_M3_IMAGES
-$(INTERP_DIR)/cortex-m3/test-$(1)-$(2).elf: $(if $(filter seed,$(2)),$(MCU_SEED_TEST_SOURCES),$(MCU_TEST_SOURCES)) $(C_TEST_HEADERS) \
+$(INTERP_DIR)/cortex-m3/test-$(1)-$(2).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(2)) $(C_TEST_HEADERS) \
         tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a
 	$(ARM_CC) $$(IFLAGS_cortex-m3_$(1)_$(2)) $(INTERP_SUITE_LIMIT) -Itests/c -Itests/mcu --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) \
 	  -Wl,-Map=$$@.map $$(filter %.c,$$^) $(INTERP_DIR)/cortex-m3/libopaygo-$(1)-$(2).a -lc -lm -lrdimon -lgcc -o $$@
@@ -204,7 +200,7 @@ $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call I
 # x86-64: every vector, the footprint measured by bisection (an access past the clamp traps).
 # $(1): backend, $(2): module
 define INTERP_X86_IMAGES
-$(INTERP_DIR)/x86/test-$(1)-$(2): $(if $(filter seed,$(2)),$(filter-out $(C_DIR)/test_vectors.c,$(C_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c,$(C_TEST_SOURCES)) \
+$(INTERP_DIR)/x86/test-$(1)-$(2): $(C_TEST_SOURCES) $(call variant_vectors,$(2)) \
         $(C_TEST_HEADERS) $(INTERP_DIR)/x86/libopaygo-$(1)-$(2).a
 	$(HOST_CC) $$(IFLAGS_x86_$(1)_$(2)) -Itests/c -Wall -Werror -Wl,--gc-sections $$(filter %.c,$$^) $(INTERP_DIR)/x86/libopaygo-$(1)-$(2).a -lm -o $$@
 endef

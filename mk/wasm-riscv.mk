@@ -18,17 +18,16 @@ RV_QEMU := qemu-system-riscv32 -M virt -nographic -monitor none -serial none -bi
 RV_MODULES := token device
 
 # ---- the wasm2c C library: opaygo.c with the translated module inside, the runtime shim ----
-RV_API_INC_seed := -I$(C_DIR)/seed
 # $(1): module
 define RV_W2C_RULES
-$(RV_DIR)/w2c/api-opaygo_$(1).o: $(C_BINDING_SOURCES) $(or $(W2C_SOURCE_$(1)),$(C_DIR)/opaygo_$(1)_wasm.c)
+$(RV_DIR)/w2c/api-opaygo_$(1).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(1))
 	@mkdir -p $$(@D)
-	$(RV_CC) $(RV_CFLAGS) $(RV_API_INC_$(1)) $(W2C_DEFS) $(C_INC) -Wall -Wextra -Werror $(ARM_API_DEFS_$(1)) -c bindings/c/opaygo.c -o $$@
+	$(RV_CC) $(RV_CFLAGS) -I$(call variant_c_dir,$(1)) $(W2C_DEFS) $(C_INC) -Wall -Wextra -Werror $(call variant_cdefs,$(1)) -c bindings/c/opaygo.c -o $$@
 $(RV_DIR)/libopaygo-$(1).a: $(RV_DIR)/w2c/api-opaygo_$(1).o $(RV_DIR)/w2c/wasm-rt-mcu.o
 	rm -f $$@ && $(RV_AR) rcs $$@ $$^
-$(RV_DIR)/test-c-$(1).elf: $(if $(filter seed,$(1)),$(MCU_SEED_TEST_SOURCES),$(MCU_TEST_SOURCES)) $(C_TEST_HEADERS) tests/mcu/semihost.h \
+$(RV_DIR)/test-c-$(1).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) tests/mcu/semihost.h \
         $(RV_DIR)/libopaygo-$(1).a
-	$(RV_CC) $(RV_CFLAGS) $(ARM_API_DEFS_$(1)) $(C_INC) -Itests/c -Itests/mcu -DSUITE_WASM2C=1 $(RV_LDFLAGS) \
+	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$(1)) $(C_INC) -Itests/c -Itests/mcu -DSUITE_WASM2C=1 $(RV_LDFLAGS) \
 	  $$(filter-out tests/c/arm/startup.c,$$(filter %.c,$$^)) $(RV_DIR)/libopaygo-$(1).a -o $$@
 endef
 $(RV_DIR)/w2c/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
@@ -36,14 +35,14 @@ $(RV_DIR)/w2c/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
 	$(RV_CC) $(RV_CFLAGS) $(W2C_DEFS) $(C_INC) -Wall -Wextra -Werror -c bindings/c/wasm-rt-mcu.c -o $@
 $(foreach m,token device seed full,$(eval $(call RV_W2C_RULES,$(m))))
 $(RV_DIR)/decode-wasm2c-%.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h $(RV_DIR)/libopaygo-%.a
-	$(RV_CC) $(RV_CFLAGS) $(ARM_API_DEFS_$*) $(C_INC) -Itests/mcu -Wall -Werror $(RV_LDFLAGS) -Wl,-Map=$@.map $< $(RV_DIR)/libopaygo-$*.a -o $@
+	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$*) $(C_INC) -Itests/mcu -Wall -Werror $(RV_LDFLAGS) -Wl,-Map=$@.map $< $(RV_DIR)/libopaygo-$*.a -o $@
 
 # ---- wasm3 for rv32: the settings, heap and opcodes of mk/mcu-wasm.mk, per module ----
 # $(1): module
 define RV_WASM3_RULES
 RV_W3_FLAGS_$(1) := $(RV_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(1)) \
                     -Dd_m3FixedHeap=$(MCU_HEAP_$(1)) -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) \
-                    -Ibindings/c $(MCU_API_DEFS_$(1)) -DOPAYGO_INTERP=1
+                    -Ibindings/c $(call variant_cdefs,$(1)) -DOPAYGO_INTERP=1
 RV_W3_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(RV_DIR)/wasm3-$(1)/$(s).o) $(addprefix $(RV_DIR)/wasm3-$(1)/,module.o opaygo.o glue.o)
 $(RV_DIR)/wasm3-$(1)/m3_compile.o: $(MCU_DIR)/gen/$(1)/m3_compile.c
 	@mkdir -p $$(@D)
@@ -70,7 +69,7 @@ $(foreach m,$(RV_MODULES),$(eval $(call RV_WASM3_RULES,$(m))))
 RV_BACKENDS := wasm3 $(INTERP_BACKENDS)
 # $(1): backend, $(2): module
 define RV_INTERP_IMAGES
-$(RV_DIR)/test-$(1)-$(2).elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h $(INTERP_DIR)/rv32/libopaygo-$(1)-$(2).a
+$(RV_DIR)/test-$(1)-$(2).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(2)) $(C_TEST_HEADERS) tests/mcu/semihost.h $(INTERP_DIR)/rv32/libopaygo-$(1)-$(2).a
 	$(RV_CC) $$(IFLAGS_rv32_$(1)_$(2)) $(INTERP_SUITE_LIMIT) -Itests/c -Itests/mcu $(RV_LDFLAGS) -Wl,-Map=$$@.map \
 	  $$(filter-out tests/c/arm/startup.c,$$(filter %.c,$$^)) $(INTERP_DIR)/rv32/libopaygo-$(1)-$(2).a -lm -o $$@
 $(RV_DIR)/decode-$(1)-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h $(INTERP_DIR)/rv32/libopaygo-$(1)-$(2).a
