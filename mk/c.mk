@@ -1,13 +1,14 @@
 # C library over the wasm2c translation of both modules, and its host test harness.
 #   make c       build/c/libopaygo-{token,device}.a, build/c/libopaygo.a (x86-64) and the test programs
 #   make test-c  every token vector and device scenario through all four (metrics vectors through
-#                the device, seed and full ones), memory clamped
+#                the device, seed and full ones), memory clamped; the state store with power cuts
 # The seed profile (build/c/libopaygo-seed.a) is the device library built from the seed target
 # (docs/profiles.md): the same API and symbols, fewer Metrics features.
 C_DIR := build/c
 # wabt's runtime header, copied next to the generated code so cross compilers find it too.
 WASM_RT_H := $(firstword $(wildcard /usr/include/wasm-rt.h /usr/local/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h))
-# Explicit bounds checks on every access (no guard pages, no signal handler); no recursion.
+# Explicit bounds checks on every access (no guard pages, no signal handler); no call depth counter:
+# the modules recurse only down to MAX_DEPTH levels (bindings/c/wasm-rt-mcu.c).
 W2C_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -DNDEBUG
 # Generated code compiled on its own (fuzz targets) sees our runtime header first: its 32-bit
 # address helpers (scripts/wasm2c-mcu.py) and its memory copies on cores without unaligned access.
@@ -58,7 +59,8 @@ $(C_DIR)/opaygo_token_wasm.h: $(C_DIR)/opaygo_token_wasm.c
 $(C_DIR)/opaygo_device_wasm.h: $(C_DIR)/opaygo_device_wasm.c
 $(C_DIR)/opaygo_full_wasm.h: $(C_DIR)/opaygo_full_wasm.c
 
-# Host objects: api-NAME.o (opaygo.c with the generated module in it), wasm-rt-mcu.o.
+# Host objects: api-NAME.o, one per library: opaygo.c with the generated module and the runtime
+# shim (wasm-rt-mcu.c) in it.
 $(C_DIR)/host/api-opaygo_token.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_token_wasm.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_TOKEN_ONLY=1 -c bindings/c/opaygo.c -o $@
@@ -71,17 +73,14 @@ $(C_DIR)/host/api-opaygo_seed.o: $(C_BINDING_SOURCES) $(C_DIR)/seed/opaygo_devic
 $(C_DIR)/host/api-opaygo_full.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_full_wasm.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_FULL=1 -c bindings/c/opaygo.c -o $@
-$(C_DIR)/host/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -c bindings/c/wasm-rt-mcu.c -o $@
 
-$(C_DIR)/libopaygo-token.a: $(C_DIR)/host/api-opaygo_token.o $(C_DIR)/host/wasm-rt-mcu.o
+$(C_DIR)/libopaygo-token.a: $(C_DIR)/host/api-opaygo_token.o
 	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo-device.a: $(C_DIR)/host/api-opaygo_device.o $(C_DIR)/host/wasm-rt-mcu.o
+$(C_DIR)/libopaygo-device.a: $(C_DIR)/host/api-opaygo_device.o
 	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo-seed.a: $(C_DIR)/host/api-opaygo_seed.o $(C_DIR)/host/wasm-rt-mcu.o
+$(C_DIR)/libopaygo-seed.a: $(C_DIR)/host/api-opaygo_seed.o
 	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo.a: $(C_DIR)/host/api-opaygo_full.o $(C_DIR)/host/wasm-rt-mcu.o
+$(C_DIR)/libopaygo.a: $(C_DIR)/host/api-opaygo_full.o
 	rm -f $@ && ar rcs $@ $^
 
 # The vectors as C arrays, so that no target needs a JSON parser.
@@ -107,12 +106,21 @@ $(C_DIR)/test-c-seed: $(filter-out $(C_DIR)/test_vectors.c,$(C_TEST_SOURCES)) $(
 $(C_DIR)/test-c-full: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo.a
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo.a -o $@
 
+# The state store over an emulated flash with power cuts (tests/c/store_test.c), on the token and
+# device libraries.
+$(C_DIR)/test-store-token: tests/c/store_test.c $(C_DIR)/libopaygo-token.a
+	$(HOST_CC) $(HOST_CFLAGS) $(C_INC) -DOPAYGO_TOKEN_ONLY=1 $^ -o $@
+$(C_DIR)/test-store-device: tests/c/store_test.c $(C_DIR)/libopaygo-device.a
+	$(HOST_CC) $(HOST_CFLAGS) $(C_INC) $^ -o $@
+
 # Each program ends with "N passed, M failed"; the suite sums both into its result file.
 TEST_SUITES += test-c
-test-c: $(C_DIR)/test-c-token $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full
+test-c: $(C_DIR)/test-c-token $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full $(C_DIR)/test-store-token \
+        $(C_DIR)/test-store-device
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-c.log; \
 	for t in token device seed full; do \
 	  timeout 300 $(C_DIR)/test-c-$$t $(C_DIR)/footprint-$$t.txt | tee -a build/test-results/test-c.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-c build/test-results/test-c.log 4 || status=1; exit $$status
+	for t in token device; do timeout 300 $(C_DIR)/test-store-$$t | tail -1 | tee -a build/test-results/test-c.log || status=1; done; \
+	python3 tests/tools/count_results.py test-c build/test-results/test-c.log 6 || status=1; exit $$status

@@ -19,14 +19,14 @@ cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/libopaygo-toke
           $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/token-decode.elf $(ARM_DIR)/$(cpu)/device-all.elf \
             $(ARM_DIR)/$(cpu)/baseline.elf)
 
-# $(1): CPU, $(2): module (token, device, seed or full). Library objects: the API with the generated
-# module in it, the runtime shim. (The seed's module is build/c/seed/opaygo_device_wasm.c: mk/c.mk.)
+# $(1): CPU, $(2): module (token, device, seed or full). One object: the API with the generated
+# module and the runtime shim in it. (The seed's module is build/c/seed/opaygo_device_wasm.c: mk/c.mk.)
 W2C_SOURCE_seed := $(C_DIR)/seed/opaygo_device_wasm.c
 define ARM_LIB_RULES
 $(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(or $(W2C_SOURCE_$(2)),$(C_DIR)/opaygo_$(2)_wasm.c)
 	@mkdir -p $$(@D)
 	$(ARM_CC) -mcpu=$(1) $(ARM_API_INC_$(2)) $(ARM_CFLAGS) -Wall -Wextra -Werror $(ARM_API_DEFS_$(2)) -c bindings/c/opaygo.c -o $$@
-$(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
+$(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/api-opaygo_$(2).o
 	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
 endef
 ARM_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
@@ -39,9 +39,6 @@ define ARM_CPU_RULES
 $(call ARM_LIB_RULES,$(1),token)
 $(call ARM_LIB_RULES,$(1),device)
 $(call ARM_LIB_RULES,$(1),seed)
-$(ARM_DIR)/$(1)/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $$(@D)
-	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -Wall -Wextra -Werror -c bindings/c/wasm-rt-mcu.c -o $$@
 # Bare-metal images: our start-up, newlib-nano only for memcpy (wasm2c's unaligned loads and
 # stores on cores without unaligned access), libgcc for 64-bit division. Both link the token
 # library (baseline.elf takes nothing from it).
