@@ -8,16 +8,15 @@
 #include "opaygo.h"
 
 #include <string.h>
-#if !OPAYGO_WASM3
-#include "wasm-rt-mcu.h"
-#endif
 
-/* The generated code, warnings off: they are wabt's business. */
+/* The generated code and wabt's runtime header, warnings off: they are wabt's business (and in
+ * the amalgamation of make dist-c they are not headers, which compilers warn about more). */
 #define OPAYGO_MODULE_API static
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wunused-variable"
+#pragma GCC diagnostic ignored "-Wunused-const-variable"
 #pragma GCC diagnostic ignored "-Wunused-label"
 #pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -29,7 +28,9 @@
 #include "opaygo_wasm3_exports.h"
 typedef int instance_t;
 #define EXPORT(name) opaygo_wasm3_##name
-#elif OPAYGO_FULL
+#else
+#include "wasm-rt-mcu.h"
+#if OPAYGO_FULL
 #include "opaygo_full_wasm.c"
 typedef Z_opaygo_instance_t instance_t;
 #define EXPORT(name) Z_opaygoZ_##name
@@ -47,6 +48,7 @@ typedef Z_opaygo_device_instance_t instance_t;
 #define EXPORT(name) Z_opaygo_deviceZ_##name
 #define MODULE_INIT Z_opaygo_device_init_module
 #define MODULE_INSTANTIATE Z_opaygo_device_instantiate
+#endif
 #endif
 #pragma GCC diagnostic pop
 
