@@ -52,6 +52,22 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
   assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
 });
 
+test("dist/c/ holds the C source release, file for file make dist-c's archive, and compiles from node_modules", () => {
+  const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const archive = path.join(ROOT, "build/dist", `opaygo-c-${version}.tar.gz`);
+  const released = ok("tar", ["tzf", archive], WORK).stdout.split("\n").filter((f) => f && !f.endsWith("/"))
+    .map((f) => f.replace(/^[^/]+\//, "")).sort();
+  assert.deepEqual(files.filter((f) => f.startsWith("dist/c/")).map((f) => f.slice("dist/c/".length)).sort(), released);
+  for (const f of ["opaygo-device.c", "opaygo-token.c", "opaygo.h", "CMakeLists.txt", "README.md", "LICENSE"]) assert.ok(released.includes(f), f);
+  assert.deepEqual(files.filter((f) => f.startsWith("bindings/c/dist/")), [], "the release's templates stay out");
+  // A firmware build straight from the installed package: two files and a C99 compiler.
+  const dir = path.join(APP, "node_modules", "opaygo-wasm", "dist", "c");
+  const exe = path.join(WORK, "use-device");
+  ok("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-I", dir, path.join(ROOT, "tests/dist/consumer/use.c"), path.join(dir, "opaygo-device.c"), "-o", exe], WORK);
+  assert.match(ok(exe, [], WORK).stdout, /: 1 passed, 0 failed/);
+});
+
 test("installing the codec builds no native module", () => {
   const native = ok("find", ["node_modules", "-name", "*.node"], APP).stdout.trim();
   assert.equal(native, "", `native modules: ${native}`);

@@ -1,9 +1,11 @@
 /* opaygo.h: C API over the wasm2c translation of the opaygo-wasm modules.
  *
- * Three libraries implement this header:
+ * Four libraries implement this header (make c; or, in the source release of make dist-c, one
+ * file each: opaygo-token.c, opaygo-device.c, opaygo-seed.c):
  *   libopaygo-token.a   from build/opaygo-token.wasm (keypad tokens only: token decode and the
  *                       device's credit state; build your code with -DOPAYGO_TOKEN_ONLY=1)
  *   libopaygo-device.a  from build/opaygo-device.wasm (tokens and the metrics device side)
+ *   libopaygo-seed.a    from build/opaygo-seed.wasm (the same, the seed profile's Metrics features)
  *   libopaygo.a         from build/opaygo.wasm (device + token generation; server side;
  *                       build your code with -DOPAYGO_FULL=1)
  * Functions marked "full build only" exist only in libopaygo.a; the metrics functions are not in
