@@ -7,8 +7,8 @@ of make c (build/c/), wabt's wasm-rt.h, the runtime shim. It compiles to the sam
 profile's library of make c / make cortex-m, which is the same translation unit.
 
 Usage: python3 scripts/dist-c.py --version V --out DIR [--size-libs DIR...] [--tests FILE...] [--interp FILE...]
-         --profile NAME --module-c FILE --define NAME=VALUE... --wasm FILE --wasm3-gen DIR
-         --wasm3 heap=N,stack=N,page=N,float=N --vectors FILE   (each profile)
+         --profile NAME --module-c FILE --define NAME=VALUE... --lib LIBRARY --wasm FILE --wasm3-gen DIR
+         --wasm3 heap=N,stack=N,page=N,float=N --vectors FILE   (each profile: mk/release.mk)
 The archives are written beside DIR: DIR.tar.gz, DIR.zip. --size-libs: build/arm/<cpu> directories holding
 libopaygo-PROFILE.a, whose text and bss the README gives per profile (the same code)."""
 import argparse
@@ -150,7 +150,7 @@ def figures(profiles, size_libs):
     head = "| profile | " + " | ".join(f"{c} text / .bss" for c in cpus) + " | memory for `opaygo_init` | `.wasm` | wasm3 heap |"
     rows = [head, "|" + " --- |" * (len(cpus) + 4)]
     for p in profiles:
-        cells = [f"{t:,} / {b:,}" for t, b in (lib_size(os.path.join(d, f"libopaygo-{p.name}.a")) for d in size_libs)]
+        cells = [f"{t:,} / {b:,}" for t, b in (lib_size(os.path.join(d, p.lib)) for d in size_libs)]
         rows.append(f"| {p.name} | " + " | ".join(cells) + f" | {memory_required(p.wasm):,} | {os.path.getsize(p.wasm):,} |"
                     f" {int(p.wasm3['heap']):,} |")
     return "\n".join(rows)
@@ -226,7 +226,7 @@ def parse():
             ap.error(f"{flag} before --profile")
         elif flag == "--define":
             p.define.append(next(it))
-        elif flag in ("--module-c", "--wasm", "--wasm3-gen", "--vectors"):
+        elif flag in ("--module-c", "--lib", "--wasm", "--wasm3-gen", "--vectors"):
             setattr(p, flag[2:].replace("-", "_"), next(it))
         elif flag == "--wasm3":
             p.wasm3 = dict(kv.split("=") for kv in next(it).split(","))
@@ -264,6 +264,10 @@ def main():
     names = " ".join(p.name for p in profiles)
     wasm3 = "\n".join(f"  set(OPAYGO_WASM3_{k.upper()}_{p.name} {v})" for p in profiles for k, v in sorted(p.wasm3.items()))
     defines = "\n".join(f"set(OPAYGO_DEFINES_{p.name} {' '.join(p.define)})" for p in profiles)
+    readme = open(os.path.join(TEMPLATES, "README.md")).read()
+    for p in profiles:
+        if f"`opaygo-{p.name}.c`" not in readme:
+            sys.exit(f"{TEMPLATES}/README.md: say which device opaygo-{p.name}.c is for")
     templates(out, {
         "VERSION": args.version,
         "COMMIT": commit,

@@ -5,12 +5,14 @@
 #     the zip holds the tar's files
 #  2. from the archive alone: tests/dist/from-archive.sh, under env -i with a PATH of compilers,
 #     CMake, make, QEMU and file tools only (no Node, asc, binaryen, wabt, Python)
-# Usage: check.sh ARCHIVE_BASE AGAIN_CMD   (AGAIN_CMD: the dist-c command writing ARCHIVE_BASE's
-# twin, from mk/release.mk). Ends with "N passed, M failed".
+# Usage: check.sh ARCHIVE_BASE AGAIN_CMD PROFILE:VECTORS:LIBRARY...   (AGAIN_CMD: the dist-c command
+# writing ARCHIVE_BASE's twin; per profile, the C harness's vectors of make c, metrics included,
+# and its library's file name in build/arm/<cpu>/: mk/release.mk). Ends with "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.."
 BASE=$1
 AGAIN=$2
+shift 2
 W=$(pwd)/build/dist/check
 rm -rf "$W" && mkdir -p "$W/inputs" "$W/bin"
 passed=0
@@ -37,18 +39,17 @@ sys.exit(0 if tar == zipped and tar else 1)
 PY
 
 # ---- inputs made here, with the generators: vectors beyond the archive's, the README's C block --------
-cp build/c/test_vectors.c "$W/inputs/metrics-vectors-device.c"
-cp build/c/seed/test_vectors.c "$W/inputs/metrics-vectors-seed.c"
+for spec in "$@"; do
+  IFS=: read -r p vectors lib <<< "$spec"
+  cp "$vectors" "$W/inputs/metrics-vectors-$p.c"
+  for cpu in cortex-m0plus cortex-m3; do
+    echo "$cpu $p $(arm-none-eabi-size -t "build/arm/$cpu/$lib" | tail -n 1 | awk '{print $1}')"
+  done
+done > "$W/inputs/library-text.txt"
 awk '/^## Firmware quick start/ { s = 1 } /^## / && !/Firmware/ { s = 0 } s && /^```c$/ { on = 1; n++; next } /^```$/ { on = 0 }
      s && on { print > (dir "/repo-readme-" n ".c") }' dir="$W/inputs" README.md
 cp tests/dist/readme_main.c "$W/inputs/"
 cp -R tests/dist/consumer "$W/inputs/consumer"
-for cpu in cortex-m0plus cortex-m3; do
-  for lib in build/arm/$cpu/libopaygo-*.a; do
-    p=${lib##*/libopaygo-}
-    echo "$cpu ${p%.a} $(arm-none-eabi-size -t "$lib" | tail -n 1 | awk '{print $1}')"
-  done
-done > "$W/inputs/library-text.txt"
 WASM3_SRC=$(echo build/mcu/src/pywasm3-*/wasm3)
 [ -f "$WASM3_SRC/wasm3.h" ] && cp -R "$WASM3_SRC" "$W/inputs/wasm3"
 

@@ -55,7 +55,7 @@ for cc in gcc clang; do
     check "$cc: opaygo-$p.c keeps its state through power cuts (tests/store_test.c)" \
       build_and_run $cc "$p" store "$SRC/tests/store_test.c"
     [ -f "$IN/metrics-vectors-$p.c" ] && [ $cc = gcc ] &&
-      check "$cc: opaygo-$p.c passes the metrics vectors" \
+      check "$cc: opaygo-$p.c passes make c's vectors, the metrics vectors among them" \
         build_and_run $cc "$p" metrics "$SRC/tests/suite.c" "$IN/metrics-vectors-$p.c" "$SRC/tests/board_main.c"
   done
 done
