@@ -69,3 +69,15 @@ test-dist: dist-c $(foreach p,$(DIST_PROFILES),$(call variant_vectors,$(p))) $(W
 	@tests/dist/check.sh $(DIST_ARCHIVE) '$(call dist_w2c_cmd,$(DIST_AGAIN)/w2c) && $(call dist_c_cmd,$(DIST_AGAIN)/$(DIST_NAME),$(DIST_AGAIN)/w2c)' \
 	  $(foreach p,$(DIST_PROFILES),$(p):$(call variant_vectors,$(p)):$(call variant_lib,$(p))) | tee build/test-results/test-dist.log; \
 	python3 tests/tools/count_results.py test-dist build/test-results/test-dist.log 1
+
+# make size: the amalgamations built for the Cortex-M0+ with the archive's own CMake (its toolchain
+# file, MinSizeRel), whose text tests/tools/size_report.py sets beside the libraries'.
+DIST_SIZE_BUILD := $(DIST_DIR)/size-cortex-m0plus
+$(DIST_SIZE_BUILD)/.built: $(DIST_ARCHIVE).tar.gz
+	rm -rf $(DIST_SIZE_BUILD) && mkdir -p $(DIST_SIZE_BUILD)/src
+	tar xzf $< -C $(DIST_SIZE_BUILD)/src --strip-components=1
+	cmake -S $(DIST_SIZE_BUILD)/src -B $(DIST_SIZE_BUILD)/build -DCMAKE_TOOLCHAIN_FILE=$(abspath $(DIST_SIZE_BUILD))/src/cmake/arm-none-eabi.cmake \
+	  -DOPAYGO_CPU=cortex-m0plus -DCMAKE_BUILD_TYPE=MinSizeRel -DOPAYGO_TESTS=OFF > /dev/null
+	cmake --build $(DIST_SIZE_BUILD)/build -j 2 > /dev/null
+	touch $@
+

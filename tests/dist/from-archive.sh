@@ -13,9 +13,9 @@ ok() { passed=$((passed + 1)); echo "ok $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
 # check NAME COMMAND...: the command's output kept in WORK/logs/NAME.log, shown when it fails.
 check() {
-  local name=$1 log=$W/logs/${1//[^A-Za-z0-9_.-]/_}.log
+  local name=$1 log=$W/logs/${1//[^A-Za-z0-9_.-]/_}.log start=$SECONDS
   shift
-  if "$@" > "$log" 2>&1; then ok "$name"; else fail "$name"; tail -n 30 "$log"; fi
+  if "$@" > "$log" 2>&1; then ok "$name [$((SECONDS - start)) s]"; else fail "$name"; tail -n 30 "$log"; fi
 }
 mkdir -p "$W/logs"
 
