@@ -131,7 +131,8 @@ const SCHEMAS: Record<string, Schema> = {
     process: obj({
       pid: int("this process"), started_at: unix("started"), accepted: int("uploads this process accepted"), rejected: int("requests this process refused"),
       by_status: { type: "object", additionalProperties: { type: "integer" }, description: "answers of this process by status" },
-    }, ["pid", "started_at", "accepted", "rejected", "by_status"]),
+      cpu_ms: int("CPU time this process has used (user and system)"), db_round_trips: int("round trips to PostgreSQL (0 on SQLite)"),
+    }, ["pid", "started_at", "accepted", "rejected", "by_status", "cpu_ms", "db_round_trips"]),
   }, ["database", "process"]),
   Health: obj({ status: { const: "ok" } }, ["status"]),
 };

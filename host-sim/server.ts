@@ -19,7 +19,7 @@ import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import { AddressInfo, Socket, isIPv6 } from "node:net";
-import { Store } from "./store.js";
+import { Store, roundTrips } from "./store.js";
 import { JWT_MIN_KEY_BYTES, looksLikeJwt, verifyHs256 } from "./jwt.js";
 import { CodecError, bodyKind, decodeBody, formatText, readFormat } from "./codec.js";
 import { HttpError } from "./http-error.js";
@@ -318,7 +318,10 @@ export class ReferenceServer {
   async stats(c: Call): Promise<void> {
     this.send(c.res, 200, JSON.stringify({
       database: await this.store.stats(),
-      process: { pid: process.pid, started_at: this.startedAt, accepted: this.counts.accepted, rejected: this.counts.rejected, by_status: this.counts.byStatus },
+      process: {
+        pid: process.pid, started_at: this.startedAt, accepted: this.counts.accepted, rejected: this.counts.rejected, by_status: this.counts.byStatus,
+        cpu_ms: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000), db_round_trips: roundTrips(this.store),
+      },
     }));
   }
 
