@@ -38,7 +38,7 @@ before(() => {
   // The README's order: `make build` (CI's build, before this suite), then `npm pack`, whose
   // prepack builds wasm3-wasi under npm's PATH (node_modules/.bin first): its link is redone here.
   fs.rmSync(path.join(ROOT, "build/wasm3-wasi/wasm3.wasm"), { force: true });
-  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi
+  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi npm-dist
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   tarball = path.join(WORK, `${name}-${version}.tgz`);
   project(APP, "opaygo-app");
