@@ -51,9 +51,16 @@ dist_w2c_cmd = $(foreach p,$(DIST_PROFILES),mkdir -p $(1)/$(p) && \
   wasm2c $(call variant_w2c_input,$(p)) -n $(call variant_w2c_module,$(p)) -o $(call dist_w2c_out,$(1),$(p)) && \
   python3 scripts/wasm2c-mcu.py $(call variant_w2c_input,$(p)) $(call dist_w2c_out,$(1),$(p)) $(call dist_w2c_out,$(1),$(p)) &&) true
 
-.PHONY: dist-c npm-dist test-dist
+# The commit the release names (and whether the tree differs from it): rewritten when that changes,
+# so that a new commit makes a new release.
+DIST_COMMIT := $(shell git rev-parse HEAD 2>/dev/null) $(shell git status --porcelain --untracked-files=no 2>/dev/null | cksum)
+$(DIST_DIR)/commit: dist-commit-check
+	@mkdir -p $(@D)
+	@echo '$(DIST_COMMIT)' | cmp -s - $@ || echo '$(DIST_COMMIT)' > $@
+
+.PHONY: dist-c npm-dist test-dist dist-commit-check
 dist-c: $(DIST_ARCHIVE).tar.gz $(DIST_ARCHIVE).zip
-$(DIST_ARCHIVE).tar.gz $(DIST_ARCHIVE).zip &: $(DIST_INPUTS)
+$(DIST_ARCHIVE).tar.gz $(DIST_ARCHIVE).zip &: $(DIST_INPUTS) $(DIST_DIR)/commit
 	$(call dist_c_cmd,$(DIST_ARCHIVE))
 
 # The npm package's dist/c/: the archive's tree, unpacked from it.
