@@ -27,6 +27,7 @@ import { upload } from "./upload.js";
 import { deviceView, postDevice, postPayment, resetReplay } from "./fleet.js";
 import { PointQuery, dataJson, parseIso, pointsCsv } from "./data.js";
 import { openApiDocument } from "./openapi.js";
+import type { CsvDirectory } from "./csv-dir.js";
 
 export { HttpError } from "./http-error.js";
 export { pointsCsv, parseIso } from "./data.js";
@@ -55,6 +56,9 @@ export interface ServerOptions {
   /** receives one JSON line per request (no query string, body or header values) and one per
    *  operator change of a device's replay state; absent: no log */
   log?: (line: string) => void;
+  /** also append every accepted request's points to CSV files there (host-sim/csv-dir.ts); run
+   *  Store.csvRecover on it before serving */
+  csv?: CsvDirectory | null;
 }
 
 /** This process's counts (each server process has its own; the database's are in Store.stats). */
@@ -125,6 +129,7 @@ export class ReferenceServer {
   private readonly operatorTokenHash: Buffer | null;
   private readonly formatJwtKey: Buffer | null;
   private readonly log: ((line: string) => void) | null;
+  private readonly csv: CsvDirectory | null;
   private readonly scheme: "http" | "https";
   private closing = false;
   /** body bytes of each answer (for the request log; a streamed answer has no Content-Length) */
@@ -136,6 +141,7 @@ export class ReferenceServer {
     if (o.formatJwtKey && o.formatJwtKey.length < JWT_MIN_KEY_BYTES) throw new Error(`the JWT key must be at least ${JWT_MIN_KEY_BYTES} bytes`);
     this.formatJwtKey = o.formatJwtKey ?? null;
     this.log = o.log ?? null;
+    this.csv = o.csv ?? null;
     this.scheme = o.tls ? "https" : "http";
     this.base = (o.basePath ?? "").replace(/\/+$/, "");
     if (this.base && !this.base.startsWith("/")) this.base = "/" + this.base;
@@ -367,7 +373,7 @@ export class ReferenceServer {
     if (!kind) throw new HttpError(415, "send application/json or application/cbor");
     const a = await upload(body, kind, {
       store: this.store, receivedAt: this.clock(), maxClockSkew: this.maxClockSkew, upBytes: requestBytes(c.req, body.length),
-      answerHeadBytes: (n, type) => headBytes(201, this.headers(c.res, type, n)),
+      answerHeadBytes: (n, type) => headBytes(201, this.headers(c.res, type, n)), csv: this.csv,
     });
     this.counts.accepted++;
     this.send(c.res, 201, a.body, a.contentType);

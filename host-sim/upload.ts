@@ -7,6 +7,7 @@ import { Store, UploadRead, UploadWrite, TokenRow, RefusalReason } from "./store
 import { HttpError } from "./http-error.js";
 import { BodyKind, CodecError, DataFormat, encodeAnswer, expandRequest, parseFormatText, readRequest, verifyAuth } from "./codec.js";
 import { authMethodsOf, creditPayments } from "./fleet.js";
+import type { CsvDirectory } from "./csv-dir.js";
 
 /** A refusal that names the device it was for (so it is counted against it). */
 export class Refusal extends HttpError {
@@ -25,6 +26,8 @@ export interface UploadOptions {
   upBytes: number;
   /** bytes of the answer's status line and headers, for an answer body of n bytes */
   answerHeadBytes: (n: number, contentType: string) => number;
+  /** where the stored points are also appended as CSV files (--csv-dir), or null */
+  csv: CsvDirectory | null;
 }
 
 export interface UploadResult {
@@ -84,7 +87,7 @@ export async function upload(body: Buffer, kind: BodyKind, o: UploadOptions): Pr
     };
   };
   try {
-    const stored = await o.store.upload(r.serial, r.formatId, at, decide);
+    const { stored } = await o.store.upload(r.serial, r.formatId, at, decide, o.csv);
     return { ...answer!, stored };
   } catch (e) {
     if (e instanceof Refusal) await o.store.refused(e.deviceId, e.reason, o.receivedAt);

@@ -15,7 +15,8 @@ import { Store, openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
+import { OPERATOR, OPERATOR_TOKEN, ROOT } from "./helpers.js";
+import { apiMarkdown, defaultDocument } from "./tools/api-doc.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const T0 = 1767225600;
@@ -130,4 +131,8 @@ test("every route answers with a documented status and a body its schema accepts
   await call("GET", "/openapi.json", undefined, { token: false });
 
   assert.deepEqual([...seen].sort(), ROUTES.map((r) => `${r.method} ${r.path}`).sort(), "every route was called");
+});
+
+test("docs/api.md is the document's page", () => {
+  assert.equal(fs.readFileSync(path.join(ROOT, "docs/api.md"), "utf8"), apiMarkdown(defaultDocument()), "docs/api.md is out of date: run make api-doc");
 });

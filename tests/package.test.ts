@@ -104,7 +104,9 @@ test("the README's TypeScript blocks type-check under strict as written, and run
   for (const f of files) ok("node", [`out-readme/${f.replace(/\.ts$/, ".js")}`], APP);
 });
 
-test("the package's types compile in a project without @types/node (its .d.ts files checked too)", () => {
+// The .d.ts files name WebAssembly.Memory (the modules' exports): a project without @types/node
+// needs TypeScript's DOM library for it; package.json says so with @types/node as an optional peer.
+test("the package's types compile in a project without @types/node (with lib DOM; its .d.ts files checked too)", () => {
   const dir = path.join(WORK, "no-node-types");
   project(dir, "opaygo-no-node-types");
   npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
@@ -119,10 +121,12 @@ test("the package's types compile in a project without @types/node (its .d.ts fi
     export type Used = [TokenType, DataFormat, VerifyResult];
   `);
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
+    compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
     files: ["check.ts"],
   }));
   ok("npx", ["tsc", "-p", "."], dir);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  assert.ok(pkg.peerDependencies["@types/node"] && pkg.peerDependenciesMeta["@types/node"].optional, "@types/node is an optional peer");
 });
 
 test("examples/cli: every line of the shipped input files is answered, none refused", () => {
@@ -136,6 +140,16 @@ test("examples/cli: every line of the shipped input files is answered, none refu
     for (const a of answers) assert.ok(a[key] !== undefined, `${file}: ${JSON.stringify(a)}`);
   }
   assert.ok(fs.existsSync(path.join(examples, "README.md")));
+});
+
+test("examples/systemd: the unit file in the package passes systemd-analyze verify, run on the package's opaygo", () => {
+  const unit = fs.readFileSync(path.join(APP, "node_modules/opaygo-wasm/examples/systemd/opaygo-server.service"), "utf8");
+  assert.match(unit, /^ExecStart=\/srv\/opaygo\/node_modules\/\.bin\/opaygo server run /m, "the binary itself, not npx");
+  const here = path.join(WORK, "opaygo-server.service");
+  fs.writeFileSync(here, unit.replaceAll("/srv/opaygo", APP));
+  const r = run("systemd-analyze", ["verify", here], WORK);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.trim(), "", "no warning");
 });
 
 test("plain ESM: every entry point imports and works (the ABI codes too), the device on wasm3 too", () => {
