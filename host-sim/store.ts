@@ -48,6 +48,10 @@ export interface DeviceRow {
   /** the server's model of the device's credit: unix time it ends (0: never credited) */
   credit_until: number;
   created_at: number;
+  /** the server's clock when its last upload was accepted */
+  last_received_at: number | null;
+  /** 1 once a DISABLE_PAYG token was issued: the credit no longer ends */
+  payg_disabled: number;
 }
 
 export interface PaymentRow {
@@ -60,6 +64,8 @@ export interface PaymentRow {
   days: number;
   /** credit paid up to this unix time (null: a payment of days) */
   until: number | null;
+  /** 1: paid off, a DISABLE_PAYG token */
+  disable_payg: number;
   created_at: number;
   credited_at: number | null;
   days_credited: number | null;
@@ -134,10 +140,11 @@ export interface UploadWrite {
 
 /** Payments turned into tokens, and the device's counters after them. */
 export interface Credit {
-  tokens: { paymentId: number | null; count: number; token: string; days: number; createdAt: number }[];
+  tokens: { paymentId: number | null; type: "ADD_TIME" | "DISABLE_PAYG"; count: number; token: string; days: number; createdAt: number }[];
   payments: { id: number; creditedAt: number; daysCredited: number }[];
   tokenCount: number;
   creditUntil: number;
+  paygDisabled: boolean;
 }
 
 /** What to store of a new device. */
@@ -178,17 +185,18 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (
   id INTEGER PRIMARY KEY, serial TEXT NOT NULL UNIQUE, key TEXT NOT NULL, starting_code INTEGER NOT NULL,
   token_count INTEGER NOT NULL, last_ts INTEGER, last_rc INTEGER, settings TEXT,
-  auth_methods TEXT NOT NULL DEFAULT 'ta,ca,da,ra', credit_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0);
+  auth_methods TEXT NOT NULL DEFAULT 'ta,ca,da,ra', credit_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0,
+  last_received_at INTEGER, payg_disabled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS formats (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS payments (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), at INTEGER NOT NULL, days INTEGER NOT NULL,
-  reference TEXT, until INTEGER, created_at INTEGER NOT NULL DEFAULT 0, credited_at INTEGER, days_credited INTEGER);
+  reference TEXT, until INTEGER, disable_payg INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0, credited_at INTEGER, days_credited INTEGER);
 CREATE UNIQUE INDEX IF NOT EXISTS payments_reference ON payments(reference);
 CREATE INDEX IF NOT EXISTS payments_pending ON payments(device_id, credited_at, at);
 CREATE TABLE IF NOT EXISTS tokens (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), count INTEGER NOT NULL,
   token TEXT NOT NULL, days INTEGER NOT NULL, created_at INTEGER NOT NULL, first_sent_at INTEGER, confirmed_at INTEGER,
-  payment_id INTEGER REFERENCES payments(id), UNIQUE(device_id, count));
+  payment_id INTEGER REFERENCES payments(id), type TEXT NOT NULL DEFAULT 'ADD_TIME', UNIQUE(device_id, count));
 CREATE TABLE IF NOT EXISTS requests (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), received_at INTEGER NOT NULL,
   ts INTEGER, rc INTEGER, body_kind TEXT NOT NULL, body_bytes INTEGER NOT NULL, format_id INTEGER, answer BLOB,
@@ -205,6 +213,10 @@ CREATE INDEX IF NOT EXISTS points_device_ts ON points(device_id, ts);
 CREATE TABLE IF NOT EXISTS refusals (
   device_id INTEGER NOT NULL REFERENCES devices(id), reason TEXT NOT NULL, count INTEGER NOT NULL, last_at INTEGER NOT NULL,
   PRIMARY KEY (device_id, reason));
+CREATE TABLE IF NOT EXISTS device_usage (
+  device_id INTEGER NOT NULL REFERENCES devices(id), month TEXT NOT NULL, requests INTEGER NOT NULL, up_bytes INTEGER NOT NULL,
+  down_bytes INTEGER NOT NULL, billed_kb INTEGER NOT NULL, PRIMARY KEY (device_id, month));
+CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, device_id INTEGER REFERENCES devices(id), detail TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_device ON audit(device_id, id);
@@ -221,8 +233,13 @@ const MIGRATE_V1 = `
 ALTER TABLE devices ADD COLUMN auth_methods TEXT NOT NULL DEFAULT 'sa,ta,ca,da,ra';
 ALTER TABLE devices ADD COLUMN credit_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN last_received_at INTEGER;
+ALTER TABLE devices ADD COLUMN payg_disabled INTEGER NOT NULL DEFAULT 0;
+UPDATE devices SET last_received_at = (SELECT MAX(r.received_at) FROM requests r WHERE r.device_id = devices.id);
+ALTER TABLE tokens ADD COLUMN type TEXT NOT NULL DEFAULT 'ADD_TIME';
 ALTER TABLE payments ADD COLUMN reference TEXT;
 ALTER TABLE payments ADD COLUMN until INTEGER;
+ALTER TABLE payments ADD COLUMN disable_payg INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN credited_at INTEGER;
 ALTER TABLE payments ADD COLUMN days_credited INTEGER;
@@ -242,6 +259,9 @@ UPDATE points SET digest = md5(data);
 export const pointDigest = (data: string) => crypto.createHash("md5").update(data, "utf8").digest("hex");
 
 const DAY = 86400;
+
+/** The UTC month of a unix time, "YYYY-MM" (data use is counted per month). */
+export const monthOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 7);
 
 /** The server's credit model after `days` more of credit at `at`: ADD_TIME counts from the end of
  *  the credit, or from `at` when it has run out. */
@@ -413,8 +433,15 @@ function uploadStatements(dev: DeviceRow, w: UploadWrite, csv: boolean): [string
   ]];
   creditStatements(dev.id, w.credit, out);
   out.push([
-    "UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc)" + (w.clearSettings ? ", settings = NULL" : "") + " WHERE id = ?",
-    [r.ts, r.rc, dev.id],
+    "UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc), last_received_at = ?" + (w.clearSettings ? ", settings = NULL" : "") + " WHERE id = ?",
+    [r.ts, r.rc, r.receivedAt, dev.id],
+  ]);
+  // the device's data use this month (UTC, the server's clock), billed per session in whole KB as 2G is
+  out.push([
+    `INSERT INTO device_usage (device_id, month, requests, up_bytes, down_bytes, billed_kb) VALUES (?, ?, 1, ?, ?, ?)
+     ON CONFLICT (device_id, month) DO UPDATE SET requests = device_usage.requests + 1, up_bytes = device_usage.up_bytes + excluded.up_bytes,
+     down_bytes = device_usage.down_bytes + excluded.down_bytes, billed_kb = device_usage.billed_kb + excluded.billed_kb`,
+    [dev.id, monthOf(r.receivedAt), r.upBytes, r.downBytes, Math.ceil((r.upBytes + r.downBytes) / 1024)],
   ]);
   if (w.confirmedUpTo !== null) {
     out.push(["UPDATE tokens SET confirmed_at = ? WHERE device_id = ? AND count <= ? AND confirmed_at IS NULL", [w.at, dev.id, w.confirmedUpTo]]);
@@ -426,10 +453,10 @@ function uploadStatements(dev: DeviceRow, w: UploadWrite, csv: boolean): [string
 /** The statements that store a Credit (tokens, the payments they came from, the device's counters). */
 export function creditStatements(deviceId: number, c: Credit, out: [string, unknown[]][]): void {
   for (const t of c.tokens) {
-    out.push(["INSERT INTO tokens (device_id, payment_id, count, token, days, created_at) VALUES (?, ?, ?, ?, ?, ?)", [deviceId, t.paymentId, t.count, t.token, t.days, t.createdAt]]);
+    out.push(["INSERT INTO tokens (device_id, payment_id, type, count, token, days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [deviceId, t.paymentId, t.type, t.count, t.token, t.days, t.createdAt]]);
   }
   for (const p of c.payments) out.push(["UPDATE payments SET credited_at = ?, days_credited = ? WHERE id = ?", [p.creditedAt, p.daysCredited, p.id]]);
-  out.push(["UPDATE devices SET token_count = ?, credit_until = ? WHERE id = ?", [c.tokenCount, c.creditUntil, deviceId]]);
+  out.push(["UPDATE devices SET token_count = ?, credit_until = ?, payg_disabled = ? WHERE id = ?", [c.tokenCount, c.creditUntil, c.paygDisabled ? 1 : 0, deviceId]]);
 }
 
 const POINT_INSERT = "INSERT INTO points (device_id, request_id, ts, kind, data, digest) VALUES ";

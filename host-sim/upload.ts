@@ -70,8 +70,9 @@ export async function upload(body: Buffer, kind: BodyKind, o: UploadOptions): Pr
     const settings = dev.settings ? JSON.parse(dev.settings) : null;
     answer = encodeAnswer(dev.key, r, {
       tokens: pending.map((t) => t.token), settings,
-      activeUntil: x.wantsTime ? credit.creditUntil : null,
-      secondsLeft: x.wantsSecondsLeft ? Math.max(0, credit.creditUntil - at) : null,
+      // (a paid-off device gets no time: like a SET_TIME token, it would end its unlimited credit)
+      activeUntil: x.wantsTime && !credit.paygDisabled ? credit.creditUntil : null,
+      secondsLeft: x.wantsSecondsLeft && !credit.paygDisabled ? Math.max(0, credit.creditUntil - at) : null,
     });
     return {
       request: {

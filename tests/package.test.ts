@@ -51,7 +51,10 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
   const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
   for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
     "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
-    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json"]) assert.ok(files.includes(f), `${f} is in the tarball`);
+    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json",
+    // the pages' chart module and uPlot with its licence (make ui)
+    "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
+    "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
   // (the C source release in dist/c/ carries its acceptance test, with its vectors as C arrays)
   assert.deepEqual(files.filter((f) => !f.startsWith("dist/c/") && /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
 });
@@ -107,9 +110,9 @@ test("the README's TypeScript blocks type-check under strict as written, and run
 // The .d.ts files name WebAssembly.Memory (the modules' exports): a project without @types/node
 // needs TypeScript's DOM library for it; package.json says so with @types/node as an optional peer.
 test("the package's types compile in a project without @types/node (with lib DOM; its .d.ts files checked too)", () => {
-  const dir = path.join(WORK, "no-node-types");
-  project(dir, "opaygo-no-node-types");
-  npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
+  // in the app's folder (its node_modules hold @types/node, which "types": [] leaves out)
+  const dir = path.join(APP, "no-node-types");
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "check.ts"), `
     import * as all from "opaygo-wasm";
     import { generateToken, decodeToken, type TokenType } from "opaygo-wasm/token";
@@ -124,7 +127,9 @@ test("the package's types compile in a project without @types/node (with lib DOM
     compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
     files: ["check.ts"],
   }));
-  ok("npx", ["tsc", "-p", "."], dir);
+  ok("npx", ["tsc", "-p", "no-node-types"], APP);
+  const listed = ok("npx", ["tsc", "-p", "no-node-types", "--listFilesOnly"], APP).stdout;
+  assert.doesNotMatch(listed, /@types\/node/, "no file of @types/node in the program");
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   assert.ok(pkg.peerDependencies["@types/node"] && pkg.peerDependenciesMeta["@types/node"].optional, "@types/node is an optional peer");
 });
@@ -174,7 +179,7 @@ test("plain ESM: every entry point imports and works (the ABI codes too), the de
   assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function", -20, "string"]);
 });
 
-test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs and writes its report once its driver is installed", () => {
   const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
@@ -187,8 +192,11 @@ test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a p
   assert.equal(noPg.status, 2, noPg.stderr);
   assert.match(noPg.stderr, /npm install pg/);
   npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
-  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
+  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json", "--report", "report.html"], APP);
   const result = JSON.parse(sim.stdout);
+  const report = fs.readFileSync(path.join(APP, "report.html"), "utf8"); // from the package's build/ui/, uPlot inlined
+  assert.match(report, /Permission is hereby granted/);
+  assert.match(report, /"uplot":"data:text\/javascript;base64,/);
   assert.equal(result.requests, 48);
   assert.equal(result.accepted, 48);
   assert.equal(result.samples_stored, result.samples_taken);

@@ -60,7 +60,7 @@ export function apiMarkdown(doc: Schema): string {
     "| --- | --- | --- |",
   ];
   const ops = Object.entries(doc.paths as Record<string, Record<string, Schema>>).flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ p, m, op })));
-  const who = (op: Schema) => (op.security.length === 0 ? "no token" : op.security.some((s: Schema) => s.formatJwt) ? "operator token or format JWT" : "operator token");
+  const who = (op: Schema) => (op.security.length === 0 ? "no token" : op.security.some((s: Schema) => s.formatJwt) ? "operator token, session or format JWT" : "operator token or session");
   const anchor = (m: string, p: string) => `${m}-${p}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   for (const { p, m, op } of ops) out.push(`| [\`${m.toUpperCase()} ${p}\`](#${anchor(m, p)}) | ${who(op)} | ${cell(op.summary)} |`);
   for (const { p, m, op } of ops) {
