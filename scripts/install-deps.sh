@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 # WASI (make wasm3-wasi); patch: the fixes applied to the interpreters' fetched sources (make
 # mcu-wasm, mk/wamr-toywasm.mk; clang builds toywasm); the RISC-V (rv32imc) builds and their QEMU
 # (make test-riscv): gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf, qemu-system-misc;
-# systemd: systemd-analyze checks the server's example unit file (tests/package.test.ts).
-APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium postgresql lld wasi-libc libclang-rt-14-dev-wasm32 patch systemd
+# systemd: systemd-analyze checks the server's example unit file (tests/package.test.ts);
+# unifdef: the C source release's amalgamations (make dist-c); cmake: its CMake package, checked
+# from the archive (make test-dist); libclang-rt-14-dev: clang's sanitizer and fuzzer runtimes.
+APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium postgresql lld wasi-libc libclang-rt-14-dev-wasm32 patch systemd unifdef cmake libclang-rt-14-dev
               gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc)
 
 missing=()

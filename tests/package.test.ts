@@ -38,7 +38,7 @@ before(() => {
   // The README's order: `make build` (CI's build, before this suite), then `npm pack`, whose
   // prepack builds wasm3-wasi under npm's PATH (node_modules/.bin first): its link is redone here.
   fs.rmSync(path.join(ROOT, "build/wasm3-wasi/wasm3.wasm"), { force: true });
-  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi
+  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi npm-dist
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   tarball = path.join(WORK, `${name}-${version}.tgz`);
   project(APP, "opaygo-app");
@@ -55,7 +55,24 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
     // the pages' chart module and uPlot with its licence (make ui)
     "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
     "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
-  assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
+  // (the C source release in dist/c/ carries its acceptance test, with its vectors as C arrays)
+  assert.deepEqual(files.filter((f) => !f.startsWith("dist/c/") && /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
+});
+
+test("dist/c/ holds the C source release, file for file make dist-c's archive, and compiles from node_modules", () => {
+  const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const archive = path.join(ROOT, "build/dist", `opaygo-c-${version}.tar.gz`);
+  const released = ok("tar", ["tzf", archive], WORK).stdout.split("\n").filter((f) => f && !f.endsWith("/"))
+    .map((f) => f.replace(/^[^/]+\//, "")).sort();
+  assert.deepEqual(files.filter((f) => f.startsWith("dist/c/")).map((f) => f.slice("dist/c/".length)).sort(), released);
+  for (const f of ["opaygo-device.c", "opaygo-token.c", "opaygo.h", "CMakeLists.txt", "README.md", "LICENSE"]) assert.ok(released.includes(f), f);
+  assert.deepEqual(files.filter((f) => f.startsWith("bindings/c/dist/")), [], "the release's templates stay out");
+  // A firmware build straight from the installed package: two files and a C99 compiler.
+  const dir = path.join(APP, "node_modules", "opaygo-wasm", "dist", "c");
+  const exe = path.join(WORK, "use-device");
+  ok("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-I", dir, path.join(ROOT, "tests/dist/consumer/use.c"), path.join(dir, "opaygo-device.c"), "-o", exe], WORK);
+  assert.match(ok(exe, [], WORK).stdout, /: 1 passed, 0 failed/);
 });
 
 test("installing the codec builds no native module", () => {
