@@ -38,20 +38,22 @@ WASM3_FLOAT_token := 0
 WASM3_FLOAT_device := 0
 WASM3_FLOAT_seed := 0
 WASM3_FLOAT_full := 1
-# wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
-# mcu-size: token 976, device 2,225, full 4,355 bytes).
-MCU_STACK_token := 2048
-MCU_STACK_device := 4096
-MCU_STACK_seed := 4096
-MCU_STACK_full := 8192
-# wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 97,152,
-# full 226,000 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# wasm3's value stack per module (on its heap): the deepest any input takes it plus about 25%,
+# rounded up to 512 bytes. The deepest is the suite's nesting check (tests/c/suite.c: values
+# nested to MAX_DEPTH, where the JSON and CBOR readers recurse once per level); make mcu-size
+# prints it as wasm_stack_used. A stack too small traps (OPAYGO_INTERP_TRAP_STACK).
+MCU_STACK_token := 1536
+MCU_STACK_device := 7168
+MCU_STACK_seed := 6144
+MCU_STACK_full := 23552
+# wasm3's heap per module: its high-water mark, every function of the module compiled (the
+# backend compiles them all at load) and the value stack allocated (make mcu-size: heap_peak_bytes),
+# plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
-MCU_HEAP_device := 117760
-MCU_HEAP_seed := 107520
-MCU_HEAP_full := 248832
+MCU_HEAP_device := 121856
+MCU_HEAP_seed := 110592
+MCU_HEAP_full := 267264
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 
@@ -89,10 +91,10 @@ MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $
 MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(2)) \
                        -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
                        $(call variant_cdefs,$(2)) -DOPAYGO_INTERP=1
-$(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c
+$(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $$< -o $$@
-$(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
 $(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/opaygo_module.c bindings/c/opaygo_interp.h
@@ -102,7 +104,7 @@ $(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_e
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
 $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h bindings/c/opaygo.h bindings/c/opaygo_abi.h \
-                                      $(MCU_DIR)/gen/$(2)/opaygo_exports.h $(WASM3_SRC)/.patched
+                                      $(MCU_DIR)/gen/$(2)/opaygo_exports.h $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
 $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))
@@ -116,16 +118,16 @@ $(foreach cpu,$(MCU_CPUS),$(foreach m,$(FIRMWARE_VARIANTS),$(eval $(call MCU_LIB
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
 
 # The same wasm3 sources, settings and API on x86-64 (gcc -O2), under the bench driver: make bench
-# counts wasm3's instructions per chain step there with callgrind. Its heap is twice the MCU's
-# (pointers are 8 bytes here).
+# counts wasm3's instructions per chain step there with callgrind. Its heap and value stack are
+# twice the MCU's (pointers are 8 bytes here).
 W3X_DIR := build/wasm3-x86
 # $(1): module (token, device)
 define W3X_RULES
 W3X_FLAGS_$(1) := -O2 $(C_STD) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(1)) -Dd_m3FixedHeap=$$$$(( 2 * $(MCU_HEAP_$(1)) )) \
-                  -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c \
+                  -DOPAYGO_WASM_STACK_BYTES=$$$$(( 2 * $(MCU_STACK_$(1)) )) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c \
                   $(call variant_cdefs,$(1)) -DOPAYGO_INTERP=1
 W3X_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(W3X_DIR)/$(1)/$(s).o)
-$(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched
+$(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	gcc $$(W3X_FLAGS_$(1)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
 $(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h \

@@ -115,24 +115,26 @@ $(foreach cpu,$(INTERP_CPUS),$(eval $(call INTERP_CPU_RULES,$(cpu))))
 # to 256 (make mcu-size measures the peak; a smaller heap makes opaygo_init refuse cleanly); x86-64
 # gets twice as much heap and wasm stack (8-byte pointers).
 INTERP_HEAP_wamr_token := 11264
-INTERP_HEAP_wamr_device := 57344
-INTERP_HEAP_wamr_seed := 54272
-INTERP_HEAP_wamr_full := 262144
+INTERP_HEAP_wamr_device := 60416
+INTERP_HEAP_wamr_seed := 54528
+INTERP_HEAP_wamr_full := 92160
 INTERP_HEAP_toywasm_token := 6144
-INTERP_HEAP_toywasm_device := 34816
-INTERP_HEAP_toywasm_seed := 32768
-INTERP_HEAP_toywasm_full := 262144
-# The wasm stack per module: WAMR's (frames and operands, on its heap), about twice the deepest the
-# suite goes; toywasm's room for the stacks a call grows on its heap, checked free at each
-# instantiation, the most a call took plus about half (make mcu-size: wasm_stack_used).
+INTERP_HEAP_toywasm_device := 37376
+INTERP_HEAP_toywasm_seed := 33792
+INTERP_HEAP_toywasm_full := 67072
+# The wasm stack per module: WAMR's (frames and operands, on its heap); toywasm's room for the stacks
+# a call grows on its heap, checked free at each instantiation. Each the deepest any input takes it
+# plus about 25%, rounded up to 512: the suite's nesting check (tests/c/suite.c: values nested to
+# MAX_DEPTH, one recursive call per level) on the Cortex-M3, on x86-64 for the full module (make
+# mcu-size: wasm_stack_used).
 INTERP_STACK_wamr_token := 1536
-INTERP_STACK_wamr_device := 4096
-INTERP_STACK_wamr_seed := 4096
-INTERP_STACK_wamr_full := 8192
+INTERP_STACK_wamr_device := 7168
+INTERP_STACK_wamr_seed := 4608
+INTERP_STACK_wamr_full := 10752
 INTERP_STACK_toywasm_token := 1024
-INTERP_STACK_toywasm_device := 2048
-INTERP_STACK_toywasm_seed := 2048
-INTERP_STACK_toywasm_full := 4096
+INTERP_STACK_toywasm_device := 4096
+INTERP_STACK_toywasm_seed := 3072
+INTERP_STACK_toywasm_full := 3584
 INTERP_HEAP_SCALE_cortex-m3 := 1
 INTERP_HEAP_SCALE_rv32 := 1
 INTERP_HEAP_SCALE_x86 := 2

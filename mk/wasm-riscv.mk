@@ -17,22 +17,19 @@ RV_LDFLAGS := --oslib=semihost --crt0=semihost -Wl,--gc-sections \
 RV_QEMU := qemu-system-riscv32 -M virt -nographic -monitor none -serial none -bios none -semihosting-config enable=on,target=native
 RV_MODULES := token device
 
-# ---- the wasm2c C library: opaygo.c with the translated module inside, the runtime shim ----
+# ---- the wasm2c C library: one object, opaygo.c with the translated module and the runtime shim inside ----
 # $(1): module
 define RV_W2C_RULES
 $(RV_DIR)/w2c/api-opaygo_$(1).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(1))
 	@mkdir -p $$(@D)
 	$(RV_CC) $(RV_CFLAGS) -I$(call variant_c_dir,$(1)) $(W2C_DEFS) $(C_INC) -Wall -Wextra -Werror $(call variant_cdefs,$(1)) -c bindings/c/opaygo.c -o $$@
-$(RV_DIR)/libopaygo-$(1).a: $(RV_DIR)/w2c/api-opaygo_$(1).o $(RV_DIR)/w2c/wasm-rt-mcu.o
+$(RV_DIR)/libopaygo-$(1).a: $(RV_DIR)/w2c/api-opaygo_$(1).o
 	rm -f $$@ && $(RV_AR) rcs $$@ $$^
 $(RV_DIR)/test-c-$(1).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) tests/mcu/semihost.h \
         $(RV_DIR)/libopaygo-$(1).a
 	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$(1)) $(C_INC) -Itests/c -Itests/mcu -DSUITE_WASM2C=1 $(RV_LDFLAGS) \
 	  $$(filter-out tests/c/arm/startup.c,$$(filter %.c,$$^)) $(RV_DIR)/libopaygo-$(1).a -o $$@
 endef
-$(RV_DIR)/w2c/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $(@D)
-	$(RV_CC) $(RV_CFLAGS) $(W2C_DEFS) $(C_INC) -Wall -Wextra -Werror -c bindings/c/wasm-rt-mcu.c -o $@
 $(foreach m,token device seed full,$(eval $(call RV_W2C_RULES,$(m))))
 $(RV_DIR)/decode-wasm2c-%.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h $(RV_DIR)/libopaygo-%.a
 	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$*) $(C_INC) -Itests/mcu -Wall -Werror $(RV_LDFLAGS) -Wl,-Map=$@.map $< $(RV_DIR)/libopaygo-$*.a -o $@
@@ -44,10 +41,10 @@ RV_W3_FLAGS_$(1) := $(RV_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)
                     -Dd_m3FixedHeap=$(MCU_HEAP_$(1)) -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) \
                     -Ibindings/c $(call variant_cdefs,$(1)) -DOPAYGO_INTERP=1
 RV_W3_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(RV_DIR)/wasm3-$(1)/$(s).o) $(addprefix $(RV_DIR)/wasm3-$(1)/,module.o opaygo.o glue.o)
-$(RV_DIR)/wasm3-$(1)/m3_compile.o: $(MCU_DIR)/gen/$(1)/m3_compile.c
+$(RV_DIR)/wasm3-$(1)/m3_compile.o: $(MCU_DIR)/gen/$(1)/m3_compile.c mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(RV_CC) $$(RV_W3_FLAGS_$(1)) -w -c $$< -o $$@
-$(RV_DIR)/wasm3-$(1)/m3_%.o: $(WASM3_SRC)/.patched
+$(RV_DIR)/wasm3-$(1)/m3_%.o: $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(RV_CC) $$(RV_W3_FLAGS_$(1)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
 $(RV_DIR)/wasm3-$(1)/module.o: $(MCU_DIR)/gen/$(1)/opaygo_module.c bindings/c/opaygo_interp.h
@@ -56,7 +53,7 @@ $(RV_DIR)/wasm3-$(1)/module.o: $(MCU_DIR)/gen/$(1)/opaygo_module.c bindings/c/op
 $(RV_DIR)/wasm3-$(1)/opaygo.o: $(C_BINDING_SOURCES) bindings/c/opaygo_interp.h $(MCU_DIR)/gen/$(1)/opaygo_exports.h
 	@mkdir -p $$(@D)
 	$(RV_CC) $$(RV_W3_FLAGS_$(1)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
-$(RV_DIR)/wasm3-$(1)/glue.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h $(MCU_DIR)/gen/$(1)/opaygo_exports.h $(WASM3_SRC)/.patched
+$(RV_DIR)/wasm3-$(1)/glue.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h $(MCU_DIR)/gen/$(1)/opaygo_exports.h $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(RV_CC) $$(RV_W3_FLAGS_$(1)) -Wall -Wextra -Werror -c $$< -o $$@
 $(INTERP_DIR)/rv32/libopaygo-wasm3-$(1).a: $$(RV_W3_OBJ_$(1))

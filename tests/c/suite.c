@@ -467,6 +467,76 @@ static int check_metrics_profile(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+/* The deepest nesting the readers take (MAX_DEPTH, assembly/json/limits.ts: every level is a
+ * recursive call): at that depth each one runs, one level more is refused. This is the deepest
+ * any input takes the module's call stack, so the wasm stacks of the interpreter backends are
+ * sized by it (make mcu-size: wasm_stack_used). */
+#define NEST_MAX (OPAYGO_FULL ? 32 : 16)
+static char nest_text[128];
+
+/* prefix, then open repeated n times, then close repeated n times, then suffix; its length */
+static size_t nested(const char *prefix, char open, size_t n, char close, const char *suffix) {
+  size_t at = strlen(prefix);
+  memcpy(nest_text, prefix, at);
+  memset(nest_text + at, open, n);
+  memset(nest_text + at + n, close, n);
+  strcpy(nest_text + at + 2 * n, suffix);
+  return at + 2 * n + strlen(suffix);
+}
+
+static int check_nesting(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  if (fresh() != OPAYGO_OK) return FAILWHY("init");
+  if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_RA) != OPAYGO_OK &&
+      opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("metrics init");
+  /* An answer: the reader walks it (skipValue), then the signature's hash writes its extra data
+   * (writeValue), two levels below the answer's object and "ed". */
+  for (size_t extra = 0; extra <= 1; extra++) {
+    size_t n = nested("{\"ed\":{\"x\":", '[', NEST_MAX - 2 + extra, ']', "},\"a\":\"da0\"}");
+    int r = opaygo_metrics_answer_apply((const uint8_t *)nest_text, n, 0);
+    int want = extra ? OPAYGO_ERR_METRICS_TOO_DEEP : OPAYGO_ERR_METRICS_SIGNATURE;
+    if (r != want) return FAILWHY("answer %lu levels deep: %s, want %s", (unsigned long)(NEST_MAX + extra), opaygo_strerror(r), opaygo_strerror(want));
+  }
+  /* A request: its inline data format (one level below the request) and an accessory's request
+   * (two levels below), each read and written when given, written again by the encoder. */
+  uint32_t f = opaygo_metrics_features();
+  for (size_t extra = 0; extra <= 1; extra++) {
+    if (!(f & OPAYGO_FEATURE_FORMAT_OBJECT)) break;
+    size_t n = nested("{\"x\":", '[', NEST_MAX - 2 + extra, ']', "}");
+    int r = opaygo_metrics_format_object(nest_text, n, 0);
+    if (r != (extra ? OPAYGO_ERR_METRICS_TOO_DEEP : OPAYGO_OK))
+      return FAILWHY("data format %lu levels deep: %s", (unsigned long)(NEST_MAX + extra), opaygo_strerror(r));
+  }
+  for (size_t extra = 0; extra <= 1; extra++) {
+    if (!(f & OPAYGO_FEATURE_ACCESSORIES)) break;
+    size_t n = nested("{\"sn\":\"A\",\"x\":", '[', NEST_MAX - 3 + extra, ']', "}");
+    int r = opaygo_metrics_accessory_add((const uint8_t *)nest_text, n);
+    if (r != (extra ? OPAYGO_ERR_METRICS_TOO_DEEP : OPAYGO_OK))
+      return FAILWHY("accessory %lu levels deep: %s", (unsigned long)(NEST_MAX + extra), opaygo_strerror(r));
+  }
+  if (f & (OPAYGO_FEATURE_FORMAT_OBJECT | OPAYGO_FEATURE_ACCESSORIES)) {
+    int n = opaygo_metrics_encode(OPAYGO_METRICS_CONDENSED, !(f & OPAYGO_FEATURE_JSON), mbuf, sizeof mbuf);
+    if (n <= 0) return FAILWHY("encode: %s", opaygo_strerror(n));
+  }
+#if OPAYGO_FULL
+  /* The byte layer: canonical JSON, CBOR to JSON; the server's loader. */
+  for (size_t extra = 0; extra <= 1; extra++) {
+    size_t n = nested("", '[', NEST_MAX + extra, ']', "");
+    int r = opaygo_json_canonicalize(nest_text, n, (char *)mbuf, sizeof mbuf);
+    if (extra ? r != OPAYGO_ERR_JSON_DEPTH : r != (int)n) return FAILWHY("JSON %lu levels deep: %d", (unsigned long)(NEST_MAX + extra), r);
+    n = NEST_MAX + extra; /* arrays of one array, the innermost empty */
+    memset(nest_text, 0x81, n - 1);
+    nest_text[n - 1] = (char)0x80;
+    r = opaygo_cbor_to_json((const uint8_t *)nest_text, n, (char *)mbuf, sizeof mbuf);
+    if (extra ? r != OPAYGO_ERR_JSON_DEPTH : r != 2 * NEST_MAX) return FAILWHY("CBOR %lu levels deep: %d", (unsigned long)(NEST_MAX + extra), r);
+    n = nested("{\"sn\":\"X\",\"x\":", '[', NEST_MAX - 1 + extra, ']', "}");
+    r = opaygo_metrics_server_load((const uint8_t *)nest_text, n, 0, NULL, 0);
+    if (extra ? r != OPAYGO_ERR_JSON_DEPTH : r != (int)n) return FAILWHY("request %lu levels deep: %d", (unsigned long)(NEST_MAX + extra), r);
+  }
+#endif
+  return 1;
+}
+
 #endif /* !OPAYGO_TOKEN_ONLY */
 
 /* ---- whole workload at one memory size ------------------------------------------------- */
@@ -516,6 +586,7 @@ static void run_workload(void) {
   if (metrics_vectors_features & OPAYGO_FEATURE_ACCESSORIES)
     run_check("metrics: accessory requests with a key twice refused", check_metrics_accessory, NULL);
   run_check("metrics: dtc as the reference writes it", check_metrics_dtc, NULL);
+  run_check("nesting: the deepest the readers take runs, one level more is refused", check_nesting, NULL);
 #endif
   run_check("bad input never traps, is refused", check_bad_input, NULL);
   run_check("state blob: refusals and reload", check_blob_refusals, NULL);
