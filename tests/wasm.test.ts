@@ -6,7 +6,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers.js";
 
-for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm", "opaygo.wasm"]) {
+for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm", "opaygo-lean.wasm", "opaygo.wasm"]) {
   const file = path.join(ROOT, "build", name);
   test(`${name}: no imports, one fixed 64 KiB page, no memory.grow, strict MVP`, () => {
     const module = new WebAssembly.Module(fs.readFileSync(file));
@@ -25,7 +25,7 @@ for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm
 
 // The firmware modules have no float type or instruction, so an interpreter built without float
 // support (wasm3's d_m3HasFloat 0: about 23 KB less flash) runs them.
-for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm"]) {
+for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm", "opaygo-lean.wasm"]) {
   test(`${name}: no f32 / f64 anywhere (types, globals, instructions)`, () => {
     const wat = spawnSync("wasm2wat", [path.join(ROOT, "build", name)], { encoding: "utf8", maxBuffer: 64 << 20 });
     assert.equal(wat.status, 0, wat.stderr);
