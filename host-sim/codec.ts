@@ -10,7 +10,7 @@
 import { Device, type Entry } from "../bindings/device.js";
 import {
   Float, MetricsEncoder, buildAnswer, canonicalJson, canonicalRequest, expandRequest as expandWasm, parseLossless, stringifyLossless,
-  verifyRequest, AUTH_METHODS, type AuthMethod, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
+  verifyRequest, AUTH_METHODS, type AuthMethod, type Verification, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
 import { OpaygoError, WasmInstance } from "../bindings/wasm.js";
@@ -373,7 +373,7 @@ export function parseFormatText(text: string): DataFormat {
   return parseLossless(text) as DataFormat;
 }
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+export type Verdict = { ok: true } | { ok: false; kind: Exclude<Verification, "valid">; reason: string };
 
 /** Signature (as the reference computes it) and replay protection against the device's last
  *  accepted ts / rc, on opaygo.wasm. */
@@ -381,11 +381,11 @@ export function verifyAuth(req: IncomingRequest, keyHex: string, lastTs: number 
   const v = wrap(() => verifyRequest({ body: req.body, cbor: req.kind === "cbor", key: keyHex, lastTimestamp: lastTs ?? 0, lastRequestCount: lastRc ?? 0 }));
   switch (v.result) {
     case "valid": return { ok: true };
-    case "unsigned": return { ok: false, reason: "the request is not signed" };
-    case "bad_signature": return { ok: false, reason: "bad signature" };
-    case "no_timestamp_or_count": return { ok: false, reason: "a signed request needs a timestamp or a request count" };
+    case "unsigned": return { ok: false, kind: v.result, reason: "the request is not signed" };
+    case "bad_signature": return { ok: false, kind: v.result, reason: "bad signature" };
+    case "no_timestamp_or_count": return { ok: false, kind: v.result, reason: "a signed request needs a timestamp or a request count" };
     case "replay": return {
-      ok: false,
+      ok: false, kind: v.result,
       reason: req.timestamp !== null && lastTs !== null && req.timestamp <= lastTs
         ? `replay: timestamp ${req.timestamp} is not after ${lastTs}` : `replay: request count ${req.requestCount} is not above ${lastRc}`,
     };
@@ -423,7 +423,7 @@ function applyScale(v: JsonValue, s: Scale): JsonValue {
 
 /** Condensed -> simple with times filled (opaygo.wasm), then scale factors applied. The status
  *  `data` becomes a point at the request's time. */
-export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean } {
+export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean; wantsSecondsLeft: boolean } {
   const text = wrap(() => expandWasm({ body: req.body, cbor: req.kind === "cbor", dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
   const e = wrap(() => parseLossless(text));
   if (!isObject(e)) throw new CodecError("expansion is not an object");
@@ -452,12 +452,13 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
   });
   const d = isObject(e.data) ? e.data : {};
   const tc = d.token_count ?? d.tc;
-  const wants = d.active_until_timestamp_requested ?? d.autsr;
+  const requested = (v: JsonValue | undefined) => v !== undefined && v !== null && v !== false && v !== 0 && v !== "";
   return {
     data: Object.keys(d).length > 0 ? point(d, req.timestamp ?? receivedAt) : null,
     rows,
     tokenCount: isInt(tc) ? Number(tc) : null,
-    wantsTime: wants !== undefined && wants !== null && wants !== false && wants !== 0 && wants !== "",
+    wantsTime: requested(d.active_until_timestamp_requested ?? d.autsr),
+    wantsSecondsLeft: requested(d.active_seconds_left_requested ?? d.aslr),
   };
 }
 
@@ -465,6 +466,8 @@ export interface ServerAnswer {
   tokens: string[];
   settings: Record<string, unknown> | null;
   activeUntil: number | null;
+  /** active_seconds_left; never sent with activeUntil (the device module refuses an answer with both) */
+  secondsLeft?: number | null;
 }
 
 /**
@@ -476,6 +479,7 @@ export function encodeAnswer(keyHex: string, req: IncomingRequest, ans: ServerAn
   if (ans.tokens.length > 0) answer.tkl = ans.tokens;
   if (ans.settings) answer.st = toJson(ans.settings);
   if (ans.activeUntil !== null) answer.auts = ans.activeUntil;
+  else if (ans.secondsLeft !== undefined && ans.secondsLeft !== null) answer.asl = ans.secondsLeft;
   const text = wrap(() => buildAnswer({ body: req.body, cbor: req.kind === "cbor", key: keyHex, answer }));
   return { body: Buffer.from(text, "latin1"), contentType: "application/json" };
 }

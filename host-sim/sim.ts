@@ -159,7 +159,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       const key = hex(drng, 16);
       const serial = `SHS${runTag}${String(i + 1).padStart(5, "0")}`;
       const startingCode = keyStartingCode(key);
-      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) }, operator);
+      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, auth_methods: [o.auth], payments: paymentSchedule(drng, start, o.days) }, operator);
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
         rng: drng, keepSamples: o.keepSamples ?? false, scaled, module: o.module,
@@ -183,7 +183,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     if (store) stats = await store.stats();
     else {
       const r = await exchange(route(base, "/stats"), "GET", null, null, operator).catch(() => null);
-      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8"));
+      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8")).database;
     }
     const requests = sum((s) => s.requests);
     const answered = Math.max(1, sum((s) => s.accepted) + sum((s) => s.rejected) - sum((s) => s.failed));

@@ -3,4 +3,4 @@
 TEST_SUITES += test-sim
 test-sim: build
 	node tests/tools/node-suite.mjs test-sim build/js/tests/sim-codec.test.js build/js/tests/server.test.js build/js/tests/server-ops.test.js \
-	  build/js/tests/sim.test.js build/js/tests/peer.test.js build/js/tests/report.test.js
+	  build/js/tests/sim.test.js build/js/tests/peer.test.js build/js/tests/report.test.js build/js/tests/openapi.test.js

@@ -26,8 +26,8 @@ export function vectorText(name: string): string {
 
 export interface CliRun { status: number | null; stdout: string; stderr: string }
 
-export function opaygo(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000 });
+export function opaygo(args: string[], input?: string, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -57,4 +57,11 @@ export async function withSeed<T>(fixed: number, body: (seed: number) => T | Pro
     if (e instanceof Error) e.message = `[seed ${seed}: ${how}] ${e.message}`;
     throw e;
   }
+}
+
+/** A store's counts of what requests stored, without the refusals (which count refused requests
+ *  per device, and change no device's state). */
+export async function storedCounts(store: { stats(): Promise<object> }): Promise<Record<string, number>> {
+  const { refusals: _, ...counts } = (await store.stats()) as Record<string, number>;
+  return counts;
 }

@@ -26,9 +26,9 @@ export class ChildServer {
   /** `opaygo server --db DB --port 0 --log LOG` on 127.0.0.1 with the tests' operator token (from
    *  the environment); resolves with its URL once it listens. The request log goes to a file (by
    *  default DB.log, for a SQLite file): on a pipe to this busy test process its writes would wait
-   *  for the test to read them. */
-  static start(db: string, extra: string[] = [], log = `${db}.log`): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
+   *  for the test to read them. `cli`: another build's bin/opaygo.js (make bench-server). */
+  static start(db: string, extra: string[] = [], log = `${db}.log`, cli = CLI): Promise<ChildServer> {
+    const proc = spawn(process.execPath, [cli, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));

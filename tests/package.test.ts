@@ -35,6 +35,9 @@ function project(dir: string, name: string): void {
 }
 
 before(() => {
+  // The README's order: `make build` (CI's build, before this suite), then `npm pack`, whose
+  // prepack builds wasm3-wasi under npm's PATH (node_modules/.bin first): its link is redone here.
+  fs.rmSync(path.join(ROOT, "build/wasm3-wasi/wasm3.wasm"), { force: true });
   ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   tarball = path.join(WORK, `${name}-${version}.tgz`);
@@ -67,6 +70,55 @@ test("TypeScript: examples/node/quickstart.ts type-checks against the package's 
   const r = ok("node", ["out/quickstart.js"], APP);
   assert.match(r.stdout, /: ACCEPTED ADD_TIME 7\n/);
   assert.match(r.stdout, /: valid; answer \d+ B: ACCEPTED\n/);
+});
+
+test("the README's TypeScript blocks type-check under strict as written, and run", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length > 0, "the README has TypeScript blocks");
+  const files = blocks.map((b, i) => {
+    fs.writeFileSync(path.join(APP, `readme-${i}.ts`), b);
+    return `readme-${i}.ts`;
+  });
+  fs.writeFileSync(path.join(APP, "tsconfig.readme.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "out-readme", types: ["node"] }, files,
+  }));
+  ok("npx", ["tsc", "-p", "tsconfig.readme.json"], APP);
+  for (const f of files) ok("node", [`out-readme/${f.replace(/\.ts$/, ".js")}`], APP);
+});
+
+test("the package's types compile in a project without @types/node (its .d.ts files checked too)", () => {
+  const dir = path.join(WORK, "no-node-types");
+  project(dir, "opaygo-no-node-types");
+  npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
+  fs.writeFileSync(path.join(dir, "check.ts"), `
+    import * as all from "opaygo-wasm";
+    import { generateToken, decodeToken, type TokenType } from "opaygo-wasm/token";
+    import { Device } from "opaygo-wasm/device";
+    import { MetricsEncoder, type DataFormat } from "opaygo-wasm/metrics";
+    import { verifyRequest, expandRequest, buildAnswer, type VerifyResult } from "opaygo-wasm/server";
+    import { CODE_MESSAGES } from "opaygo-wasm/abi";
+    export const used = [all, generateToken, decodeToken, Device, MetricsEncoder, verifyRequest, expandRequest, buildAnswer, CODE_MESSAGES];
+    export type Used = [TokenType, DataFormat, VerifyResult];
+  `);
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
+    files: ["check.ts"],
+  }));
+  ok("npx", ["tsc", "-p", "."], dir);
+});
+
+test("examples/cli: every line of the shipped input files is answered, none refused", () => {
+  const examples = path.join(APP, "node_modules/opaygo-wasm/examples/cli");
+  for (const [file, command, key] of [["metrics-request.jsonl", "request", "condensed"], ["metrics-respond.jsonl", "respond", "payload"], ["metrics-expand.jsonl", "expand", "simple_metrics"]]) {
+    const input = fs.readFileSync(path.join(examples, file), "utf8");
+    const r = spawnSync("npx", ["opaygo", "metrics", command, "--jsonl"], { cwd: APP, input, encoding: "utf8" });
+    assert.equal(r.status, 0, `${file}: ${r.stdout}${r.stderr}`);
+    const answers = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(answers.length, input.trim().split("\n").length, file);
+    for (const a of answers) assert.ok(a[key] !== undefined, `${file}: ${JSON.stringify(a)}`);
+  }
+  assert.ok(fs.existsSync(path.join(examples, "README.md")));
 });
 
 test("plain ESM: every entry point imports and works (the ABI codes too), the device on wasm3 too", () => {
