@@ -121,8 +121,9 @@ def main():
                             "smallest_heap_that_runs": smallest_heap(qemu, image, heap),
                             "value_stack_used": f["value_stack_used"], "c_stack_high_water": f["stack_high_water"],
                             "static_ram_besides_heap_decode_image": static}
-    for module in ("token", "device"):
+    for module in ("token", "device", "lean"):
         r["instructions"][f"{module} wasm3"] = instructions(qemu, f"{MCU}/cortex-m3/decode-{module}.elf")
+    for module in ("token", "device"):
         r["instructions"][f"{module} wasm2c"] = instructions(qemu, f"{MCU}/cortex-m3/decode-{module}-wasm2c.elf")
 
     print("Flash (bytes) of the smallest firmware that decodes a token (decode-*.elf), by part:")
