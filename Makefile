@@ -64,17 +64,18 @@ check: setup
 setup:
 	scripts/install-deps.sh
 
-# The main job on its embedded defaults: a fleet of simulated devices against the reference server.
+# The main job on its embedded defaults: a fleet of simulated devices against the reference server;
+# its report (build/sim-report.html, named on the last line) opens in any browser, offline.
 sim: setup
 	$(MAKE) build
-	node bin/opaygo.js sim
+	node bin/opaygo.js sim --report build/sim-report.html
 
 # What a newcomer needs (the areas' own targets: the heads of mk/*.mk).
 help:
 	@echo "make TARGET   (CI runs .ci/run = make check; docs/DEVELOPING.md explains the layout)"
 	@echo "Start:"
 	@echo "  setup         install what the build and tests need (scripts/install-deps.sh)"
-	@echo "  build         every profile's .wasm (build/) and the TypeScript (build/js/)"
+	@echo "  build         every profile's .wasm (build/), the TypeScript (build/js/) and the pages (build/ui/)"
 	@echo "  test          every suite, going on past failures; ends with \"N passed, M failed\""
 	@echo "  check         setup, build, test: what CI runs on a fresh machine"
 	@echo "  test-SUITE    one suite of:"; echo "$(TEST_SUITES)" | fmt -w 84 | sed 's/^/                /'
@@ -86,12 +87,14 @@ help:
 	@echo "  cortex-m      the C libraries for Cortex-M0+ and M4 (build/arm/)"
 	@echo "  mcu-wasm      each .wasm on wasm3 for Cortex-M0+, M3, M4 (build/mcu/)"
 	@echo "  wasm3-wasi    wasm3 as a wasm32-wasi module, for Node (build/wasm3-wasi/)"
+	@echo "  ui            the pages' chart module and uPlot, part of build (build/ui/)"
 	@echo "  fuzz          a libFuzzer campaign over the C build (FUZZ_TIME=300 seconds per target)"
 	@echo "Figures (never asserted by tests):"
 	@echo "  size          code and RAM of every build (build/size.json; docs/sizes.md)"
 	@echo "  mcu-size      firmware flash, RAM, instructions per chain step on wasm3 (build/mcu/size.json)"
 	@echo "  bench         payload bytes, decode and encode cost (build/bench.json, docs/performance.md)"
 	@echo "  bench-server  the reference server's requests/s on SQLite and PostgreSQL"
+	@echo "  bench-charts  uPlot against Chart.js in headless Chromium (build/bench-charts.json, docs/charts.md)"
 	@echo "Profiles (mk/variants.mk: profile, module, C library):"
 	@$(foreach v,$(VARIANTS),printf '  %-13s %-26s build/c/%s\n' $(v) $(call variant_wasm,$(v)) $(call variant_lib,$(v));)
 

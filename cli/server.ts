@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { ReferenceServer } from "../host-sim/server.js";
 import { pointsCsv } from "../host-sim/data.js";
+import { CsvDirectory } from "../host-sim/csv-dir.js";
 import { Store, isPostgresUrl, openStore } from "../host-sim/store.js";
 import { parseDevicesCsv } from "../host-sim/provision.js";
 import { integer } from "./options.js";
@@ -70,6 +71,14 @@ async function openDb(o: { db: string; dbPasswordFile?: string; sync?: "full" | 
   return openStore(o.db, { synchronous: o.sync, password });
 }
 
+function csvDirectory(dir: string, fsync: boolean): CsvDirectory {
+  try {
+    return new CsvDirectory(dir, fsync);
+  } catch (e) {
+    throw new InvalidArgumentError(`--csv-dir ${dir}: ${(e as NodeJS.ErrnoException).code === "EACCES" ? "not writable" : (e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
 function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
   if (net.isIPv4(host)) return host.startsWith("127.");
@@ -116,6 +125,8 @@ export function register(program: Command): void {
     .option("--max-clock-skew <seconds>", "refuse (403, with the server's time) a request whose timestamp is more than this far ahead of the server's clock", integer("max clock skew", 366 * 86400), 86400)
     .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", integer("request timeout", 3600000), 30000)
     .option("--shutdown-timeout <ms>", "on SIGTERM / SIGINT, time the requests in progress get to finish before their connections are dropped", integer("shutdown timeout", 3600000), 10000)
+    .option("--monthly-budget-kb <kb>", "a device's monthly data budget shown on the dashboard (KB billed, each upload rounded up to a whole KB)", integer("monthly budget", 1e9), 750)
+    .option("--csv-dir <dir>", "also append every accepted request's points to <dir>/<serial>/<YYYY-MM-DD>.csv (the Metrics standard's raw CSV files; docs/cli-and-server.md)")
     .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss); PostgreSQL commits durably as its server is configured", "normal")
     .action(async (o) => {
       if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
@@ -129,10 +140,16 @@ export function register(program: Command): void {
       const formatJwtKey = readJwtKey(o.formatJwtKeyFile);
       const tls = o.tlsCert ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
       const log = requestLog(o);
+      const csv = o.csvDir === undefined ? null : csvDirectory(o.csvDir, o.sync === "full");
       const store = await openDb(o);
+      if (csv) {
+        const recovered = await store.csvRecover(csv);
+        if (recovered > 0) process.stdout.write(`--csv-dir: wrote the points of ${recovered} request${recovered === 1 ? "" : "s"} a stopped server had stored but not written\n`);
+      }
       let srv: ReferenceServer;
       try {
-        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, maxClockSkew: o.maxClockSkew, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log });
+        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, maxClockSkew: o.maxClockSkew, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log, csv,
+          monthlyBudgetKb: o.monthlyBudgetKb });
       } catch (e) {
         await store.close();
         throw new InvalidArgumentError(`cannot serve HTTPS with ${o.tlsCert} and ${o.tlsKey}: ${(e as Error).message}`);

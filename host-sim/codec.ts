@@ -494,3 +494,8 @@ export function keyStartingCode(keyHex: string): number {
 export function addTimeToken(keyHex: string, startingCode: number, count: number, days: number): { token: string; count: number } {
   return generateToken({ key: keyHex, startingCode, count, type: "ADD_TIME", value: days });
 }
+
+/** A DISABLE_PAYG token (the device is paid off) after the server's last count. */
+export function disablePaygToken(keyHex: string, startingCode: number, count: number): { token: string; count: number } {
+  return generateToken({ key: keyHex, startingCode, count, type: "DISABLE_PAYG" });
+}

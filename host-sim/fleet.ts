@@ -4,11 +4,12 @@
 // Payments become ADD_TIME tokens when they fall due: at once when their time (`at`, default the
 // server's clock) has come, else at the first upload whose time reaches it (a schedule). A payment
 // of `days` buys that many days; one `until` a time buys the days from the end of the credit (or
-// now, if it has run out) to that time, rounded up. A token carries 995 days at most: longer
-// payments become several tokens.
+// now, if it has run out) to that time, rounded up; `disable_payg` (paid off: the customer owns
+// the device) is a DISABLE_PAYG token, after which the credit no longer ends. A token carries 995
+// days at most: longer payments become several tokens.
 import { Credit, DeviceRow, PaymentRow, Store, TokenRow, ALL_AUTH_METHODS, DEFAULT_AUTH_METHODS, audit, creditAfter, creditStatements } from "./store.js";
 import { HttpError, fields, intField } from "./http-error.js";
-import { addTimeToken, keyStartingCode } from "./codec.js";
+import { addTimeToken, disablePaygToken, keyStartingCode } from "./codec.js";
 
 const DAY = 86400;
 /** The largest value of an ADD_TIME token (days). */
@@ -19,13 +20,22 @@ const TIME_MAX = 0xffffffff;
 
 /** Turns due payments into tokens, at time `at`, after the device's last token. */
 export function creditPayments(dev: DeviceRow, due: PaymentRow[], at: number): Credit {
-  const c: Credit = { tokens: [], payments: [], tokenCount: dev.token_count, creditUntil: dev.credit_until };
+  const c: Credit = { tokens: [], payments: [], tokenCount: dev.token_count, creditUntil: dev.credit_until, paygDisabled: dev.payg_disabled === 1 };
   for (const p of due) {
+    if (p.disable_payg === 1) {
+      // the customer owns the device now: a DISABLE_PAYG token, and the credit no longer ends
+      const t = disablePaygToken(dev.key, dev.starting_code, c.tokenCount);
+      c.tokens.push({ paymentId: p.id, type: "DISABLE_PAYG", count: t.count, token: t.token, days: 0, createdAt: at });
+      c.tokenCount = t.count;
+      c.paygDisabled = true;
+      c.payments.push({ id: p.id, creditedAt: at, daysCredited: 0 });
+      continue;
+    }
     const days = p.until === null ? p.days : Math.max(0, Math.ceil((p.until - Math.max(c.creditUntil, at)) / DAY));
     for (let left = days; left > 0;) {
       const d = Math.min(left, MAX_TOKEN_DAYS);
       const t = addTimeToken(dev.key, dev.starting_code, c.tokenCount, d);
-      c.tokens.push({ paymentId: p.id, count: t.count, token: t.token, days: d, createdAt: at });
+      c.tokens.push({ paymentId: p.id, type: "ADD_TIME", count: t.count, token: t.token, days: d, createdAt: at });
       c.tokenCount = t.count;
       c.creditUntil = creditAfter(c.creditUntil, at, d);
       left -= d;
@@ -108,6 +118,7 @@ export interface PaymentView {
   at: number;
   days: number | null;
   until: number | null;
+  disable_payg: boolean;
   created_at: number;
   credited_at: number | null;
   days_credited: number | null;
@@ -115,7 +126,7 @@ export interface PaymentView {
 }
 
 const paymentView = (p: PaymentRow, tokens: Pick<TokenRow, "token" | "count" | "days">[]): PaymentView => ({
-  reference: p.reference, at: p.at, days: p.until === null ? p.days : null, until: p.until, created_at: p.created_at,
+  reference: p.reference, at: p.at, days: p.until === null && p.disable_payg === 0 ? p.days : null, until: p.until, disable_payg: p.disable_payg === 1, created_at: p.created_at,
   credited_at: p.credited_at, days_credited: p.days_credited, tokens: tokens.map((t) => ({ token: t.token, count: t.count, days: t.days })),
 });
 
@@ -125,10 +136,12 @@ const paymentView = (p: PaymentRow, tokens: Pick<TokenRow, "token" | "count" | "
  * webhook) 200 with the same, crediting nothing; a reference already used for another payment 409.
  */
 export async function postPayment(store: Store, serial: string, body: unknown, now: number): Promise<{ status: number; body: object }> {
-  const b = fields(body, "a payment", ["reference", "days", "until", "at"]);
+  const b = fields(body, "a payment", ["reference", "days", "until", "disable_payg", "at"]);
   if (typeof b.reference !== "string" || b.reference.length < 1 || b.reference.length > 200) throw new HttpError(400, "reference (the payment provider's transaction id) must be a string of 1 to 200 characters");
   const reference = b.reference;
-  if ((b.days === undefined) === (b.until === undefined)) throw new HttpError(400, "give either days or until");
+  if (b.disable_payg !== undefined && b.disable_payg !== true) throw new HttpError(400, "disable_payg can only be true");
+  if ([b.days, b.until, b.disable_payg].filter((x) => x !== undefined).length !== 1) throw new HttpError(400, "give either days, until or disable_payg");
+  const disable = b.disable_payg === true ? 1 : 0;
   const days = b.days === undefined ? 0 : intField(b.days, "days", 1, MAX_PAYMENT_DAYS);
   const until = b.until === undefined ? null : intField(b.until, "until", 1, TIME_MAX);
   const at = b.at === undefined ? null : intField(b.at, "at", 0, TIME_MAX);
@@ -137,15 +150,15 @@ export async function postPayment(store: Store, serial: string, body: unknown, n
     if (!dev) throw new HttpError(404, `unknown device ${serial}`);
     const old = await tx.get<PaymentRow>("SELECT * FROM payments WHERE reference = ?", reference);
     if (old) {
-      if (old.device_id !== dev.id || old.days !== days || old.until !== until || (at !== null && old.at !== at)) {
+      if (old.device_id !== dev.id || old.days !== days || old.until !== until || old.disable_payg !== disable || (at !== null && old.at !== at)) {
         throw new HttpError(409, `reference ${JSON.stringify(reference)} was already used for another payment; nothing was credited`);
       }
       const tokens = await tx.all<TokenRow>("SELECT token, count, days FROM tokens WHERE payment_id = ? ORDER BY count", old.id);
       return { status: 200, body: { serial, duplicate: true, payment: paymentView(old, tokens), credit_until: dev.credit_until } };
     }
     const p = (await tx.get<PaymentRow>(
-      "INSERT INTO payments (device_id, reference, at, days, until, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
-      dev.id, reference, at ?? now, days, until, now))!;
+      "INSERT INTO payments (device_id, reference, at, days, until, disable_payg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+      dev.id, reference, at ?? now, days, until, disable, now))!;
     let credit: Credit | null = null;
     if (p.at <= now) {
       credit = creditPayments(dev, [p], now);
@@ -153,7 +166,7 @@ export async function postPayment(store: Store, serial: string, body: unknown, n
       creditStatements(dev.id, credit, writes);
       for (const [sql, args] of writes) await tx.run(sql, ...args);
     }
-    await audit(tx, now, "payment.add", dev.id, { reference, days: b.days ?? null, until, at: p.at, tokens: credit?.tokens.map((t) => t.count) ?? [] });
+    await audit(tx, now, "payment.add", dev.id, { reference, days: b.days ?? null, until, disable_payg: disable === 1, at: p.at, tokens: credit?.tokens.map((t) => t.count) ?? [] });
     const done = credit ? { ...p, credited_at: now, days_credited: credit.payments[0].daysCredited } : p;
     return { status: 201, body: { serial, duplicate: false, payment: paymentView(done, credit?.tokens ?? []), credit_until: credit?.creditUntil ?? dev.credit_until } };
   });
@@ -177,7 +190,8 @@ export async function deviceView(store: Store, serial: string, now: number): Pro
     token_count: dev.token_count,
     auth_methods: authMethodsOf(dev),
     replay: { timestamp: dev.last_ts, request_count: dev.last_rc },
-    credit: { until: dev.credit_until, seconds_left: Math.max(0, dev.credit_until - now), active: dev.credit_until > now },
+    credit: dev.payg_disabled === 1 ? { until: null, seconds_left: null, active: true, payg_disabled: true }
+      : { until: dev.credit_until, seconds_left: Math.max(0, dev.credit_until - now), active: dev.credit_until > now, payg_disabled: false },
     pending_settings: dev.settings === null ? null : JSON.parse(dev.settings),
     pending_tokens: pending.map((t) => ({ token: t.token, count: t.count, days: t.days, created_at: t.created_at, first_sent_at: t.first_sent_at })),
     last_request: last ? {

@@ -15,7 +15,7 @@ const unix = (description: string) => int(`${description} (unix seconds)`, { min
 
 const json = (schema: Schema) => ({ "application/json": { schema } });
 const error = (description: string) => ({ description, content: json(ref("Error")) });
-const OPERATOR = [{ operatorToken: [] }];
+const OPERATOR = [{ operatorToken: [] }, { session: [] }];
 
 const SERIAL_PARAM = { name: "serial", in: "path", required: true, description: "the device's serial number (percent-encoded)", schema: { type: "string" } };
 const RANGE_PARAMS = (required: boolean) => [
@@ -83,13 +83,15 @@ const SCHEMAS: Record<string, Schema> = {
     reference: str("the payment provider's transaction id: a device is credited once per reference", { minLength: 1, maxLength: 200 }),
     days: int("days of credit", { minimum: 1, maximum: 3650 }),
     until: unix("credit up to this time (instead of days)"),
+    disable_payg: { const: true, description: "paid off: a DISABLE_PAYG token, the device unlocked for good (instead of days)" },
     at: unix("when the payment counts (default now; a later time schedules it)"),
-  }, ["reference"], { oneOf: [{ required: ["days"] }, { required: ["until"] }] }),
+  }, ["reference"], { oneOf: [{ required: ["days"] }, { required: ["until"] }, { required: ["disable_payg"] }] }),
   PaymentView: obj({
     reference: nullable(str("the provider's id")), at: unix("when it counts"), days: nullable(int("days paid for")), until: nullable(unix("credit up to")),
+    disable_payg: { type: "boolean", description: "paid off" },
     created_at: unix("when it was recorded"), credited_at: nullable(unix("when it became tokens")), days_credited: nullable(int("days the tokens carry")),
     tokens: { type: "array", items: obj({ token: str("9 digits"), count: int("its count"), days: int("its days") }, ["token", "count", "days"]) },
-  }, ["reference", "at", "days", "until", "created_at", "credited_at", "days_credited", "tokens"]),
+  }, ["reference", "at", "days", "until", "disable_payg", "created_at", "credited_at", "days_credited", "tokens"]),
   PaymentResult: obj({
     serial: str("the device"), duplicate: { type: "boolean", description: "true: the reference was seen before; nothing was credited now" },
     payment: ref("PaymentView"), credit_until: unix("the server's model of the device's credit end"),
@@ -98,7 +100,10 @@ const SCHEMAS: Record<string, Schema> = {
     serial: str("its serial"), starting_code: int("its token chain's starting code"), token_count: int("the count of the last token generated"),
     auth_methods: { type: "array", items: AUTH_METHOD },
     replay: ref("ReplayState"),
-    credit: obj({ until: unix("credit end (the server's model)"), seconds_left: int("seconds left now"), active: { type: "boolean" } }, ["until", "seconds_left", "active"]),
+    credit: obj({
+      until: nullable(unix("credit end (the server's model; null once PAYG is disabled)")), seconds_left: nullable(int("seconds left now")),
+      active: { type: "boolean" }, payg_disabled: { type: "boolean", description: "paid off: unlocked for good" },
+    }, ["until", "seconds_left", "active", "payg_disabled"]),
     pending_settings: { type: ["object", "null"] },
     pending_tokens: { type: "array", items: obj({ token: str("the token"), count: int("count"), days: int("days"), created_at: unix("made"), first_sent_at: nullable(unix("first sent")) }, ["token", "count", "days", "created_at", "first_sent_at"]) },
     last_request: {
@@ -135,6 +140,34 @@ const SCHEMAS: Record<string, Schema> = {
     }, ["pid", "started_at", "accepted", "rejected", "by_status", "cpu_ms", "db_round_trips"]),
   }, ["database", "process"]),
   Health: obj({ status: { const: "ok" } }, ["status"]),
+  FleetPage: obj({
+    now: unix("the server's clock (times on the page are relative to it)"), total: int("devices that match the filter"), month: str("the month of the data use (YYYY-MM, UTC, the server's clock)"),
+    budget_kb: int("the monthly data budget of a device (--monthly-budget-kb)"), latest_request: int("the newest request's id (a page polls for a higher one)"),
+    rows: { type: "array", items: ref("FleetRow") },
+  }, ["now", "total", "month", "budget_kb", "latest_request", "rows"]),
+  FleetRow: obj({
+    serial: str("the device"), last_upload: nullable(unix("its last accepted upload (the server's clock)")), last_timestamp: nullable(int("that upload's ts")),
+    credit_until: unix("the credit's end (the server's model)"), seconds_left: nullable(int("credit left (null: PAYG disabled)")), active: { type: "boolean" },
+    payg_disabled: { type: "boolean" }, tokens_pending: int("tokens the device has not confirmed"), month_requests: int("uploads this month"),
+    month_bytes: int("bytes on the wire this month (requests and answers)"), month_billed_kb: int("KB billed this month (each upload rounded up to a whole KB)"),
+    auth_methods: { type: "array", items: AUTH_METHOD }, last_auth: nullable(str("the auth method of its last upload")),
+    refusals: { type: "object", additionalProperties: { type: "integer" }, description: "refused requests by reason" },
+  }, ["serial", "last_upload", "last_timestamp", "credit_until", "seconds_left", "active", "payg_disabled", "tokens_pending", "month_requests", "month_bytes", "month_billed_kb", "auth_methods", "last_auth", "refusals"]),
+  Series: obj({
+    serial: str("the device"), from: unix("first time included"), to: int("first time excluded"), truncated: { type: "boolean", description: "more samples than one answer holds: the latest ones" },
+    variables: { type: "array", items: obj({ name: str("its name"), unit: str("its unit, or empty"), scale_factor: { type: "number", description: "applied already" } }, ["name", "unit", "scale_factor"]) },
+    x: { type: "array", items: { type: "integer" }, description: "the samples' times" },
+    columns: { type: "object", additionalProperties: { type: "array", items: { type: ["number", "null"] } }, description: "one value per time, per numeric variable" },
+    status: { oneOf: [{ type: "null" }, obj({ timestamp: int("its time"), values: { type: "object" } }, ["timestamp", "values"])] },
+  }, ["serial", "from", "to", "truncated", "variables", "x", "columns", "status"]),
+  History: obj({
+    serial: str("the device"), created_at: unix("provisioned"),
+    tokens: { type: "array", items: { type: "object" }, description: "type, count, token, days, created_at, first_sent_at, confirmed_at, reference" },
+    payments: { type: "array", items: { type: "object" } },
+    credit: { type: "array", items: obj({ from: unix("start"), to: nullable(unix("end (null: PAYG disabled)")) }, ["from", "to"]), description: "the periods the credit ran (locked between them)" },
+    requests: { type: "array", items: { type: "object" }, description: "the latest 500: time, ts, rc, auth, sizes, rows" },
+    usage: { type: "array", items: { type: "object" }, description: "data use by month" },
+  }, ["serial", "created_at", "tokens", "payments", "credit", "requests", "usage"]),
 };
 
 type Operation = { summary: string; security?: unknown[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
@@ -222,6 +255,70 @@ function operations(o: { maxBody: number; maxClockSkew: number }): Record<string
         responses: { 200: { description: "the counts", content: json(ref("Stats")) }, 401: error("no or wrong operator token") },
       },
     },
+    "/": { get: { summary: "Sends a browser to the dashboard", security: [], responses: { 303: { description: "to /dashboard" } } } },
+    "/login": {
+      get: { summary: "The dashboard's login page", security: [], responses: { 200: { description: "a form for the operator token", content: { "text/html": { schema: { type: "string" } } } } } },
+      post: {
+        summary: "Signs in: the operator token from the form, a session cookie (HttpOnly, SameSite=Strict, Secure under TLS)",
+        security: [],
+        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: obj({ token: str("the operator token") }, ["token"]) } } },
+        responses: {
+          303: { description: "signed in: to /dashboard, with the session cookie" }, 401: { description: "a wrong token: the login page again", content: { "text/html": { schema: { type: "string" } } } },
+          415: error("not a form"),
+        },
+      },
+    },
+    "/logout": { post: { summary: "Ends the session", security: OPERATOR, responses: { 303: { description: "to /login, the cookie cleared" }, 401: error("no session or token") } } },
+    "/dashboard": {
+      get: { summary: "The fleet overview page", security: OPERATOR, responses: { 200: { description: "the page", content: { "text/html": { schema: { type: "string" } } } }, 303: { description: "no session: to /login" } } },
+    },
+    "/dashboard/devices/{serial}": {
+      get: {
+        summary: "One device's page", security: OPERATOR, parameters: [SERIAL_PARAM],
+        responses: { 200: { description: "the page", content: { "text/html": { schema: { type: "string" } } } }, 303: { description: "no session: to /login" } },
+      },
+    },
+    "/ui/{file}": {
+      get: {
+        summary: "The pages' scripts, styles and chart library (build/ui/); {file} may hold a /", security: [],
+        parameters: [{ name: "file", in: "path", required: true, description: "a file under build/ui/", schema: { type: "string" } }],
+        responses: {
+          200: { description: "the file", content: Object.fromEntries(["text/javascript", "text/css", "text/plain", "image/png", "application/json"].map((t) => [t, { schema: { type: "string" } }])) },
+          404: error("no such file"),
+        },
+      },
+    },
+    "/fleet": {
+      get: {
+        summary: "One page of the fleet overview, sorted and filtered by the server",
+        security: OPERATOR,
+        parameters: [
+          { name: "q", in: "query", required: false, description: "part of a serial (case-insensitive)", schema: { type: "string", maxLength: 64 } },
+          { name: "filter", in: "query", required: false, description: "all, active, locked, payg_disabled, problems, over_budget, never_uploaded", schema: { type: "string" } },
+          { name: "sort", in: "query", required: false, description: "serial, last_upload, credit, data, tokens, problems", schema: { type: "string" } },
+          { name: "order", in: "query", required: false, description: "asc or desc", schema: { type: "string" } },
+          { name: "offset", in: "query", required: false, description: "rows to skip", schema: { type: "integer" } },
+          { name: "limit", in: "query", required: false, description: "rows (1..500, default 50)", schema: { type: "integer" } },
+        ],
+        responses: { 200: { description: "the page", content: json(ref("FleetPage")) }, 400: error("a wrong parameter"), 401: error("no session or token") },
+      },
+    },
+    "/devices/{serial}/series": {
+      get: {
+        summary: "The device's samples for charts: each numeric variable of its format, with names and units, scale factors applied",
+        security: OPERATOR,
+        parameters: [SERIAL_PARAM, { name: "from", in: "query", required: false, description: "unix seconds, first included", schema: { type: "integer" } },
+          { name: "to", in: "query", required: false, description: "unix seconds, first excluded", schema: { type: "integer" } }],
+        responses: { 200: { description: "the samples", content: json(ref("Series")) }, 400: error("a wrong time"), 401: error("no session or token"), 404: error("unknown device") },
+      },
+    },
+    "/devices/{serial}/history": {
+      get: {
+        summary: "The device's tokens, payments, credit periods, latest requests and data use by month",
+        security: OPERATOR, parameters: [SERIAL_PARAM],
+        responses: { 200: { description: "the history", content: json(ref("History")) }, 401: error("no session or token"), 404: error("unknown device") },
+      },
+    },
     "/health": { get: { summary: "Answers once the database does", security: [], responses: { 200: { description: "up", content: json(ref("Health")) } } } },
     "/openapi.json": { get: { summary: "This document", security: [], responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } } } },
   };
@@ -234,7 +331,7 @@ export function openApiDocument(o: { basePath: string; maxBody: number; maxClock
     info: {
       title: "opaygo reference OpenPAYGO Metrics server",
       version: "1",
-      description: "Devices post OpenPAYGO Metrics requests to /dd; every route but /dd (POST), /health and /openapi.json needs the operator token.",
+      description: "Devices post OpenPAYGO Metrics requests to /dd; every route but /dd (POST), /health, /openapi.json, the login page and the pages' files needs the operator token or a dashboard session.",
       license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: o.basePath || "/" }],
@@ -242,6 +339,7 @@ export function openApiDocument(o: { basePath: string; maxBody: number; maxClock
       securitySchemes: {
         operatorToken: { type: "http", scheme: "bearer", description: "the server's operator token (--operator-token-file or OPAYGO_OPERATOR_TOKEN)" },
         formatJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "an HS256 JWT signed with --format-jwt-key-file's key (POST /data_format only)" },
+        session: { type: "apiKey", in: "cookie", name: "opaygo_session", description: "a dashboard session (POST /login)" },
       },
       schemas: SCHEMAS,
     },

@@ -27,6 +27,9 @@ import { upload } from "./upload.js";
 import { deviceView, postDevice, postPayment, resetReplay } from "./fleet.js";
 import { PointQuery, dataJson, parseIso, pointsCsv } from "./data.js";
 import { openApiDocument } from "./openapi.js";
+import type { CsvDirectory } from "./csv-dir.js";
+import { SESSION_COOKIE, SESSION_SECONDS, createSession, deviceHistory, deviceSeries, endSession, fleetPage, fleetQuery, sessionCookie, sessionValid } from "./dashboard.js";
+import { UiFiles, dashboardPage, loginPage } from "./pages.js";
 
 export { HttpError } from "./http-error.js";
 export { pointsCsv, parseIso } from "./data.js";
@@ -55,6 +58,12 @@ export interface ServerOptions {
   /** receives one JSON line per request (no query string, body or header values) and one per
    *  operator change of a device's replay state; absent: no log */
   log?: (line: string) => void;
+  /** also append every accepted request's points to CSV files there (host-sim/csv-dir.ts); run
+   *  Store.csvRecover on it before serving */
+  csv?: CsvDirectory | null;
+  /** the monthly data budget of a device (KB, billed per request in whole KB), shown on the
+   *  dashboard (default 750: the seed use case's) */
+  monthlyBudgetKb?: number;
 }
 
 /** This process's counts (each server process has its own; the database's are in Store.stats). */
@@ -64,7 +73,9 @@ export interface ServerCounts {
   byStatus: Record<number, number>;
 }
 
-type Access = "device" | "operator" | "public";
+// device: authenticated by its signature; operator: the operator token (bearer) or a dashboard
+// session; page: the same, a browser without either is sent to the login page; public: no one.
+type Access = "device" | "operator" | "page" | "public";
 
 interface Call {
   req: http.IncomingMessage;
@@ -97,16 +108,35 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/stats", access: "operator", handle: (s, c) => s.stats(c) },
   { method: "GET", path: "/health", access: "public", handle: (s, c) => s.health(c) },
   { method: "GET", path: "/openapi.json", access: "public", handle: (s, c) => s.openApi(c) },
+  // the dashboard (host-sim/dashboard.ts, ui/dashboard.ts)
+  { method: "GET", path: "/", access: "public", handle: async (s, c) => s.redirect(c, "/dashboard") },
+  { method: "GET", path: "/login", access: "public", handle: (s, c) => s.loginPage(c) },
+  { method: "POST", path: "/login", access: "public", handle: (s, c) => s.login(c) },
+  { method: "POST", path: "/logout", access: "operator", handle: (s, c) => s.logout(c) },
+  { method: "GET", path: "/dashboard", access: "page", handle: (s, c) => s.page(c, "fleet") },
+  { method: "GET", path: "/dashboard/devices/{serial}", access: "page", handle: (s, c) => s.page(c, "device") },
+  { method: "GET", path: "/ui/{file}", access: "public", handle: (s, c) => s.uiFile(c) },
+  { method: "GET", path: "/fleet", access: "operator", handle: (s, c) => s.fleet(c) },
+  { method: "GET", path: "/devices/{serial}/series", access: "operator", handle: (s, c) => s.series(c) },
+  { method: "GET", path: "/devices/{serial}/history", access: "operator", handle: (s, c) => s.history(c) },
 ];
 
 /** Routes an operator uses (provisioning, formats, payments, reading customers' data), as "METHOD /path". */
-export const OPERATOR_ROUTES: readonly string[] = ROUTES.filter((r) => r.access === "operator").map((r) => `${r.method} ${r.path}`);
+export const OPERATOR_ROUTES: readonly string[] = ROUTES.filter((r) => r.access === "operator" || r.access === "page").map((r) => `${r.method} ${r.path}`);
 
-// A path template as a pattern: {name} matches one path segment.
+// A path template as a pattern: {name} matches one path segment ({file}: a path under /ui/).
 const templates = ROUTES.map((r) => ({
   route: r,
-  pattern: new RegExp("^" + r.path.replace(/[.]/g, "\\.").replace(/\{(\w+)\}/g, "(?<$1>[^/]+)") + "$"),
+  pattern: new RegExp("^" + r.path.replace(/[.]/g, "\\.").replace(/\{(\w+)\}/g, (_m, n) => `(?<${n}>${n === "file" ? "[A-Za-z0-9._/-]+" : "[^/]+"})`) + "$"),
 }));
+
+/** The routes whose path template matches a path (under the base path), with its parameters as sent. */
+export function routesOf(path: string): { route: Route; params: Record<string, string> }[] {
+  return templates.flatMap((t) => {
+    const m = t.pattern.exec(path);
+    return m ? [{ route: t.route, params: { ...m.groups } }] : [];
+  });
+}
 
 const sha256 = (text: string) => crypto.createHash("sha256").update(text, "utf8").digest();
 const DAY = 86400;
@@ -125,6 +155,9 @@ export class ReferenceServer {
   private readonly operatorTokenHash: Buffer | null;
   private readonly formatJwtKey: Buffer | null;
   private readonly log: ((line: string) => void) | null;
+  private readonly csv: CsvDirectory | null;
+  private readonly monthlyBudgetKb: number;
+  private readonly ui = new UiFiles();
   private readonly scheme: "http" | "https";
   private closing = false;
   /** body bytes of each answer (for the request log; a streamed answer has no Content-Length) */
@@ -136,6 +169,8 @@ export class ReferenceServer {
     if (o.formatJwtKey && o.formatJwtKey.length < JWT_MIN_KEY_BYTES) throw new Error(`the JWT key must be at least ${JWT_MIN_KEY_BYTES} bytes`);
     this.formatJwtKey = o.formatJwtKey ?? null;
     this.log = o.log ?? null;
+    this.csv = o.csv ?? null;
+    this.monthlyBudgetKb = o.monthlyBudgetKb ?? 750;
     this.scheme = o.tls ? "https" : "http";
     this.base = (o.basePath ?? "").replace(/\/+$/, "");
     if (this.base && !this.base.startsWith("/")) this.base = "/" + this.base;
@@ -273,37 +308,118 @@ export class ReferenceServer {
       path = path.slice(this.base.length) || "/";
     }
     path = path.replace(/\/+$/, "") || "/";
-    const matches = templates.map((t) => ({ route: t.route, m: t.pattern.exec(path) })).filter((x) => x.m);
+    const matches = routesOf(path);
     if (matches.length === 0) throw new HttpError(404, `no route ${path}`);
     const match = matches.find((x) => x.route.method === req.method);
     if (!match) throw new HttpError(405, `${req.method} is not allowed on ${path}`, { Allow: matches.map((x) => x.route.method).join(", ") });
     const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(match.m!.groups ?? {})) {
+    for (const [k, v] of Object.entries(match.params)) {
       try {
         params[k] = decodeURIComponent(v);
       } catch {
         throw new HttpError(400, `the path's ${k} is not valid percent-encoded UTF-8`);
       }
     }
-    if (match.route.access === "operator") this.authorize(req, `${match.route.method} ${match.route.path}`);
-    await match.route.handle(this, { req, res, url, params });
+    const call = { req, res, url, params };
+    if (match.route.access === "operator" || match.route.access === "page") {
+      if (!(await this.authorize(req, `${match.route.method} ${match.route.path}`, match.route.access === "page"))) return this.redirect(call, "/login");
+    }
+    await match.route.handle(this, call);
   }
 
-  // The operator token, or on POST /data_format (when the server has a JWT key) an HS256 JWT.
-  private authorize(req: http.IncomingMessage, route: string): void {
+  // The operator token (bearer), a dashboard session (its cookie), or on POST /data_format (when
+  // the server has a JWT key) an HS256 JWT. false: none of them, on a page (the browser goes to
+  // the login page); elsewhere a missing or wrong one throws.
+  private async authorize(req: http.IncomingMessage, route: string, page: boolean): Promise<boolean> {
     const jwtKey = route === "POST /data_format" ? this.formatJwtKey : null;
     if (!this.operatorTokenHash && !jwtKey) throw new HttpError(403, "operator routes are disabled: the server was started without an operator token");
     const m = /^Bearer +([^ ]+) *$/i.exec(req.headers.authorization ?? "");
     const realm = 'Bearer realm="opaygo operator"';
-    if (!m) throw new HttpError(401, `this route needs Authorization: Bearer <operator token${jwtKey ? " or JWT" : ""}>`, { "WWW-Authenticate": realm });
-    if (this.operatorTokenHash && crypto.timingSafeEqual(sha256(m[1]), this.operatorTokenHash)) return;
+    if (!m && req.headers.authorization === undefined && this.operatorTokenHash) {
+      const session = sessionCookie(req.headers.cookie);
+      if (session !== null && (await sessionValid(this.store, session, this.now()))) {
+        // a session's POST must come from the dashboard's own pages (the cookie is SameSite=Strict too)
+        const origin = req.headers.origin;
+        if (req.method === "POST" && origin !== undefined && new URL(origin).host !== req.headers.host) throw new HttpError(403, "a session's POST must come from this server's pages");
+        return true;
+      }
+      if (page) return false;
+    }
+    if (!m) throw new HttpError(401, `this route needs Authorization: Bearer <operator token${jwtKey ? " or JWT" : ""}> or a dashboard session`, { "WWW-Authenticate": realm });
+    if (this.operatorTokenHash && crypto.timingSafeEqual(sha256(m[1]), this.operatorTokenHash)) return true;
     const invalid = { "WWW-Authenticate": `${realm}, error="invalid_token"` };
     if (jwtKey && looksLikeJwt(m[1])) {
       const v = verifyHs256(m[1], jwtKey, this.clock());
-      if (v.ok) return;
+      if (v.ok) return true;
       throw new HttpError(401, v.reason, invalid);
     }
     throw new HttpError(401, "wrong operator token", invalid);
+  }
+
+  // Sessions expire by the real clock, not the server's (which a simulation may run fast).
+  private now(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
+  redirect(c: Call, to: string, headers: Record<string, string> = {}): void {
+    this.send(c.res, 303, "", "text/plain; charset=utf-8", { ...headers, Location: `${this.base}${to}` });
+  }
+
+  private html(c: Call, status: number, p: { html: string; csp: string }, headers: Record<string, string> = {}): void {
+    this.send(c.res, status, p.html, "text/html; charset=utf-8", { ...headers, "Content-Security-Policy": p.csp, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
+  }
+
+  async loginPage(c: Call): Promise<void> {
+    this.html(c, 200, loginPage(this.base, this.operatorTokenHash ? null : "This server was started without an operator token: the dashboard is off."));
+  }
+
+  // POST /login: the form's token (application/x-www-form-urlencoded); a session cookie and the
+  // dashboard, or the login page again with the reason.
+  async login(c: Call): Promise<void> {
+    const body = await this.readBody(c.req);
+    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.headers["content-type"] ?? "")) throw new HttpError(415, "send the login form (application/x-www-form-urlencoded)");
+    const token = new URLSearchParams(body.toString("utf8")).get("token") ?? "";
+    if (!this.operatorTokenHash || !crypto.timingSafeEqual(sha256(token.trim()), this.operatorTokenHash)) {
+      return this.html(c, 401, loginPage(this.base, this.operatorTokenHash ? "Wrong operator token." : "This server was started without an operator token: the dashboard is off."));
+    }
+    const id = await createSession(this.store, this.now());
+    const cookie = `${SESSION_COOKIE}=${id}; Path=${this.base || "/"}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${this.scheme === "https" ? "; Secure" : ""}`;
+    this.redirect(c, "/dashboard", { "Set-Cookie": cookie });
+  }
+
+  async logout(c: Call): Promise<void> {
+    const session = sessionCookie(c.req.headers.cookie);
+    if (session !== null) await endSession(this.store, session);
+    this.redirect(c, "/login", { "Set-Cookie": `${SESSION_COOKIE}=; Path=${this.base || "/"}; Max-Age=0; HttpOnly; SameSite=Strict${this.scheme === "https" ? "; Secure" : ""}` });
+  }
+
+  async page(c: Call, which: "fleet" | "device"): Promise<void> {
+    this.html(c, 200, dashboardPage(this.base, which, which === "device" ? c.params.serial : null));
+  }
+
+  async uiFile(c: Call): Promise<void> {
+    const f = this.ui.get(c.params.file);
+    if (!f) throw new HttpError(404, `no file ${c.params.file}`);
+    this.send(c.res, 200, f.body, f.type, { "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" });
+  }
+
+  async fleet(c: Call): Promise<void> {
+    this.send(c.res, 200, JSON.stringify(await fleetPage(this.store, fleetQuery(c.url), this.clock(), this.monthlyBudgetKb)));
+  }
+
+  async series(c: Call): Promise<void> {
+    const time = (name: string, fallback: number) => {
+      const v = c.url.searchParams.get(name);
+      if (v === null) return fallback;
+      if (!/^\d{1,12}$/.test(v)) throw new HttpError(400, `${name} must be unix seconds`);
+      return Number(v);
+    };
+    const to = time("to", 2 ** 53);
+    this.send(c.res, 200, JSON.stringify(await deviceSeries(this.store, c.params.serial, time("from", 0), to)));
+  }
+
+  async history(c: Call): Promise<void> {
+    this.send(c.res, 200, JSON.stringify(await deviceHistory(this.store, c.params.serial)));
   }
 
   async health(c: Call): Promise<void> {
@@ -367,7 +483,7 @@ export class ReferenceServer {
     if (!kind) throw new HttpError(415, "send application/json or application/cbor");
     const a = await upload(body, kind, {
       store: this.store, receivedAt: this.clock(), maxClockSkew: this.maxClockSkew, upBytes: requestBytes(c.req, body.length),
-      answerHeadBytes: (n, type) => headBytes(201, this.headers(c.res, type, n)),
+      answerHeadBytes: (n, type) => headBytes(201, this.headers(c.res, type, n)), csv: this.csv,
     });
     this.counts.accepted++;
     this.send(c.res, 201, a.body, a.contentType);

@@ -46,6 +46,8 @@ export const DEFAULTS = {
 
 /** 2G data is billed per session, rounded up to whole kilobytes; the seed's budget is 750 KB a month. */
 export const BUDGET_KB = 750;
+/** the days of a billing month (monthly figures are per this many days) */
+export const MONTH_DAYS = 30;
 
 export interface SimResult {
   options: Omit<SimOptions, "onProgress" | "operatorToken">;
@@ -188,7 +190,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     const requests = sum((s) => s.requests);
     const answered = Math.max(1, sum((s) => s.accepted) + sum((s) => s.rejected) - sum((s) => s.failed));
     const bytesUp = sum((s) => s.bytesUp), bytesDown = sum((s) => s.bytesDown);
-    const month = 30 / o.days / Math.max(1, o.devices);
+    const month = MONTH_DAYS / o.days / Math.max(1, o.devices);
     const billed = devices.reduce((a, d) => a + d.stats.requests, 0) > 0 ? billedKb(devices) : 0;
     const { onProgress: _, operatorToken: __, ...options } = o;
     return {

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { OpaygoError } from "../bindings/wasm.js";
+import type { CsvDirectory, CsvPoint } from "./csv-dir.js";
 
 const require = createRequire(import.meta.url);
 
@@ -47,6 +48,10 @@ export interface DeviceRow {
   /** the server's model of the device's credit: unix time it ends (0: never credited) */
   credit_until: number;
   created_at: number;
+  /** the server's clock when its last upload was accepted */
+  last_received_at: number | null;
+  /** 1 once a DISABLE_PAYG token was issued: the credit no longer ends */
+  payg_disabled: number;
 }
 
 export interface PaymentRow {
@@ -59,6 +64,8 @@ export interface PaymentRow {
   days: number;
   /** credit paid up to this unix time (null: a payment of days) */
   until: number | null;
+  /** 1: paid off, a DISABLE_PAYG token */
+  disable_payg: number;
   created_at: number;
   credited_at: number | null;
   days_credited: number | null;
@@ -133,10 +140,11 @@ export interface UploadWrite {
 
 /** Payments turned into tokens, and the device's counters after them. */
 export interface Credit {
-  tokens: { paymentId: number | null; count: number; token: string; days: number; createdAt: number }[];
+  tokens: { paymentId: number | null; type: "ADD_TIME" | "DISABLE_PAYG"; count: number; token: string; days: number; createdAt: number }[];
   payments: { id: number; creditedAt: number; daysCredited: number }[];
   tokenCount: number;
   creditUntil: number;
+  paygDisabled: boolean;
 }
 
 /** What to store of a new device. */
@@ -177,22 +185,24 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (
   id INTEGER PRIMARY KEY, serial TEXT NOT NULL UNIQUE, key TEXT NOT NULL, starting_code INTEGER NOT NULL,
   token_count INTEGER NOT NULL, last_ts INTEGER, last_rc INTEGER, settings TEXT,
-  auth_methods TEXT NOT NULL DEFAULT 'ta,ca,da,ra', credit_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0);
+  auth_methods TEXT NOT NULL DEFAULT 'ta,ca,da,ra', credit_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0,
+  last_received_at INTEGER, payg_disabled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS formats (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS payments (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), at INTEGER NOT NULL, days INTEGER NOT NULL,
-  reference TEXT, until INTEGER, created_at INTEGER NOT NULL DEFAULT 0, credited_at INTEGER, days_credited INTEGER);
+  reference TEXT, until INTEGER, disable_payg INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0, credited_at INTEGER, days_credited INTEGER);
 CREATE UNIQUE INDEX IF NOT EXISTS payments_reference ON payments(reference);
 CREATE INDEX IF NOT EXISTS payments_pending ON payments(device_id, credited_at, at);
 CREATE TABLE IF NOT EXISTS tokens (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), count INTEGER NOT NULL,
   token TEXT NOT NULL, days INTEGER NOT NULL, created_at INTEGER NOT NULL, first_sent_at INTEGER, confirmed_at INTEGER,
-  payment_id INTEGER REFERENCES payments(id), UNIQUE(device_id, count));
+  payment_id INTEGER REFERENCES payments(id), type TEXT NOT NULL DEFAULT 'ADD_TIME', UNIQUE(device_id, count));
 CREATE TABLE IF NOT EXISTS requests (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), received_at INTEGER NOT NULL,
   ts INTEGER, rc INTEGER, body_kind TEXT NOT NULL, body_bytes INTEGER NOT NULL, format_id INTEGER, answer BLOB,
-  auth TEXT, up_bytes INTEGER, down_bytes INTEGER);
+  auth TEXT, up_bytes INTEGER, down_bytes INTEGER, csv_pending INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS requests_device ON requests(device_id, received_at);
+CREATE INDEX IF NOT EXISTS requests_csv_pending ON requests(id) WHERE csv_pending = 1;
 CREATE TABLE IF NOT EXISTS points (
   id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES devices(id), request_id INTEGER NOT NULL REFERENCES requests(id),
   ts INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, digest TEXT NOT NULL);
@@ -203,6 +213,10 @@ CREATE INDEX IF NOT EXISTS points_device_ts ON points(device_id, ts);
 CREATE TABLE IF NOT EXISTS refusals (
   device_id INTEGER NOT NULL REFERENCES devices(id), reason TEXT NOT NULL, count INTEGER NOT NULL, last_at INTEGER NOT NULL,
   PRIMARY KEY (device_id, reason));
+CREATE TABLE IF NOT EXISTS device_usage (
+  device_id INTEGER NOT NULL REFERENCES devices(id), month TEXT NOT NULL, requests INTEGER NOT NULL, up_bytes INTEGER NOT NULL,
+  down_bytes INTEGER NOT NULL, billed_kb INTEGER NOT NULL, PRIMARY KEY (device_id, month));
+CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, device_id INTEGER REFERENCES devices(id), detail TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_device ON audit(device_id, id);
@@ -219,8 +233,13 @@ const MIGRATE_V1 = `
 ALTER TABLE devices ADD COLUMN auth_methods TEXT NOT NULL DEFAULT 'sa,ta,ca,da,ra';
 ALTER TABLE devices ADD COLUMN credit_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN last_received_at INTEGER;
+ALTER TABLE devices ADD COLUMN payg_disabled INTEGER NOT NULL DEFAULT 0;
+UPDATE devices SET last_received_at = (SELECT MAX(r.received_at) FROM requests r WHERE r.device_id = devices.id);
+ALTER TABLE tokens ADD COLUMN type TEXT NOT NULL DEFAULT 'ADD_TIME';
 ALTER TABLE payments ADD COLUMN reference TEXT;
 ALTER TABLE payments ADD COLUMN until INTEGER;
+ALTER TABLE payments ADD COLUMN disable_payg INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN credited_at INTEGER;
 ALTER TABLE payments ADD COLUMN days_credited INTEGER;
@@ -228,6 +247,7 @@ ALTER TABLE tokens ADD COLUMN payment_id INTEGER REFERENCES payments(id);
 ALTER TABLE requests ADD COLUMN auth TEXT;
 ALTER TABLE requests ADD COLUMN up_bytes INTEGER;
 ALTER TABLE requests ADD COLUMN down_bytes INTEGER;
+ALTER TABLE requests ADD COLUMN csv_pending INTEGER NOT NULL DEFAULT 0;
 DROP INDEX IF EXISTS payments_due;
 UPDATE payments SET credited_at = (SELECT t.created_at FROM tokens t WHERE t.id = payments.token_id), days_credited = days WHERE token_id IS NOT NULL;
 UPDATE tokens SET payment_id = (SELECT p.id FROM payments p WHERE p.token_id = tokens.id);
@@ -239,6 +259,9 @@ UPDATE points SET digest = md5(data);
 export const pointDigest = (data: string) => crypto.createHash("md5").update(data, "utf8").digest("hex");
 
 const DAY = 86400;
+
+/** The UTC month of a unix time, "YYYY-MM" (data use is counted per month). */
+export const monthOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 7);
 
 /** The server's credit model after `days` more of credit at `at`: ADD_TIME counts from the end of
  *  the credit, or from `at` when it has run out. */
@@ -254,10 +277,24 @@ export abstract class Store implements Sql {
    * One accepted upload, as one transaction on the device's lock: `decide` gets what the upload
    * needs to read and returns what to write (or throws: nothing is written). On PostgreSQL that is
    * two round trips to the database: the reads (and BEGIN), then the writes (and COMMIT).
-   * Returns the number of points stored (a point already stored, the same sample resent, is not
-   * stored twice).
+   * With a CSV directory the request's stored points are then appended to its files (csvFlush).
+   * Returns the request's id and the number of points stored (a point already stored, the same
+   * sample resent, is not stored twice).
    */
-  abstract upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite): Promise<number>;
+  abstract upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite, csv?: CsvDirectory | null): Promise<{ requestId: number; stored: number }>;
+  /**
+   * Appends a committed request's stored points to the CSV directory under its device's lock, if
+   * its csv_pending mark is still set, then clears the mark (two round trips on PostgreSQL).
+   * `recovering`: written by an earlier server process perhaps (see CsvDirectory.write).
+   */
+  abstract csvFlush(requestId: number, csv: CsvDirectory, recovering: boolean): Promise<void>;
+
+  /** Writes every request whose points a stopped server did not get to write; their count. */
+  async csvRecover(csv: CsvDirectory): Promise<number> {
+    const pending = await this.all<{ id: number }>("SELECT id FROM requests WHERE csv_pending = 1 ORDER BY id");
+    for (const r of pending) await this.csvFlush(r.id, csv, true);
+    return pending.length;
+  }
   abstract close(): Promise<void>;
 
   async get<T>(sql: string, ...args: unknown[]): Promise<T | undefined> {
@@ -378,18 +415,33 @@ const UPLOAD_READS = {
                 FROM tokens t JOIN devices d ON d.id = t.device_id WHERE d.serial = ? AND t.confirmed_at IS NULL ORDER BY t.count`,
 };
 
-// The writes of an accepted upload, as statements with their arguments; `?R` stands for the new
-// request's id (SQLite binds it once known; PostgreSQL reads it back with currval()).
-function uploadStatements(dev: DeviceRow, w: UploadWrite): [string, unknown[]][] {
+// What a CSV directory needs of a committed request (Store.csvFlush).
+const CSV_READS = {
+  request: `SELECT r.csv_pending, d.serial, f.body AS format FROM requests r JOIN devices d ON d.id = r.device_id
+            LEFT JOIN formats f ON f.id = r.format_id WHERE r.id = ?`,
+  points: "SELECT ts, kind, data FROM points WHERE request_id = ? ORDER BY id",
+  done: "UPDATE requests SET csv_pending = 0 WHERE id = ?",
+};
+
+// The writes of an accepted upload, as statements with their arguments: the request first (its
+// id goes to its points), the rest after the points.
+function uploadStatements(dev: DeviceRow, w: UploadWrite, csv: boolean): [string, unknown[]][] {
   const r = w.request;
   const out: [string, unknown[]][] = [[
-    "INSERT INTO requests (device_id, received_at, ts, rc, auth, body_kind, body_bytes, up_bytes, down_bytes, format_id, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [dev.id, r.receivedAt, r.ts, r.rc, r.auth, r.bodyKind, r.bodyBytes, r.upBytes, r.downBytes, r.formatId, r.answer],
+    "INSERT INTO requests (device_id, received_at, ts, rc, auth, body_kind, body_bytes, up_bytes, down_bytes, format_id, answer, csv_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [dev.id, r.receivedAt, r.ts, r.rc, r.auth, r.bodyKind, r.bodyBytes, r.upBytes, r.downBytes, r.formatId, r.answer, csv ? 1 : 0],
   ]];
   creditStatements(dev.id, w.credit, out);
   out.push([
-    "UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc)" + (w.clearSettings ? ", settings = NULL" : "") + " WHERE id = ?",
-    [r.ts, r.rc, dev.id],
+    "UPDATE devices SET last_ts = COALESCE(?, last_ts), last_rc = COALESCE(?, last_rc), last_received_at = ?" + (w.clearSettings ? ", settings = NULL" : "") + " WHERE id = ?",
+    [r.ts, r.rc, r.receivedAt, dev.id],
+  ]);
+  // the device's data use this month (UTC, the server's clock), billed per session in whole KB as 2G is
+  out.push([
+    `INSERT INTO device_usage (device_id, month, requests, up_bytes, down_bytes, billed_kb) VALUES (?, ?, 1, ?, ?, ?)
+     ON CONFLICT (device_id, month) DO UPDATE SET requests = device_usage.requests + 1, up_bytes = device_usage.up_bytes + excluded.up_bytes,
+     down_bytes = device_usage.down_bytes + excluded.down_bytes, billed_kb = device_usage.billed_kb + excluded.billed_kb`,
+    [dev.id, monthOf(r.receivedAt), r.upBytes, r.downBytes, Math.ceil((r.upBytes + r.downBytes) / 1024)],
   ]);
   if (w.confirmedUpTo !== null) {
     out.push(["UPDATE tokens SET confirmed_at = ? WHERE device_id = ? AND count <= ? AND confirmed_at IS NULL", [w.at, dev.id, w.confirmedUpTo]]);
@@ -401,10 +453,10 @@ function uploadStatements(dev: DeviceRow, w: UploadWrite): [string, unknown[]][]
 /** The statements that store a Credit (tokens, the payments they came from, the device's counters). */
 export function creditStatements(deviceId: number, c: Credit, out: [string, unknown[]][]): void {
   for (const t of c.tokens) {
-    out.push(["INSERT INTO tokens (device_id, payment_id, count, token, days, created_at) VALUES (?, ?, ?, ?, ?, ?)", [deviceId, t.paymentId, t.count, t.token, t.days, t.createdAt]]);
+    out.push(["INSERT INTO tokens (device_id, payment_id, type, count, token, days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [deviceId, t.paymentId, t.type, t.count, t.token, t.days, t.createdAt]]);
   }
   for (const p of c.payments) out.push(["UPDATE payments SET credited_at = ?, days_credited = ? WHERE id = ?", [p.creditedAt, p.daysCredited, p.id]]);
-  out.push(["UPDATE devices SET token_count = ?, credit_until = ? WHERE id = ?", [c.tokenCount, c.creditUntil, deviceId]]);
+  out.push(["UPDATE devices SET token_count = ?, credit_until = ?, payg_disabled = ? WHERE id = ?", [c.tokenCount, c.creditUntil, c.paygDisabled ? 1 : 0, deviceId]]);
 }
 
 const POINT_INSERT = "INSERT INTO points (device_id, request_id, ts, kind, data, digest) VALUES ";
@@ -514,7 +566,7 @@ class SqliteStore extends Store implements Sql {
     });
   }
 
-  upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite): Promise<number> {
+  upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite, csv: CsvDirectory | null = null): Promise<{ requestId: number; stored: number }> {
     return this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       try {
@@ -525,19 +577,32 @@ class SqliteStore extends Store implements Sql {
           due: this.allNow<PaymentRow>(UPLOAD_READS.due, [serial, at]),
           unconfirmed: this.allNow<TokenRow>(UPLOAD_READS.unconfirmed, [serial]),
         });
-        const [first, ...rest] = uploadStatements(device!, w);
-        const requestId = this.statement(first[0]).run(...first[1]).lastInsertRowid;
+        const [first, ...rest] = uploadStatements(device!, w, csv !== null);
+        const requestId = Number(this.statement(first[0]).run(...first[1]).lastInsertRowid);
         const point = this.statement(POINT_INSERT + "(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
         let stored = 0;
-        for (const p of w.points) stored += point.run(device.id, requestId, p.ts, p.kind, p.data, pointDigest(p.data)).changes;
+        for (const p of w.points) stored += point.run(device!.id, requestId, p.ts, p.kind, p.data, pointDigest(p.data)).changes;
         for (const [sql, args] of rest) this.statement(sql).run(...args);
         this.db.exec("COMMIT");
-        return stored;
+        if (csv) this.csvFlushNow(requestId, csv, false);
+        return { requestId, stored };
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw e;
       }
     });
+  }
+
+  // (the process runs one store operation at a time: the lock is that)
+  private csvFlushNow(requestId: number, csv: CsvDirectory, recovering: boolean): void {
+    const r = this.allNow<{ csv_pending: number; serial: string; format: string | null }>(CSV_READS.request, [requestId])[0];
+    if (!r || r.csv_pending !== 1) return;
+    csv.write(requestId, r.serial, r.format, this.allNow<CsvPoint>(CSV_READS.points, [requestId]), recovering);
+    this.allNow(CSV_READS.done, [requestId]);
+  }
+
+  csvFlush(requestId: number, csv: CsvDirectory, recovering: boolean): Promise<void> {
+    return this.exclusive(() => this.csvFlushNow(requestId, csv, recovering));
   }
 
   async close(): Promise<void> {
@@ -674,9 +739,9 @@ class PostgresStore extends Store {
     return sql.replace(/\?/g, () => this.literal(args[i++]));
   }
 
-  async upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite): Promise<number> {
+  async upload(serial: string, formatId: number | null, at: number, decide: (r: UploadRead) => UploadWrite, csv: CsvDirectory | null = null): Promise<{ requestId: number; stored: number }> {
     const client = await this.pool.connect();
-    return this.within(client, async () => {
+    const result = await this.within(client, async () => {
       // Round trip 1: BEGIN and every read, the device's row locked.
       const reads = [
         this.inline(UPLOAD_READS.device + " FOR UPDATE", [serial]),
@@ -692,8 +757,8 @@ class PostgresStore extends Store {
         due: results[3].rows as PaymentRow[], unconfirmed: results[4].rows as TokenRow[],
       });
       // Round trip 2: every write and COMMIT. The points in one statement; a sample already stored is skipped.
-      const [first, ...rest] = uploadStatements(device!, w);
-      const text = [this.inline(first[0], first[1])];
+      const [first, ...rest] = uploadStatements(device!, w, csv !== null);
+      const text = [this.inline(first[0], first[1]), "SELECT currval(pg_get_serial_sequence('requests', 'id')) AS id"];
       const count = "SELECT 0 AS stored";
       if (w.points.length > 0) {
         const rows = w.points.map((p) => `(${this.literal(device!.id)}, currval(pg_get_serial_sequence('requests', 'id')), ${p.ts}, ${this.literal(p.kind)}, ${this.literal(p.data)}, '${pointDigest(p.data)}')`);
@@ -703,7 +768,28 @@ class PostgresStore extends Store {
       text.push("COMMIT");
       this.roundTrips++;
       const written = (await client.query(text.join(";\n"))) as unknown as pg.QueryResult[];
-      return Number((written[1].rows[0] as { stored: number | string }).stored);
+      return { requestId: Number((written[1].rows[0] as { id: number }).id), stored: Number((written[2].rows[0] as { stored: number | string }).stored) };
+    });
+    if (csv) await this.csvFlush(result.requestId, csv, false);
+    return result;
+  }
+
+  async csvFlush(requestId: number, csv: CsvDirectory, recovering: boolean): Promise<void> {
+    const client = await this.pool.connect();
+    await this.within(client, async () => {
+      // Round trip 1: BEGIN, the device's lock (one process writes a device's files at a time), what to write.
+      this.roundTrips++;
+      const reads = (await client.query([
+        "BEGIN",
+        this.inline("SELECT 1 FROM devices WHERE id = (SELECT device_id FROM requests WHERE id = ?) FOR UPDATE", [requestId]),
+        this.inline(CSV_READS.request, [requestId]),
+        this.inline(CSV_READS.points, [requestId]),
+      ].join(";\n"))) as unknown as pg.QueryResult[];
+      const r = reads[2].rows[0] as { csv_pending: number; serial: string; format: string | null } | undefined;
+      if (r && r.csv_pending === 1) csv.write(requestId, r.serial, r.format, reads[3].rows as CsvPoint[], recovering);
+      // Round trip 2: the mark cleared, COMMIT.
+      this.roundTrips++;
+      await client.query(this.inline(CSV_READS.done, [requestId]) + ";\nCOMMIT");
     });
   }
 

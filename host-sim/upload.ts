@@ -7,6 +7,7 @@ import { Store, UploadRead, UploadWrite, TokenRow, RefusalReason } from "./store
 import { HttpError } from "./http-error.js";
 import { BodyKind, CodecError, DataFormat, encodeAnswer, expandRequest, parseFormatText, readRequest, verifyAuth } from "./codec.js";
 import { authMethodsOf, creditPayments } from "./fleet.js";
+import type { CsvDirectory } from "./csv-dir.js";
 
 /** A refusal that names the device it was for (so it is counted against it). */
 export class Refusal extends HttpError {
@@ -25,6 +26,8 @@ export interface UploadOptions {
   upBytes: number;
   /** bytes of the answer's status line and headers, for an answer body of n bytes */
   answerHeadBytes: (n: number, contentType: string) => number;
+  /** where the stored points are also appended as CSV files (--csv-dir), or null */
+  csv: CsvDirectory | null;
 }
 
 export interface UploadResult {
@@ -67,8 +70,9 @@ export async function upload(body: Buffer, kind: BodyKind, o: UploadOptions): Pr
     const settings = dev.settings ? JSON.parse(dev.settings) : null;
     answer = encodeAnswer(dev.key, r, {
       tokens: pending.map((t) => t.token), settings,
-      activeUntil: x.wantsTime ? credit.creditUntil : null,
-      secondsLeft: x.wantsSecondsLeft ? Math.max(0, credit.creditUntil - at) : null,
+      // (a paid-off device gets no time: like a SET_TIME token, it would end its unlimited credit)
+      activeUntil: x.wantsTime && !credit.paygDisabled ? credit.creditUntil : null,
+      secondsLeft: x.wantsSecondsLeft && !credit.paygDisabled ? Math.max(0, credit.creditUntil - at) : null,
     });
     return {
       request: {
@@ -84,7 +88,7 @@ export async function upload(body: Buffer, kind: BodyKind, o: UploadOptions): Pr
     };
   };
   try {
-    const stored = await o.store.upload(r.serial, r.formatId, at, decide);
+    const { stored } = await o.store.upload(r.serial, r.formatId, at, decide, o.csv);
     return { ...answer!, stored };
   } catch (e) {
     if (e instanceof Refusal) await o.store.refused(e.deviceId, e.reason, o.receivedAt);

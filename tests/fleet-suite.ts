@@ -19,7 +19,7 @@ import { exchange, postJson, route } from "../host-sim/http.js";
 import { MetricsEncoder, Float, parseOrdered, stringifyLossless, type JsonValue } from "../bindings/metrics.js";
 import { startingCodeOf } from "../bindings/token.js";
 import { Prng } from "../host-sim/prng.js";
-import { OPERATOR, OPERATOR_TOKEN, ROOT, withSeed } from "./helpers.js";
+import { OPERATOR, OPERATOR_TOKEN, ROOT, parseCsv, withSeed } from "./helpers.js";
 
 const KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
 const T0 = 1767225600; // 2026-01-01
@@ -322,20 +322,3 @@ const iso = (t: number) => new Date(t * 1000).toISOString();
 
 /** What the CSV writes for a value: strings as they are, other values as JSON text, nothing for none. */
 const cell = (v: JsonValue | undefined) => (v === undefined || v === null ? "" : typeof v === "string" ? v : stringifyLossless(v));
-
-/** RFC 4180 CSV: rows of cells (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cur = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(cur); cur = ""; }
-    else if (c === "\n") { row.push(cur); rows.push(row); row = []; cur = ""; }
-    else cur += c;
-  }
-  if (cur !== "" || row.length > 0) { row.push(cur); rows.push(row); }
-  return rows;
-}

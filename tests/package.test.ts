@@ -51,7 +51,10 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
   const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
   for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-lean.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
     "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
-    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json"]) assert.ok(files.includes(f), `${f} is in the tarball`);
+    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json",
+    // the pages' chart module and uPlot with its licence (make ui)
+    "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
+    "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
   assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
 });
 
@@ -87,7 +90,9 @@ test("the README's TypeScript blocks type-check under strict as written, and run
   for (const f of files) ok("node", [`out-readme/${f.replace(/\.ts$/, ".js")}`], APP);
 });
 
-test("the package's types compile in a project without @types/node (its .d.ts files checked too)", () => {
+// The .d.ts files name WebAssembly.Memory (the modules' exports): a project without @types/node
+// needs TypeScript's DOM library for it; package.json says so with @types/node as an optional peer.
+test("the package's types compile in a project without @types/node (with lib DOM; its .d.ts files checked too)", () => {
   const dir = path.join(WORK, "no-node-types");
   project(dir, "opaygo-no-node-types");
   npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
@@ -102,10 +107,12 @@ test("the package's types compile in a project without @types/node (its .d.ts fi
     export type Used = [TokenType, DataFormat, VerifyResult];
   `);
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { target: "ES2022", lib: ["ES2022"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
+    compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
     files: ["check.ts"],
   }));
   ok("npx", ["tsc", "-p", "."], dir);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  assert.ok(pkg.peerDependencies["@types/node"] && pkg.peerDependenciesMeta["@types/node"].optional, "@types/node is an optional peer");
 });
 
 test("examples/cli: every line of the shipped input files is answered, none refused", () => {
@@ -119,6 +126,16 @@ test("examples/cli: every line of the shipped input files is answered, none refu
     for (const a of answers) assert.ok(a[key] !== undefined, `${file}: ${JSON.stringify(a)}`);
   }
   assert.ok(fs.existsSync(path.join(examples, "README.md")));
+});
+
+test("examples/systemd: the unit file in the package passes systemd-analyze verify, run on the package's opaygo", () => {
+  const unit = fs.readFileSync(path.join(APP, "node_modules/opaygo-wasm/examples/systemd/opaygo-server.service"), "utf8");
+  assert.match(unit, /^ExecStart=\/srv\/opaygo\/node_modules\/\.bin\/opaygo server run /m, "the binary itself, not npx");
+  const here = path.join(WORK, "opaygo-server.service");
+  fs.writeFileSync(here, unit.replaceAll("/srv/opaygo", APP));
+  const r = run("systemd-analyze", ["verify", here], WORK);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.trim(), "", "no warning");
 });
 
 test("plain ESM: every entry point imports and works (the ABI codes too), the device on wasm3 too", () => {
@@ -143,7 +160,7 @@ test("plain ESM: every entry point imports and works (the ABI codes too), the de
   assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function", -20, "string"]);
 });
 
-test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs and writes its report once its driver is installed", () => {
   const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
@@ -156,8 +173,11 @@ test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a p
   assert.equal(noPg.status, 2, noPg.stderr);
   assert.match(noPg.stderr, /npm install pg/);
   npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
-  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
+  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json", "--report", "report.html"], APP);
   const result = JSON.parse(sim.stdout);
+  const report = fs.readFileSync(path.join(APP, "report.html"), "utf8"); // from the package's build/ui/, uPlot inlined
+  assert.match(report, /Permission is hereby granted/);
+  assert.match(report, /"uplot":"data:text\/javascript;base64,/);
   assert.equal(result.requests, 48);
   assert.equal(result.accepted, 48);
   assert.equal(result.samples_stored, result.samples_taken);

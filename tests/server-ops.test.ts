@@ -207,7 +207,7 @@ function selfSignedCert(d: string): { cert: string; key: string; certPem: Buffer
   return { cert, key, certPem: fs.readFileSync(cert) };
 }
 
-test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted client is refused, plain HTTP gets no answer", async () => {
+test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted client is refused, plain HTTP gets no answer; the session cookie is Secure", async () => {
   const d = fs.mkdtempSync(path.join(dir, "tls-"));
   const { cert, key, certPem } = selfSignedCert(d);
   const s = await openStore(path.join(d, "t.sqlite"));
@@ -229,6 +229,10 @@ test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted cli
     await assert.rejects(exchange(route(b, "/health"), "GET", null, null), /self[- ]signed/, "the system CAs do not trust the test certificate");
     const plain = await exchange(new URL(b.replace("https:", "http:") + "/health"), "GET", null, null).catch((e: Error) => e);
     assert.ok(plain instanceof Error || plain.status === 400, "no plain-HTTP answer on the TLS port");
+    // the dashboard's session cookie is Secure under TLS (tests/dashboard.test.ts checks the rest)
+    const login = await exchange(route(b, "/login"), "POST", Buffer.from(`token=${OPERATOR_TOKEN}`), "application/x-www-form-urlencoded", { ca: certPem });
+    assert.equal(login.status, 303);
+    assert.match(String(login.headers["set-cookie"]), /^opaygo_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);
   } finally {
     await srv.close();
     await s.close();

@@ -67,7 +67,7 @@ test("the same seed gives the same run; CBOR and simple encodings are accepted t
   assert.equal(a.accepted, 48);
   assert.equal(a.samples_stored, a.samples_taken);
   assert.equal(a.body_up, b.body_up);
-  assert.deepEqual(a.devices.map((d) => d.series), b.devices.map((d) => d.series));
+  assert.deepEqual(a.devices.map((d) => [d.series, d.lockPeriods]), b.devices.map((d) => [d.series, d.lockPeriods]));
   const s = await runSim({ devices: 1, days: 1, interval: 300, uploadEvery: 7200, encoding: "simple", auth: "ta", seed: 3 });
   // Simple requests name every variable of every row: the device module's 1 KiB output buffer
   // holds about 6 such rows, so the device uploads early (before 2 h) whenever the next would not fit.
