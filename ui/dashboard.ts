@@ -3,7 +3,7 @@
 // variable of its data format over time, its credit with the lock periods shaded, its data use
 // against the monthly budget, its tokens, payments and requests). Both poll the server every few
 // seconds for new uploads, so they follow a live fleet without a reload.
-import { timeChart, setPoints, zoomTo, type Chart, type Period } from "./charts.js";
+import { timeChart, setPoints, removeChart, zoomTo, type Chart, type Period } from "./charts.js";
 
 const app = document.getElementById("app")!;
 const base = app.dataset.base ?? "";
@@ -207,8 +207,9 @@ function devicePage(serial: string): void {
   let extent = { from: 0, to: 0 };
   const zoomLast = (span: number) => zoomTo(GROUP, span > 0 ? Math.max(extent.from, extent.to - span) : extent.from, extent.to);
 
+  let drawn: Chart[] = [];
   const drawCharts = () => {
-    chartsBox.replaceChildren();
+    drawn.forEach(removeChart); // (a redraw: the old charts leave their zoom group too)
     variableCharts.clear();
     const s = series!, h = hist!;
     const now = Math.floor(Date.now() / 1000);
@@ -217,10 +218,16 @@ function devicePage(serial: string): void {
     const shade = { label: "locked (no credit)", periods: locked };
     // credit left, at every sample and at every change of the credit
     const times = [...new Set([...s.x, ...h.credit.flatMap((c) => [c.from, c.to ?? c.from]), extent.from, extent.to])].filter((t) => t >= extent.from && t <= extent.to).sort((a, b) => a - b);
-    timeChart(chartsBox, { title: "Credit left (the server's model)", unit: "days", x: times, lines: [{ label: serial, color: COLORS[0], values: times.map((t) => creditAt(h.credit, t)) }], fromZero: true, group: GROUP, shade, height: 150 });
+    const chart = (spec: Parameters<typeof timeChart>[1]) => {
+      const c = timeChart(chartsBox, spec);
+      drawn.push(c);
+      return c;
+    };
+    drawn = [];
+    chart({ title: "Credit left (the server's model)", unit: "days", x: times, lines: [{ label: serial, color: COLORS[0], values: times.map((t) => creditAt(h.credit, t)) }], fromZero: true, group: GROUP, shade, height: 150 });
     s.variables.forEach((v, i) => {
       const title = `${v.name}${v.unit ? ` [${v.unit}]` : ""}${v.scale_factor !== 1 ? ` (sent ×${1 / v.scale_factor}, scale_factor ${v.scale_factor} applied)` : ""}`;
-      const c = timeChart(chartsBox, { title, unit: v.unit, x: s.x, lines: [{ label: v.name, color: COLORS[(i + 1) % COLORS.length], values: s.columns[v.name] }], group: GROUP, shade, height: 160 });
+      const c = chart({ title, unit: v.unit, x: s.x, lines: [{ label: v.name, color: COLORS[(i + 1) % COLORS.length], values: s.columns[v.name] }], group: GROUP, shade, height: 160 });
       c.root.dataset.variable = v.name;
       variableCharts.set(v.name, c);
     });
@@ -230,7 +237,7 @@ function devicePage(serial: string): void {
     let sum = 0;
     const billed = reqs.map((r) => (sum += Math.ceil(((r.up_bytes ?? 0) + (r.down_bytes ?? 0)) / 1024)));
     if (reqs.length > 0) {
-      timeChart(chartsBox, {
+      chart({
         title: `Data billed in ${month} (each upload rounded up to a whole KB; by the server's clock)`, unit: "KB", digits: 0, fromZero: true, height: 150,
         x: reqs.map((r) => r.received_at), lines: [{ label: "KB billed", color: COLORS[1], values: billed }], limit: { value: budgetKb, label: `budget ${budgetKb} KB a month` },
       });
