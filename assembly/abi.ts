@@ -80,6 +80,7 @@ export const FEATURE_SIMPLE: i32 = 4; // the simple form, and variables outside 
 export const FEATURE_ACCESSORIES: i32 = 8; // accessories' requests (acc)
 export const FEATURE_FORMAT_OBJECT: i32 = 16; // the data format sent inline (dfo)
 export const FEATURE_ANSWER_OBJECTS: i32 = 32; // the answer's settings and extra data read by the host
+export const FEATURE_FLOATS: i32 = 64; // readings as doubles, and numbers with a fraction or exponent in answers
 export const FEATURE_AUTH_SHIFT: i32 = 8; // auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set
 
 // lists of metrics_format_name

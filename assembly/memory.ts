@@ -12,6 +12,7 @@ import { SIPHASHER_SIZE } from "./siphash";
 import { DeviceState } from "./device";
 import { TokenResult } from "./token";
 import { BN_SIZE } from "./bignum";
+import { FLOATS_BUILT } from "./profile";
 
 // ---- every build ----------------------------------------------------------------- token  device  full
 // The key (key_buffer()).                                                               16      16     16
@@ -95,8 +96,9 @@ export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 @lazy export const BN_M: usize = memory.data(BN_SIZE, 8);
 // The character the metrics writer is writing, escaped or in UTF-8 (out.ts; a string being
 // written may lie in NUM_TEXT): 12 bytes at the start of BN_M, which only the shortest-digit
-// printer uses, and it writes no character.                                              in BN_M  in BN_M
-@lazy export const CHAR_BYTES: usize = BN_M;
+// printer uses, and it writes no character; a profile without floats has no BN_M.  in BN_M  in BN_M
+export const CHAR_BYTES_SIZE: i32 = 12;
+@lazy export const CHAR_BYTES: usize = FLOATS_BUILT ? BN_M : memory.data(CHAR_BYTES_SIZE, 4);
 
 // ---- full build only: the byte layer and the server (json/, cbor/, metrics/server.ts) ------------ full
 // Byte-layer input and output (json_in_buffer(), json_out_buffer()).                         2 x 16,384

@@ -226,8 +226,9 @@ export const FEATURE_SIMPLE = 4;
 export const FEATURE_ACCESSORIES = 8;
 export const FEATURE_FORMAT_OBJECT = 16;
 export const FEATURE_ANSWER_OBJECTS = 32;
+export const FEATURE_FLOATS = 64;
 export const FEATURE_AUTH_SHIFT = 8;
-export const METRICS_FEATURES = { json: 1, cbor: 2, simple: 4, accessories: 8, formatObject: 16, answerObjects: 32, authShift: 8 } as const;
+export const METRICS_FEATURES = { json: 1, cbor: 2, simple: 4, accessories: 8, formatObject: 16, answerObjects: 32, floats: 64, authShift: 8 } as const;
 
 // lists of metrics_format_name
 export const METRICS_DATA_ORDER = 0;

@@ -87,8 +87,8 @@ export interface EncoderOptions {
   /** as an object, a Map (parseOrdered) or JSON text; sent as `df` when its id is a non-zero
    *  integer, else whole as `dfo` */
   dataFormat?: DataFormat | JsonMap | string | null;
-  /** which module to run on: "device" (default, the firmware's buffers), "seed" (the device's
-   *  buffers, the seed profile's features: docs/profiles.md) or "full" (16 KiB output) */
+  /** which module to run on: "device" (default, the firmware's buffers), "seed" or "lean" (the
+   *  device's buffers, that profile's features: docs/profiles.md) or "full" (16 KiB output) */
   module?: MetricsModuleKind;
   /** the WebAssembly engine: "node" (default) or "wasm3" (ignored with `device`, which has its own) */
   engine?: Engine;

@@ -63,7 +63,13 @@ export interface DeviceCodecOptions {
   /** variables sent as integers = round(value / scale_factor); the format declares the same
    *  `variables.<name>.scale_factor` so that the server scales them back */
   scaled?: Readonly<Record<string, number>>;
+  /** the firmware module: "device" (default) or "lean" (integer readings, condensed JSON, ra:
+   *  docs/profiles.md) */
+  module?: SimModule;
 }
+
+export type SimModule = "device" | "lean";
+export const SIM_MODULES: SimModule[] = ["device", "lean"];
 
 export interface AppliedToken extends Entry {
   token: string;
@@ -87,7 +93,7 @@ export class DeviceCodec {
   private dtcSet = false; // the module sends dtc (until its init) once it was set
 
   constructor(readonly o: DeviceCodecOptions) {
-    this.credit = new Device({ key: o.key, startingCode: o.startingCode, count: o.count });
+    this.credit = new Device({ key: o.key, startingCode: o.startingCode, count: o.count, module: o.module });
     this.enc = new MetricsEncoder({ serialNumber: o.serial, authMethod: o.auth, dataFormat: o.format, device: this.credit });
     this.interval = o.format.historical_data_interval ?? 0;
     if (!(this.interval > 0)) throw new CodecError("the device's data format needs a positive historical_data_interval (rows go oldest first)");

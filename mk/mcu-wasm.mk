@@ -31,24 +31,28 @@ WASM3_DEFS := -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0 -Dd_
 WASM3_PAGE_token := 512
 WASM3_PAGE_device := 1024
 WASM3_PAGE_seed := 1024
+WASM3_PAGE_lean := 1024
 WASM3_PAGE_full := 1024
 WASM3_FLOAT_token := 0
 WASM3_FLOAT_device := 0
 WASM3_FLOAT_seed := 0
+WASM3_FLOAT_lean := 0
 WASM3_FLOAT_full := 1
 # wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
 # mcu-size: token 976, device 2,225, full 4,355 bytes).
 MCU_STACK_token := 2048
 MCU_STACK_device := 4096
 MCU_STACK_seed := 4096
+MCU_STACK_lean := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 97,152,
-# full 226,000 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 96,024,
+# lean 72,168, full 226,000 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 117760
 MCU_HEAP_seed := 107520
+MCU_HEAP_lean := 79872
 MCU_HEAP_full := 248832
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles

@@ -9,6 +9,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Decoder } from "cbor-x";
 import { Device } from "../bindings/device.js";
 import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, parseOrdered, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
@@ -640,4 +643,19 @@ test("the specification's time rules (tests/spec-time-vectors.ts): the reference
       assert.deepEqual(ours.historical_data.map((r: Obj) => r.timestamp), v.times, v.name);
     }
   });
+});
+
+test("the profile vectors (seed_scenario_int.json, metrics_requests_int.jsonl) are what the reference makes today", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-profile-vectors-"));
+  try {
+    const script = new URL("../../../tests/peers/make_profile_vectors.py", import.meta.url).pathname;
+    const run = spawnSync("python3", [script, dir], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    for (const name of ["seed_scenario_int.json", "metrics_requests_int.jsonl"]) {
+      const committed = fs.readFileSync(new URL(`../../../tests/vectors/${name}`, import.meta.url), "utf8");
+      assert.equal(fs.readFileSync(path.join(dir, name), "utf8"), committed, `${name}: run python3 tests/peers/make_profile_vectors.py`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

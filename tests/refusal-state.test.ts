@@ -1,4 +1,4 @@
-// A refused call changes nothing: for every export of the three modules that can refuse, seeded
+// A refused call changes nothing: for every export of every module that can refuse, seeded
 // refused inputs in several prepared states, and after each one the module's whole state is
 // byte-identical: all of its linear memory and every mutable global, except the areas and globals
 // listed in DESIGNATED below (each with the reason it may change).
@@ -260,18 +260,23 @@ function io(t: Twin, s: string | Uint8Array): number {
   return b.length;
 }
 
+/** A reading put as the profile takes it: a double, or x100 as an integer (the lean profile has no floats). */
+function putReading(t: Twin, nameLength: number, x: number): number {
+  return t.kind === "lean" ? t.call("metrics_put_int", nameLength, BigInt(Math.round(x * 100))) : t.call("metrics_put_float", nameLength, f64Bits(x));
+}
+
 /** A metrics encoder with a format, ts / rc, current data, a ring row; `stage` says what is open. */
 function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"): Twin {
   const t = tokenState(kind);
   assert.equal(t.call("metrics_init", io(t, "SN-42"), 5), 0);
-  // the seed profile has no inline format (docs/profiles.md): its format goes by id
-  if (kind === "seed") assert.equal(t.call("metrics_format_id", 7n, true), 0);
+  // the seed and lean profiles have no inline format (docs/profiles.md): their format goes by id
+  if (kind === "seed" || kind === "lean") assert.equal(t.call("metrics_format_id", 7n, true), 0);
   else assert.equal(t.call("metrics_format_object", io(t, FORMAT), true), 0);
   for (const [list, n] of [[0, "a"], [0, "b"], [0, "gps"], [1, "timestamp"], [1, "v"]] as const) assert.equal(t.call("metrics_format_name", list, io(t, n)), 0);
   t.call("metrics_timestamp", 1700000000n);
   t.call("metrics_request_count", 7n);
   assert.equal(t.call("metrics_row_begin", 1), 0);
-  assert.equal(t.call("metrics_put_float", io(t, "a"), f64Bits(12.5)), 0);
+  assert.equal(putReading(t, io(t, "a"), 12.5), 0);
   assert.equal(t.call("metrics_row_end"), 0);
   assert.equal(t.call("metrics_row_begin", 2), 0);
   assert.equal(t.call("metrics_put_int", io(t, "timestamp"), 1699999000n), 0);
@@ -284,7 +289,7 @@ function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"
   }
   if (stage === "array") {
     assert.equal(t.call("metrics_array_begin", io(t, "gps")), 0);
-    assert.equal(t.call("metrics_put_float", 0, f64Bits(1.25)), 0);
+    assert.equal(putReading(t, 0, 1.25), 0);
   }
   return t;
 }
@@ -418,23 +423,23 @@ const FULL_CASES: Case[] = [
 // Some refusals only exist in a state: ring in use (init), data or a row in use (format), full
 // tables and rows. Each is a prepared state plus the call.
 const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: ModuleKind) => Twin; call: (t: Twin) => number }> = [
-  { name: "metrics_init while the ring holds rows", kinds: ["device", "seed", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_init", io(t, "OTHER"), 1) },
-  { name: "metrics_format_object while rows use the format", kinds: ["device", "seed", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_format_object", io(t, '{"data_order":["q"]}'), true) },
-  { name: "metrics_format_name into a full name table", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "metrics_init while the ring holds rows", kinds: ["device", "seed", "lean", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_init", io(t, "OTHER"), 1) },
+  { name: "metrics_format_object while rows use the format", kinds: ["device", "seed", "lean", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_format_object", io(t, '{"data_order":["q"]}'), true) },
+  { name: "metrics_format_name into a full name table", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "idle");
     for (let i = 0; t.call("metrics_format_name", 1, io(t, `name-${i}-${"x".repeat(20)}`)) === 0; i++) assert.ok(i < 300);
     return t;
   }, call: (t) => t.call("metrics_format_name", 1, io(t, "one more")) },
-  { name: "metrics_put_* that overflows the row", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "metrics_put_* that overflows the row", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "row");
     for (let i = 0; t.call("metrics_put_int", io(t, `k${i}`), 123456789n) === 0; i++) assert.ok(i < 2000);
     return t;
   }, call: (t) => t.call("metrics_put_string", io(t, "long" + "y".repeat(100)) - 100, 100) },
-  { name: "an array element that overflows the row", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "an array element that overflows the row", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "array");
-    for (let i = 0; t.call("metrics_put_float", 0, f64Bits(Math.PI + i)) === 0; i++) assert.ok(i < 300);
+    for (let i = 0; putReading(t, 0, Math.PI + i) === 0; i++) assert.ok(i < 300);
     return t;
-  }, call: (t) => t.call("metrics_put_float", 0, f64Bits(Math.PI)) },
+  }, call: (t) => putReading(t, 0, Math.PI) },
   { name: "metrics_encode that does not fit the output", kinds: ["device"], prepare: (k) => {
     const t = metricsState(k, "idle");
     for (let i = 0; i < 7; i++) {
@@ -445,7 +450,7 @@ const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: Mo
     }
     return t;
   }, call: (t) => t.call("metrics_encode", 1, 0) },
-  { name: "device_enter_token while blocked", kinds: ["token", "device", "seed", "full"], prepare: (k) => {
+  { name: "device_enter_token while blocked", kinds: ["token", "device", "seed", "lean", "full"], prepare: (k) => {
     const t = tokenState(k);
     t.write("text_buffer", enc("111111111"));
     assert.equal(t.call("device_enter_token", 5000, 9), 10);
@@ -511,6 +516,8 @@ const STATES: Record<ModuleKind, Array<[string, () => Twin]>> = {
     ["array open", () => metricsState("device", "array")], ["request sent", () => metricsState("device", "sent")]],
   seed: [["idle", () => metricsState("seed", "idle")], ["row open", () => metricsState("seed", "row")],
     ["array open", () => metricsState("seed", "array")], ["request sent", () => metricsState("seed", "sent")]],
+  lean: [["idle", () => metricsState("lean", "idle")], ["row open", () => metricsState("lean", "row")],
+    ["array open", () => metricsState("lean", "array")], ["request sent", () => metricsState("lean", "sent")]],
   full: [["idle", () => metricsState("full", "idle")], ["row open", () => metricsState("full", "row")],
     ["array open", () => metricsState("full", "array")], ["server: request and format loaded", () => serverState()]],
 };
@@ -518,10 +525,11 @@ const CASES: Record<ModuleKind, Case[]> = {
   token: TOKEN_CASES,
   device: [...TOKEN_CASES, ...METRICS_CASES],
   seed: [...TOKEN_CASES, ...METRICS_CASES],
+  lean: [...TOKEN_CASES, ...METRICS_CASES],
   full: [...TOKEN_CASES, ...METRICS_CASES, ...FULL_CASES],
 };
 
-for (const kind of ["token", "device", "seed", "full"] as const) {
+for (const kind of ["token", "device", "seed", "lean", "full"] as const) {
   test(`${kind}: the unoptimised build has the shipped build's memory layout`, () => {
     const t = new Twin(kind);
     for (const e of ["key_buffer", "text_buffer", "state_buffer", "memory_used", "metrics_io_buffer", "metrics_out_buffer", "json_in_buffer", "json_out_buffer"]) {
@@ -566,14 +574,14 @@ for (const kind of ["token", "device", "seed", "full"] as const) {
 }
 
 test("the device modules keep no state in globals: every mutable global is per-call scratch", () => {
-  for (const kind of ["token", "device", "seed"] as const) {
+  for (const kind of ["token", "device", "seed", "lean"] as const) {
     assert.deepEqual(probe(kind).globals.filter((g) => !(g in DESIGNATED_GLOBALS)), [], `${kind}: globals that are not per-call scratch`);
   }
 });
 
 test("every designated area and global exists (no stale entries in the lists)", () => {
-  const areas = new Set((["token", "device", "seed", "full"] as ModuleKind[]).flatMap((k) => [...probe(k).areas.keys()]));
-  const globals = new Set((["token", "device", "seed", "full"] as ModuleKind[]).flatMap((k) => probe(k).globals));
+  const areas = new Set((["token", "device", "seed", "lean", "full"] as ModuleKind[]).flatMap((k) => [...probe(k).areas.keys()]));
+  const globals = new Set((["token", "device", "seed", "lean", "full"] as ModuleKind[]).flatMap((k) => probe(k).globals));
   assert.deepEqual(Object.keys(DESIGNATED_AREAS).filter((a) => !areas.has(a)), []);
   assert.deepEqual(Object.keys(DESIGNATED_GLOBALS).filter((g) => !globals.has(g)), []);
 });

@@ -10,6 +10,7 @@ import { decimalBits, formatDecimal, formatF64 } from "../decimal";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
 import { escapeCodePoint } from "./string";
+import { CBOR_BUILT } from "../profile";
 // request.ts reads UTF-8 through here.
 
 export const OUT_JSON: i32 = 0;
@@ -37,7 +38,8 @@ export function outLength(): i32 { return outLen; }
 export function outOverflow(): bool { return overflow; }
 // First value error (bad UTF-8, NaN...) since outBegin, or 0.
 export function outError(): i32 { return error; }
-export function outIsCbor(): bool { return outMode == OUT_CBOR; }
+// (a profile without CBOR writes none: its CBOR code is left out)
+export function outIsCbor(): bool { return CBOR_BUILT && outMode == OUT_CBOR; }
 
 function raw(b: u32): void {
   if (outLen < outCap) { store<u8>(outPtr + <usize>outLen, b); outLen++; }
@@ -45,11 +47,11 @@ function raw(b: u32): void {
 }
 
 export function jsonByte(b: u32): void {
-  if (outMode == OUT_JSON) raw(b);
+  if (!outIsCbor()) raw(b);
   if (hashing) sipWriteByte(HASH, b);
 }
 export function cborByte(b: u32): void {
-  if (outMode == OUT_CBOR) raw(b);
+  if (outIsCbor()) raw(b);
 }
 // Bytes that are signed but not sent (the hex of the previous hash in `ra`, str(ts) in `da`).
 export function hashOnly(ptr: usize, len: i32): void {
@@ -64,6 +66,7 @@ export function hashEnd(): u64 { hashing = false; return sipFinish(HASH); }
 // ---- CBOR heads ------------------------------------------------------------------------
 
 export function cborHead(major: u32, v: u64): void {
+  if (!CBOR_BUILT) return;
   let m = major << 5;
   if (v < 24) cborByte(m | <u32>v);
   else if (v < 0x100) { cborByte(m | 24); cborByte(<u32>v); }
@@ -126,14 +129,14 @@ export function wFloat(bits: u64): void {
   let n = formatF64(bits);
   if (n < 0) { if (error == 0) error = ERR_METRICS_NOT_FINITE; return; }
   jsonText(n);
-  if (outMode == OUT_CBOR) cborFloat(bits);
+  if (outIsCbor()) cborFloat(bits);
 }
 
 // The double nearest to n * 10^-k, whose repr is those digits (a reading the ring keeps as a
 // decimal: n < 2^53, k <= 19); neg: its sign.
 export function wDecimal(n: u64, k: i32, neg: bool): void {
   jsonText(formatDecimal(n, k, neg));
-  if (outMode != OUT_CBOR) return;
+  if (!outIsCbor()) return;
   let bits = decimalBits(n, k);
   cborFloat(neg ? bits | 0x8000000000000000 : bits);
 }

@@ -15,6 +15,7 @@ import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scan
 import { MAX_DEPTH } from "./limits";
 import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
+import { FLOATS_BUILT } from "../profile";
 
 const SYNTAX: i32 = OPAYGO_FULL ? ERR_JSON_SYNTAX : ERR_METRICS_MALFORMED;
 const TRUNCATED: i32 = OPAYGO_FULL ? ERR_JSON_TRUNCATED : ERR_METRICS_MALFORMED;
@@ -411,7 +412,9 @@ export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): is
   if (c == 0x66) { wBool(false); return after; }
   if (c == 0x6e) { wNull(); return after; }
   let n = <i32>(<usize>after - p);
-  if (parseNumber(p, n, (flags & PYTHON) != 0) == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
+  let kind = parseNumber(p, n, (flags & PYTHON) != 0);
+  // (a profile without floats never gets here with one: skipValue refused it)
+  if (FLOATS_BUILT && kind == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
   if (parsedIntFits) { wInt(parsedInt); return after; }
   // An integer beyond 64 bits: Python keeps it exactly; JSON copies the digits. CBOR would
   // need a bignum tag, which this codec does not write.

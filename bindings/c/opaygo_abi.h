@@ -94,6 +94,7 @@
 #define OPAYGO_FEATURE_ACCESSORIES 8u /* accessories' requests (acc) */
 #define OPAYGO_FEATURE_FORMAT_OBJECT 16u /* the data format sent inline (dfo) */
 #define OPAYGO_FEATURE_ANSWER_OBJECTS 32u /* the answer's settings and extra data read by the host */
+#define OPAYGO_FEATURE_FLOATS 64u /* readings as doubles, and numbers with a fraction or exponent in answers */
 #define OPAYGO_FEATURE_AUTH_SHIFT 8u /* auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set */
 
 /* lists of metrics_format_name */

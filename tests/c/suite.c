@@ -434,7 +434,10 @@ static int check_metrics_profile(const void *arg, char *why, size_t why_size) {
     int want = f & (1u << (OPAYGO_FEATURE_AUTH_SHIFT + m)) ? OPAYGO_OK : OPAYGO_ERR_METRICS_NOT_BUILT;
     if (opaygo_metrics_init("X", 1, m) != want) return FAILWHY("auth method %d: want %s", m, opaygo_strerror(want));
   }
-  if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("init");
+  /* the first auth method built (none, or ra in the lean profile): the request is signed then */
+  int method = OPAYGO_METRICS_AUTH_NONE;
+  while (!(f & (1u << (OPAYGO_FEATURE_AUTH_SHIFT + method)))) method++;
+  if (opaygo_metrics_init("X", 1, method) != OPAYGO_OK) return FAILWHY("init");
   if (opaygo_metrics_format_id(3, 0) != OPAYGO_OK || opaygo_metrics_format_name(OPAYGO_METRICS_DATA_ORDER, "a", 1) != OPAYGO_OK)
     return FAILWHY("format");
   if (opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT) != OPAYGO_OK || opaygo_metrics_put_int("a", 1, 1) != OPAYGO_OK)
@@ -445,13 +448,18 @@ static int check_metrics_profile(const void *arg, char *why, size_t why_size) {
       opaygo_metrics_row_end() != OPAYGO_OK) return FAILWHY("row");
   if (opaygo_metrics_ring(&before) != OPAYGO_OK) return FAILWHY("ring");
   static const char want[] = "{\"sn\":\"X\",\"df\":3,\"d\":[1],\"hd\":[]}";
+  /* signed: the same members, then "a" */
+  size_t want_len = method == OPAYGO_METRICS_AUTH_NONE ? strlen(want) : strlen(want) - 1;
   for (int simple = 0; simple <= 1; simple++)
     for (int cbor = 0; cbor <= 1; cbor++) {
       uint32_t needs = (simple ? OPAYGO_FEATURE_SIMPLE : 0) | (cbor ? OPAYGO_FEATURE_CBOR : OPAYGO_FEATURE_JSON);
       int n = opaygo_metrics_encode(simple, cbor, mbuf, sizeof mbuf);
       if ((f & needs) != needs ? n != OPAYGO_ERR_METRICS_NOT_BUILT : n <= 0) return FAILWHY("encode simple %d cbor %d: %d", simple, cbor, n);
-      if (!simple && !cbor && (n != (int)strlen(want) || memcmp(mbuf, want, (size_t)n) != 0)) return FAILWHY("condensed request");
+      if (!simple && !cbor && (n < (int)want_len || memcmp(mbuf, want, want_len) != 0 ||
+                               (method != OPAYGO_METRICS_AUTH_NONE && memcmp(mbuf + want_len, ",\"a\":\"ra", 8) != 0)))
+        return FAILWHY("condensed request");
     }
+  if (!(f & OPAYGO_FEATURE_FLOATS) && opaygo_metrics_put_float("a", 1, 1.5) != OPAYGO_ERR_METRICS_NOT_BUILT) return FAILWHY("float");
   if (!(f & OPAYGO_FEATURE_FORMAT_OBJECT) && opaygo_metrics_format_object("{}", 2, 0) != OPAYGO_ERR_METRICS_NOT_BUILT) return FAILWHY("format object");
   if (!(f & OPAYGO_FEATURE_ACCESSORIES) && opaygo_metrics_accessory_add((const uint8_t *)"{\"sn\":\"A\"}", 10) != OPAYGO_ERR_METRICS_NOT_BUILT)
     return FAILWHY("accessory");

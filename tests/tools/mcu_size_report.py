@@ -98,14 +98,14 @@ def main():
     qemu = sys.argv[1:]
     r = {"flash": {}, "ram": {}, "instructions": {}}
     for cpu in ("cortex-m0plus", "cortex-m3", "cortex-m4"):
-        for module in ("token", "device", "seed"):
+        for module in ("token", "device", "seed", "lean"):
             image = f"{MCU}/{cpu}/decode-{module}.elf"
             r["flash"][f"{cpu} {module} wasm3"] = dict(flash_split(image + ".map"), total=size_of(image)["text"] + size_of(image)["data"],
                                                         wasm_array=symbol_size(image, "opaygo_wasm"))
     for module in ("token", "device"):
         image = f"{MCU}/cortex-m3/decode-{module}-wasm2c.elf"
         r["flash"][f"cortex-m3 {module} wasm2c"] = dict(flash_split(image + ".map"), total=size_of(image)["text"] + size_of(image)["data"])
-    for module in ("token", "device", "seed", "full"):
+    for module in ("token", "device", "seed", "lean", "full"):
         image = f"{MCU}/cortex-m3/test-{module}.elf"
         f = figures(qemu, image, "measure")
         heap = f["heap_size"]
@@ -121,8 +121,9 @@ def main():
                             "smallest_heap_that_runs": smallest_heap(qemu, image, heap),
                             "value_stack_used": f["value_stack_used"], "c_stack_high_water": f["stack_high_water"],
                             "static_ram_besides_heap_decode_image": static}
-    for module in ("token", "device"):
+    for module in ("token", "device", "lean"):
         r["instructions"][f"{module} wasm3"] = instructions(qemu, f"{MCU}/cortex-m3/decode-{module}.elf")
+    for module in ("token", "device"):
         r["instructions"][f"{module} wasm2c"] = instructions(qemu, f"{MCU}/cortex-m3/decode-{module}-wasm2c.elf")
 
     print("Flash (bytes) of the smallest firmware that decodes a token (decode-*.elf), by part:")
