@@ -15,6 +15,7 @@ import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scan
 import { MAX_DEPTH } from "./limits";
 import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
+import { reach } from "../server/region";
 
 const SYNTAX: i32 = OPAYGO_FULL ? ERR_JSON_SYNTAX : ERR_METRICS_MALFORMED;
 const TRUNCATED: i32 = OPAYGO_FULL ? ERR_JSON_TRUNCATED : ERR_METRICS_MALFORMED;
@@ -269,6 +270,56 @@ export function keyBefore(obj: usize, key: usize, end: usize): bool {
   return false;
 }
 
+// ---- objects of many members (full build) -----------------------------------------------------
+// An object's keys are checked for a repeat by comparing each with the ones before it: quadratic,
+// which the byte layer's 16 KiB inputs bound. The server's inputs go to megabytes: there, past
+// FEW_KEYS members, an object's keys go into a hash table in the server's free memory, at keyTable
+// (0: no table), once the object is read.
+export const FEW_KEYS: i32 = 16;
+export let keyTable: usize = 0;
+export function useKeyTable(at: usize): void { keyTable = at; }
+
+// FNV-1a of the decoded characters of the (valid) string at p.
+function stringHash(p: usize, end: usize): u32 {
+  let h: u32 = 2166136261;
+  p++;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q <= 0) return h;
+    h = (h ^ strCodePoint) * 16777619;
+    p = <usize>q;
+  }
+}
+
+// Whether the keys of the object, or the strings of the array, at p (valid JSON, count members or
+// elements) are all different as decoded text: 1 yes, 0 no, -1 no memory for the hash table at
+// table (4 bytes a slot, twice as many slots as strings; memory grows for it).
+export function distinctStrings(p: usize, end: usize, count: i32, table: usize): i32 {
+  let slots: u32 = 32;
+  while (slots < <u32>count * 2) slots <<= 1;
+  let mask = slots - 1;
+  if (!reach(table + (<usize>slots << 2))) return -1;
+  memory.fill(table, 0, <usize>slots << 2);
+  let obj = load<u8>(p) == 0x7b;
+  let q = skipWs(p + 1, end);
+  while (q < end && load<u8>(q) != (obj ? 0x7d : 0x5d)) {
+    if (load<u8>(q) == 0x22) {
+      let i = stringHash(q, end) & mask;
+      while (true) {
+        let at = load<u32>(table + (<usize>i << 2));
+        if (at == 0) break;
+        if (stringsEqual(p + <usize>at, q, end)) return 0;
+        i = (i + 1) & mask;
+      }
+      store<u32>(table + (<usize>i << 2), <u32>(q - p));
+    }
+    q = skipWs(<usize>skipValue(q, end, 0, VALID), end);
+    if (obj) q = skipWs(<usize>skipValue(q + 1, end, 0, VALID), end); // past ':' and the value
+    if (q < end && load<u8>(q) == 0x2c) q = skipWs(q + 1, end);
+  }
+  return 1;
+}
+
 // Skips one value at p (after whitespace): its end, or the first error in it. containerCount
 // receives the number of elements / members of an array / object. flags: UNIQUE_KEYS, PYTHON (the
 // errors as the byte layer reports them; without it the metrics layer's, metricsError), VALID.
@@ -292,7 +343,7 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
       if (c == 0x7b) {
         let k = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
         if (k < 0) return stringError(k, flags);
-        if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
+        if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && (!OPAYGO_FULL || keyTable == 0 || count < FEW_KEYS) && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
         p = skipWs(<usize>k, end);
         if (p >= end || load<u8>(p) != 0x3a) return fail(p >= end ? TRUNCATED : SYNTAX, flags);
         p++;
@@ -303,7 +354,14 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
       p = skipWs(<usize>q, end);
       if (p >= end) return fail(TRUNCATED, flags);
       let d = load<u8>(p);
-      if (d == close) { containerCount = count; return <isize>(p + 1); }
+      if (d == close) {
+        if (OPAYGO_FULL && c == 0x7b && keyTable != 0 && count > FEW_KEYS && (flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS) {
+          let u = distinctStrings(open, end, count, keyTable);
+          if (u <= 0) return fail(u == 0 ? DUPLICATE : ERR_JSON_SPACE, flags);
+        }
+        containerCount = count;
+        return <isize>(p + 1);
+      }
       if (d != 0x2c) return fail(SYNTAX, flags);
       p = skipWs(p + 1, end);
     }
