@@ -98,21 +98,34 @@ function parse(text: string, ordered: boolean): JsonValue {
   return v;
 }
 
-/** JSON text for a lossless value; floats keep a decimal point or exponent. */
+/** JSON text for a lossless value, as Python's json.dumps writes it (canonical JSON's numbers):
+ *  integers of any size in full, floats as Python's repr (1.5, 100.0, 1e-05, 1e+16). */
 export function stringifyLossless(v: JsonValue): string {
-  if (v instanceof Float) {
-    if (!Number.isFinite(v.value)) throw new Error("NaN and Infinity have no JSON form");
-    const s = Object.is(v.value, -0) ? "-0.0" : String(v.value);
-    return /[.eE]/.test(s) ? s : s + ".0";
-  }
+  if (v instanceof Float) return pythonFloat(v.value);
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new Error("NaN and Infinity have no JSON form");
-    return Object.is(v, -0) ? "-0.0" : String(v);
+    if (Number.isInteger(v) && !Object.is(v, -0)) return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
+    return pythonFloat(v);
   }
   if (v === null || typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
   if (Array.isArray(v)) return "[" + v.map(stringifyLossless).join(",") + "]";
   return "{" + [...members(v)].map(([k, x]) => JSON.stringify(k) + ":" + stringifyLossless(x)).join(",") + "}";
+}
+
+/** A double as Python's repr writes it: the shortest digits that read back to it, in exponent
+ *  form below 1e-4 and from 1e16 (two exponent digits at least), else with a decimal point. */
+export function pythonFloat(x: number): string {
+  if (!Number.isFinite(x)) throw new Error("NaN and Infinity have no JSON form");
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const sign = x < 0 ? "-" : "";
+  const [mantissa, exponent] = Math.abs(x).toExponential().split("e"); // shortest round-trip digits
+  const digits = mantissa.replace(".", "");
+  const e = Number(exponent);
+  if (e < -4 || e >= 16) {
+    return `${sign}${digits[0]}${digits.length > 1 ? "." + digits.slice(1) : ""}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  if (e < 0) return `${sign}0.${"0".repeat(-e - 1)}${digits}`;
+  return `${sign}${digits.slice(0, e + 1).padEnd(e + 1, "0")}.${digits.slice(e + 1) || "0"}`;
 }
 
 /** The members of an object value: a Map's in its order, a plain object's own enumerable ones. */

@@ -20,7 +20,7 @@ const compiled = new Map<ModuleKind, WebAssembly.Module>();
 const moduleFiles = new Map<ModuleKind, Buffer>();
 
 /** The bytes of one of the modules (read once). */
-export function moduleBytes(kind: ModuleKind): Buffer {
+export function moduleBytes(kind: ModuleKind): Uint8Array {
   let bytes = moduleFiles.get(kind);
   if (!bytes) {
     bytes = fs.readFileSync(files[kind]);

@@ -33,7 +33,9 @@ registerMetrics(program);
 // that cannot be reached or refuses the request.
 const USER_ERROR_CODES = new Set(["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EADDRINUSE", "EADDRNOTAVAIL", "EPERM",
   "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH",
-  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_HAS_EXPIRED"]);
+  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_HAS_EXPIRED"]);
+const TLS_TRUST_CODES = new Set(["DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
 function isUserMistake(err: unknown): err is Error {
   return err instanceof OpaygoError || err instanceof CommanderError || err instanceof SyntaxError || err instanceof HttpStatusError ||
     (err instanceof Error && USER_ERROR_CODES.has((err as NodeJS.ErrnoException).code ?? ""));
@@ -43,7 +45,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (isUserMistake(err)) {
-    process.stderr.write(`opaygo: ${err.message}\n`);
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    const hint = TLS_TRUST_CODES.has(code) ? " (the server's certificate is not trusted: give Node its CA, or the certificate itself, with NODE_EXTRA_CA_CERTS=/path/to/ca.pem)" : "";
+    process.stderr.write(`opaygo: ${err.message}${hint}\n`);
     process.exit(2);
   }
   process.stderr.write(`opaygo ${version}: internal error; this is a bug, please report it with the command that caused it:\n` +

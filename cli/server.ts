@@ -2,9 +2,13 @@
 // and bulk provisioning of devices into its database.
 import fs from "node:fs";
 import net from "node:net";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { ReferenceServer, pointsCsv } from "../host-sim/server.js";
-import { isPostgresUrl, openStore } from "../host-sim/store.js";
+import { ReferenceServer } from "../host-sim/server.js";
+import { pointsCsv } from "../host-sim/data.js";
+import { CsvDirectory } from "../host-sim/csv-dir.js";
+import { Store, isPostgresUrl, openStore } from "../host-sim/store.js";
 import { parseDevicesCsv } from "../host-sim/provision.js";
 import { integer } from "./options.js";
 import { JWT_MIN_KEY_BYTES } from "../host-sim/jwt.js";
@@ -50,6 +54,31 @@ function readJwtKey(file: string | undefined): Buffer | null {
   return key;
 }
 
+const DB_HELP = "SQLite file, or a postgres://user@host:port/database URL (several servers may share one PostgreSQL database; " +
+  "its password from PGPASSWORD or --db-password-file, never in the URL, which the process list shows)";
+
+/** The store of --db, with the PostgreSQL password from --db-password-file when given. */
+async function openDb(o: { db: string; dbPasswordFile?: string; sync?: "full" | "normal" }): Promise<Store> {
+  let password: string | undefined;
+  if (o.dbPasswordFile !== undefined) {
+    if (!isPostgresUrl(o.db)) throw new InvalidArgumentError("--db-password-file is for a postgres:// database");
+    try {
+      password = fs.readFileSync(o.dbPasswordFile, "utf8").replace(/\r?\n$/, "");
+    } catch (e) {
+      throw new InvalidArgumentError(`cannot read the database password file ${o.dbPasswordFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+  return openStore(o.db, { synchronous: o.sync, password });
+}
+
+function csvDirectory(dir: string, fsync: boolean): CsvDirectory {
+  try {
+    return new CsvDirectory(dir, fsync);
+  } catch (e) {
+    throw new InvalidArgumentError(`--csv-dir ${dir}: ${(e as NodeJS.ErrnoException).code === "EACCES" ? "not writable" : (e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
 function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
   if (net.isIPv4(host)) return host.startsWith("127.");
@@ -83,7 +112,8 @@ export function register(program: Command): void {
     .description("serve until SIGTERM / SIGINT (then finish the requests in progress, close the database and exit 0)")
     .option("--host <address>", "address to listen on (0.0.0.0 or :: for every interface; any non-loopback address needs an operator token)", "127.0.0.1")
     .option("--port <n>", "TCP port (0: any free port)", integer("port", 65535), 8080)
-    .requiredOption("--db <path|url>", "SQLite file, or a postgres://user:password@host:port/database URL (several servers may share one PostgreSQL database)")
+    .requiredOption("--db <path|url>", DB_HELP)
+    .option("--db-password-file <file>", "file holding the PostgreSQL password (or set PGPASSWORD)")
     .option("--base-path <path>", "path prefix of every route", "")
     .option("--tls-cert <file>", "certificate chain (PEM): serve HTTPS (without it, plain HTTP, e.g. behind a TLS reverse proxy)")
     .option("--tls-key <file>", "private key (PEM) of --tls-cert")
@@ -92,8 +122,10 @@ export function register(program: Command): void {
     .option("--log <file>", "append the request log (one JSON line per request) to a file instead of stderr")
     .option("--quiet", "no request log")
     .option("--max-body <bytes>", "largest request body", integer("max body", 64 * 1024 * 1024), 4096 * 1024)
+    .option("--max-clock-skew <seconds>", "refuse (403, with the server's time) a request whose timestamp is more than this far ahead of the server's clock", integer("max clock skew", 366 * 86400), 86400)
     .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", integer("request timeout", 3600000), 30000)
     .option("--shutdown-timeout <ms>", "on SIGTERM / SIGINT, time the requests in progress get to finish before their connections are dropped", integer("shutdown timeout", 3600000), 10000)
+    .option("--csv-dir <dir>", "also append every accepted request's points to <dir>/<serial>/<YYYY-MM-DD>.csv (the Metrics standard's raw CSV files; docs/cli-and-server.md)")
     .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss); PostgreSQL commits durably as its server is configured", "normal")
     .action(async (o) => {
       if (o.sync !== "normal" && o.sync !== "full") throw new InvalidArgumentError("--sync must be normal or full");
@@ -107,10 +139,15 @@ export function register(program: Command): void {
       const formatJwtKey = readJwtKey(o.formatJwtKeyFile);
       const tls = o.tlsCert ? { cert: readPem(o.tlsCert, "certificate"), key: readPem(o.tlsKey, "key") } : undefined;
       const log = requestLog(o);
-      const store = await openStore(o.db, { synchronous: o.sync });
+      const csv = o.csvDir === undefined ? null : csvDirectory(o.csvDir, o.sync === "full");
+      const store = await openDb(o);
+      if (csv) {
+        const recovered = await store.csvRecover(csv);
+        if (recovered > 0) process.stdout.write(`--csv-dir: wrote the points of ${recovered} request${recovered === 1 ? "" : "s"} a stopped server had stored but not written\n`);
+      }
       let srv: ReferenceServer;
       try {
-        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log });
+        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, maxClockSkew: o.maxClockSkew, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log, csv });
       } catch (e) {
         await store.close();
         throw new InvalidArgumentError(`cannot serve HTTPS with ${o.tlsCert} and ${o.tlsKey}: ${(e as Error).message}`);
@@ -139,8 +176,9 @@ export function register(program: Command): void {
     });
   server
     .command("provision")
-    .description("add devices from CSV lines serial,key,starting_code[,count] (count defaults to 1): all of them, or none if any line is wrong or names a device already there")
+    .description("add devices from CSV lines serial,key,starting_code[,count[,auth_methods]] (count defaults to 1; auth methods separated by spaces or |, default all but sa): all of them, or none if any line is wrong or names a device already there")
     .requiredOption("--db <path|url>", "SQLite file or postgres:// URL (may be in use by running servers)")
+    .option("--db-password-file <file>", "file holding the PostgreSQL password (or set PGPASSWORD)")
     .argument("<file.csv>", "the devices; - for stdin")
     .action(async (file: string, o) => {
       let text: string;
@@ -152,9 +190,9 @@ export function register(program: Command): void {
       const { devices, problems } = parseDevicesCsv(text);
       if (devices.length === 0 && problems.length === 0) throw new InvalidArgumentError(`no devices in ${file}`);
       if (problems.length === 0) {
-        const store = await openStore(o.db);
+        const store = await openDb(o);
         try {
-          const { added, existing } = await store.addNewDevices(devices);
+          const { added, existing } = await store.addNewDevices(devices, Math.floor(Date.now() / 1000));
           if (existing.length === 0) return void process.stdout.write(`provisioned ${added} devices\n`);
           const taken = new Set(existing);
           for (const d of devices) if (taken.has(d.serial)) problems.push({ line: d.line, message: `device ${d.serial} is already provisioned` });
@@ -170,15 +208,15 @@ export function register(program: Command): void {
     .command("export")
     .description("stored data points as CSV")
     .requiredOption("--db <path|url>", "SQLite file or postgres:// URL")
+    .option("--db-password-file <file>", "file holding the PostgreSQL password (or set PGPASSWORD)")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--serial <sn>", "one device only")
     .action(async (o) => {
       if (!isPostgresUrl(o.db) && !fs.existsSync(o.db)) throw new InvalidArgumentError(`no database at ${o.db}`);
-      const store = await openStore(o.db);
+      const store = await openDb(o);
       try {
-        const csv = await pointsCsv(store, { serial: o.serial });
-        if (o.out) fs.writeFileSync(o.out, csv);
-        else process.stdout.write(csv);
+        const out = o.out ? fs.createWriteStream(o.out) : process.stdout;
+        await pipeline(Readable.from(pointsCsv(store, { serial: o.serial })), out, { end: !!o.out });
       } finally {
         await store.close();
       }

@@ -1,5 +1,6 @@
 // `opaygo sim`: the fleet simulation (host-sim/sim.ts) on embedded defaults.
 import fs from "node:fs";
+import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runSim, DEFAULTS, SimResult } from "../host-sim/sim.js";
 import { AUTH_METHODS, ENCODINGS } from "../host-sim/codec.js";
@@ -49,6 +50,7 @@ export function register(program: Command): void {
       const operatorToken = o.server ? readOperatorToken(o.operatorTokenFile) ?? undefined : undefined;
       if (o.uploadEvery < o.interval) throw new InvalidArgumentError("--upload-every must be at least --interval");
       if (o.db && fs.existsSync(o.db) && !fs.statSync(o.db).isFile()) throw new InvalidArgumentError(`--db ${o.db} is not a file`);
+      const report = o.report ? reportFile(o.report) : null;
       const tty = process.stderr.isTTY && !o.json;
       const result = await runSim({
         devices: o.devices, days: o.days, interval: o.interval, uploadEvery: o.uploadEvery, encoding: o.encoding, auth: o.auth,
@@ -56,13 +58,18 @@ export function register(program: Command): void {
         onProgress: tty ? progressBar(o.days) : undefined,
       });
       if (tty) process.stderr.write("\r\x1b[K");
-      if (o.report) {
-        await writeReport(o.report, result);
-      }
+      if (report) await writeReport(report, result);
       if (o.json) process.stdout.write(JSON.stringify(summary(result)) + "\n");
-      else process.stdout.write(table(result) + (o.report ? `\nreport: ${o.report}\n` : ""));
-      if (result.rejected > 0 && result.accepted === 0) process.exitCode = 1;
+      else process.stdout.write(table(result) + (report ? `\nreport: ${report}\n` : ""));
     });
+}
+
+/** The report's absolute path, checked before the run: its folder must exist, it must not be one. */
+function reportFile(file: string): string {
+  const at = path.resolve(file);
+  if (!fs.existsSync(path.dirname(at)) || !fs.statSync(path.dirname(at)).isDirectory()) throw new InvalidArgumentError(`--report ${file}: no folder ${path.dirname(at)}`);
+  if (fs.existsSync(at) && !fs.statSync(at).isFile()) throw new InvalidArgumentError(`--report ${file} is not a file`);
+  return at;
 }
 
 function progressBar(days: number) {

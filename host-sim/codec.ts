@@ -10,8 +10,8 @@
 //    load; token generation on opaygo.wasm (bindings/token.ts).
 import { Device, type Entry } from "../bindings/device.js";
 import {
-  Float, MetricsEncoder, parseLossless, stringifyLossless, AUTH_METHODS, type AuthMethod, type DataFormat, type JsonValue, type MetricRow,
-  type MetricValue,
+  Float, MetricsEncoder, parseLossless, stringifyLossless, AUTH_METHODS, type AuthMethod, type Verification, type DataFormat, type JsonValue,
+  type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
 import { rawElements, rawMemberAt } from "../bindings/metrics-json.js";
 import { LoadedRequest, canonicalBody, canonicalJson, type RequestMemberName } from "../bindings/server.js";
@@ -368,7 +368,7 @@ export function parseFormatText(text: string): DataFormat {
   return parseLossless(text) as DataFormat;
 }
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+export type Verdict = { ok: true } | { ok: false; kind: Exclude<Verification, "valid">; reason: string };
 
 /** Signature (as the reference computes it) and replay protection against the device's last
  *  accepted ts / rc, on opaygo.wasm. */
@@ -376,11 +376,11 @@ export function verifyAuth(req: IncomingRequest, keyHex: string, lastTs: number 
   const v = wrap(() => req.loaded.verify({ key: keyHex, lastTimestamp: lastTs ?? 0, lastRequestCount: lastRc ?? 0 }));
   switch (v.result) {
     case "valid": return { ok: true };
-    case "unsigned": return { ok: false, reason: "the request is not signed" };
-    case "bad_signature": return { ok: false, reason: "bad signature" };
-    case "no_timestamp_or_count": return { ok: false, reason: "a signed request needs a timestamp or a request count" };
+    case "unsigned": return { ok: false, kind: v.result, reason: "the request is not signed" };
+    case "bad_signature": return { ok: false, kind: v.result, reason: "bad signature" };
+    case "no_timestamp_or_count": return { ok: false, kind: v.result, reason: "a signed request needs a timestamp or a request count" };
     case "replay": return {
-      ok: false,
+      ok: false, kind: v.result,
       reason: req.timestamp !== null && lastTs !== null && req.timestamp <= lastTs
         ? `replay: timestamp ${req.timestamp} is not after ${lastTs}` : `replay: request count ${req.requestCount} is not above ${lastRc}`,
     };
@@ -431,7 +431,7 @@ function rowTime(t: number): number {
  *  `data` becomes a point at the request's time. A row's JSON is cut from the module's canonical
  *  text (the digits as the device sent them), without its timestamp; rows are parsed only to
  *  apply a scale factor. */
-export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean } {
+export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean; wantsSecondsLeft: boolean } {
   const text = wrap(() => req.loaded.expand({ dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
   const f = format ?? req.inlineFormat;
   const scales = new Map<string, Scale>();
@@ -473,12 +473,13 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
   const data = dataAt ? wrap(() => parseLossless(text.slice(dataAt.valueStart, dataAt.valueEnd))) : null;
   const d = isObject(data) ? data : {};
   const tc = d.token_count ?? d.tc;
-  const wants = d.active_until_timestamp_requested ?? d.autsr;
+  const requested = (v: JsonValue | undefined) => v !== undefined && v !== null && v !== false && v !== 0 && v !== "";
   return {
     data: Object.keys(d).length > 0 ? point(d, req.timestamp ?? receivedAt) : null,
     rows,
     tokenCount: isInt(tc) ? Number(tc) : null,
-    wantsTime: wants !== undefined && wants !== null && wants !== false && wants !== 0 && wants !== "",
+    wantsTime: requested(d.active_until_timestamp_requested ?? d.autsr),
+    wantsSecondsLeft: requested(d.active_seconds_left_requested ?? d.aslr),
   };
 }
 
@@ -486,6 +487,8 @@ export interface ServerAnswer {
   tokens: string[];
   settings: Record<string, unknown> | null;
   activeUntil: number | null;
+  /** active_seconds_left; never sent with activeUntil (the device module refuses an answer with both) */
+  secondsLeft?: number | null;
 }
 
 /**
@@ -497,6 +500,7 @@ export function encodeAnswer(keyHex: string, req: IncomingRequest, ans: ServerAn
   if (ans.tokens.length > 0) answer.tkl = ans.tokens;
   if (ans.settings) answer.st = toJson(ans.settings);
   if (ans.activeUntil !== null) answer.auts = ans.activeUntil;
+  else if (ans.secondsLeft !== undefined && ans.secondsLeft !== null) answer.asl = ans.secondsLeft;
   const text = wrap(() => req.loaded.answer({ key: keyHex, answer }));
   return { body: Buffer.from(text, "latin1"), contentType: "application/json" };
 }
@@ -510,4 +514,9 @@ export function keyStartingCode(keyHex: string): number {
 /** An ADD_TIME token for `days` of credit after the server's last count. */
 export function addTimeToken(keyHex: string, startingCode: number, count: number, days: number): { token: string; count: number } {
   return generateToken({ key: keyHex, startingCode, count, type: "ADD_TIME", value: days });
+}
+
+/** A DISABLE_PAYG token (the device is paid off) after the server's last count. */
+export function disablePaygToken(keyHex: string, startingCode: number, count: number): { token: string; count: number } {
+  return generateToken({ key: keyHex, startingCode, count, type: "DISABLE_PAYG" });
 }

@@ -52,8 +52,11 @@ export class SimDevice {
   };
   /** every reading taken, when kept (the tests compare them with the server's database) */
   readonly samples: { t: number; reading: Reading }[] = [];
-  /** hourly points for the report: time, battery voltage, days of credit left */
-  readonly series: { t: number; v: number; credit: number }[] = [];
+  /** a point per applied answer, for the report: time, battery voltage, days of credit left,
+   *  KB billed so far (sessionKb) */
+  readonly series: { t: number; v: number; credit: number; kb: number }[] = [];
+  /** periods without credit (outputs off) as seen at the samples; to is null while still locked */
+  readonly lockPeriods: { from: number; to: number | null }[] = [];
   readonly tokenLog: AppliedToken[] = [];
   uploadEvery: number;
   /** where a signed answer's settings.base_url moved the device (the spec's "Change of server
@@ -102,8 +105,14 @@ export class SimDevice {
 
   private trackCredit(t: number): void {
     const now = this.codec.isActive(t);
-    if (now && !this.active) this.stats.unlocks++;
+    const open = this.lockPeriods.at(-1);
+    if (now && !this.active) {
+      this.stats.unlocks++;
+      if (open && open.to === null) open.to = t;
+    }
     if (!now && this.active) this.stats.locks++;
+    // locked since the first sample (no token yet) or since credit ran out
+    if (!now && (this.active || !open)) this.lockPeriods.push({ from: t, to: null });
     this.active = now;
   }
 
@@ -178,7 +187,7 @@ export class SimDevice {
     const moveTo = answer.settings?.base_url;
     if (typeof moveTo === "string" && /^https?:\/\/\S+$/.test(moveTo)) this.movedTo = moveTo;
     this.trackCredit(t);
-    this.series.push({ t, v: this.lastReading?.battery_voltage ?? 0, credit: this.codec.secondsLeft(t) / 86400 });
+    this.series.push({ t, v: this.lastReading?.battery_voltage ?? 0, credit: this.codec.secondsLeft(t) / 86400, kb: this.sessionKb });
   }
 }
 

@@ -6,6 +6,7 @@ import https from "node:https";
 
 export interface Exchange {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
   contentType: string;
   bytesUp: number;
@@ -18,12 +19,14 @@ export interface ExchangeOptions {
   token?: string;
   /** certificates to trust for https:// besides the system's (e.g. a test's self-signed one) */
   ca?: string | Buffer;
+  /** more request headers */
+  headers?: Record<string, string>;
 }
 
 export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, contentType: string | null, o: ExchangeOptions = {}): Promise<Exchange> {
   const timeoutMs = o.timeoutMs ?? 15000;
   return new Promise((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = {};
+    const headers: http.OutgoingHttpHeaders = { ...o.headers };
     if (body) {
       headers["Content-Type"] = contentType ?? "application/octet-stream";
       headers["Content-Length"] = body.length;
@@ -43,6 +46,7 @@ export function exchange(url: URL, method: "GET" | "POST", body: Buffer | null, 
         const s = socket as import("node:net").Socket | null;
         resolve({
           status: res.statusCode ?? 0,
+          headers: res.headers,
           body: Buffer.concat(chunks),
           contentType: String(res.headers["content-type"] ?? ""),
           bytesUp: s?.bytesWritten ?? 0,

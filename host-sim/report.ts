@@ -1,83 +1,23 @@
-// `opaygo sim --report FILE.html`: one self-contained page (inline SVG, no scripts, no fetches)
-// with battery voltage and credit per device over time and the bytes per request of each
-// encoding, each measured over real HTTP.
+// `opaygo sim --report FILE.html`: one self-contained page that opens from disk with no network.
+// A device picker names every device in its colour; a card per device charts its credit left
+// (lock periods shaded), the KB billed this month against the monthly budget (a line) and its
+// battery voltage, drawn by the package's chart module (ui/charts.ts over uPlot) with both
+// inlined; a table gives the run's figures and the bytes per request of each encoding, each
+// measured over real HTTP.
 import fs from "node:fs";
-import { runSim, SimResult } from "./sim.js";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runSim, SimResult, MONTH_DAYS } from "./sim.js";
 import { ENCODINGS, Encoding } from "./codec.js";
+import type { SimDevice } from "./device.js";
+import type { ReportData, ReportDevice } from "../ui/report-data.js";
 
-export const CHART = { width: 1000, height: 300, top: 40 }; // the tests look for the charts there
-
-interface Series { name: string; color: string; points: [number, number][] }
+/** build/ui: the compiled page modules and vendor/ (uPlot), beside build/js in the package too */
+export const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../ui");
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const color = (i: number, n: number) => `hsl(${Math.round((360 * i) / Math.max(1, n))}, 75%, 42%)`;
-
-function niceTicks(lo: number, hi: number, n = 5): number[] {
-  const span = hi - lo || 1;
-  const step0 = span / n;
-  const mag = 10 ** Math.floor(Math.log10(step0));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 && out.length < 20; v += step) out.push(Math.round(v * 1e6) / 1e6);
-  return out;
-}
-
-function lineChart(id: string, title: string, yLabel: string, series: Series[], xLabel: string): string {
-  const { width: W, height: H } = CHART;
-  const m = { l: 60, r: 20, t: 30, b: 40 };
-  const all = series.flatMap((s) => s.points);
-  const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
-  const x0 = Math.min(...xs, 0), x1 = Math.max(...xs, 1);
-  let y0 = Math.min(...ys), y1 = Math.max(...ys);
-  if (!Number.isFinite(y0)) { y0 = 0; y1 = 1; }
-  if (y1 - y0 < 1e-9) { y0 -= 1; y1 += 1; }
-  const pad = (y1 - y0) * 0.05;
-  y0 -= pad; y1 += pad;
-  const X = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
-  const Y = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
-  const grid = niceTicks(y0, y1).map((v) => `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#e4e4e4"/><text x="${m.l - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`).join("");
-  const xt = niceTicks(x0, x1).map((v) => `<text x="${X(v).toFixed(1)}" y="${H - m.b + 16}" text-anchor="middle">${v}</text>`).join("");
-  const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="1.4" points="${s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ")}"><title>${esc(s.name)}</title></polyline>`).join("");
-  return `<svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">
-<text x="${m.l}" y="18" font-size="14" font-weight="bold">${esc(title)}</text>
-${grid}${xt}
-<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#444"/><line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#444"/>
-<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">${esc(yLabel)}</text>
-${lines}</svg>`;
-}
 
 export interface EncodingBytes { encoding: Encoding; up: number; down: number; body_up: number; body_down: number }
-
-function barChart(id: string, rows: EncodingBytes[]): string {
-  const { width: W, height: H } = CHART;
-  const m = { l: 60, r: 20, t: 30, b: 40 };
-  const max = Math.max(...rows.map((r) => r.up), 1) * 1.1;
-  const Y = (v: number) => H - m.b - (v / max) * (H - m.t - m.b);
-  const groupW = (W - m.l - m.r) / rows.length;
-  const parts = [
-    { key: "up", label: "up, on the wire", color: "hsl(210, 80%, 45%)" },
-    { key: "body_up", label: "up, body", color: "hsl(190, 70%, 60%)" },
-    { key: "down", label: "down, on the wire", color: "hsl(20, 85%, 50%)" },
-    { key: "body_down", label: "down, body", color: "hsl(40, 90%, 60%)" },
-  ] as const;
-  const barW = (groupW * 0.8) / parts.length;
-  let bars = "";
-  rows.forEach((r, i) => {
-    parts.forEach((p, k) => {
-      const v = r[p.key];
-      const x = m.l + i * groupW + groupW * 0.1 + k * barW;
-      bars += `<rect x="${x.toFixed(1)}" y="${Y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(H - m.b - Y(v)).toFixed(1)}" fill="${p.color}"><title>${r.encoding} ${p.label}: ${v} B</title></rect>`;
-      bars += `<text x="${(x + barW / 2).toFixed(1)}" y="${(Y(v) - 3).toFixed(1)}" text-anchor="middle" font-size="10">${Math.round(v)}</text>`;
-    });
-    bars += `<text x="${(m.l + i * groupW + groupW / 2).toFixed(1)}" y="${H - m.b + 16}" text-anchor="middle">${r.encoding}</text>`;
-  });
-  const legend = parts.map((p, k) => `<rect x="${W - 545 + k * 132}" y="8" width="10" height="10" fill="${p.color}"/><text x="${W - 531 + k * 132}" y="17">${p.label}</text>`).join("");
-  const grid = niceTicks(0, max).map((v) => `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#e4e4e4"/><text x="${m.l - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`).join("");
-  return `<svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">
-<text x="${m.l}" y="18" font-size="14" font-weight="bold">Bytes per request by encoding (mean)</text>${legend}
-${grid}<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#444"/><line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#444"/>
-${bars}</svg>`;
-}
 
 /** Bytes per request of every encoding: the run's own, and a short real run for each other one. */
 export async function measureEncodings(r: SimResult): Promise<EncodingBytes[]> {
@@ -89,12 +29,56 @@ export async function measureEncodings(r: SimResult): Promise<EncodingBytes[]> {
   return out;
 }
 
-export function renderReport(r: SimResult, encodings: EncodingBytes[]): string {
-  const n = r.devices.length;
+/** KB billed since the start of each billing month, from the running total. Month k is
+ *  (start + k MONTH_DAYS days, start + (k + 1) MONTH_DAYS days]: the run's first month ends with its last sample. */
+export function monthKb(series: { t: number; kb: number }[], start: number): number[] {
+  let month = 0, before = 0, last = 0;
+  return series.map(({ t, kb }) => {
+    const m = Math.max(0, Math.ceil((t - start) / (MONTH_DAYS * 86400)) - 1);
+    if (m !== month) { month = m; before = last; }
+    last = kb;
+    return kb - before;
+  });
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function deviceData(d: SimDevice, start: number, end: number): ReportDevice {
+  return {
+    serial: d.serial,
+    t: d.series.map((p) => p.t),
+    credit: d.series.map((p) => round(p.credit, 4)),
+    kb: monthKb(d.series, start),
+    volts: d.series.map((p) => p.v),
+    locked: d.lockPeriods.map((p) => [p.from, p.to ?? end]),
+    tokens: d.stats.tokensApplied,
+    locks: d.stats.locks,
+    requests: d.stats.requests,
+  };
+}
+
+export function reportData(r: SimResult): ReportData {
   const start = r.options.start ?? 0;
-  const day = (t: number) => Math.round(((t - start) / 86400) * 1000) / 1000;
-  const volts: Series[] = r.devices.map((d, i) => ({ name: d.serial, color: color(i, n), points: d.series.map((p) => [day(p.t), p.v]) }));
-  const credit: Series[] = r.devices.map((d, i) => ({ name: d.serial, color: color(i, n), points: d.series.map((p) => [day(p.t), Math.round(p.credit * 100) / 100]) }));
+  const end = start + r.options.days * 86400;
+  return { start, end, budgetKb: r.budget_kb, periodDays: MONTH_DAYS, devices: r.devices.map((d) => deviceData(d, start, end)) };
+}
+
+function ui(file: string): string {
+  const at = path.join(UI_DIR, file);
+  if (!fs.existsSync(at)) throw new Error(`${at} is missing: the package's page modules are built by \`make build\``);
+  return fs.readFileSync(at, "utf8");
+}
+const moduleUrl = (js: string) => `data:text/javascript;base64,${Buffer.from(js).toString("base64")}`;
+// JSON inside <script>: nothing in it may close the element
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+
+function encodingTable(rows: EncodingBytes[]): string {
+  const max = Math.max(1, ...rows.map((e) => e.up));
+  return `<table class="encodings"><tr><th>encoding</th><th>up, on the wire</th><th>up, body</th><th>down, on the wire</th><th>down, body</th><th></th></tr>
+${rows.map((e) => `<tr><td>${e.encoding}</td><td>${e.up} B</td><td>${e.body_up} B</td><td>${e.down} B</td><td>${e.body_down} B</td><td class="bar"><div style="width:${Math.round((100 * e.up) / max)}%"></div></td></tr>`).join("\n")}</table>`;
+}
+
+export function renderReport(r: SimResult, encodings: EncodingBytes[]): string {
   const o = r.options;
   const facts: [string, string | number][] = [
     ["devices x days", `${o.devices} x ${o.days}`], ["sampling / upload", `${o.interval} s / ${o.uploadEvery} s`],
@@ -104,15 +88,33 @@ export function renderReport(r: SimResult, encodings: EncodingBytes[]): string {
     ["tokens delivered / applied", `${r.tokens_delivered} / ${r.tokens_applied}`], ["lock / unlock events", `${r.locks} / ${r.unlocks}`],
     ["samples taken / stored", `${r.samples_taken} / ${r.samples_stored ?? "?"}`], ["data points stored", r.db_rows ?? "?"],
   ];
+  // The page's modules come from data: URLs through an import map: "./charts.js", as ui/report.js
+  // imports it, resolves against the page's own URL, which the map's key does too.
+  const imports = { uplot: moduleUrl(ui("vendor/uPlot.js")), "./charts.js": moduleUrl(ui("charts.js")) };
+  const title = `opaygo sim: ${o.devices} solar home systems, ${o.days} days, seed ${o.seed}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>opaygo sim report</title>
-<style>body{margin:0;font-family:sans-serif;background:#fff;color:#222}h1{height:${CHART.top}px;margin:0;padding:0 12px;font-size:18px;line-height:${CHART.top}px}
-svg{display:block}table{border-collapse:collapse;margin:12px}td{border:1px solid #ccc;padding:3px 8px;font-size:13px}</style></head>
-<body><h1>opaygo sim: ${o.devices} solar home systems, ${o.days} days, seed ${o.seed}</h1>
-${lineChart("battery", "Battery voltage per device (at each upload)", "volts", volts, "day")}
-${lineChart("credit", "PAYG credit per device (days left, opaygo-device.wasm)", "days", credit, "day")}
-${barChart("bytes", encodings)}
-<table>${facts.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`).join("")}</table>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<!-- The page inlines uPlot (https://github.com/leeoniya/uPlot), under its licence:
+${ui("vendor/uPlot.LICENSE").replace(/--/g, "- -").trim()}
+-->
+<style>${ui("vendor/uPlot.min.css")}
+${ui("charts.css")}
+${ui("report.css")}</style>
+<script type="importmap">${scriptJson({ imports })}</script>
+</head><body>
+<h1>${esc(title)}</h1>
+<table class="facts">${facts.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`).join("")}</table>
+<h2>Devices</h2>
+<noscript><p>The charts need JavaScript.</p></noscript>
+<div id="picker"><button data-show="all">show all</button><button data-show="none">show none</button>
+ zoom: <button data-days="0">whole run</button><button data-days="7">last 7 days</button><button data-days="1">last day</button>
+ <span class="hint">(or drag across a chart; double click to zoom out)</span>
+<div class="choices"></div></div>
+<div id="devices"></div>
+<h2>Bytes per request by encoding (mean)</h2>
+${encodingTable(encodings)}
+<script type="application/json" id="sim-data">${scriptJson(reportData(r))}</script>
+<script type="module">${ui("report.js")}</script>
 </body></html>
 `;
 }

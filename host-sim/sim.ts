@@ -43,6 +43,8 @@ export const DEFAULTS = {
 
 /** 2G data is billed per session, rounded up to whole kilobytes; the seed's budget is 750 KB a month. */
 export const BUDGET_KB = 750;
+/** the days of a billing month (monthly figures are per this many days) */
+export const MONTH_DAYS = 30;
 
 export interface SimResult {
   options: Omit<SimOptions, "onProgress" | "operatorToken">;
@@ -145,7 +147,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       const key = hex(drng, 16);
       const serial = `SHS${runTag}${String(i + 1).padStart(5, "0")}`;
       const startingCode = keyStartingCode(key);
-      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, payments: paymentSchedule(drng, start, o.days) }, operator);
+      await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, auth_methods: [o.auth], payments: paymentSchedule(drng, start, o.days) }, operator);
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
         rng: drng, keepSamples: o.keepSamples ?? false, scaled,
@@ -169,12 +171,12 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
     if (store) stats = await store.stats();
     else {
       const r = await exchange(route(base, "/stats"), "GET", null, null, operator).catch(() => null);
-      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8"));
+      if (r && r.status === 200) stats = JSON.parse(r.body.toString("utf8")).database;
     }
     const requests = sum((s) => s.requests);
     const answered = Math.max(1, sum((s) => s.accepted) + sum((s) => s.rejected) - sum((s) => s.failed));
     const bytesUp = sum((s) => s.bytesUp), bytesDown = sum((s) => s.bytesDown);
-    const month = 30 / o.days / Math.max(1, o.devices);
+    const month = MONTH_DAYS / o.days / Math.max(1, o.devices);
     const billed = devices.reduce((a, d) => a + d.stats.requests, 0) > 0 ? billedKb(devices) : 0;
     const { onProgress: _, operatorToken: __, ...options } = o;
     return {

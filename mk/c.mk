@@ -1,9 +1,10 @@
-# C library over the wasm2c translation of both modules, and its host test harness.
-#   make c       build/c/libopaygo-{token,device}.a, build/c/libopaygo.a (x86-64) and the test programs
-#   make test-c  every token vector and device scenario through all four (metrics vectors through
-#                the device, seed and full ones), memory clamped
-# The seed profile (build/c/libopaygo-seed.a) is the device library built from the seed target
-# (docs/profiles.md): the same API and symbols, fewer Metrics features.
+# The C library over the wasm2c translation of each profile's module (mk/variants.mk), and its
+# host test harness.
+#   make c       build/c/<each profile's library> (x86-64) and the test programs build/c/test-c-<profile>
+#   make test-c  every token vector and device scenario through every library (metrics vectors
+#                through those with Metrics, as each profile's features run them), memory clamped
+# A profile of the device (seed: build/c/libopaygo-seed.a) is the device library built from its
+# asconfig.json target (docs/profiles.md): the same API and symbols, fewer Metrics features.
 C_DIR := build/c
 # wabt's runtime header, copied next to the generated code so cross compilers find it too.
 WASM_RT_H := $(firstword $(wildcard /usr/include/wasm-rt.h /usr/local/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h))
@@ -20,71 +21,26 @@ HOST_CFLAGS := -O2 $(C_STD) -Wall -Wextra -Werror
 C_BINDING_SOURCES := bindings/c/opaygo.c bindings/c/opaygo.h bindings/c/opaygo_abi.h bindings/c/wasm-rt-mcu.c bindings/c/wasm-rt-mcu.h
 
 .PHONY: c test-c
-c: $(C_DIR)/libopaygo-token.a $(C_DIR)/libopaygo-device.a $(C_DIR)/libopaygo-seed.a $(C_DIR)/libopaygo.a $(C_DIR)/test-c-token \
-   $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full
+c: $(foreach v,$(VARIANTS),$(C_DIR)/$(call variant_lib,$(v)) $(C_DIR)/test-c-$(v))
 
 $(C_DIR)/wasm-rt.h:
 	@mkdir -p $(C_DIR)
 	@test -n "$(WASM_RT_H)" || { echo "wasm-rt.h not found: install wabt (scripts/install-deps.sh)"; exit 1; }
 	cp $(WASM_RT_H) $@
 
-# wasm2c's output, adapted for 32-bit MCUs by scripts/wasm2c-mcu.py (compile it with W2C_INCLUDE).
-# Module names: opaygo_token, opaygo_device, opaygo (the full build, build/opaygo.wasm).
-W2C_MODULE_token := opaygo_token
-W2C_MODULE_device := opaygo_device
-W2C_MODULE_full := opaygo
 # The firmware modules for the C library are the same sources built for size (asc shrinkLevel 2,
 # wasm-opt -Oz): the token chain's hash is then one shared loop rather than eight inlined rounds
 # (assembly/siphash.ts, sipLink), about 1.2 KB less Cortex-M0+ text; the .wasm modules keep the
 # inlined rounds, which interpreters run fastest. Same static memory, same vectors.
 $(C_DIR)/opaygo-%.wasm: $(AS_SOURCES) | deps
 	@mkdir -p $(C_DIR)/asc
-	$(BIN)/asc $(or $(MODULE_ENTRY_$*),assembly/index-$*.ts) --config asconfig.json --target $* --shrinkLevel 2 --outFile $(C_DIR)/asc/opaygo-$*.wasm \
+	$(BIN)/asc $(call variant_entry,$*) --config asconfig.json --target $* --shrinkLevel 2 --outFile $(C_DIR)/asc/opaygo-$*.wasm \
 	  --textFile $(C_DIR)/asc/opaygo-$*.wat
 	$(BIN)/wasm-opt --mvp-features -Oz $(C_DIR)/asc/opaygo-$*.wasm -o $@
 	wasm-validate $(MVP_ONLY) $@
-$(C_DIR)/opaygo_token_wasm.c: $(C_DIR)/opaygo-token.wasm
-$(C_DIR)/opaygo_device_wasm.c: $(C_DIR)/opaygo-device.wasm
-$(C_DIR)/opaygo_full_wasm.c: build/opaygo.wasm
-$(C_DIR)/opaygo_%_wasm.c: scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
-	wasm2c $(filter %.wasm,$^) -n $(W2C_MODULE_$*) -o $@
-	python3 scripts/wasm2c-mcu.py $(filter %.wasm,$^) $@ $@
-# The seed module under the device's name, in a directory of its own (opaygo.c includes it by name).
-$(C_DIR)/seed/opaygo_device_wasm.c: $(C_DIR)/opaygo-seed.wasm scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
-	@mkdir -p $(@D)
-	wasm2c $< -n opaygo_device -o $@
-	python3 scripts/wasm2c-mcu.py $< $@ $@
-$(C_DIR)/opaygo_token_wasm.h: $(C_DIR)/opaygo_token_wasm.c
-$(C_DIR)/opaygo_device_wasm.h: $(C_DIR)/opaygo_device_wasm.c
-$(C_DIR)/opaygo_full_wasm.h: $(C_DIR)/opaygo_full_wasm.c
 
-# Host objects: api-NAME.o (opaygo.c with the generated module in it), wasm-rt-mcu.o.
-$(C_DIR)/host/api-opaygo_token.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_token_wasm.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_TOKEN_ONLY=1 -c bindings/c/opaygo.c -o $@
-$(C_DIR)/host/api-opaygo_device.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_device_wasm.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_FULL=0 -c bindings/c/opaygo.c -o $@
-$(C_DIR)/host/api-opaygo_seed.o: $(C_BINDING_SOURCES) $(C_DIR)/seed/opaygo_device_wasm.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) -I$(C_DIR)/seed $(C_INC) -DOPAYGO_FULL=0 -c bindings/c/opaygo.c -o $@
-$(C_DIR)/host/api-opaygo_full.o: $(C_BINDING_SOURCES) $(C_DIR)/opaygo_full_wasm.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -DOPAYGO_FULL=1 -c bindings/c/opaygo.c -o $@
-$(C_DIR)/host/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -c bindings/c/wasm-rt-mcu.c -o $@
-
-$(C_DIR)/libopaygo-token.a: $(C_DIR)/host/api-opaygo_token.o $(C_DIR)/host/wasm-rt-mcu.o
-	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo-device.a: $(C_DIR)/host/api-opaygo_device.o $(C_DIR)/host/wasm-rt-mcu.o
-	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo-seed.a: $(C_DIR)/host/api-opaygo_seed.o $(C_DIR)/host/wasm-rt-mcu.o
-	rm -f $@ && ar rcs $@ $^
-$(C_DIR)/libopaygo.a: $(C_DIR)/host/api-opaygo_full.o $(C_DIR)/host/wasm-rt-mcu.o
-	rm -f $@ && ar rcs $@ $^
-
-# The vectors as C arrays, so that no target needs a JSON parser.
+# The vectors as C arrays, so that no target needs a JSON parser; a profile of the device takes
+# them as its features run them (tests/c/gen_vectors.py --profile).
 C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.jsonl tests/vectors/device_procedure.jsonl \
              tests/vectors/device_procedure_official.jsonl \
              tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
@@ -92,27 +48,40 @@ C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.js
 $(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)
-$(C_DIR)/seed/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json asconfig.json $(C_VECTORS)
+$(C_DIR)/%/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json asconfig.json $(C_VECTORS)
 	@mkdir -p $(@D)
-	python3 tests/c/gen_vectors.py --profile seed $@ $(C_VECTORS)
+	python3 tests/c/gen_vectors.py --profile $* $@ $(C_VECTORS)
 
-C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c $(C_DIR)/test_vectors.c
+# Per profile (mk/variants.mk): wasm2c's output, adapted for 32-bit MCUs by scripts/wasm2c-mcu.py
+# (compile it with W2C_INCLUDE); the host objects: api-opaygo_<profile>.o (opaygo.c with the
+# generated module in it) and wasm-rt-mcu.o, as the library; the test program.
+C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c
 C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h bindings/c/opaygo_abi.h
-$(C_DIR)/test-c-token: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-token.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_TOKEN_ONLY=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-token.a -o $@
-$(C_DIR)/test-c-device: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo-device.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(C_TEST_SOURCES) $(C_DIR)/libopaygo-device.a -o $@
-$(C_DIR)/test-c-seed: $(filter-out $(C_DIR)/test_vectors.c,$(C_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c $(C_TEST_HEADERS) $(C_DIR)/libopaygo-seed.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=0 $(filter %.c %.a,$^) -o $@
-$(C_DIR)/test-c-full: $(C_TEST_SOURCES) $(C_TEST_HEADERS) $(C_DIR)/libopaygo.a
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) -DOPAYGO_FULL=1 $(C_TEST_SOURCES) $(C_DIR)/libopaygo.a -o $@
+define C_RULES
+$(call variant_w2c_source,$(1)): $(call variant_w2c_input,$(1)) scripts/wasm2c-mcu.py | $(C_DIR)/wasm-rt.h
+	@mkdir -p $$(@D)
+	wasm2c $$< -n $(call variant_w2c_module,$(1)) -o $$@
+	python3 scripts/wasm2c-mcu.py $$< $$@ $$@
+$(basename $(call variant_w2c_source,$(1))).h: $(call variant_w2c_source,$(1))
+$(C_DIR)/host/api-opaygo_$(1).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(1))
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) -I$(call variant_c_dir,$(1)) $(C_INC) $(call variant_cdefs,$(1)) -c bindings/c/opaygo.c -o $$@
+$(C_DIR)/$(call variant_lib,$(1)): $(C_DIR)/host/api-opaygo_$(1).o $(C_DIR)/host/wasm-rt-mcu.o
+	rm -f $$@ && ar rcs $$@ $$^
+$(C_DIR)/test-c-$(1): $(C_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) $(C_DIR)/$(call variant_lib,$(1))
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) $(call variant_cdefs,$(1)) $$(filter %.c %.a,$$^) -o $$@
+endef
+$(foreach v,$(VARIANTS),$(eval $(call C_RULES,$(v))))
+$(C_DIR)/host/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -c bindings/c/wasm-rt-mcu.c -o $@
 
 # Each program ends with "N passed, M failed"; the suite sums both into its result file.
 TEST_SUITES += test-c
-test-c: $(C_DIR)/test-c-token $(C_DIR)/test-c-device $(C_DIR)/test-c-seed $(C_DIR)/test-c-full
+test-c: $(foreach v,$(VARIANTS),$(C_DIR)/test-c-$(v))
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-c.log; \
-	for t in token device seed full; do \
+	for t in $(VARIANTS); do \
 	  timeout 300 $(C_DIR)/test-c-$$t $(C_DIR)/footprint-$$t.txt | tee -a build/test-results/test-c.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-c build/test-results/test-c.log 4 || status=1; exit $$status
+	python3 tests/tools/count_results.py test-c build/test-results/test-c.log $(words $(VARIANTS)) || status=1; exit $$status

@@ -1,10 +1,10 @@
 # Cortex-M builds of the device library (arm-none-eabi-gcc) and the QEMU test.
-#   make cortex-m   build/arm/{cortex-m0plus,cortex-m4}/libopaygo-{token,device,seed}.a,
+#   make cortex-m   build/arm/{cortex-m0plus,cortex-m4}/ the firmware profiles' libraries (mk/variants.mk),
 #                   build/arm/{cortex-m0plus,cortex-m4}/{token-decode,device-all,baseline}.elf
 #                   (token-decode links the token library: its text is the cost of decoding alone;
 #                   device-all links every function of the device library)
 #   make qemu-test  (suite test-qemu) the C harness on a Cortex-M3 (qemu-system-arm -M mps2-an385)
-#                   over all four libraries, metrics vectors included (about 1.65 MB of the 4 MB
+#                   over every profile's library, metrics vectors included (about 1.65 MB of the 4 MB
 #                   flash, 100 KB of RAM)
 ARM_CC := arm-none-eabi-gcc
 ARM_AR := arm-none-eabi-ar
@@ -14,77 +14,60 @@ ARM_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld
 ARM_CPUS := cortex-m0plus cortex-m3 cortex-m4
 
 .PHONY: cortex-m qemu-test test-qemu
-cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/libopaygo-token.a $(ARM_DIR)/$(cpu)/libopaygo-device.a \
-            $(ARM_DIR)/$(cpu)/libopaygo-seed.a) \
+cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(foreach v,$(FIRMWARE_VARIANTS),$(ARM_DIR)/$(cpu)/$(call variant_lib,$(v)))) \
           $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/token-decode.elf $(ARM_DIR)/$(cpu)/device-all.elf \
             $(ARM_DIR)/$(cpu)/baseline.elf)
 
-# $(1): CPU, $(2): module (token, device, seed or full). Library objects: the API with the generated
-# module in it, the runtime shim. (The seed's module is build/c/seed/opaygo_device_wasm.c: mk/c.mk.)
-W2C_SOURCE_seed := $(C_DIR)/seed/opaygo_device_wasm.c
+# $(1): CPU, $(2): profile (mk/variants.mk). Library objects: the API with the generated module in
+# it (mk/c.mk), the runtime shim.
 define ARM_LIB_RULES
-$(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(or $(W2C_SOURCE_$(2)),$(C_DIR)/opaygo_$(2)_wasm.c)
+$(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(2))
 	@mkdir -p $$(@D)
-	$(ARM_CC) -mcpu=$(1) $(ARM_API_INC_$(2)) $(ARM_CFLAGS) -Wall -Wextra -Werror $(ARM_API_DEFS_$(2)) -c bindings/c/opaygo.c -o $$@
-$(ARM_DIR)/$(1)/libopaygo-$(2).a: $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
+	$(ARM_CC) -mcpu=$(1) -I$(call variant_c_dir,$(2)) $(ARM_CFLAGS) -Wall -Wextra -Werror $(call variant_cdefs,$(2)) -c bindings/c/opaygo.c -o $$@
+$(ARM_DIR)/$(1)/$(call variant_lib,$(2)): $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
 	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
 endef
-ARM_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
-ARM_API_DEFS_device := -DOPAYGO_FULL=0
-ARM_API_DEFS_seed := -DOPAYGO_FULL=0
-ARM_API_INC_seed := -I$(C_DIR)/seed
-ARM_API_DEFS_full := -DOPAYGO_FULL=1
 
 define ARM_CPU_RULES
-$(call ARM_LIB_RULES,$(1),token)
-$(call ARM_LIB_RULES,$(1),device)
-$(call ARM_LIB_RULES,$(1),seed)
 $(ARM_DIR)/$(1)/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -Wall -Wextra -Werror -c bindings/c/wasm-rt-mcu.c -o $$@
 # Bare-metal images: our start-up, newlib-nano only for memcpy (wasm2c's unaligned loads and
 # stores on cores without unaligned access), libgcc for 64-bit division. Both link the token
 # library (baseline.elf takes nothing from it).
-$(ARM_DIR)/$(1)/%.elf: tests/c/arm/%.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/libopaygo-token.a
-	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
-	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-token.a -lc -lgcc -o $$@
+$(ARM_DIR)/$(1)/%.elf: tests/c/arm/%.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/$(call variant_lib,token)
+	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) $(call variant_cdefs,token) -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
+	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/$(call variant_lib,token) -lc -lgcc -o $$@
 # device-all.elf links every function of the device library (what it costs a firmware, libgcc
 # and newlib-nano included).
-$(ARM_DIR)/$(1)/device-all.elf: tests/c/arm/device-all.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/libopaygo-device.a
-	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
-	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/libopaygo-device.a -lc -lgcc -o $$@
+$(ARM_DIR)/$(1)/device-all.elf: tests/c/arm/device-all.c tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/$(1)/$(call variant_lib,device)
+	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) $(call variant_cdefs,device) -Wall -Werror --specs=nano.specs -nostartfiles $(ARM_LDFLAGS) \
+	  tests/c/arm/startup.c $$< $(ARM_DIR)/$(1)/$(call variant_lib,device) -lc -lgcc -o $$@
 endef
-$(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
+$(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu)))$(foreach v,$(FIRMWARE_VARIANTS),$(eval $(call ARM_LIB_RULES,$(cpu),$(v)))))
 
-# The harness for QEMU: each build's API (token and device libraries, the full module), newlib with
-# semihosting (rdimon) for printf and exit; vectors compiled in.
+# The harness for QEMU: each profile's library (the full one too), newlib with semihosting (rdimon)
+# for printf and exit; the profile's vectors compiled in.
 QEMU_DIR := $(ARM_DIR)/qemu
 QEMU_CPU := cortex-m3
 $(eval $(call ARM_LIB_RULES,$(QEMU_CPU),full))
 QEMU_FLAGS := -mcpu=$(QEMU_CPU) $(ARM_CFLAGS) -Itests/c --specs=rdimon.specs -nostartfiles $(ARM_LDFLAGS)
-QEMU_TEST_SOURCES := tests/c/suite.c tests/c/arm/qemu_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
-
-$(QEMU_DIR)/test-token.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-token.a
-	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_TOKEN_ONLY=1 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-token.a -lc -lrdimon -lgcc -o $@
-$(QEMU_DIR)/test-device.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a
-	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=0 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-device.a -lc -lrdimon -lgcc -o $@
-$(QEMU_DIR)/test-seed.elf: $(filter-out $(C_DIR)/test_vectors.c,$(QEMU_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-seed.a
-	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=0 $(filter %.c,$^) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-seed.a -lc -lrdimon -lgcc -o $@
-$(QEMU_DIR)/test-full.elf: $(QEMU_TEST_SOURCES) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/libopaygo-full.a
-	@mkdir -p $(@D)
-	$(ARM_CC) $(QEMU_FLAGS) -DOPAYGO_FULL=1 $(QEMU_TEST_SOURCES) $(ARM_DIR)/$(QEMU_CPU)/libopaygo-full.a -lc -lrdimon -lgcc -o $@
+QEMU_TEST_SOURCES := tests/c/suite.c tests/c/arm/qemu_main.c tests/c/arm/startup.c
+define QEMU_TEST_RULE
+$(QEMU_DIR)/test-$(1).elf: $(QEMU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) tests/c/arm/cortex-m.ld $(ARM_DIR)/$(QEMU_CPU)/$(call variant_lib,$(1))
+	@mkdir -p $$(@D)
+	$(ARM_CC) $(QEMU_FLAGS) $(call variant_cdefs,$(1)) $$(filter %.c,$$^) $(ARM_DIR)/$(QEMU_CPU)/$(call variant_lib,$(1)) -lc -lrdimon -lgcc -o $$@
+endef
+$(foreach v,$(VARIANTS),$(eval $(call QEMU_TEST_RULE,$(v))))
 
 QEMU_RUN := timeout 600 qemu-system-arm -M mps2-an385 -cpu $(QEMU_CPU) -nographic -monitor none -serial none \
             -semihosting-config enable=on,target=native -kernel
 TEST_SUITES += test-qemu
 qemu-test: test-qemu
-test-qemu: $(QEMU_DIR)/test-token.elf $(QEMU_DIR)/test-device.elf $(QEMU_DIR)/test-seed.elf $(QEMU_DIR)/test-full.elf
+test-qemu: $(foreach v,$(VARIANTS),$(QEMU_DIR)/test-$(v).elf)
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-qemu.log; \
-	for t in token device seed full; do \
+	for t in $(VARIANTS); do \
 	  $(QEMU_RUN) $(QEMU_DIR)/test-$$t.elf | tee -a build/test-results/test-qemu.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-qemu build/test-results/test-qemu.log 4 || status=1; exit $$status
+	python3 tests/tools/count_results.py test-qemu build/test-results/test-qemu.log $(words $(VARIANTS)) || status=1; exit $$status

@@ -63,10 +63,10 @@ test-fuzz:
 # tests/refusal-state.test.ts also reads an unoptimised build of each module (build/probe/KIND.wat):
 # the compiler's names of every mutable global and static area, for its whole-state snapshots.
 TEST_SUITES += test-properties
-PROBE_WAT := build/probe/token.wat build/probe/device.wat build/probe/seed.wat build/probe/full.wat
+PROBE_WAT := $(foreach v,$(VARIANTS),build/probe/$(v).wat)
 build/probe/%.wat: $(AS_SOURCES) | deps
 	@mkdir -p $(@D)
-	$(BIN)/asc $(or $(MODULE_ENTRY_$*),assembly/index-$*.ts) --config asconfig.json --target $* -O0 --outFile build/probe/$*.wasm --textFile $@
+	$(BIN)/asc $(call variant_entry,$*) --config asconfig.json --target $* -O0 --outFile build/probe/$*.wasm --textFile $@
 test-properties: build $(PROBE_WAT)
 	node tests/tools/node-suite.mjs test-properties build/js/tests/properties.test.js build/js/tests/robustness.test.js \
 	  build/js/tests/refusal-state.test.js

@@ -1,9 +1,9 @@
-# The three .wasm files on real interpreters: wasm3 (pywasm3) and wasmi (crates.io, built here with a
+# Every profile's .wasm on real interpreters: wasm3 (pywasm3) and wasmi (crates.io, built here with a
 # small Rust driver). Each suite runs the token vectors, the device procedure and the metrics
 # vectors (tests/c/metrics_ops.py call lists: requests on the device and full modules, server side
 # on opaygo.wasm; opaygo-token.wasm has no metrics).
 WASMI_DRIVER := build/wasmi-driver/release/opaygo-wasmi-driver
-INTERP_WASM := build/opaygo-token.wasm build/opaygo-device.wasm build/opaygo-seed.wasm build/opaygo.wasm
+INTERP_WASM := $(foreach v,$(VARIANTS),$(call variant_wasm,$(v)))
 
 $(WASMI_DRIVER): tests/interp/wasmi-driver/Cargo.toml tests/interp/wasmi-driver/Cargo.lock tests/interp/wasmi-driver/src/main.rs
 	CARGO_TARGET_DIR=build/wasmi-driver cargo build --release --locked --quiet --manifest-path tests/interp/wasmi-driver/Cargo.toml

@@ -1,11 +1,11 @@
 # The .wasm as microcontroller firmware: the modules interpreted by wasm3 on a Cortex-M.
 #   make mcu-wasm        wasm3 0.5.0 (fetched at build time from the pinned pywasm3 sdist, patched by
 #                        tests/mcu/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
-#                        build/mcu/cortex-m3/test-{token,device,seed,full}.elf (tests/c/suite.c over the C
+#                        build/mcu/cortex-m3/test-<profile>.elf (tests/c/suite.c over the C
 #                        API of bindings/c/opaygo.c on wasm3, the .wasm a const array in flash) and
-#                        build/mcu/<cpu>/decode-{token,device,seed}.elf (one decode: flash figures,
+#                        build/mcu/<cpu>/decode-<firmware profile>.elf (one decode: flash figures,
 #                        instructions per chain step)
-#   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385, then the heap
+#   make test-mcu-wasm3  (suite) the images on qemu-system-arm -M mps2-an385, then the heap
 #                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
 #                        below what the module needs must be refused cleanly; the opcode refusal
 #                        (wasm3 built for another module); then prints the make mcu-size figures
@@ -52,15 +52,10 @@ MCU_HEAP_seed := 107520
 MCU_HEAP_full := 248832
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
-MCU_API_DEFS_token := -DOPAYGO_TOKEN_ONLY=1
-MCU_API_DEFS_device := -DOPAYGO_FULL=0
-MCU_API_DEFS_seed := -DOPAYGO_FULL=0
-MCU_API_DEFS_full := -DOPAYGO_FULL=1
 
 .PHONY: mcu-wasm test-mcu-wasm3 mcu-size
-mcu-wasm: $(MCU_DIR)/cortex-m3/test-token.elf $(MCU_DIR)/cortex-m3/test-device.elf $(MCU_DIR)/cortex-m3/test-seed.elf \
-          $(MCU_DIR)/cortex-m3/test-full.elf \
-          $(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(MCU_DIR)/$(cpu)/decode-$(m).elf))
+mcu-wasm: $(foreach m,$(VARIANTS),$(MCU_DIR)/cortex-m3/test-$(m).elf) \
+          $(foreach cpu,$(MCU_CPUS),$(foreach m,$(FIRMWARE_VARIANTS),$(MCU_DIR)/$(cpu)/decode-$(m).elf))
 
 # The sources, never committed: the sdist's wasm3/ directory, checked against its hash, patched.
 $(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
@@ -72,10 +67,7 @@ $(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
 	touch $@
 
 # The module as a const array and one C function per export.
-$(MCU_DIR)/gen/token/module.c: build/opaygo-token.wasm
-$(MCU_DIR)/gen/device/module.c: build/opaygo-device.wasm
-$(MCU_DIR)/gen/seed/module.c: build/opaygo-seed.wasm
-$(MCU_DIR)/gen/full/module.c: build/opaygo.wasm
+$(foreach m,$(VARIANTS),$(eval $(MCU_DIR)/gen/$(m)/module.c: $(call variant_wasm,$(m))))
 $(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
 	@mkdir -p $(@D)
 	python3 tests/mcu/gen_wasm3_module.py $(filter %.wasm,$^) $@ $(@D)/opaygo_wasm3_exports.h
@@ -86,11 +78,7 @@ $(MCU_DIR)/gen/%/opaygo_wasm3_exports.h: $(MCU_DIR)/gen/%/module.c
 # the interpreter's code for the others is left out of the firmware (tests/mcu/wasm3_opcodes.py;
 # a module using an opcode left out is refused at load, never mid-call).
 $(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/module.c tests/mcu/wasm3_opcodes.py $(WASM3_SRC)/.patched
-	python3 tests/mcu/wasm3_opcodes.py $(MCU_WASM_$*) $(WASM3_SRC)/m3_compile.c $@
-MCU_WASM_token := build/opaygo-token.wasm
-MCU_WASM_device := build/opaygo-device.wasm
-MCU_WASM_seed := build/opaygo-seed.wasm
-MCU_WASM_full := build/opaygo.wasm
+	python3 tests/mcu/wasm3_opcodes.py $(call variant_wasm,$*) $(WASM3_SRC)/m3_compile.c $@
 
 # $(1): CPU, $(2): module. wasm3 (its float setting, heap and opcodes are the module's), the module
 # array, the API over wasm3, as one library.
@@ -99,7 +87,7 @@ MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $
                      $(MCU_DIR)/$(1)/$(2)/opaygo.o $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o
 MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(2)) \
                        -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
-                       $(MCU_API_DEFS_$(2)) -DOPAYGO_WASM3=1
+                       $(call variant_cdefs,$(2)) -DOPAYGO_WASM3=1
 $(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $$< -o $$@
@@ -122,7 +110,7 @@ $(MCU_DIR)/$(1)/decode-$(2).elf: tests/mcu/chain_steps.c tests/mcu/semihost.h te
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Werror --specs=nano.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
 	  tests/c/arm/startup.c $$< $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a -lc -lgcc -o $$@
 endef
-$(foreach cpu,$(MCU_CPUS),$(foreach m,token device seed,$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
+$(foreach cpu,$(MCU_CPUS),$(foreach m,$(FIRMWARE_VARIANTS),$(eval $(call MCU_LIB_RULES,$(cpu),$(m)))))
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
 
 # The same wasm3 sources, settings and API on x86-64 (gcc -O2), under the bench driver: make bench
@@ -133,7 +121,7 @@ W3X_DIR := build/wasm3-x86
 define W3X_RULES
 W3X_FLAGS_$(1) := -O2 $(C_STD) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(1)) -Dd_m3FixedHeap=$$$$(( 2 * $(MCU_HEAP_$(1)) )) \
                   -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c -Itests/mcu \
-                  $(MCU_API_DEFS_$(1)) -DOPAYGO_WASM3=1
+                  $(call variant_cdefs,$(1)) -DOPAYGO_WASM3=1
 W3X_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(W3X_DIR)/$(1)/$(s).o)
 $(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched
 	@mkdir -p $$(@D)
@@ -147,16 +135,14 @@ $(foreach m,token device,$(eval $(call W3X_RULES,$(m))))
 .PHONY: wasm3-x86
 wasm3-x86: $(W3X_DIR)/bench-driver-token $(W3X_DIR)/bench-driver-device
 
-# The C harness on wasm3: tests/c/suite.c unchanged, vectors compiled in.
-MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c $(C_DIR)/test_vectors.c
-# (the seed profile's image takes the vectors adapted to its features: mk/c.mk)
-MCU_SEED_TEST_SOURCES := $(filter-out $(C_DIR)/test_vectors.c,$(MCU_TEST_SOURCES)) $(C_DIR)/seed/test_vectors.c
-$(MCU_DIR)/cortex-m3/test-seed.elf: $(MCU_SEED_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-seed.a
-	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
-	  $(MCU_SEED_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-seed.a -lc -lm -lrdimon -lgcc -o $@
-$(MCU_DIR)/cortex-m3/test-%.elf: $(MCU_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-%.a
-	$(ARM_CC) $(MCU_FLAGS_cortex-m3_$*) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$@.map \
-	  $(MCU_TEST_SOURCES) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$*.a -lc -lm -lrdimon -lgcc -o $@
+# The C harness on wasm3: tests/c/suite.c unchanged, the profile's vectors compiled in (mk/c.mk).
+MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c
+define MCU_TEST_RULE
+$(MCU_DIR)/cortex-m3/test-$(1).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$(1).a
+	$(ARM_CC) $$(MCU_FLAGS_cortex-m3_$(1)) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
+	  $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$(1).a -lc -lm -lrdimon -lgcc -o $$@
+endef
+$(foreach m,$(VARIANTS),$(eval $(call MCU_TEST_RULE,$(m))))
 
 # wasm3 built for the token module's opcodes, given the seed module: the load must be refused
 # cleanly (OPAYGO_ERR_MODULE), never run or crash. The seed image's objects, the token's table.
@@ -164,9 +150,9 @@ MCU_MISMATCH_OBJ := $(filter-out %/m3_compile.o,$(MCU_OBJ_cortex-m3_seed)) $(MCU
 $(MCU_DIR)/cortex-m3/mismatch/m3_compile.o: $(MCU_DIR)/gen/token/m3_compile.c
 	@mkdir -p $(@D)
 	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -w -c $< -o $@
-$(MCU_DIR)/cortex-m3/mismatch.elf: $(MCU_SEED_TEST_SOURCES) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_MISMATCH_OBJ)
+$(MCU_DIR)/cortex-m3/mismatch.elf: $(MCU_TEST_SOURCES) $(call variant_vectors,seed) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_MISMATCH_OBJ)
 	$(ARM_CC) $(MCU_FLAGS_cortex-m3_seed) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) \
-	  $(MCU_SEED_TEST_SOURCES) $(MCU_MISMATCH_OBJ) -lc -lm -lrdimon -lgcc -o $@
+	  $(MCU_TEST_SOURCES) $(call variant_vectors,seed) $(MCU_MISMATCH_OBJ) -lc -lm -lrdimon -lgcc -o $@
 
 # The heap refusal: wasm3's heap cut to these budgets (bytes), each image: every run must end
 # cleanly, "runs" from the smallest heap that runs (found by bisection) and "load refused" below
@@ -180,29 +166,25 @@ test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf $(MCU_DIR)/cortex-m3/
                 $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
-	for t in token device seed full; do \
+	for t in $(VARIANTS); do \
 	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
-	for p in token:$(MCU_HEAP_token) device:$(MCU_HEAP_device) seed:$(MCU_HEAP_seed) full:$(MCU_HEAP_full); do \
+	for p in $(foreach m,$(VARIANTS),$(m):$(MCU_HEAP_$(m))); do \
 	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
 	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
 	done; \
 	out=$$(timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/mismatch.elf -append heap=$(MCU_HEAP_seed)); rc=$$?; echo "$$out"; \
 	if [ $$rc = 0 ] && echo "$$out" | grep -q ": load refused: OPAYGO_ERR_MODULE "; then r="1 passed, 0 failed"; else r="0 passed, 1 failed"; fi; \
 	{ echo "opcode refusal: wasm3 built for the token module, given the seed module"; echo "$$r"; } | tee -a build/test-results/test-mcu-wasm3.log; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log 9 || status=1; \
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log $(words $(VARIANTS) $(VARIANTS) mismatch) || status=1; \
 	echo "The firmware figures (make mcu-size):"; python3 tests/tools/mcu_size_report.py $(MCU_QEMU) || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
 # program over build/arm/cortex-m3/libopaygo-token.a).
-$(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-token.a
+$(MCU_DIR)/cortex-m3/decode-%-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-%.a
 	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_TOKEN_ONLY=1 -Itests/mcu -Wall -Werror --specs=nano.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-token.a -lc -lgcc -o $@
-$(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-device.a
-	@mkdir -p $(@D)
-	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) -DOPAYGO_FULL=0 -Itests/mcu -Wall -Werror --specs=nano.specs \
-	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-device.a -lc -lgcc -o $@
+	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) $(call variant_cdefs,$*) -Itests/mcu -Wall -Werror --specs=nano.specs \
+	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-$*.a -lc -lgcc -o $@
 
 mcu-size: mcu-wasm $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
 	@python3 tests/tools/mcu_size_report.py $(MCU_QEMU)

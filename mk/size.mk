@@ -4,5 +4,5 @@
 $(C_DIR)/footprint-%.txt: $(C_DIR)/test-c-%
 	$< $@ > /dev/null
 
-size: wasm c cortex-m $(C_DIR)/footprint-token.txt $(C_DIR)/footprint-device.txt $(C_DIR)/footprint-seed.txt $(C_DIR)/footprint-full.txt
+size: wasm c cortex-m $(foreach v,$(VARIANTS),$(C_DIR)/footprint-$(v).txt)
 	@python3 tests/tools/size_report.py

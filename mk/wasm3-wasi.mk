@@ -15,6 +15,10 @@ WASI_CC ?= clang
 WASI_CFLAGS := --target=wasm32-wasi -mtail-call -O2 -g0 -std=gnu11 -DNASSERTS -DNDEBUG -Dd_m3RecordBacktraces=0 \
                -fno-stack-protector -ffile-prefix-map=$(CURDIR)/= -Wno-everything
 WASI_LDFLAGS := -mexec-model=reactor -Wl,-z,stack-size=262144 -Wl,--strip-all
+# clang runs any `wasm-opt` it finds on PATH after an optimised wasm32 link. Under `npm pack` (its
+# prepack builds this) npm puts node_modules/.bin first, where binaryen's wasm-opt refuses wasm3's
+# tail calls: the link runs with node_modules/.bin taken out of PATH, whoever calls make.
+WASI_PATH := $(shell printf '%s' "$$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$$' | paste -sd: -)
 
 .PHONY: wasm3-wasi
 wasm3-wasi: $(WASM3_WASI_DIR)/wasm3.wasm
@@ -27,7 +31,7 @@ $(WASM3_WASI_SRC)/wasm3.h:
 	@touch $@
 
 $(WASM3_WASI_DIR)/wasm3.wasm: bindings/wasm3/glue.c mk/wasm3-wasi.mk $(WASM3_WASI_SRC)/wasm3.h
-	cd $(WASM3_WASI_SRC) && $(WASI_CC) $(WASI_CFLAGS) -I. $(WASI_LDFLAGS) \
+	cd $(WASM3_WASI_SRC) && PATH='$(WASI_PATH)' $(WASI_CC) $(WASI_CFLAGS) -I. $(WASI_LDFLAGS) \
 	  -o $(abspath $@) $$(ls *.c | LC_ALL=C sort) $(CURDIR)/bindings/wasm3/glue.c
 	wasm-validate --enable-tail-call $@
 

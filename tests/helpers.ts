@@ -26,8 +26,8 @@ export function vectorText(name: string): string {
 
 export interface CliRun { status: number | null; stdout: string; stderr: string }
 
-export function opaygo(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000 });
+export function opaygo(args: string[], input?: string, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -57,4 +57,28 @@ export async function withSeed<T>(fixed: number, body: (seed: number) => T | Pro
     if (e instanceof Error) e.message = `[seed ${seed}: ${how}] ${e.message}`;
     throw e;
   }
+}
+
+/** A store's counts of what requests stored, without the refusals (which count refused requests
+ *  per device, and change no device's state). */
+export async function storedCounts(store: { stats(): Promise<object> }): Promise<Record<string, number>> {
+  const { refusals: _, ...counts } = (await store.stats()) as Record<string, number>;
+  return counts;
+}
+
+/** RFC 4180 CSV: rows of cells (quoted cells may hold commas, quotes and line breaks). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], cur = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cur); cur = ""; }
+    else if (c === "\n") { row.push(cur); rows.push(row); row = []; cur = ""; }
+    else cur += c;
+  }
+  if (cur !== "" || row.length > 0) { row.push(cur); rows.push(row); }
+  return rows;
 }

@@ -1,15 +1,19 @@
 // Shared by tests/load.test.ts: the reference server as a child process (`opaygo server`),
 // simulated devices (each its own opaygo-device.wasm through host-sim/codec.ts) that remember
 // every point they sent, and the point-by-point comparison of the database (SQLite file or
-// PostgreSQL URL) with what was sent.
+// PostgreSQL URL) with what was sent, and of the CSV directory with the database.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { spawn, ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
+import { serialDirName } from "../host-sim/csv-dir.js";
+import { parseOrdered, stringifyLossless, type JsonValue } from "../bindings/metrics-json.js";
 import { openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat, Encoding } from "../host-sim/codec.js";
 import { exchange, postJson, route, Exchange } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { CLI, OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
+import { CLI, OPERATOR, OPERATOR_TOKEN, parseCsv } from "./helpers.js";
 
 export const FORMAT: DataFormat = {
   data_order: ["upload", "tampered"], historical_data_interval: 120, historical_data_order: ["battery_voltage", "panel_voltage"],
@@ -26,9 +30,9 @@ export class ChildServer {
   /** `opaygo server --db DB --port 0 --log LOG` on 127.0.0.1 with the tests' operator token (from
    *  the environment); resolves with its URL once it listens. The request log goes to a file (by
    *  default DB.log, for a SQLite file): on a pipe to this busy test process its writes would wait
-   *  for the test to read them. */
-  static start(db: string, extra: string[] = [], log = `${db}.log`): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [CLI, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
+   *  for the test to read them. `cli`: another build's bin/opaygo.js (make bench-server). */
+  static start(db: string, extra: string[] = [], log = `${db}.log`, cli = CLI): Promise<ChildServer> {
+    const proc = spawn(process.execPath, [cli, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
@@ -240,4 +244,48 @@ export function exactlyOneAccepted(answers: Exchange[]): Exchange {
 export function percentile(values: number[], p: number): number {
   const v = [...values].sort((a, b) => a - b);
   return v.length ? v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))] : NaN;
+}
+
+// ---------------------------------------------------------------- the CSV directory against the database
+
+/**
+ * The CSV files of `--csv-dir` (host-sim/csv-dir.ts) hold exactly the stored points, each once:
+ * the same serial (its directory), request id, kind, time and values (each value's text as
+ * stored), in the file of its UTC day, under a header naming its columns. Returns the rows read.
+ */
+export async function checkCsvDir(db: string, dir: string): Promise<number> {
+  const store = await openStore(db);
+  try {
+    const points = await store.all<{ serial: string; request_id: number; ts: number; kind: string; data: string }>(
+      "SELECT d.serial, p.request_id, p.ts, p.kind, p.data FROM points p JOIN devices d ON d.id = p.device_id");
+    const want = points.map((p) => {
+      const values = [...(parseOrdered(p.data) as Map<string, JsonValue>)].filter(([, v]) => v !== null)
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : stringifyLossless(v)}`).sort();
+      return `${p.serial}|${p.request_id}|${p.kind}|${p.ts}|${values.join("&")}`;
+    });
+    const got: string[] = [];
+    for (const sub of fs.readdirSync(dir)) {
+      const serial = decodeURIComponent(sub);
+      assert.equal(serialDirName(serial), sub, `directory ${sub} is a serial's encoding`);
+      for (const file of fs.readdirSync(path.join(dir, sub))) {
+        const text = fs.readFileSync(path.join(dir, sub, file), "utf8");
+        assert.ok(text.endsWith("\n"), `${sub}/${file} ends with a whole line`);
+        let header: string[] | null = null;
+        for (const row of parseCsv(text)) {
+          if (row[0] === "time_utc") { header = row; continue; }
+          assert.ok(header, `${sub}/${file} starts with a header`);
+          assert.equal(row.length, header.length, `${sub}/${file}: a row as long as its header`);
+          const [time, ts, kind] = row;
+          assert.equal(`${new Date(Number(ts) * 1000).toISOString().slice(0, 10)}.csv`, file, `a row of ${time} in ${file}`);
+          const values: string[] = [];
+          for (let i = 3; i < row.length - 1; i++) if (row[i] !== "") values.push(`${header[i].replace(/ \[[^\]]*\]$/, "")}=${row[i]}`);
+          got.push(`${serial}|${row[row.length - 1]}|${kind}|${ts}|${values.sort().join("&")}`);
+        }
+      }
+    }
+    assert.deepEqual(got.sort(), want.sort(), "the CSV files hold exactly the stored points, each once");
+    return got.length;
+  } finally {
+    await store.close();
+  }
 }

@@ -4,7 +4,7 @@
 //  - 200 devices (each its own opaygo-device.wasm) uploading at once: no error, and the database
 //    holds exactly what was sent, point by point;
 //  - one request sent 50 times at once: stored once, the 49 others refused as replays;
-//  - the server SIGKILLed while uploads are in flight, three times, and restarted on the same
+//  - the server (with --csv-dir) SIGKILLed while uploads are in flight, three times, and restarted on the same
 //    file: every request it answered 201 is stored whole, no request is stored in part, and the
 //    rows whose answer was lost are resent and stored once.
 // Figures (requests/s, latency) are printed and written to build/load-figures.json; timing is
@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { postJson, route } from "../host-sim/http.js";
 import type { Encoding } from "../host-sim/codec.js";
-import { ChildServer, FORMAT, SimDevice, Sent, checkDb, exactlyOneAccepted, killAllChildren, percentile, post } from "./load-fleet.js";
+import { ChildServer, FORMAT, SimDevice, Sent, checkCsvDir, checkDb, exactlyOneAccepted, killAllChildren, percentile, post } from "./load-fleet.js";
 import { OPERATOR } from "./helpers.js";
 
 const ENCODINGS: Encoding[] = ["condensed", "cbor", "simple"];
@@ -115,17 +115,18 @@ test("replay: one request sent 50 times at once is stored once; the 49 others ge
   }
 });
 
-test("crash: the server SIGKILLed 3 times mid-upload and restarted on the same database loses nothing it acknowledged", async (t) => {
+test("crash: the server SIGKILLed 3 times mid-upload and restarted on the same database loses nothing it acknowledged; its --csv-dir files match the database row for row", async (t) => {
   const DEVICES = 40;
   const KILL_AFTER = 60; // answers 201 in a round before the kill
   const ROUND_CAP = 40; // uploads per device per round (bounds the loop; the kill comes first)
   const KILLS = 3;
   const { db, log } = await newDatabase("crash");
+  const csvDir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-crash-csv-"));
   const sent: Sent[] = [];
   let devices: SimDevice[] = [];
   const rounds: { acked: number; no_answer: number; in_flight_at_kill: number }[] = [];
   for (let round = 0; round <= KILLS; round++) {
-    const server = await ChildServer.start(db, [], log);
+    const server = await ChildServer.start(db, ["--csv-dir", csvDir], log);
     try {
       if (round === 0) devices = await fleetOf(server.url, DEVICES, "CRSH", ["condensed", "cbor"]);
       else {
@@ -176,6 +177,10 @@ test("crash: the server SIGKILLed 3 times mid-upload and restarted on the same d
   // every device got its last answers: every row it ever recorded is stored, once
   for (const d of devices) assert.equal(d.pendingRows, 0);
   const c = await checkDb(db, sent, { allRows: true });
+  // --csv-dir: the files hold exactly what the database holds, row for row, after the kills too
+  const csvRows = await checkCsvDir(db, csvDir);
+  assert.equal(csvRows, c.points);
+  fs.rmSync(csvDir, { recursive: true, force: true });
   const f = {
     devices: DEVICES, restarts: KILLS, requests_sent: sent.length, answered_201: sent.filter((s) => s.status === 201).length,
     no_answer: sent.filter((s) => s.status === "error").length, stored_without_answer: c.storedWithoutAnswer,

@@ -35,6 +35,9 @@ function project(dir: string, name: string): void {
 }
 
 before(() => {
+  // The README's order: `make build` (CI's build, before this suite), then `npm pack`, whose
+  // prepack builds wasm3-wasi under npm's PATH (node_modules/.bin first): its link is redone here.
+  fs.rmSync(path.join(ROOT, "build/wasm3-wasi/wasm3.wasm"), { force: true });
   ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   tarball = path.join(WORK, `${name}-${version}.tgz`);
@@ -48,7 +51,10 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
   const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
   for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
     "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
-    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json"]) assert.ok(files.includes(f), `${f} is in the tarball`);
+    "index.ts", "bindings/c/opaygo.h", "README.md", "package.json",
+    // the pages' chart module and uPlot with its licence (make ui)
+    "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
+    "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
   assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
 });
 
@@ -67,6 +73,69 @@ test("TypeScript: examples/node/quickstart.ts type-checks against the package's 
   const r = ok("node", ["out/quickstart.js"], APP);
   assert.match(r.stdout, /: ACCEPTED ADD_TIME 7\n/);
   assert.match(r.stdout, /: valid; answer \d+ B: ACCEPTED\n/);
+});
+
+test("the README's TypeScript blocks type-check under strict as written, and run", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length > 0, "the README has TypeScript blocks");
+  const files = blocks.map((b, i) => {
+    fs.writeFileSync(path.join(APP, `readme-${i}.ts`), b);
+    return `readme-${i}.ts`;
+  });
+  fs.writeFileSync(path.join(APP, "tsconfig.readme.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "out-readme", types: ["node"] }, files,
+  }));
+  ok("npx", ["tsc", "-p", "tsconfig.readme.json"], APP);
+  for (const f of files) ok("node", [`out-readme/${f.replace(/\.ts$/, ".js")}`], APP);
+});
+
+// The .d.ts files name WebAssembly.Memory (the modules' exports): a project without @types/node
+// needs TypeScript's DOM library for it; package.json says so with @types/node as an optional peer.
+test("the package's types compile in a project without @types/node (with lib DOM; its .d.ts files checked too)", () => {
+  const dir = path.join(WORK, "no-node-types");
+  project(dir, "opaygo-no-node-types");
+  npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
+  fs.writeFileSync(path.join(dir, "check.ts"), `
+    import * as all from "opaygo-wasm";
+    import { generateToken, decodeToken, type TokenType } from "opaygo-wasm/token";
+    import { Device } from "opaygo-wasm/device";
+    import { MetricsEncoder, type DataFormat } from "opaygo-wasm/metrics";
+    import { verifyRequest, expandRequest, buildAnswer, type VerifyResult } from "opaygo-wasm/server";
+    import { CODE_MESSAGES } from "opaygo-wasm/abi";
+    export const used = [all, generateToken, decodeToken, Device, MetricsEncoder, verifyRequest, expandRequest, buildAnswer, CODE_MESSAGES];
+    export type Used = [TokenType, DataFormat, VerifyResult];
+  `);
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
+    files: ["check.ts"],
+  }));
+  ok("npx", ["tsc", "-p", "."], dir);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  assert.ok(pkg.peerDependencies["@types/node"] && pkg.peerDependenciesMeta["@types/node"].optional, "@types/node is an optional peer");
+});
+
+test("examples/cli: every line of the shipped input files is answered, none refused", () => {
+  const examples = path.join(APP, "node_modules/opaygo-wasm/examples/cli");
+  for (const [file, command, key] of [["metrics-request.jsonl", "request", "condensed"], ["metrics-respond.jsonl", "respond", "payload"], ["metrics-expand.jsonl", "expand", "simple_metrics"]]) {
+    const input = fs.readFileSync(path.join(examples, file), "utf8");
+    const r = spawnSync("npx", ["opaygo", "metrics", command, "--jsonl"], { cwd: APP, input, encoding: "utf8" });
+    assert.equal(r.status, 0, `${file}: ${r.stdout}${r.stderr}`);
+    const answers = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(answers.length, input.trim().split("\n").length, file);
+    for (const a of answers) assert.ok(a[key] !== undefined, `${file}: ${JSON.stringify(a)}`);
+  }
+  assert.ok(fs.existsSync(path.join(examples, "README.md")));
+});
+
+test("examples/systemd: the unit file in the package passes systemd-analyze verify, run on the package's opaygo", () => {
+  const unit = fs.readFileSync(path.join(APP, "node_modules/opaygo-wasm/examples/systemd/opaygo-server.service"), "utf8");
+  assert.match(unit, /^ExecStart=\/srv\/opaygo\/node_modules\/\.bin\/opaygo server run /m, "the binary itself, not npx");
+  const here = path.join(WORK, "opaygo-server.service");
+  fs.writeFileSync(here, unit.replaceAll("/srv/opaygo", APP));
+  const r = run("systemd-analyze", ["verify", here], WORK);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.trim(), "", "no warning");
 });
 
 test("plain ESM: every entry point imports and works (the ABI codes too), the device on wasm3 too", () => {
@@ -91,7 +160,7 @@ test("plain ESM: every entry point imports and works (the ABI codes too), the de
   assert.deepEqual(JSON.parse(r.stdout), ["588224011", "ADD_TIME", "ACCEPTED", "ACCEPTED", "valid", "function", "function", "function", "function", -20, "string"]);
 });
 
-test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs once its driver is installed", () => {
+test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a postgres:// database for pg, then sim runs and writes its report once its driver is installed", () => {
   const version = ok("npx", ["opaygo", "--version"], APP).stdout.trim();
   assert.equal(version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   const t = ok("npx", ["opaygo", "token", "generate", "--key", "bc41ec9530f6dac86b1a29ab82edc5fb", "--starting-code", "516959010",
@@ -104,8 +173,11 @@ test("npx opaygo: --version, token generate; sim asks for the SQLite driver, a p
   assert.equal(noPg.status, 2, noPg.stderr);
   assert.match(noPg.stderr, /npm install pg/);
   npmInstall(APP, [`better-sqlite3@${ours("better-sqlite3")}`]);
-  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json"], APP);
+  const sim = ok("npx", ["opaygo", "sim", "--devices", "2", "--days", "1", "--json", "--report", "report.html"], APP);
   const result = JSON.parse(sim.stdout);
+  const report = fs.readFileSync(path.join(APP, "report.html"), "utf8"); // from the package's build/ui/, uPlot inlined
+  assert.match(report, /Permission is hereby granted/);
+  assert.match(report, /"uplot":"data:text\/javascript;base64,/);
   assert.equal(result.requests, 48);
   assert.equal(result.accepted, 48);
   assert.equal(result.samples_stored, result.samples_taken);

@@ -71,6 +71,21 @@ export class PgCluster {
     return this.url(name);
   }
 
+  /** A login role that must give its password (scram-sha-256 over the socket; every other role
+   *  is trusted), with the right to create tables in the public schema of `database`'s server. */
+  async addPasswordRole(role: string, password: string): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url("postgres") });
+    await client.connect();
+    try {
+      await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    } finally {
+      await client.end();
+    }
+    const hba = path.join(this.dir, "data", "pg_hba.conf");
+    fs.writeFileSync(hba, `local all ${role} scram-sha-256\n` + fs.readFileSync(hba, "utf8"));
+    this.ctl(["pg_ctl", "-D", path.join(this.dir, "data"), "reload"]);
+  }
+
   stop(): void {
     try {
       this.ctl(["pg_ctl", "-D", path.join(this.dir, "data"), "-m", "fast", "-w", "stop"]);

@@ -1,5 +1,5 @@
 // The reference server on PostgreSQL (a throwaway server from tests/pg-cluster.ts, on a unix
-// socket): the load, replay, crash and body tests of the SQLite store, then several `opaygo server`
+// socket): the load, replay, crash, body and fleet tests of the SQLite store, then several `opaygo server`
 // processes sharing one database:
 //  - 4 processes, every device's requests spread over them round-robin: all stored, point by point;
 //  - 50 copies of one request sent at once over the 4: one 201, one stored copy, one token issued;
@@ -16,6 +16,7 @@ import { openStore, Store } from "../host-sim/store.js";
 import { ChildServer, SimDevice, Sent, T0, checkDb, exactlyOneAccepted, killAllChildren, post } from "./load-fleet.js";
 import { fleetOf, loadTests } from "./load-suite.js";
 import { faultTests } from "./faults-suite.js";
+import { fleetTests } from "./fleet-suite.js";
 import { PgCluster } from "./pg-cluster.js";
 import { OPERATOR, opaygo } from "./helpers.js";
 
@@ -37,6 +38,12 @@ loadTests("PostgreSQL", newDatabase, "postgres");
 
 faultTests("PostgreSQL", async () => {
   const s = await openStore((await newDatabase("faults")).db);
+  stores.push(s);
+  return s;
+});
+
+fleetTests("PostgreSQL", async () => {
+  const s = await openStore((await newDatabase("fleet")).db);
   stores.push(s);
   return s;
 });
@@ -79,8 +86,8 @@ describe("several server processes on one PostgreSQL database", () => {
     const procs = await servers(db, 4, "copies");
     try {
       const [d] = await fleetOf(procs[0].url, 1, "COPY", ["cbor"]);
-      // a payment due now: the one accepted request turns it into a token
-      await postJson(route(procs[2].url, "/devices"), { serial: d.serial, key: d.key, count: 1, payments: [{ at: T0, days: 30 }] }, OPERATOR);
+      // a payment: its token goes out with the one accepted request
+      await postJson(route(procs[2].url, `/devices/${d.serial}/payments`), { reference: "copies-1", days: 30 }, OPERATOR);
       const o = d.next();
       const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(procs[i % procs.length].url, o)));
       o.sent.status = 201;
@@ -155,6 +162,32 @@ describe("several server processes on one PostgreSQL database", () => {
       t.diagnostic(`sigkill: ${sent.length} requests sent, ${answered} answered 201, ${noAnswer} without an answer (${c.storedWithoutAnswer} of them stored), ${inFlightAtKill} in flight at the kill; ${c.requests} requests and ${c.points} points stored`);
     } finally {
       await Promise.all(procs.map((p) => p.kill()));
+    }
+  });
+
+  test("a database password from PGPASSWORD or --db-password-file, never needed in the URL; none or a wrong one: one clear line, exit 2", async () => {
+    await cluster.addPasswordRole("opaygo_pw", "s3cret-Pass");
+    const db = await cluster.createDatabase("pw");
+    const client = new (await import("pg")).default.Client({ connectionString: db });
+    await client.connect();
+    await client.query("GRANT ALL ON SCHEMA public TO opaygo_pw");
+    await client.end();
+    const url = db.replace("postgres://postgres@", "postgres://opaygo_pw@");
+    const passwordFile = path.join(dir, "db-password");
+    fs.writeFileSync(passwordFile, "s3cret-Pass\n", { mode: 0o600 });
+    for (const [args, env, message] of [
+      [[], {}, /cannot open the PostgreSQL database .*: the server asks for a password: set PGPASSWORD, or give --db-password-file/],
+      [[], { PGPASSWORD: "wrong" }, /cannot open the PostgreSQL database .*: the server refused the password/],
+    ] as const) {
+      const r = opaygo(["server", "export", "--db", url, ...args], undefined, env);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    for (const [args, env] of [[["--db-password-file", passwordFile], {}], [[], { PGPASSWORD: "s3cret-Pass" }]] as const) {
+      const r = opaygo(["server", "export", "--db", url, ...args], undefined, env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, "serial_number,timestamp,kind\n");
     }
   });
 

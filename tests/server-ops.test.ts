@@ -16,7 +16,7 @@ import { Store, openStore } from "../host-sim/store.js";
 import { DeviceCodec, DataFormat } from "../host-sim/codec.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { startingCodeOf } from "../bindings/token.js";
-import { CLI, OPERATOR, OPERATOR_TOKEN } from "./helpers.js";
+import { CLI, OPERATOR, OPERATOR_TOKEN, storedCounts } from "./helpers.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
 const OTHER_KEY = "00112233445566778899aabbccddeeff";
@@ -34,6 +34,7 @@ before(async () => {
   base = await server.listen(0);
   formatId = (await postJson(route(base, "/data_format"), FORMAT, OPERATOR)).id;
   await postJson(route(base, "/devices"), { serial: SERIAL, key: KEY, count: 1, payments: [{ at: T0, days: 3 }] }, OPERATOR);
+  await postJson(route(base, "/devices"), { serial: "ROUTES1", key: OTHER_KEY }, OPERATOR);
 });
 after(async () => {
   for (const c of children) c.proc.kill("SIGKILL");
@@ -67,8 +68,12 @@ function device(serial: string, format: number, encoding: "condensed" | "cbor"):
 }
 
 // A valid request on every operator route; each must be listed in OPERATOR_ROUTES and vice versa.
+let made = 0; // a new serial or payment reference for each call
 const VALID: Record<string, { path: string; body?: () => string; status: number }> = {
-  "POST /devices": { path: "/devices", body: () => JSON.stringify({ serial: "NEW1", key: OTHER_KEY }), status: 201 },
+  "POST /devices": { path: "/devices", body: () => JSON.stringify({ serial: `NEW${++made}`, key: OTHER_KEY }), status: 201 },
+  "GET /devices/{serial}": { path: "/devices/ROUTES1", status: 200 },
+  "POST /devices/{serial}/payments": { path: "/devices/ROUTES1/payments", body: () => JSON.stringify({ reference: `VALID-${++made}`, days: 1 }), status: 201 },
+  "POST /devices/{serial}/reset-replay": { path: "/devices/ROUTES1/reset-replay", body: () => JSON.stringify({ timestamp: null, request_count: null }), status: 200 },
   "POST /data_format": { path: "/data_format", body: () => JSON.stringify(FORMAT), status: 201 },
   "GET /dd": { path: "/dd?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
   "GET /device_data": { path: "/device_data?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
@@ -91,13 +96,13 @@ test("every operator route: 401 with WWW-Authenticate: Bearer without the token 
   for (const [r, v] of Object.entries(VALID)) {
     const method = r.split(" ")[0];
     for (const [what, authorization] of WRONG) {
-      const before = (await store.stats());
+      const before = (await storedCounts(store));
       const res = await call(route(base, v.path), method, { authorization, body: v.body?.() });
       assert.equal(res.status, 401, `${r} with ${what}: ${res.body}`);
       assert.match(String(res.headers["www-authenticate"]), /^Bearer realm="opaygo operator"/, `${r} with ${what}`);
       assert.equal(typeof JSON.parse(res.body).error, "string");
       assert.doesNotMatch(res.body, new RegExp(OPERATOR_TOKEN.slice(0, 10)), "the answer never echoes a token");
-      assert.deepEqual((await store.stats()), before, `${r} with ${what}: nothing stored`);
+      assert.deepEqual((await storedCounts(store)), before, `${r} with ${what}: nothing stored`);
     }
     const ok = await call(route(base, v.path), method, { authorization: `Bearer ${OPERATOR_TOKEN}`, body: v.body?.() });
     assert.equal(ok.status, v.status, `${r} with the token: ${ok.body}`);
@@ -355,6 +360,24 @@ test("opaygo server run refuses, with exit 2: a network address without a token,
   }
 });
 
+test("opaygo server run: a database that cannot be used is one clear line and exit 2, never a stack", () => {
+  const notDb = path.join(dir, "not-a-database.sqlite");
+  fs.writeFileSync(notDb, "this is a text file, not SQLite ".repeat(200));
+  const cases: [string[], RegExp][] = [
+    [["--db", path.join(dir, "no-such-dir", "fleet.sqlite")], /cannot open the SQLite database .*fleet\.sqlite: the directory .*no-such-dir does not exist/],
+    [["--db", notDb], /cannot open the SQLite database .*not-a-database\.sqlite: the file is not a SQLite database/],
+    [["--db", dir], /cannot open the SQLite database .*: it cannot be opened \(a directory, or no permission\)/],
+    [["--db", path.join(dir, "x.sqlite"), "--db-password-file", path.join(dir, "token")], /--db-password-file is for a postgres:\/\/ database/],
+    [["--db", "postgres://u@localhost/db", "--db-password-file", path.join(dir, "missing-password")], /cannot read the database password file .*ENOENT/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(["server", "run", "--port", "0", ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout} ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+  }
+});
+
 test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log: HTTPS on that address; health, operator route, `opaygo sim --server` with the token, SIGTERM exits 0", async () => {
   const d = fs.mkdtempSync(path.join(dir, "cli-tls-"));
   const { cert, key, certPem } = selfSignedCert(d);
@@ -370,6 +393,9 @@ test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log:
   assert.equal((await exchange(route(url, "/stats"), "GET", null, null, { ca: certPem, ...OPERATOR })).status, 200);
   // `opaygo sim --server` against it: the operator token from the environment, the CA from Node's
   const sim = ["sim", "--devices", "2", "--days", "1", "--upload-every", "21600", "--server", url, "--json"];
+  const untrusted = cli(sim, { env: { OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+  assert.equal(untrusted.status, 2);
+  assert.match(untrusted.stderr, /^opaygo: self-signed certificate \(the server's certificate is not trusted: .*NODE_EXTRA_CA_CERTS=/);
   const noToken = cli(sim, { env: { NODE_EXTRA_CA_CERTS: cert } });
   assert.equal(noToken.status, 2);
   assert.match(noToken.stderr, /HTTP 401 .*Authorization: Bearer/);
@@ -380,7 +406,8 @@ test("opaygo server run --host --tls-cert --tls-key --operator-token-file --log:
   c.proc.kill("SIGTERM");
   assert.equal(await c.exited, 0, c.err);
   const entries = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  assert.deepEqual(entries.slice(0, 4).map((e) => [e.path, e.status]), [["/health", 200], ["/stats", 401], ["/stats", 200], ["/data_format", 401]]);
+  // (the untrusting client's aborted TLS connection is logged without a path)
+  assert.deepEqual(entries.filter((e) => e.path !== null).slice(0, 4).map((e) => [e.path, e.status]), [["/health", 200], ["/stats", 401], ["/stats", 200], ["/data_format", 401]]);
   assert.equal(entries.filter((e) => e.path === "/dd" && e.status === 201).length, j.requests);
   assert.ok(!fs.readFileSync(log, "utf8").includes(OPERATOR_TOKEN));
   assert.equal(c.err, "", "the log went to the file");

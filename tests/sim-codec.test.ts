@@ -40,7 +40,7 @@ for (const [encoding, format, scaled] of [
     const req = readRequest(out.body, encoding === "cbor" ? "cbor" : "json");
     assert.equal(req.timestamp, t, "ts is the newest row's time");
     assert.deepEqual(verifyAuth(req, KEY, t - 1, null), { ok: true });
-    assert.deepEqual(verifyAuth(req, KEY, t, null), { ok: false, reason: `replay: timestamp ${t} is not after ${t}` });
+    assert.deepEqual(verifyAuth(req, KEY, t, null), { ok: false, kind: "replay", reason: `replay: timestamp ${t} is not after ${t}` });
     const x = expandRequest(req, format, 0);
     assert.deepEqual(x.rows.map((r) => r.timestamp), Array.from({ length: n }, (_, i) => T0 + i * 120));
     assert.deepEqual(x.rows.map((r) => r.values), Array.from({ length: n }, (_, i) => reading(i)));

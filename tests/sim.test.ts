@@ -5,8 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runSim } from "../host-sim/sim.js";
+import { spawn } from "node:child_process";
 import { Store, openStore } from "../host-sim/store.js";
-import { opaygo } from "./helpers.js";
+import { ReferenceServer } from "../host-sim/server.js";
+import { CLI, OPERATOR_TOKEN, opaygo } from "./helpers.js";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-sim-test-"));
 
@@ -53,7 +55,7 @@ test("the same seed gives the same run; CBOR and simple encodings are accepted t
   assert.equal(a.accepted, 48);
   assert.equal(a.samples_stored, a.samples_taken);
   assert.equal(a.body_up, b.body_up);
-  assert.deepEqual(a.devices.map((d) => d.series), b.devices.map((d) => d.series));
+  assert.deepEqual(a.devices.map((d) => [d.series, d.lockPeriods]), b.devices.map((d) => [d.series, d.lockPeriods]));
   const s = await runSim({ devices: 1, days: 1, interval: 300, uploadEvery: 7200, encoding: "simple", auth: "ta", seed: 3 });
   // Simple requests name every variable of every row: the device module's 1 KiB output buffer
   // holds about 6 such rows, so the device uploads early (before 2 h) whenever the next would not fit.
@@ -107,11 +109,37 @@ test("bad options get a message and exit status 2, never a stack trace", () => {
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
-    // an external server that is not there: every request fails, the CLI says so and exits 1
+    // an external server that is not there: the CLI says so, exit 2
     const r = opaygo(["sim", "--devices", "1", "--days", "1", "--server", "http://127.0.0.1:9/x", "--json"]);
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /opaygo: /);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^opaygo: .*ECONNREFUSED/);
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("opaygo sim against a server that refuses every upload: it ran, so exit 0, and the refusals are in its summary", async () => {
+  const dir = tmp();
+  const store = await openStore(path.join(dir, "small.sqlite"));
+  // bodies of 700 bytes at most: the data format and the devices fit, the uploads do not
+  const server = new ReferenceServer({ store, maxBody: 700, operatorToken: OPERATOR_TOKEN });
+  try {
+    const url = await server.listen(0);
+    const args = [CLI, "sim", "--devices", "1", "--days", "1", "--upload-every", "21600", "--server", url, "--json"];
+    const child = spawn(process.execPath, args, { env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+    let out = "", err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const status = await new Promise((resolve) => child.on("exit", resolve));
+    assert.equal(status, 0, err);
+    const j = JSON.parse(out);
+    assert.ok(j.requests > 0 && j.accepted === 0 && j.rejected === j.requests, out);
+    // every request sent got 413 (once the ring is full, the rows no longer fit one request: "not sent")
+    const refused413 = Object.entries(j.rejections).filter(([k]) => k.startsWith("413 ")).reduce((a, [, n]) => a + (n as number), 0);
+    assert.equal(refused413, j.requests, out);
+  } finally {
+    await server.close();
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,67 +1,188 @@
-// `make bench-server`: the reference server's throughput on this machine, side by side: SQLite
-// (one process) and PostgreSQL (1, 2 and 4 `opaygo server` processes on one database, requests
-// spread round-robin). Each run: DEVICES simulated devices upload UPLOADS requests each (3 rows and
-// a status: 4 points), all devices at once, each waiting for its answer before the next request;
-// the database is then checked against what was sent. The load generator (the devices'
-// opaygo-device.wasm) runs on the same machine, so the figures are for the whole exchange.
-// Each server writes its request log to a file, as in the tests. Prints a table and writes
-// build/bench-server.json. Not a test: nothing is compared with a threshold.
+// `make bench-server`: the reference server's throughput on this machine, with seed-sized uploads
+// (30 historical rows x 5 variables as integers x100, 5 status values, ra, condensed JSON, about
+// 1 KB: the seed use case), on SQLite (one process) and PostgreSQL (1, 2 and 4 `opaygo server`
+// processes on one database, uploads spread round-robin); then one 1 MiB backlog request.
+//
+// The requests are encoded before the clock starts (each device's own, signed, times increasing),
+// then DEVICES devices send theirs at once, each waiting for its answer before the next, over
+// keep-alive connections (as through a reverse proxy). The load generator is this process; the
+// servers are child processes. Per run: uploads per second (wall clock, moves with the machine's
+// load), the servers' CPU time per upload (from their /stats: steadier), and on PostgreSQL the
+// round trips to the database per upload. The backlog: its time and the server's peak memory
+// (VmHWM) before and after. Prints tables and writes build/bench-server.json. Not a test: nothing
+// is compared with a threshold. OPAYGO_BENCH_CLI=path/to/bin/opaygo.js measures another build's
+// server (an older checkout) with the same load.
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { ChildServer, Sent, checkDb, killAllChildren, post } from "../load-fleet.js";
-import { fleetOf } from "../load-suite.js";
+import { spawnSync } from "node:child_process";
+import { ChildServer, killAllChildren } from "../load-fleet.js";
 import { PgCluster } from "../pg-cluster.js";
+import { DeviceCodec, DataFormat } from "../../host-sim/codec.js";
+import { Prng } from "../../host-sim/prng.js";
+import { startingCodeOf } from "../../bindings/token.js";
+import { stringifyLossless, type JsonValue } from "../../bindings/metrics.js";
+import { CLI as OUR_CLI, OPERATOR_TOKEN, ROOT } from "../helpers.js";
 
-const DEVICES = Number(process.env.BENCH_DEVICES ?? 100);
-const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 10);
+const CLI = process.env.OPAYGO_BENCH_CLI ?? OUR_CLI;
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 40);
+const T0 = 1736121600;
+const STATUS = ["token_count", "tampered", "firmware_version", "overload_alert", "low_battery_alert"];
+const READINGS = ["battery_voltage", "battery_current", "panel_voltage", "load_power", "temperature"];
+const RANGES = [[1150, 1450], [0, 999], [0, 2200], [0, 4500], [1800, 4500]]; // x100: 11.5-14.5 V, 0-9.99 A, 0-22 V, 0-45 W, 18-45 C
+const FORMAT: DataFormat = {
+  data_order: STATUS, historical_data_interval: 120, historical_data_order: READINGS,
+  variables: Object.fromEntries(READINGS.map((n) => [n, { scale_factor: 0.01 }])),
+};
 
-interface Row { engine: string; processes: number; requests: number; points: number; seconds: number; requests_per_s: number; points_per_s: number }
+interface Device { serial: string; key: string; requests: Buffer[] }
+
+/** Each device's uploads, encoded by its own opaygo-device.wasm: 30 rows every 120 s, then the upload. */
+function fleet(prefix: string, formatId: number): Device[] {
+  const rng = new Prng(7);
+  return Array.from({ length: DEVICES }, (_, i) => {
+    const serial = `${prefix}${String(i).padStart(4, "0")}`;
+    const key = Array.from({ length: 16 }, () => rng.int(0, 255).toString(16).padStart(2, "0")).join("");
+    const requests = Array.from({ length: UPLOADS }, (_, k) => {
+      const dev = new DeviceCodec({
+        serial, key, startingCode: startingCodeOf(key), count: 1, format: { ...FORMAT, id: formatId }, auth: "ra", encoding: "condensed",
+        floatVariables: [], scaled: Object.fromEntries(READINGS.map((n) => [n, 0.01])),
+      });
+      const end = T0 + (k + 1) * 3600;
+      for (let r = 29; r >= 0; r--) {
+        dev.record(end - r * 120, Object.fromEntries(READINGS.map((n, v) => [n, rng.int(RANGES[v][0], RANGES[v][1]) / 100])));
+      }
+      dev.setStatus({ token_count: 1, tampered: false, firmware_version: "1.4.2", overload_alert: false, low_battery_alert: rng.chance(0.1) });
+      return dev.encodeRequest(end).body;
+    });
+    return { serial, key, requests };
+  });
+}
+
+// Keep-alive connections, made afresh once the requests are encoded (the server closes idle ones after 5 s).
+let agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function call(base: string, method: string, p: string, body: Buffer | null, operator = false): Promise<{ status: number; body: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = body ? { "Content-Type": "application/json", "Content-Length": body.length } : {};
+    if (operator) headers.Authorization = `Bearer ${OPERATOR_TOKEN}`;
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname.replace(/\/$/, "") + p, method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body ?? undefined);
+  });
+}
+
+const TICKS_PER_S = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** A server's CPU time so far (user + system, from /proc: any build) and its database round trips
+ *  (from its /stats; null for a build that does not count them). */
+async function processStats(s: ChildServer): Promise<{ cpu_ms: number; db_round_trips: number | null }> {
+  const fields = fs.readFileSync(`/proc/${s.proc.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  const cpu_ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S; // utime, stime
+  const p = JSON.parse((await call(s.url, "GET", "/stats", null, true)).body).process;
+  return { cpu_ms, db_round_trips: p?.db_round_trips ?? null };
+}
+
+interface Row {
+  engine: string; processes: number; uploads: number; points: number; seconds: number; uploads_per_s: number;
+  server_cpu_ms_per_upload: number; db_round_trips_per_upload: number | null;
+}
 
 async function measure(engine: string, db: string, processes: number, logDir: string): Promise<Row> {
-  const procs = await Promise.all(Array.from({ length: processes }, (_, i) => ChildServer.start(db, [], path.join(logDir, `${engine}-${processes}-${i}.log`))));
+  const procs = await Promise.all(Array.from({ length: processes }, (_, i) => ChildServer.start(db, [], path.join(logDir, `${engine}-${processes}-${i}.log`), CLI)));
   try {
-    const devices = await fleetOf(procs[0].url, DEVICES, `B${processes}${engine[0]}`);
-    const sent: Sent[] = [];
+    const base = procs[0].url;
+    const formatId = JSON.parse((await call(base, "POST", "/data_format", Buffer.from(JSON.stringify(FORMAT)), true)).body).id as number;
+    const devices = fleet(`B${processes}${engine[0]}`, formatId);
+    agent.destroy();
+    agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    for (const d of devices) {
+      const r = await call(base, "POST", "/devices", Buffer.from(JSON.stringify({ serial: d.serial, key: d.key, auth_methods: ["ra"] })), true);
+      if (r.status !== 201) throw new Error(`provisioning ${d.serial}: ${r.status} ${r.body}`);
+    }
+    const before = await Promise.all(procs.map(processStats));
     let turn = 0;
     const start = performance.now();
     await Promise.all(devices.map(async (d) => {
-      for (let k = 0; k < UPLOADS; k++) {
-        const o = d.next();
-        sent.push(o.sent);
-        const r = await post(procs[turn++ % processes].url, o);
-        o.sent.status = r.status;
-        if (r.status !== 201) throw new Error(`${d.serial}: ${r.status} ${r.body.toString()}`);
-        d.answered(r);
+      for (const body of d.requests) {
+        const r = await call(procs[turn++ % processes].url, "POST", "/dd", body);
+        if (r.status !== 201) throw new Error(`${d.serial}: ${r.status} ${r.body}`);
       }
     }));
     const seconds = (performance.now() - start) / 1000;
+    const after = await Promise.all(procs.map(processStats));
+    const uploads = DEVICES * UPLOADS;
+    const sum = (f: (s: Awaited<ReturnType<typeof processStats>>) => number, xs: typeof after) => xs.reduce((a, s) => a + f(s), 0);
+    const answer = JSON.parse((await call(base, "GET", "/stats", null, true)).body);
+    const stats = answer.database ?? answer; // (an older build's /stats is flat)
+    if (stats.requests !== uploads) throw new Error(`${stats.requests} requests stored of ${uploads}`);
     for (const p of procs) await p.stop();
-    const c = await checkDb(db, sent, { allRequests: true });
     return {
-      engine, processes, requests: c.requests, points: c.points, seconds: +seconds.toFixed(2),
-      requests_per_s: Math.round(c.requests / seconds), points_per_s: Math.round(c.points / seconds),
+      engine, processes, uploads, points: stats.points, seconds: +seconds.toFixed(2), uploads_per_s: Math.round(uploads / seconds),
+      server_cpu_ms_per_upload: +((sum((s) => s.cpu_ms, after) - sum((s) => s.cpu_ms, before)) / uploads).toFixed(3),
+      db_round_trips_per_upload: engine === "PostgreSQL" && after[0].db_round_trips !== null
+        ? +((sum((s) => s.db_round_trips!, after) - sum((s) => s.db_round_trips!, before)) / uploads).toFixed(2) : null,
     };
   } finally {
     await Promise.all(procs.map((p) => p.kill()));
   }
 }
 
+const peakKb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
+
+/** One signed request of about 1 MiB (75,000 rows, made by the reference library) to a SQLite server. */
+async function backlog(dir: string): Promise<{ bytes: number; rows: number; status: number; seconds: number; peak_kb_before: number; peak_kb_after: number }> {
+  const proc = await ChildServer.start(path.join(dir, "backlog.sqlite"), [], path.join(dir, "backlog.log"), CLI);
+  try {
+    const format = { data_order: ["token_count"], historical_data_interval: 60, historical_data_order: ["v", "w"] };
+    const id = JSON.parse((await call(proc.url, "POST", "/data_format", Buffer.from(JSON.stringify(format)), true)).body).id;
+    const key = "bc41ec9530f6dac86b1a29ab82edc5fb";
+    await call(proc.url, "POST", "/devices", Buffer.from(JSON.stringify({ serial: "BACKLOG", key })), true);
+    const rows = 75000;
+    const hd = Array.from({ length: rows }, (_, i) => new Map<string, JsonValue>([["v", 1000 + (i % 977)], ["w", i % 1013]]));
+    const command = stringifyLossless({ op: "request", serial: "BACKLOG", key, auth: "ra", format: { ...format, id }, ts: T0, rc: null, ts_first: true, data: new Map([["token_count", 1]]), hd, acc: null, dtc: null, forms: ["condensed"] } as JsonValue);
+    const peer = spawnSync("python3", [path.join(ROOT, "tests/peers/metrics_peer.py")], { input: command + "\n", encoding: "utf8", maxBuffer: 1 << 28 });
+    if (peer.status !== 0) throw new Error(`python3 with openpaygo is required: ${peer.stderr}`);
+    const body = Buffer.from(JSON.parse(peer.stdout).condensed as string);
+    agent.destroy();
+    agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const peakBefore = peakKb(proc.proc.pid!);
+    const start = performance.now();
+    const r = await call(proc.url, "POST", "/dd", body);
+    const seconds = (performance.now() - start) / 1000;
+    return { bytes: body.length, rows, status: r.status, seconds: +seconds.toFixed(2), peak_kb_before: peakBefore, peak_kb_after: peakKb(proc.proc.pid!) };
+  } finally {
+    await proc.kill();
+  }
+}
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-bench-server-"));
 const cluster = PgCluster.start();
 const rows: Row[] = [];
+let big;
 try {
   rows.push(await measure("SQLite", path.join(dir, "bench.sqlite"), 1, dir));
   for (const n of [1, 2, 4]) rows.push(await measure("PostgreSQL", await cluster.createDatabase(`bench${n}`), n, dir));
+  big = await backlog(dir);
 } finally {
   await killAllChildren();
   cluster.stop();
+  agent.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-console.log(`reference server: ${DEVICES} devices x ${UPLOADS} uploads (4 points each); ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${load}, Node ${process.version}`);
-console.log("| store | server processes | requests | points | seconds | requests/s | points/s |");
-console.log("|---|---:|---:|---:|---:|---:|---:|");
-for (const r of rows) console.log(`| ${r.engine} | ${r.processes} | ${r.requests} | ${r.points} | ${r.seconds} | ${r.requests_per_s} | ${r.points_per_s} |`);
+console.log(`reference server${process.env.OPAYGO_BENCH_CLI ? ` (${process.env.OPAYGO_BENCH_CLI})` : ""}: ${DEVICES} devices x ${UPLOADS} seed-sized uploads (30 rows x 5 variables, ra); ` +
+  `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${load}, Node ${process.version}`);
+console.log("| store | server processes | uploads | points | seconds | uploads/s | server CPU ms per upload | database round trips per upload |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.engine} | ${r.processes} | ${r.uploads} | ${r.points} | ${r.seconds} | ${r.uploads_per_s} | ${r.server_cpu_ms_per_upload} | ${r.db_round_trips_per_upload ?? "-"} |`);
+console.log(`1 MiB backlog: ${big!.bytes} bytes, ${big!.rows} rows: HTTP ${big!.status} in ${big!.seconds} s; server peak memory ${Math.round(big!.peak_kb_before / 1024)} MB before, ${Math.round(big!.peak_kb_after / 1024)} MB after`);
 fs.mkdirSync("build", { recursive: true });
-fs.writeFileSync("build/bench-server.json", JSON.stringify({ devices: DEVICES, uploads: UPLOADS, cpus: os.cpus().length, loadavg: os.loadavg(), node: process.version, rows }, null, 2) + "\n");
+fs.writeFileSync("build/bench-server.json", JSON.stringify({ devices: DEVICES, uploads: UPLOADS, cpus: os.cpus().length, loadavg: os.loadavg(), node: process.version, rows, backlog: big }, null, 2) + "\n");
