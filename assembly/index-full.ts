@@ -63,10 +63,11 @@ export function json_number_float(): f64 { return numberFloat(); }
 
 // ---- OpenPAYGO Metrics, server side (assembly/server/): one request loaded at a time; verify,
 // expand and answer it. The body goes to metrics_server_body_buffer(length); data formats and
-// answer objects to json_in_buffer(); expansions and answers come back at metrics_server_out_buffer().
+// answer objects to json_in_buffer(); expansions and answers come back at metrics_server_out_buffer(),
+// an expansion's index at metrics_server_index_buffer().
 import { answer } from "./server/answer";
 import { expand } from "./server/expand";
-import { authMethod, bodyBuffer, loadFormat, loadRequest, memberInt, memberKind, memberLength, memberOffset, outBuffer,
+import { authMethod, bodyBuffer, indexBuffer, loadFormat, loadRequest, memberInt, memberKind, memberLength, memberOffset, outBuffer,
   requestBuffer } from "./server/load";
 import { verify } from "./server/verify";
 // Room for a body of length bytes (the server's memory grows for it): its address, or an error
@@ -92,3 +93,7 @@ export function metrics_server_verify(lastTimestamp: i64, lastRequestCount: i64)
 export function metrics_server_expand(receivedAt: f64): i32 { return expand(receivedAt); }
 export function metrics_server_answer(length: i32, sign: bool): i32 { return answer(length, sign); }
 export function metrics_server_out_buffer(): usize { return outBuffer(); }
+// The last expansion's index (u32 offsets in its text): `data`'s value start and end; the number
+// of historical rows; per row its start, its "timestamp" member's start and end (0, 0: none), its
+// end. So a host stores rows without reading the text.
+export function metrics_server_index_buffer(): usize { return indexBuffer(); }

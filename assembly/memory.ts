@@ -103,8 +103,8 @@ export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 // and answer object in.                                                                      2 x 16,384
 @lazy export const JSON_IN: usize = OPAYGO_FULL ? memory.data(JSON_IO_CAPACITY, 8) : 0;
 @lazy export const JSON_OUT: usize = OPAYGO_FULL ? memory.data(JSON_IO_CAPACITY, 8) : 0;
-// The loaded request's lengths, members and auth method (server/state.ts, which checks the size). 52
-export const SERVER_STATE_SIZE: i32 = 52;
+// The loaded request's lengths, members, auth method and rows (server/state.ts, which checks it). 56
+export const SERVER_STATE_SIZE: i32 = 56;
 @lazy export const SERVER_STATE: usize = OPAYGO_FULL ? memory.data(SERVER_STATE_SIZE, 4) : 0;
 // The server's region: from the end of the static areas (__heap_base) to the end of linear memory,
 // which the server grows by 64 KiB pages as a request needs, up to SERVER_MEMORY_PAGES (the

@@ -201,25 +201,6 @@ export function* rawElements(text: string, i = 0): Generator<[number, number]> {
   }
 }
 
-/** The member of the (valid) JSON object text at i whose raw key (with its quotes) is `key`: where
- *  the member starts and its value's span; null when there is none. */
-export function rawMemberAt(text: string, i: number, key: string): { start: number; valueStart: number; valueEnd: number } | null {
-  i = skipSpace(text, i);
-  if (text[i] !== "{") return null;
-  i = skipSpace(text, i + 1);
-  while (text[i] === '"') {
-    const start = i;
-    const keyEnd = valueEnd(text, i);
-    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
-    const end = valueEnd(text, valueStart);
-    if (keyEnd - start === key.length && text.startsWith(key, start)) return { start, valueStart, valueEnd: end };
-    i = skipSpace(text, end);
-    if (text[i] !== ",") return null;
-    i = skipSpace(text, i + 1);
-  }
-  return null;
-}
-
 /** The raw text of a top-level member of a JSON object text (for exact comparisons). */
 export function rawMember(text: string, key: string): string | undefined {
   for (const m of rawEntries(text)) if (JSON.parse(m.key) === key) return text.slice(m.valueStart, m.valueEnd);

@@ -34,7 +34,8 @@ export function serverMemoryBytes(): number {
   return shared ? shared.wasm.exports.memory.buffer.byteLength : 0;
 }
 
-const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+// n bytes of the module's memory at `at` as text (canonical JSON is ASCII).
+const text8 = (w: WasmInstance<"full">, at: number, n: number) => Buffer.from(w.exports.memory.buffer, at, n).toString("latin1");
 
 // Writes JSON text to json_in_buffer() (data formats, answer objects; 16 KiB).
 function jsonInput(w: WasmInstance<"full">, s: string, what: string): number {
@@ -85,6 +86,16 @@ export interface AnswerParams {
   /** answer members in the order to write: token_list, settings, extra_data,
    *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text, Map or object */
   answer: string | JsonMap | Record<string, JsonValue>;
+}
+
+/** An expansion (canonical JSON text) and its index: offsets in the text. */
+export interface Expansion {
+  text: string;
+  /** `data`'s value: start and end */
+  data: [number, number];
+  /** four numbers a historical row: its start, its "timestamp" member's start (its key) and end
+   *  (after its value; both 0 when the row has none), its end */
+  rows: Uint32Array;
 }
 
 export interface VerifyOptions extends RequestInput, VerifyParams {}
@@ -150,7 +161,7 @@ export class LoadedRequest {
   /** The canonical JSON (Python's json.dumps(json.loads(body)) with compact separators). */
   get canonical(): string {
     const w = this.module();
-    return latin1(w.read(w.exports.metrics_server_request_buffer(), this.canonicalLength));
+    return text8(w, w.exports.metrics_server_request_buffer(), this.canonicalLength);
   }
 
   /** A member's JSON type ("absent" when the request has none). */
@@ -164,7 +175,7 @@ export class LoadedRequest {
       const w = this.module();
       const x = w.exports;
       const at = x.metrics_server_member_offset(REQUEST_MEMBER[m]);
-      t = at < 0 ? null : latin1(w.read(x.metrics_server_request_buffer() + at, x.metrics_server_member_length(REQUEST_MEMBER[m])));
+      t = at < 0 ? null : text8(w, x.metrics_server_request_buffer() + at, x.metrics_server_member_length(REQUEST_MEMBER[m]));
       this.texts.set(m, t);
     }
     return t;
@@ -190,6 +201,11 @@ export class LoadedRequest {
 
   /** The simple form with the historical rows' timestamps filled in: canonical JSON text. */
   expand(o: ExpandParams = {}): string {
+    return this.expandIndexed(o).text;
+  }
+
+  /** The expansion and where its parts are in it (what a server stores, without reading the text). */
+  expandIndexed(o: ExpandParams = {}): Expansion {
     const receivedAt = o.receivedAt ?? Date.now() / 1000;
     if (typeof receivedAt !== "number" || !Number.isFinite(receivedAt)) throw new OpaygoError(`the reception time must be a number of seconds, not ${describe(receivedAt)}`);
     const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonMap);
@@ -199,7 +215,13 @@ export class LoadedRequest {
     if (fr < 0) throw metricsError(fr, "data format");
     const n = x.metrics_server_expand(receivedAt);
     if (n < 0) throw metricsError(n, "expansion");
-    return latin1(w.read(x.metrics_server_out_buffer(), n));
+    const index = x.metrics_server_index_buffer();
+    const words = new Uint32Array(x.memory.buffer, index, 3);
+    return {
+      text: text8(w, x.metrics_server_out_buffer(), n),
+      data: [words[0], words[1]],
+      rows: new Uint32Array(x.memory.buffer.slice(index + 12, index + 12 + 16 * words[2])),
+    };
   }
 
   /** The answer payload (condensed keys, canonical JSON, `a` last when signed). */
@@ -209,7 +231,7 @@ export class LoadedRequest {
     if (o.key) w.setKey(o.key);
     const n = w.exports.metrics_server_answer(jsonInput(w, a, "answer"), !!o.key);
     if (n < 0) throw metricsError(n, "answer");
-    return latin1(w.read(w.exports.metrics_server_out_buffer(), n));
+    return text8(w, w.exports.metrics_server_out_buffer(), n);
   }
 }
 
@@ -251,5 +273,5 @@ export function canonicalBody(req: RequestInput): string {
   w.write(x.json_in_buffer(), data, x.json_buffer_capacity(), req.cbor ? "CBOR body" : "JSON text");
   const n = req.cbor ? x.cbor_to_json(data.length) : x.json_canonicalize(data.length);
   if (n < 0) throw metricsError(n, req.cbor ? "CBOR" : "JSON");
-  return latin1(w.read(x.json_out_buffer(), n));
+  return text8(w, x.json_out_buffer(), n);
 }

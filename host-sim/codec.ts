@@ -13,7 +13,6 @@ import {
   Float, MetricsEncoder, parseLossless, stringifyLossless, AUTH_METHODS, type AuthMethod, type Verification, type DataFormat, type JsonValue,
   type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
-import { rawElements, rawMemberAt } from "../bindings/metrics-json.js";
 import { LoadedRequest, canonicalBody, canonicalJson, type RequestMemberName } from "../bindings/server.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
 import { OpaygoError } from "../bindings/wasm.js";
@@ -417,9 +416,13 @@ function applyScale(v: JsonValue, s: Scale): JsonValue {
 }
 
 // A point whose variables' JSON is known; its values are read from it only when asked.
-function pointOf(timestamp: number, json: string): ExpandedPoint {
-  return { timestamp, json, get values() { return toPlain(parseLossless(json)) as Record<string, unknown>; } };
+class Point implements ExpandedPoint {
+  constructor(readonly timestamp: number, readonly json: string) {}
+  get values(): Record<string, unknown> { return toPlain(parseLossless(this.json)) as Record<string, unknown>; }
 }
+const pointOf = (timestamp: number, json: string): ExpandedPoint => new Point(timestamp, json);
+
+const TIMESTAMP_KEY = '"timestamp":';
 
 // The time of a row as the server stores it: whole seconds from 0 to 2^32 - 1.
 function rowTime(t: number): number {
@@ -432,7 +435,8 @@ function rowTime(t: number): number {
  *  text (the digits as the device sent them), without its timestamp; rows are parsed only to
  *  apply a scale factor. */
 export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean; wantsSecondsLeft: boolean } {
-  const text = wrap(() => req.loaded.expand({ dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
+  const x = wrap(() => req.loaded.expandIndexed({ dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
+  const text = x.text;
   const f = format ?? req.inlineFormat;
   const scales = new Map<string, Scale>();
   if (f && isObject(f.variables)) {
@@ -449,28 +453,22 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
     }
     return pointOf(t, stringifyLossless(rest));
   };
-  // the module writes `data` and `historical_data` (an array) in every expansion
-  const dataAt = rawMemberAt(text, 0, '"data"'), rowsAt = rawMemberAt(text, 0, '"historical_data"');
   const rows: ExpandedPoint[] = [];
-  if (rowsAt) {
-    for (const [s, e] of rawElements(text, rowsAt.valueStart)) {
-      if (text[s] !== "{") throw new CodecError("a historical row is not an object");
-      if (scales.size > 0) {
-        const r = wrap(() => parseLossless(text.slice(s, e))) as JObject;
-        const t = r.timestamp instanceof Float ? r.timestamp.value : typeof r.timestamp === "number" || typeof r.timestamp === "bigint" ? Number(r.timestamp) : NaN;
-        rows.push(point(r, rowTime(t)));
-        continue;
-      }
-      const ts = rawMemberAt(text, s, '"timestamp"');
-      if (ts === null) throw new CodecError("a row's timestamp is out of range");
-      // the row without its timestamp member and one comma beside it
-      let a = ts.start, b = ts.valueEnd;
-      if (text[b] === ",") b++;
-      else if (text[a - 1] === ",") a--;
-      rows.push(pointOf(rowTime(Number(text.slice(ts.valueStart, ts.valueEnd))), text.slice(s, a) + text.slice(b, e)));
+  for (let i = 0; i < x.rows.length; i += 4) {
+    const s = x.rows[i], a = x.rows[i + 1], b = x.rows[i + 2], e = x.rows[i + 3];
+    if (text[s] !== "{") throw new CodecError("a historical row is not an object");
+    if (scales.size > 0) {
+      const r = wrap(() => parseLossless(text.slice(s, e))) as JObject;
+      const t = r.timestamp instanceof Float ? r.timestamp.value : typeof r.timestamp === "number" || typeof r.timestamp === "bigint" ? Number(r.timestamp) : NaN;
+      rows.push(point(r, rowTime(t)));
+      continue;
     }
+    if (b === 0) throw new CodecError("a row's timestamp is out of range");
+    const t = rowTime(Number(text.slice(a + TIMESTAMP_KEY.length, b)));
+    // the row without its timestamp member and one comma beside it
+    rows.push(pointOf(t, text[b] === "," ? text.slice(s, a) + text.slice(b + 1, e) : text.slice(s, text[a - 1] === "," ? a - 1 : a) + text.slice(b, e)));
   }
-  const data = dataAt ? wrap(() => parseLossless(text.slice(dataAt.valueStart, dataAt.valueEnd))) : null;
+  const data = wrap(() => parseLossless(text.slice(x.data[0], x.data[1])));
   const d = isObject(data) ? data : {};
   const tc = d.token_count ?? d.tc;
   const requested = (v: JsonValue | undefined) => v !== undefined && v !== null && v !== false && v !== 0 && v !== "";

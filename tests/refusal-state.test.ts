@@ -128,7 +128,9 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "server/expand/seconds": "row time of the expansion in progress", "server/expand/micros": "row time of the expansion in progress",
   "server/expand/order": "format of the expansion in progress", "server/expand/orderLength": "format of the expansion in progress",
   "server/expand/orderDistinct": "format of the expansion in progress", "server/expand/lookedUp": "format of the expansion in progress",
-  "server/expand/lookedUpAt": "format of the expansion in progress",
+  "server/expand/lookedUpAt": "format of the expansion in progress", "server/expand/relativeAt": "format of the expansion in progress",
+  "server/expand/timestampAt": "format of the expansion in progress", "server/expand/interval": "format of the expansion in progress",
+  "server/expand/tsName": "format of the expansion in progress",
   "server/verify/chainHash": "the `ra` hash chain of the verification in progress",
   "cbor/decode/S": "CBOR reader's position",
 };
@@ -150,7 +152,7 @@ const GETTERS: Record<string, unknown[][]> = {
   metrics_answer_time_kind: [[]], metrics_answer_time: [[]], metrics_answer_format_id: [[]],
   metrics_answer_object_offset: [[0], [1], [2]], metrics_answer_object_length: [[0], [1], [2]],
   token_generated_count: [[]], json_in_buffer: [[]], json_out_buffer: [[]], json_buffer_capacity: [[]],
-  metrics_server_request_buffer: [[]], metrics_server_out_buffer: [[]], metrics_server_auth_method: [[]],
+  metrics_server_request_buffer: [[]], metrics_server_out_buffer: [[]], metrics_server_index_buffer: [[]], metrics_server_auth_method: [[]],
   ...Object.fromEntries(["kind", "int", "offset", "length"].map((g) => [`metrics_server_member_${g}`, [[-1], [0], [1], [3], [5], [7], [8], [10]]])),
   metrics_server_verify: [[0n, 0n], [5n, 5n]],
 };
@@ -226,9 +228,9 @@ function designatedRanges(t: Twin): Array<[number, number, string]> {
     if (a) r.push([a[0], a[1], name]);
   }
   if ("metrics_server_out_buffer" in t.shipped) {
-    // the server's free memory (the body being loaded, expansions, answers), to the end of memory,
-    // which may grow
-    r.push([t.shipped.metrics_server_out_buffer(), Infinity, "the server's free memory"]);
+    // the server's free memory (the body being loaded, an expansion's index and text, answers), to
+    // the end of memory, which may grow
+    r.push([t.shipped.metrics_server_index_buffer(), Infinity, "the server's free memory"]);
   }
   if ("metrics_out_buffer" in t.shipped) {
     const out = t.shipped.metrics_out_buffer();

@@ -6,7 +6,7 @@
 // signed exactly like its JSON twin. Running out of room sets a flag (outOverflow) instead of
 // failing at once, so that callers check once at the end. In the full build an output begun with
 // capacity OUT_GROWS is the server's region, which takes memory as it needs (server/region.ts).
-import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
+import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWrite, sipWriteByte } from "../siphash";
 import { keyWord0, keyWord1 } from "../key";
 import { CHAR_BYTES, NUM_TEXT, SIGN_HASH } from "../memory";
 import { formatI64 } from "./number";
@@ -76,6 +76,7 @@ export function cborByte(b: u32): void {
 }
 // Bytes that are signed but not sent (the hex of the previous hash in `ra`, str(ts) in `da`).
 export function hashOnly(ptr: usize, len: i32): void {
+  if (OPAYGO_FULL) { sipWrite(HASH, ptr, len); return; } // (the device's texts are short)
   for (let i = 0; i < len; i++) sipWriteByte(HASH, load<u8>(ptr + <usize>i));
 }
 
@@ -101,9 +102,25 @@ function jsonText(len: i32): void {
   for (let i = 0; i < len; i++) jsonByte(load<u8>(NUM_TEXT + i));
 }
 
-// JSON bytes as they are (a span of canonical JSON copied, a literal of the CBOR decoder).
+// JSON bytes as they are (a span of canonical JSON copied, a literal of the CBOR decoder): in one
+// copy when they go to the output only (full build).
 export function jsonBytes(p: usize, n: i32): void {
+  if (OPAYGO_FULL && !hashing && outMode == OUT_JSON && room(n)) {
+    let to = outPtr + <usize>outLen;
+    if (n < 16) for (let i: usize = 0; i < <usize>n; i++) store<u8>(to + i, load<u8>(p + i));
+    else memory.copy(to, p, <usize>n);
+    outLen += n;
+    return;
+  }
   for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
+}
+
+// Whether n more bytes fit, the server's region grown for them (full build).
+function room(n: i32): bool {
+  if (outLen + n <= outCap) return true;
+  if (!grows || overflow || !reach(outPtr + <usize>outLen + <usize>n)) return false;
+  outCap = roomFrom(outPtr);
+  return true;
 }
 
 // The decimal digits of a magnitude up to 2^64 - 1, with a '-' in front when neg (JSON only).

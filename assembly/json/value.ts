@@ -13,7 +13,7 @@ import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_ESCA
   ERR_JSON_TRUNCATED, ERR_JSON_UTF8, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP, ERR_NUMBER_RANGE } from "../abi";
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./number";
 import { MAX_DEPTH } from "./limits";
-import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
+import { OUT_JSON, cborHead, jsonByte, jsonBytes, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
 import { reach } from "../server/region";
 
@@ -366,16 +366,25 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
       p = skipWs(p + 1, end);
     }
   }
-  if (literal(p, end, 0, 4)) return <isize>(p + 4);
-  if (literal(p, end, 4, 5)) return <isize>(p + 5);
-  if (literal(p, end, 9, 4)) return <isize>(p + 4);
+  // (the full build reads numbers first: a literal starts with t, f or n, a number with - or a digit)
+  if (!OPAYGO_FULL || c >= 0x66) {
+    if (literal(p, end, 0, 4)) return <isize>(p + 4);
+    if (literal(p, end, 4, 5)) return <isize>(p + 5);
+    if (literal(p, end, 9, 4)) return <isize>(p + 4);
+  }
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return fail(OPAYGO_FULL && (flags & PYTHON) != 0 ? valueError(p, end) : SYNTAX, flags);
-  if ((flags & VALID) == 0) {
+  // (as Python reads them, a number of fewer than 300 characters with no exponent is in range)
+  if ((flags & VALID) == 0 && !(OPAYGO_FULL && (flags & PYTHON) != 0 && n < 300 && noExponent(p, n))) {
     let kind = parseNumber(p, n, (flags & PYTHON) != 0, OPAYGO_FULL != 0);
     if (kind < 0) return kind;
   }
   return <isize>(p + <usize>n);
+}
+
+function noExponent(p: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) if ((load<u8>(p + <usize>i) | 0x20) == 0x65) return false;
+  return true;
 }
 
 // Whether WORDS[at..at+n) is at p.
@@ -439,6 +448,7 @@ function metricsError(code: i32): i32 {
 // 64 bits in CBOR).
 export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isize {
   p = skipWs(p, end);
+  if (OPAYGO_FULL && (flags & PYTHON) != 0 && !outIsCbor()) return writeJson(p, end);
   let after = skipValue(p, end, depth, VALID);
   if (after < 0) return after;
   let c = load<u8>(p);
@@ -476,6 +486,79 @@ export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): is
   if (outIsCbor()) return ERR_NUMBER_RANGE;
   for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
   return after;
+}
+
+// ---- the byte layer's JSON (full build) ---------------------------------------------------------
+// writeValue with PYTHON into JSON: one pass over the text (no container is skipped first to
+// count it, as CBOR heads need), and text already in the form Python writes copied as it is:
+// plain ASCII string characters, integers, floats whose repr is their text.
+
+function writeJson(p: usize, end: usize): isize {
+  let c = <u32>load<u8>(p);
+  if (c == 0x22) return writeJsonString(p, end);
+  if (c == 0x7b || c == 0x5b) {
+    let close: u32 = c + 2;
+    jsonByte(c);
+    p = skipWs(p + 1, end);
+    let first = true;
+    while (load<u8>(p) != close) {
+      if (!first) jsonByte(0x2c);
+      first = false;
+      if (c == 0x7b) {
+        p = skipWs(skipWs(<usize>writeJsonString(p, end), end) + 1, end); // past ':'
+        jsonByte(0x3a);
+      }
+      p = skipWs(<usize>writeJson(p, end), end);
+      if (load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
+    }
+    jsonByte(close);
+    return <isize>(p + 1);
+  }
+  let n = c == 0x74 || c == 0x6e ? 4 : c == 0x66 ? 5 : scanNumber(p, <i32>(end - p));
+  if (c >= 0x66 || asPythonWrites(p, n)) { jsonBytes(p, n); return <isize>(p + <usize>n); }
+  if (parseNumber(p, n, true) == NUM_FLOAT) wFloat(parsedFloatBits);
+  else wInt(parsedInt); // -0: an integer beyond 64 bits is written as it is above
+  return <isize>(p + <usize>n);
+}
+
+function writeJsonString(p: usize, end: usize): isize {
+  jsonByte(0x22);
+  p++;
+  while (true) {
+    let b = <u32>load<u8>(p);
+    if (b - 0x20 < 0x5f && b != 0x22 && b != 0x5c) { jsonByte(b); p++; continue; }
+    let q = stringChar(p, end);
+    if (q <= 0) break;
+    jsonCodePoint(strCodePoint);
+    p = <usize>q;
+  }
+  jsonByte(0x22);
+  return <isize>(p + 1);
+}
+
+// Whether the JSON number text at p (n bytes, valid) is what Python writes for its value: an
+// integer other than -0; a float without exponent whose value lies in [1e-4, 1e16) (Python's
+// plain range), with no trailing zero after the point but a single one, and at most 15
+// significant digits: two decimals of 15 digits never round to the same double, so the shortest
+// digits that give its double back (Python's repr) are these.
+function asPythonWrites(p: usize, n: i32): bool {
+  let i = load<u8>(p) == 0x2d ? 1 : 0;
+  let intStart = i;
+  while (i < n && load<u8>(p + <usize>i) - 0x30 < 10) i++;
+  if (i == n) return !(n == 2 && i == 2 && load<u8>(p + 1) == 0x30 && intStart == 1);
+  if (load<u8>(p + <usize>i) != 0x2e) return false; // an exponent
+  let intLen = i - intStart;
+  let fracStart = ++i;
+  while (i < n && load<u8>(p + <usize>i) - 0x30 < 10) i++;
+  if (i != n) return false; // an exponent
+  let fracLen = n - fracStart;
+  if (fracLen > 1 && load<u8>(p + <usize>(n - 1)) == 0x30) return false;
+  if (intLen == 1 && load<u8>(p + <usize>intStart) == 0x30) {
+    let zeros = 0;
+    while (zeros < fracLen && load<u8>(p + <usize>(fracStart + zeros)) == 0x30) zeros++;
+    return zeros == fracLen || (zeros < 4 && fracLen - zeros <= 15);
+  }
+  return intLen <= 16 && intLen + fracLen <= 15;
 }
 
 // Python's json.dumps(json.loads(text), separators=(",", ":")) of the text src[0..len) (whitespace

@@ -6,7 +6,8 @@ import { ERR_JSON_SPACE, ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_TO
 import { OUT_GROWS, OUT_JSON, hashEnd, hashStart, jsonByte, jsonBytes, outBegin, outLength, outOverflow, wColon, wComma } from "../json/out";
 import { formatU64Hex } from "../json/number";
 import { canonicalize } from "../json/value";
-import { SERVER, freeStart, member, requestEnd } from "./state";
+import { SERVER, member, requestEnd, textStart } from "./state";
+import { reach } from "./region";
 import { closes, next, skip, truthy } from "./canonical";
 import { keyMember, memberName, writeKey, writeName } from "./members";
 import { hashSpan, hashStr } from "./hash";
@@ -27,7 +28,8 @@ export function answer(len: i32, sign: bool): i32 {
   if (n < 0) return n == ERR_JSON_SPACE ? ERR_METRICS_ARGUMENT : n;
   let end = obj + <usize>n;
   if (load<u8>(obj) != 0x7b) return ERR_METRICS_SHAPE;
-  outBegin(freeStart(), OUT_GROWS, OUT_JSON);
+  if (!reach(textStart())) return ERR_METRICS_TOO_LARGE;
+  outBegin(textStart(), OUT_GROWS, OUT_JSON);
   jsonByte(0x7b);
   let seen: u32 = 0;
   let q = obj + 1;

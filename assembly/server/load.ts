@@ -3,16 +3,16 @@
 // start of the server's region with the position of each of its members; then the host's data
 // format, after it. What the host reads of the loaded request (its members' kinds, integers and
 // spans) comes from here.
-import { JSON_IN, JSON_IO_CAPACITY, SERVER_MEMORY_PAGES } from "../memory";
+import { JSON_IN, JSON_IO_CAPACITY, SERVER_MEMORY_PAGES, SERVER_STATE } from "../memory";
 import { cborToJson } from "../cbor/decode";
 import { canonicalize, useKeyTable } from "../json/value";
 import { OUT_GROWS } from "../json/out";
 import { NUM_FLOAT, parseNumber, parsedInt, parsedIntFits } from "../json/number";
 import { ERR_JSON_SPACE, ERR_METRICS_ARGUMENT, ERR_METRICS_DUPLICATE, ERR_METRICS_SHAPE, ERR_METRICS_TOO_LARGE,
-  REQUEST_MEMBER_A, REQUEST_MEMBER_ACC, REQUEST_MEMBER_SN, VALUE_ABSENT, VALUE_ARRAY, VALUE_BOOL, VALUE_INT, VALUE_NULL,
+  REQUEST_MEMBER_ACC, REQUEST_MEMBER_HD, REQUEST_MEMBER_SN, VALUE_ABSENT, VALUE_ARRAY, VALUE_BOOL, VALUE_INT, VALUE_NULL,
   VALUE_NUMBER, VALUE_OBJECT, VALUE_STRING } from "../abi";
 import { reach, regionStart, roomFrom } from "./region";
-import { SERVER, clearMembers, freeStart, member, requestEnd, requestStart, setMember } from "./state";
+import { MEMBERS_AT, SERVER, ServerState, freeStart, indexStart, member, requestEnd, requestStart, textStart } from "./state";
 import { closes, next, skip, truthy } from "./canonical";
 import { keyMember } from "./members";
 import { AUTH_PREFIXES } from "./names";
@@ -44,44 +44,51 @@ export function loadRequest(len: i32, cbor: bool): i32 {
   if (n == ERR_JSON_SPACE) return ERR_METRICS_TOO_LARGE;
   if (n < 0) return n;
   if (load<u8>(canon) != 0x7b) return ERR_METRICS_SHAPE;
-  if (!readMembers(canon, canon + <usize>n, false)) return ERR_METRICS_DUPLICATE;
+  // what the request holds is read into a struct past its canonical form, kept once it is accepted
+  let read = (canon + <usize>n + 7) & ~7;
+  if (!reach(read + offsetof<ServerState>())) return ERR_METRICS_TOO_LARGE;
+  if (!readMembers(canon, canon + <usize>n, changetype<ServerState>(read))) return ERR_METRICS_DUPLICATE;
   memory.copy(requestStart(), canon, <usize>n);
+  memory.copy(SERVER_STATE, read, offsetof<ServerState>());
   SERVER.requestLen = <u32>n;
   SERVER.formatLen = 0;
-  readMembers(requestStart(), requestEnd(), true);
   return n;
 }
 
-// Walks the top-level members of the request at obj: false when one member is there under two of
-// its names (d and data, a and auth; dtc, dct and data_collection_timestamp...): the reference
-// keeps the last one it reads, every reader of ours the first, so the signature could cover one
-// value and the expansion carry the other. keep: records where each request member's value is
-// and the auth method.
-function readMembers(obj: usize, end: usize, keep: bool): bool {
-  if (keep) {
-    clearMembers();
-    SERVER.authMethod = 0;
-  }
+// Reads the top-level members of the request at obj into s: where each request member's value
+// is (offsets from obj), the auth method, the historical rows. False when one member is there
+// under two of its names (d and data, a and auth; dtc, dct and data_collection_timestamp...): the
+// reference keeps the last one it reads, every reader of ours the first, so the signature could
+// cover one value and the expansion carry the other.
+function readMembers(obj: usize, end: usize, s: ServerState): bool {
+  memory.fill(changetype<usize>(s), 0, offsetof<ServerState>());
   let seen: u32 = 0;
   let q = obj + 1;
   while (!closes(q, end)) {
     let m = keyMember(q, end);
     let v = skip(q, end) + 1;
+    let ve: usize;
+    if (m == REQUEST_MEMBER_HD && load<u8>(v) == 0x5b) {
+      ve = v + 1;
+      while (!closes(ve, end)) { s.rows++; ve = next(skip(ve, end)); }
+      ve++;
+    } else ve = skip(v, end);
     if (m >= 0) {
       if ((seen & (1 << m)) != 0) return false;
       seen |= 1 << m;
-      if (keep && m <= REQUEST_MEMBER_ACC) setMember(m, v);
+      if (m <= REQUEST_MEMBER_ACC) store<u32>(changetype<usize>(s) + MEMBERS_AT + (<usize>m << 2), <u32>(v - obj));
     }
-    q = next(skip(v, end));
+    q = next(ve);
   }
-  if (keep) SERVER.authMethod = authMethodOf(member(REQUEST_MEMBER_A));
+  let a = s.a;
+  s.authMethod = a != 0 ? authMethodOf(obj + <usize>a) : 0;
   return true;
 }
 
 // The method named by the first two characters of the auth string at a (the reference's
 // auth_string[:2]); 0 when none of them.
 function authMethodOf(a: usize): u32 {
-  if (a == 0 || load<u8>(a) != 0x22) return 0;
+  if (load<u8>(a) != 0x22) return 0;
   let c0 = load<u8>(a + 1), c1 = load<u8>(a + 2);
   for (let i: u32 = 0; i < 5; i++) {
     if (c0 == load<u8>(AUTH_PREFIXES + 2 * i) && c1 == load<u8>(AUTH_PREFIXES + 2 * i + 1)) return i + 1;
@@ -142,5 +149,6 @@ export function memberLength(m: i32): i32 {
 
 export function authMethod(): i32 { return <i32>SERVER.authMethod; }
 export function requestBuffer(): usize { return regionStart(); }
-// Where expansions and answers are written (after the request and the format).
-export function outBuffer(): usize { return freeStart(); }
+// Where expansions and answers are written, and an expansion's index (state.ts).
+export function outBuffer(): usize { return textStart(); }
+export function indexBuffer(): usize { return indexStart(); }

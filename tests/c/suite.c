@@ -587,8 +587,8 @@ static int check_footprint(const void *arg, char *why, size_t why_size) {
 #if OPAYGO_FULL
 /* ---- the server side past the first page ------------------------------------------------- */
 
-/* A 256 KiB block: the server side grows into it for a request its first page cannot hold. */
-static uint8_t big_memory[1u << 18] __attribute__((aligned(8)));
+/* A 512 KiB block: the server side grows into it for a request its first page cannot hold. */
+static uint8_t big_memory[1u << 19] __attribute__((aligned(8)));
 static char big_body[24000], big_out[160000];
 #define BIG_ROWS 5000
 
@@ -607,8 +607,8 @@ static int check_server_large(const void *arg, char *why, size_t why_size) {
   r = opaygo_metrics_server_expand(NULL, 0, 5, big_out, sizeof big_out);
   static const char small_expanded[] = "{\"serial_number\":\"A\",\"data\":{},\"historical_data\":[]}";
   if (r != (int)sizeof small_expanded - 1 || memcmp(big_out, small_expanded, (size_t)r) != 0) return FAILWHY("the request before it: %d", r);
-  /* 256 KiB: loaded, expanded row for row */
-  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_OK) return FAILWHY("init 256 KiB");
+  /* 512 KiB: loaded, expanded row for row */
+  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_OK) return FAILWHY("init 512 KiB");
   r = opaygo_metrics_server_load((const uint8_t *)big_body, (size_t)n, 0, NULL, 0);
   if (r != n) return FAILWHY("large request: %d of %d", r, n);
   r = opaygo_metrics_server_expand(format, sizeof format - 1, 5, big_out, sizeof big_out);
@@ -636,7 +636,7 @@ int suite_run(int measure_footprint) {
   run_workload();
   printf("memory given: %lu bytes\n", (unsigned long)clamp);
 #if OPAYGO_FULL
-  run_check("server: a request past the first page (too large in one page; row for row in 256 KiB)", check_server_large, NULL);
+  run_check("server: a request past the first page (too large in one page; row for row in 512 KiB)", check_server_large, NULL);
 #endif
 #if !OPAYGO_TOKEN_ONLY
   printf("metrics: %u payloads compared byte for byte, %u refused as too big for the output buffer\n",
