@@ -15,5 +15,5 @@ test-bench: build c wasm3-x86
 # and 1 MiB / 4 MiB backlogs (time, memory); build/bench-codec.json and the table in docs/codec.md.
 # BASELINE: another checkout, built with make build/c/libopaygo.a, whose module is measured beside.
 .PHONY: bench-codec
-bench-codec: build $(C_DIR)/libopaygo.a
+bench-codec: build build/c/libopaygo.a
 	node build/js/tests/bench/codec-bench.js --write-docs $(if $(BASELINE),--baseline $(BASELINE))

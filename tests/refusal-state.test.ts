@@ -125,12 +125,9 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "json/value/keyTable": "the server's hash table of keys, during one load",
   "cbor/decode/N": "CBOR reader's end", "cbor/decode/major": "CBOR item being read", "cbor/decode/arg": "CBOR item being read",
   "cbor/decode/indefinite": "CBOR item being read", "cbor/decode/info": "CBOR item being read",
-  "server/expand/seconds": "row time of the expansion in progress", "server/expand/micros": "row time of the expansion in progress",
-  "server/expand/order": "format of the expansion in progress", "server/expand/orderLength": "format of the expansion in progress",
-  "server/expand/orderDistinct": "format of the expansion in progress", "server/expand/lookedUp": "format of the expansion in progress",
-  "server/expand/lookedUpAt": "format of the expansion in progress", "server/expand/relativeAt": "format of the expansion in progress",
-  "server/expand/timestampAt": "format of the expansion in progress", "server/expand/interval": "format of the expansion in progress",
-  "server/expand/tsName": "format of the expansion in progress",
+  ...Object.fromEntries(["seconds", "micros"].map((g) => [`server/expand/${g}`, "row time of the expansion in progress"])),
+  ...Object.fromEntries(["order", "orderLength", "orderDistinct", "lookedUp", "lookedUpAt", "relativeAt", "timestampAt", "interval", "tsName"]
+    .map((g) => [`server/expand/${g}`, "format of the expansion in progress"])),
   "server/verify/chainHash": "the `ra` hash chain of the verification in progress",
   "cbor/decode/S": "CBOR reader's position",
 };
