@@ -76,10 +76,11 @@ help:
 	@echo "  test-SUITE    one suite of:"; echo "$(TEST_SUITES)" | fmt -w 84 | sed 's/^/                /'
 	@echo "  test-random   the randomized suites with a fresh seed (SEED=S runs one again)"
 	@echo "  sim           a simulated fleet against the reference server"
-	@echo "  clean         remove build/ and bindings/asc/"
+	@echo "  clean         remove build/, bindings/asc/ and dist/ (npm's copy of the C release)"
 	@echo "Builds:"
 	@echo "  c             the C libraries and their tests on x86-64 (build/c/)"
 	@echo "  cortex-m      the C libraries for Cortex-M0+ and M4 (build/arm/)"
+	@echo "  dist-c        the C source release for firmware teams (build/dist/opaygo-c-<version>.tar.gz, .zip)"
 	@echo "  mcu-wasm      each .wasm on wasm3 for Cortex-M0+, M3, M4 (build/mcu/)"
 	@echo "  wasm3-wasi    wasm3 as a wasm32-wasi module, for Node (build/wasm3-wasi/)"
 	@echo "  ui            the pages' chart module and uPlot, part of build (build/ui/)"
@@ -94,7 +95,7 @@ help:
 	@$(foreach v,$(VARIANTS),printf '  %-13s %-26s build/c/%s\n' $(v) $(call variant_wasm,$(v)) $(call variant_lib,$(v));)
 
 clean:
-	rm -rf build bindings/asc
+	rm -rf build bindings/asc dist
 
 # Test suites: each mk/*.mk adds its suite targets to TEST_SUITES. A suite target runs its tests
 # and writes build/test-results/<suite>.json = {"passed":N,"failed":M}; `make test` runs them all

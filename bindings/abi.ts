@@ -61,6 +61,9 @@ export const ERR_NOT_INITIALIZED = -100;
 export const ERR_MEMORY_SIZE = -101;
 export const ERR_ARGUMENT = -102;
 export const ERR_MODULE = -103;
+export const ERR_STORE_EMPTY = -104;
+export const ERR_STORE_IO = -105;
+export const ERR_STORE_NOT_LOADED = -106;
 
 /** Canonical name of each code (the C API's without its OPAYGO_ prefix). */
 export const CODE_NAMES: Readonly<Record<number, string>> = {
@@ -123,6 +126,9 @@ export const CODE_NAMES: Readonly<Record<number, string>> = {
   [-101]: "ERR_MEMORY_SIZE",
   [-102]: "ERR_ARGUMENT",
   [-103]: "ERR_MODULE",
+  [-104]: "ERR_STORE_EMPTY",
+  [-105]: "ERR_STORE_IO",
+  [-106]: "ERR_STORE_NOT_LOADED",
 };
 /** Name of each result (positive code): the token types, INVALID, ALREADY_USED, BLOCKED. */
 export const RESULT_NAMES: Readonly<Record<number, string>> = {
@@ -134,7 +140,7 @@ export const RESULT_NAMES: Readonly<Record<number, string>> = {
   [11]: "ALREADY_USED",
   [12]: "BLOCKED",
 };
-/** One-line message of each code the module can return. */
+/** One-line message of each code the module or these bindings (the state store) can return. */
 export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   [0]: "success",
   [1]: "token accepted: adds time",
@@ -190,6 +196,9 @@ export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   [-81]: "CBOR item with no JSON form (byte string, tag, undefined...)",
   [-82]: "CBOR map key that is not a text string",
   [-83]: "malformed CBOR",
+  [-104]: "no slot of the state store holds a state that verifies (a new device, or both slots corrupt)",
+  [-105]: "the state store's flash access failed, or read back other bytes than written",
+  [-106]: "state store saved before it was loaded (load it once at boot, after device init)",
 };
 
 // flags of token_generate (bitmask)

@@ -125,6 +125,7 @@ export function register(program: Command): void {
     .option("--max-clock-skew <seconds>", "refuse (403, with the server's time) a request whose timestamp is more than this far ahead of the server's clock", integer("max clock skew", 366 * 86400), 86400)
     .option("--request-timeout <ms>", "time a request (headers and body) may take to arrive; then 408 and the connection closed", integer("request timeout", 3600000), 30000)
     .option("--shutdown-timeout <ms>", "on SIGTERM / SIGINT, time the requests in progress get to finish before their connections are dropped", integer("shutdown timeout", 3600000), 10000)
+    .option("--monthly-budget-kb <kb>", "a device's monthly data budget shown on the dashboard (KB billed, each upload rounded up to a whole KB)", integer("monthly budget", 1e9), 750)
     .option("--csv-dir <dir>", "also append every accepted request's points to <dir>/<serial>/<YYYY-MM-DD>.csv (the Metrics standard's raw CSV files; docs/cli-and-server.md)")
     .option("--sync <mode>", "SQLite synchronous mode in WAL: normal (survives a process crash) or full (also power loss); PostgreSQL commits durably as its server is configured", "normal")
     .action(async (o) => {
@@ -147,7 +148,8 @@ export function register(program: Command): void {
       }
       let srv: ReferenceServer;
       try {
-        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, maxClockSkew: o.maxClockSkew, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log, csv });
+        srv = new ReferenceServer({ store, basePath: o.basePath, maxBody: o.maxBody, maxClockSkew: o.maxClockSkew, requestTimeoutMs: o.requestTimeout, operatorToken, formatJwtKey, tls, log, csv,
+          monthlyBudgetKb: o.monthlyBudgetKb });
       } catch (e) {
         await store.close();
         throw new InvalidArgumentError(`cannot serve HTTPS with ${o.tlsCert} and ${o.tlsKey}: ${(e as Error).message}`);

@@ -92,7 +92,7 @@ const SORT_SQL: Record<FleetSort, string> = {
  * pending tokens, data used this month (UTC, by the server's clock; billed per request in whole
  * KB, as a 2G session is) against the budget, auth methods and refused requests by reason.
  */
-export async function fleetPage(store: Store, q: FleetQuery, now: number, budgetKb: number): Promise<{ total: number; rows: FleetRow[]; month: string; budget_kb: number; latest_request: number }> {
+export async function fleetPage(store: Store, q: FleetQuery, now: number, budgetKb: number): Promise<{ now: number; total: number; rows: FleetRow[]; month: string; budget_kb: number; latest_request: number }> {
   const month = monthOf(now);
   const where: string[] = [];
   const args: unknown[] = [];
@@ -132,7 +132,7 @@ export async function fleetPage(store: Store, q: FleetQuery, now: number, budget
     `SELECT device_id, reason, count FROM refusals WHERE device_id IN (${rows.map(() => "?").join(", ")})`, ...rows.map((r) => r.id));
   const latest = (await store.get<{ id: number | null }>("SELECT MAX(id) AS id FROM requests"))!.id ?? 0;
   return {
-    total, month, budget_kb: budgetKb, latest_request: latest,
+    now, total, month, budget_kb: budgetKb, latest_request: latest,
     rows: rows.map((r) => ({
       serial: r.serial, last_upload: r.last_received_at, last_timestamp: r.last_ts, credit_until: r.credit_until,
       seconds_left: r.payg_disabled ? null : Math.max(0, r.credit_until - now), active: r.payg_disabled === 1 || r.credit_until > now,

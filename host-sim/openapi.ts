@@ -141,10 +141,10 @@ const SCHEMAS: Record<string, Schema> = {
   }, ["database", "process"]),
   Health: obj({ status: { const: "ok" } }, ["status"]),
   FleetPage: obj({
-    total: int("devices that match the filter"), month: str("the month of the data use (YYYY-MM, UTC, the server's clock)"),
+    now: unix("the server's clock (times on the page are relative to it)"), total: int("devices that match the filter"), month: str("the month of the data use (YYYY-MM, UTC, the server's clock)"),
     budget_kb: int("the monthly data budget of a device (--monthly-budget-kb)"), latest_request: int("the newest request's id (a page polls for a higher one)"),
     rows: { type: "array", items: ref("FleetRow") },
-  }, ["total", "month", "budget_kb", "latest_request", "rows"]),
+  }, ["now", "total", "month", "budget_kb", "latest_request", "rows"]),
   FleetRow: obj({
     serial: str("the device"), last_upload: nullable(unix("its last accepted upload (the server's clock)")), last_timestamp: nullable(int("that upload's ts")),
     credit_until: unix("the credit's end (the server's model)"), seconds_left: nullable(int("credit left (null: PAYG disabled)")), active: { type: "boolean" },
@@ -282,7 +282,10 @@ function operations(o: { maxBody: number; maxClockSkew: number }): Record<string
       get: {
         summary: "The pages' scripts, styles and chart library (build/ui/); {file} may hold a /", security: [],
         parameters: [{ name: "file", in: "path", required: true, description: "a file under build/ui/", schema: { type: "string" } }],
-        responses: { 200: { description: "the file" }, 404: error("no such file") },
+        responses: {
+          200: { description: "the file", content: Object.fromEntries(["text/javascript", "text/css", "text/plain", "image/png", "application/json"].map((t) => [t, { schema: { type: "string" } }])) },
+          404: error("no such file"),
+        },
       },
     },
     "/fleet": {

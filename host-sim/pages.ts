@@ -24,7 +24,7 @@ function page(base: string, title: string, body: string, module: string | null):
   const hash = crypto.createHash("sha256").update(importMap).digest("base64");
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${esc(title)}</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="${esc(base)}/ui/vendor/uPlot.min.css"><link rel="stylesheet" href="${esc(base)}/ui/charts.css"><link rel="stylesheet" href="${esc(base)}/ui/dashboard.css">
 <script type="importmap">${importMap}</script>
 ${module ? `<script type="module" src="${esc(base)}/ui/${module}"></script>` : ""}

@@ -2,13 +2,15 @@
 # host test harness.
 #   make c       build/c/<each profile's library> (x86-64) and the test programs build/c/test-c-<profile>
 #   make test-c  every token vector and device scenario through every library (metrics vectors
-#                through those with Metrics, as each profile's features run them), memory clamped
+#                through those with Metrics, as each profile's features run them), memory clamped;
+#                the state store with power cuts (tests/c/store_test.c)
 # A profile of the device (seed: build/c/libopaygo-seed.a) is the device library built from its
 # asconfig.json target (docs/profiles.md): the same API and symbols, fewer Metrics features.
 C_DIR := build/c
 # wabt's runtime header, copied next to the generated code so cross compilers find it too.
 WASM_RT_H := $(firstword $(wildcard /usr/include/wasm-rt.h /usr/local/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h))
-# Explicit bounds checks on every access (no guard pages, no signal handler); no recursion.
+# Explicit bounds checks on every access (no guard pages, no signal handler); no call depth counter:
+# the modules recurse only down to MAX_DEPTH levels (bindings/c/wasm-rt-mcu.c).
 W2C_DEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -DNDEBUG
 # Generated code compiled on its own (fuzz targets) sees our runtime header first: its 32-bit
 # address helpers (scripts/wasm2c-mcu.py) and its memory copies on cores without unaligned access.
@@ -54,7 +56,7 @@ $(C_DIR)/%/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi
 
 # Per profile (mk/variants.mk): wasm2c's output, adapted for 32-bit MCUs by scripts/wasm2c-mcu.py
 # (compile it with W2C_INCLUDE); the host objects: api-opaygo_<profile>.o (opaygo.c with the
-# generated module in it) and wasm-rt-mcu.o, as the library; the test program.
+# generated module and the runtime shim, wasm-rt-mcu.c, in it), the library; the test program.
 C_TEST_SOURCES := tests/c/suite.c tests/c/host_main.c
 C_TEST_HEADERS := tests/c/suite.h tests/c/test_vectors.h bindings/c/opaygo.h bindings/c/opaygo_abi.h
 define C_RULES
@@ -66,22 +68,26 @@ $(basename $(call variant_w2c_source,$(1))).h: $(call variant_w2c_source,$(1))
 $(C_DIR)/host/api-opaygo_$(1).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(1))
 	@mkdir -p $$(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) -I$(call variant_c_dir,$(1)) $(C_INC) $(call variant_cdefs,$(1)) -c bindings/c/opaygo.c -o $$@
-$(C_DIR)/$(call variant_lib,$(1)): $(C_DIR)/host/api-opaygo_$(1).o $(C_DIR)/host/wasm-rt-mcu.o
+$(C_DIR)/$(call variant_lib,$(1)): $(C_DIR)/host/api-opaygo_$(1).o
 	rm -f $$@ && ar rcs $$@ $$^
 $(C_DIR)/test-c-$(1): $(C_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) $(C_DIR)/$(call variant_lib,$(1))
 	$(HOST_CC) $(HOST_CFLAGS) -Itests/c $(C_INC) $(call variant_cdefs,$(1)) $$(filter %.c %.a,$$^) -o $$@
 endef
 $(foreach v,$(VARIANTS),$(eval $(call C_RULES,$(v))))
-$(C_DIR)/host/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(W2C_DEFS) $(C_INC) -c bindings/c/wasm-rt-mcu.c -o $@
+
+# The state store over an emulated flash with power cuts (tests/c/store_test.c), on the token and
+# device libraries.
+STORE_TEST_VARIANTS := token device
+$(foreach v,$(STORE_TEST_VARIANTS),$(eval $(C_DIR)/test-store-$(v): tests/c/store_test.c $(C_DIR)/$(call variant_lib,$(v)) ; \
+  $(HOST_CC) $(HOST_CFLAGS) $(C_INC) $(call variant_cdefs,$(v)) $$^ -o $$@))
 
 # Each program ends with "N passed, M failed"; the suite sums both into its result file.
 TEST_SUITES += test-c
-test-c: $(foreach v,$(VARIANTS),$(C_DIR)/test-c-$(v))
+test-c: $(foreach v,$(VARIANTS),$(C_DIR)/test-c-$(v)) $(foreach v,$(STORE_TEST_VARIANTS),$(C_DIR)/test-store-$(v))
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-c.log; \
 	for t in $(VARIANTS); do \
 	  timeout 300 $(C_DIR)/test-c-$$t $(C_DIR)/footprint-$$t.txt | tee -a build/test-results/test-c.log || status=1; \
 	done; \
-	python3 tests/tools/count_results.py test-c build/test-results/test-c.log $(words $(VARIANTS)) || status=1; exit $$status
+	for t in $(STORE_TEST_VARIANTS); do timeout 300 $(C_DIR)/test-store-$$t | tail -n 1 | tee -a build/test-results/test-c.log || status=1; done; \
+	python3 tests/tools/count_results.py test-c build/test-results/test-c.log $(words $(VARIANTS) $(STORE_TEST_VARIANTS)) || status=1; exit $$status

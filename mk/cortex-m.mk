@@ -18,20 +18,17 @@ cortex-m: $(foreach cpu,cortex-m0plus cortex-m4,$(foreach v,$(FIRMWARE_VARIANTS)
           $(foreach cpu,cortex-m0plus cortex-m4,$(ARM_DIR)/$(cpu)/token-decode.elf $(ARM_DIR)/$(cpu)/device-all.elf \
             $(ARM_DIR)/$(cpu)/baseline.elf)
 
-# $(1): CPU, $(2): profile (mk/variants.mk). Library objects: the API with the generated module in
-# it (mk/c.mk), the runtime shim.
+# $(1): CPU, $(2): profile (mk/variants.mk). One object: the API with the generated module and the
+# runtime shim in it (mk/c.mk).
 define ARM_LIB_RULES
 $(ARM_DIR)/$(1)/api-opaygo_$(2).o: $(C_BINDING_SOURCES) $(call variant_w2c_source,$(2))
 	@mkdir -p $$(@D)
 	$(ARM_CC) -mcpu=$(1) -I$(call variant_c_dir,$(2)) $(ARM_CFLAGS) -Wall -Wextra -Werror $(call variant_cdefs,$(2)) -c bindings/c/opaygo.c -o $$@
-$(ARM_DIR)/$(1)/$(call variant_lib,$(2)): $(ARM_DIR)/$(1)/api-opaygo_$(2).o $(ARM_DIR)/$(1)/wasm-rt-mcu.o
+$(ARM_DIR)/$(1)/$(call variant_lib,$(2)): $(ARM_DIR)/$(1)/api-opaygo_$(2).o
 	rm -f $$@ && $(ARM_AR) rcs $$@ $$^
 endef
 
 define ARM_CPU_RULES
-$(ARM_DIR)/$(1)/wasm-rt-mcu.o: $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h
-	@mkdir -p $$(@D)
-	$(ARM_CC) -mcpu=$(1) $(ARM_CFLAGS) -Wall -Wextra -Werror -c bindings/c/wasm-rt-mcu.c -o $$@
 # Bare-metal images: our start-up, newlib-nano only for memcpy (wasm2c's unaligned loads and
 # stores on cores without unaligned access), libgcc for 64-bit division. Both link the token
 # library (baseline.elf takes nothing from it).

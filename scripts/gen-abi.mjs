@@ -36,7 +36,7 @@ function check() {
   }
   for (const c of abi.codes) {
     if (!BUILDS.includes(c.build)) throw new Error(`${c.name}: build must be one of ${BUILDS}`);
-    if (!["module", "c"].includes(c.layer)) throw new Error(`${c.name}: layer must be module or c`);
+    if (!["module", "c", "host"].includes(c.layer)) throw new Error(`${c.name}: layer must be module, c or host`);
     if (typeof c.message !== "string" || c.message.includes("\n") || c.message.includes("*/")) throw new Error(`${c.name}: message must be one line`);
   }
   for (const p of abi.keys.pairs) {
@@ -138,7 +138,8 @@ function cHeader() {
   const out = [
     banner("/*") + " */",
     "/* Result and error codes, and the enums of the API (included by opaygo.h). Codes: positive",
-    " * results, negative errors; -1..-99 come from the module, -100 and below from the C layer. */",
+    " * results, negative errors; -1..-99 come from the module, -100 and below from the C layer (the",
+    " * state store's also from the TypeScript bindings). */",
     "#ifndef OPAYGO_ABI_H",
     "#define OPAYGO_ABI_H",
     "",
@@ -181,9 +182,9 @@ function typescript() {
     "export const RESULT_NAMES: Readonly<Record<number, string>> = {",
     ...abi.codes.filter((c) => c.value > 0).map((c) => `  [${c.value}]: ${q(c.name)},`),
     "};",
-    "/** One-line message of each code the module can return. */",
+    "/** One-line message of each code the module or these bindings (the state store) can return. */",
     "export const CODE_MESSAGES: Readonly<Record<number, string>> = {",
-    ...moduleCodes().map((c) => `  [${c.value}]: ${q(c.message)},`),
+    ...abi.codes.filter((c) => c.layer !== "c").map((c) => `  [${c.value}]: ${q(c.message)},`),
     "};",
   );
   for (const e of abi.enums) {

@@ -15,6 +15,10 @@ wasm2c (1.0.32) writes code for any host; five things in it cost a Cortex-M0+ te
 - external linkage for every export: the C API (bindings/c/opaygo.c) includes the generated .c
   with OPAYGO_MODULE_API defined static, so the compiler inlines the exports into the API and
   drops the ones it does not call. Other users get external exports, as wasm2c writes them.
+Two more make it C99 (for any compiler the amalgamations of make dist-c meet): no `return f();` in
+the exports without results, and no <alloca.h> (not a C99 header; our modules never use alloca).
+And wasm2c's float helpers are made static inline, so that an unoptimised build does not emit them
+(and link libm) when the module has no float instruction.
 The generated file must be compiled with -include wasm-rt-mcu.h."""
 import re
 import subprocess
@@ -28,6 +32,12 @@ INIT_GLOBALS = re.compile(r"static void init_globals\((\w+)\* instance\) \{\n(.*
 ZERO_GLOBAL = re.compile(r"\s*instance->w2c_g\d+ = 0(?:u|ull)?;")
 # Definitions and prototypes of the module's external functions (exports, init, instantiate, free).
 EXTERNAL = re.compile(r"^(?=(?:u32|u64|f32|f64|void) Z_\w+\()", re.M)
+# wasm2c's float helpers (wasm_sqrt, wasm_truncf...) call libm; plain static functions, a compiler
+# that does not optimise emits them all, used or not.
+FLOAT_HELPER = re.compile(r"^static (float|double) (quiet_nanf?|wasm_\w+)\(", re.M)
+VOID_RETURN = re.compile(r"^(OPAYGO_MODULE_API void Z_\w+\([^)]*\) \{\n  )return ", re.M)
+ALLOCA = re.compile(r"#if defined\(_MSC_VER\)\n#include <intrin.h>\n#include <malloc.h>\n#define alloca _alloca\n#else\n"
+                    r"#include <alloca.h>\n#endif\n")
 API_DEFAULT = """
 /* Linkage of the exports: bindings/c/opaygo.c includes the generated .c with it defined static. */
 #ifndef OPAYGO_MODULE_API
@@ -61,6 +71,16 @@ def main(wasm, src, dst):
     header = header[:layout.start()] + layout.group(1) + layout.group(3) + layout.group(2) + "}" + header[layout.end():]
     header, n_protos = EXTERNAL.subn("OPAYGO_MODULE_API ", header)
     code, n_defs = EXTERNAL.subn("OPAYGO_MODULE_API ", code)
+    # C99 has no `return f();` in a void function (wasm2c writes it in exports without results),
+    # and no <alloca.h> (included whether or not alloca is used; our modules do not use it).
+    code = VOID_RETURN.sub(r"\1", code)
+    code, n_float = FLOAT_HELPER.subn(r"static inline \1 \2(", code)
+    if n_float == 0:
+        sys.exit(f"{src}: unexpected wasm2c output (no float helpers)")
+    if "alloca(" not in code.replace("#define alloca _alloca", ""):
+        code, n_alloca = ALLOCA.subn("#if defined(_MSC_VER)\n#include <intrin.h>\n#endif\n", code)
+        if n_alloca != 1:
+            sys.exit(f"{src}: unexpected wasm2c output (alloca includes)")
     guard = re.search(r"#define \w+_WASM_H_GENERATED_\n", header)
     if n_protos == 0 or n_protos != n_defs or not guard:
         sys.exit(f"{src}: unexpected wasm2c output ({n_protos} prototypes, {n_defs} definitions of exports)")

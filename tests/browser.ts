@@ -32,8 +32,8 @@ export interface Browser {
   /** every URL the pages requested, in order */
   requests: string[];
   open(url: string, viewport?: { width: number; height: number }): Promise<Page>;
-  /** the whole page as build/screenshots/NAME.png; returns its path */
-  screenshot(page: Page, name: string): Promise<string>;
+  /** the whole page (or what the window shows: fullPage false) as build/screenshots/NAME.png; returns its path */
+  screenshot(page: Page, name: string, fullPage?: boolean): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -69,10 +69,10 @@ export async function launchBrowser(): Promise<Browser> {
       await page.goto(url, { waitUntil: "load", timeout: TIMEOUT_MS });
       return page;
     },
-    async screenshot(page, name) {
+    async screenshot(page, name, fullPage = true) {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       const file = path.join(SCREENSHOTS, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true, timeout: TIMEOUT_MS });
+      await page.screenshot({ path: file, fullPage, timeout: TIMEOUT_MS });
       return file;
     },
     async close() {

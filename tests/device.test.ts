@@ -2,7 +2,9 @@
 // state blob (saved, restored, and refused when corrupt or foreign without changing anything).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Device, decodeToken, generateToken, OpaygoError } from "../bindings/index.js";
+import { Device, decodeToken, generateToken, OpaygoError, StateStore, STORE_SLOT_SIZE } from "../bindings/index.js";
+import type { Flash } from "../bindings/index.js";
+import { ERR_STORE_IO, ERR_STORE_NOT_LOADED } from "../bindings/abi.js";
 import { DEVICE_PROCEDURE_FILES, vectorLines } from "./helpers.js";
 import { WasmInstance } from "../bindings/wasm.js";
 
@@ -195,4 +197,132 @@ test("before device_init the module is a device at count 0 with the key's starti
   new Uint8Array(m.memory.buffer).set(Buffer.from(token), m.text_buffer());
   assert.equal(m.device_enter_token(1000, token.length), 1);
   assert.equal(m.device_seconds_left(1000), 2 * 86400);
+});
+
+// ---- the state store: two slots in an emulated NOR flash, power cuts, bit flips ----------------
+// (tests/c/store_test.c runs the same over the C API, exhaustively; the slot format is shared.)
+const STORE_KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
+const STORE_CODE = 284712936;
+const UNIT = 64; // erase unit; slot n at n * UNIT
+
+/** NOR flash: erase sets 0xFF, a write clears bits; after `budget` byte operations the power is cut. */
+class NorFlash implements Flash {
+  bytes = new Uint8Array(2 * UNIT).fill(0xff);
+  budget = Infinity;
+  ops = 0;
+  off = false;
+  private spend(): void {
+    if (this.budget <= 0) this.off = true;
+    if (this.off) throw new Error("power cut");
+    this.budget--;
+    this.ops++;
+  }
+  read(address: number, length: number): Uint8Array {
+    if (this.off) throw new Error("power cut");
+    return this.bytes.slice(address, address + length);
+  }
+  write(address: number, data: Uint8Array): void {
+    data.forEach((b, i) => {
+      this.spend();
+      this.bytes[address + i] &= b;
+    });
+  }
+  erase(address: number, length: number): void {
+    for (let i = Math.floor(address / UNIT) * UNIT; i < Math.ceil((address + length) / UNIT) * UNIT; i++) {
+      this.spend();
+      this.bytes[i] = 0xff;
+    }
+  }
+}
+
+const deviceWith = (count: number, module: "device" | "token" = "device") =>
+  new Device({ key: STORE_KEY, startingCode: STORE_CODE, count, module });
+/** A reboot: a blank device, the store loaded; the count it ends on (0: blank). */
+function rebootCount(flash: NorFlash): number {
+  flash.budget = Infinity;
+  flash.off = false;
+  const d = deviceWith(0);
+  const loaded = new StateStore(flash, [0, UNIT]).load(d);
+  assert.equal(loaded, d.count() !== 0);
+  return d.count();
+}
+/** n saves (counts 101..100 + n), each one boot: load, configure, save. */
+function saved(n: number): NorFlash {
+  const flash = new NorFlash();
+  for (let k = 1; k <= n; k++) {
+    const store = new StateStore(flash, [0, UNIT]);
+    store.load(deviceWith(100 + k));
+    store.save(deviceWith(100 + k));
+  }
+  return flash;
+}
+
+test("state store: the slot format is the C store's, byte for byte", () => {
+  const flash = new NorFlash();
+  const store = new StateStore(flash, [0, UNIT]);
+  const d = deviceWith(1);
+  assert.equal(store.load(d), false);
+  store.save(d);
+  assert.equal(Buffer.from(flash.bytes.subarray(0, STORE_SLOT_SIZE)).toString("hex"),
+    "4f507301010000004f50010001000000000000000000000000000000e85ff810d94b1ba79d093740000000004b993f74");
+});
+
+for (const module of ["device", "token"] as const) {
+  test(`state store on opaygo-${module}.wasm: a save cut after any byte ends on it or the save before`, () => {
+    for (let n = 0; n <= 2; n++) {
+      const whole = saved(n + 1).bytes;
+      const probe = saved(n);
+      const s0 = new StateStore(probe, [0, UNIT]);
+      s0.load(deviceWith(0, module));
+      probe.ops = 0;
+      s0.save(deviceWith(101 + n, module));
+      for (let cut = 0; cut <= probe.ops; cut++) {
+        const flash = saved(n);
+        const store = new StateStore(flash, [0, UNIT]);
+        store.load(deviceWith(0, module));
+        flash.budget = cut;
+        let saveOk = true;
+        try {
+          store.save(deviceWith(101 + n, module));
+        } catch (e) {
+          assert.ok(e instanceof OpaygoError && e.code === ERR_STORE_IO, String(e));
+          saveOk = false;
+        }
+        const complete = flash.bytes.every((b, i) => b === whole[i]);
+        assert.equal(saveOk, cut === probe.ops, `cut ${cut}`);
+        assert.equal(rebootCount(flash), complete ? 101 + n : n === 0 ? 0 : 100 + n, `save ${n + 1} cut after ${cut} bytes`);
+      }
+    }
+  });
+}
+
+test("state store: any bit of either slot flipped, the load ends on the newest intact slot, never on the flipped one", () => {
+  const good = saved(3).bytes; // save 3 (count 103) in slot 0, save 2 in slot 1
+  for (let bit = 0; bit < 2 * STORE_SLOT_SIZE * 8; bit++) {
+    const slot = bit < STORE_SLOT_SIZE * 8 ? 0 : 1;
+    const at = slot * UNIT + Math.floor((bit % (STORE_SLOT_SIZE * 8)) / 8);
+    const flash = new NorFlash();
+    flash.bytes.set(good);
+    flash.bytes[at] ^= 1 << (bit % 8);
+    assert.equal(rebootCount(flash), slot === 0 ? 102 : 103, `slot ${slot} byte ${at} bit ${bit % 8}`);
+  }
+});
+
+test("state store: save before load refused; an unchanged state is not written; a failing flash is ERR_STORE_IO", () => {
+  const flash = new NorFlash();
+  const store = new StateStore(flash, [0, UNIT]);
+  const d = deviceWith(5);
+  assert.throws(() => store.save(d), (e: unknown) => e instanceof OpaygoError && e.code === ERR_STORE_NOT_LOADED);
+  store.load(d);
+  store.save(d);
+  flash.ops = 0;
+  store.save(d);
+  assert.equal(flash.ops, 0);
+  d.enterToken("123456789", 1700000000); // invalid: the waiting period changes the state
+  store.save(d);
+  assert.ok(flash.ops > 0);
+  d.enterToken("123456789", 1800000000);
+  flash.budget = 0;
+  assert.throws(() => store.save(d), (e: unknown) => e instanceof OpaygoError && e.code === ERR_STORE_IO);
+  assert.equal(rebootCount(flash), 5);
 });

@@ -88,8 +88,8 @@ describe(`fleet server on ${engine}`, () => {
     assert.deepEqual(again.json.payment.tokens, paid.json.payment.tokens);
     for (const [body, status, message] of [
       [{ reference: "mpesa-QX1", days: 8 }, 409, /already used/],
-      [{ reference: "mpesa-QX2" }, 400, /either days or until/],
-      [{ reference: "mpesa-QX2", days: 1, until: now + DAY }, 400, /either days or until/],
+      [{ reference: "mpesa-QX2" }, 400, /either days, until or disable_payg/],
+      [{ reference: "mpesa-QX2", days: 1, until: now + DAY }, 400, /either days, until or disable_payg/],
       [{ days: 1 }, 400, /reference/],
       [{ reference: "mpesa-QX2", days: 1, amount: 5 }, 400, /unknown field "amount"/],
     ] as const) {
@@ -136,6 +136,17 @@ describe(`fleet server on ${engine}`, () => {
     const due = JSON.parse((await upload(reading(codec("PAY0002", 43), now + 600).body)).body.toString());
     assert.equal(due.tkl.length, 1);
     assert.deepEqual(peer([{ op: "decode", token: due.tkl[0], key: KEY, count: 1, starting_code: 43 }])[0], { value: 2, type: 1, count: 2 });
+
+    // paid off: a DISABLE_PAYG token; the device unlocks for good, and no answer gives it a time again
+    const off = await post("/devices/PAY0002/payments", { reference: "paid-off-1", disable_payg: true });
+    assert.equal(off.status, 201, JSON.stringify(off.json));
+    assert.equal(off.json.payment.disable_payg, true);
+    const dev3 = codec("PAY0002", 43);
+    const r3 = await upload(reading(dev3, now + 1200).body);
+    const a3 = dev3.applyAnswer(r3.body, r3.contentType, now + 1200);
+    assert.deepEqual(a3.tokens.map((t) => [t.result, t.type]), [["ACCEPTED", "ADD_TIME"], ["ACCEPTED", "DISABLE_PAYG"]]);
+    assert.equal(dev3.isActive(now + 3650 * DAY), true);
+    assert.deepEqual((await device("PAY0002")).credit, { until: null, seconds_left: null, active: true, payg_disabled: true });
   });
 
   test("replay state: a forged sa body and a far-future timestamp are refused and change nothing; the device's next ra upload is accepted", async () => {

@@ -38,7 +38,7 @@ before(() => {
   // The README's order: `make build` (CI's build, before this suite), then `npm pack`, whose
   // prepack builds wasm3-wasi under npm's PATH (node_modules/.bin first): its link is redone here.
   fs.rmSync(path.join(ROOT, "build/wasm3-wasi/wasm3.wasm"), { force: true });
-  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi
+  ok("npm", ["pack", "--pack-destination", WORK], ROOT); // prepack: make build wasm3-wasi npm-dist
   const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   tarball = path.join(WORK, `${name}-${version}.tgz`);
   project(APP, "opaygo-app");
@@ -55,7 +55,24 @@ test("the tarball holds the modules, the compiled JS and types, the AssemblyScri
     // the pages' chart module and uPlot with its licence (make ui)
     "build/ui/charts.js", "build/ui/charts.css", "build/ui/report.js", "build/ui/report.css",
     "build/ui/vendor/uPlot.js", "build/ui/vendor/uPlot.min.css", "build/ui/vendor/uPlot.LICENSE"]) assert.ok(files.includes(f), `${f} is in the tarball`);
-  assert.deepEqual(files.filter((f) => /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
+  // (the C source release in dist/c/ carries its acceptance test, with its vectors as C arrays)
+  assert.deepEqual(files.filter((f) => !f.startsWith("dist/c/") && /^tests\/|vectors|\.map$|^build\/js\/tests\//.test(f)), []);
+});
+
+test("dist/c/ holds the C source release, file for file make dist-c's archive, and compiles from node_modules", () => {
+  const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const archive = path.join(ROOT, "build/dist", `opaygo-c-${version}.tar.gz`);
+  const released = ok("tar", ["tzf", archive], WORK).stdout.split("\n").filter((f) => f && !f.endsWith("/"))
+    .map((f) => f.replace(/^[^/]+\//, "")).sort();
+  assert.deepEqual(files.filter((f) => f.startsWith("dist/c/")).map((f) => f.slice("dist/c/".length)).sort(), released);
+  for (const f of ["opaygo-device.c", "opaygo-token.c", "opaygo.h", "CMakeLists.txt", "README.md", "LICENSE"]) assert.ok(released.includes(f), f);
+  assert.deepEqual(files.filter((f) => f.startsWith("bindings/c/dist/")), [], "the release's templates stay out");
+  // A firmware build straight from the installed package: two files and a C99 compiler.
+  const dir = path.join(APP, "node_modules", "opaygo-wasm", "dist", "c");
+  const exe = path.join(WORK, "use-device");
+  ok("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-I", dir, path.join(ROOT, "tests/dist/consumer/use.c"), path.join(dir, "opaygo-device.c"), "-o", exe], WORK);
+  assert.match(ok(exe, [], WORK).stdout, /: 1 passed, 0 failed/);
 });
 
 test("installing the codec builds no native module", () => {
@@ -93,9 +110,9 @@ test("the README's TypeScript blocks type-check under strict as written, and run
 // The .d.ts files name WebAssembly.Memory (the modules' exports): a project without @types/node
 // needs TypeScript's DOM library for it; package.json says so with @types/node as an optional peer.
 test("the package's types compile in a project without @types/node (with lib DOM; its .d.ts files checked too)", () => {
-  const dir = path.join(WORK, "no-node-types");
-  project(dir, "opaygo-no-node-types");
-  npmInstall(dir, [tarball, `typescript@${ours("typescript")}`]);
+  // in the app's folder (its node_modules hold @types/node, which "types": [] leaves out)
+  const dir = path.join(APP, "no-node-types");
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "check.ts"), `
     import * as all from "opaygo-wasm";
     import { generateToken, decodeToken, type TokenType } from "opaygo-wasm/token";
@@ -110,7 +127,9 @@ test("the package's types compile in a project without @types/node (with lib DOM
     compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false },
     files: ["check.ts"],
   }));
-  ok("npx", ["tsc", "-p", "."], dir);
+  ok("npx", ["tsc", "-p", "no-node-types"], APP);
+  const listed = ok("npx", ["tsc", "-p", "no-node-types", "--listFilesOnly"], APP).stdout;
+  assert.doesNotMatch(listed, /@types\/node/, "no file of @types/node in the program");
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   assert.ok(pkg.peerDependencies["@types/node"] && pkg.peerDependenciesMeta["@types/node"].optional, "@types/node is an optional peer");
 });

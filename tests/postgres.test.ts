@@ -17,7 +17,9 @@ import { ChildServer, SimDevice, Sent, T0, checkDb, exactlyOneAccepted, killAllC
 import { fleetOf, loadTests } from "./load-suite.js";
 import { faultTests } from "./faults-suite.js";
 import { fleetTests } from "./fleet-suite.js";
+import { SCHEMA_V1, migrationTests } from "./migration-suite.js";
 import { PgCluster } from "./pg-cluster.js";
+import pg from "pg";
 import { OPERATOR, opaygo } from "./helpers.js";
 
 const cluster = PgCluster.start();
@@ -46,6 +48,19 @@ fleetTests("PostgreSQL", async () => {
   const s = await openStore((await newDatabase("fleet")).db);
   stores.push(s);
   return s;
+});
+
+migrationTests("PostgreSQL", async () => {
+  const db = await cluster.createDatabase("v1");
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    await client.query(SCHEMA_V1.replace(/INTEGER PRIMARY KEY/g, "BIGSERIAL PRIMARY KEY").replace(/INTEGER/g, "BIGINT").replace(/BLOB/g, "BYTEA"));
+    for (const t of ["devices", "tokens", "payments", "requests", "points"]) await client.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT MAX(id) FROM ${t}))`);
+  } finally {
+    await client.end();
+  }
+  return openStore(db);
 });
 
 /** `n` servers on one database, each on its own port 0. */

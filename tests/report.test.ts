@@ -167,6 +167,26 @@ test("the picker shows one device, the zoom buttons zoom every chart to the last
   assert.deepEqual(browser.errors, []);
 });
 
+test("live pages: setPoints draws new points, refuses lines of the wrong length; removeChart takes a chart away", async () => {
+  // the last device's battery chart, through the module the page loaded (the import map's ./charts.js)
+  const r = await page.evaluate(`(async () => {
+    const m = await import("./charts.js");
+    const c = m.charts[m.charts.length - 1];
+    const x = [...c.spec.x, c.spec.x[c.spec.x.length - 1] + 3600], v = [...c.spec.lines[0].values, 11.5];
+    m.setPoints(c, x, [v]);
+    const drawn = [c.plot.data[0].length, c.plot.data[1][c.plot.data[1].length - 1]];
+    let refused = "";
+    try { m.setPoints(c, x, [v.slice(1)]); } catch (e) { refused = e.message; }
+    const before = m.charts.length;
+    m.removeChart(c);
+    return { points: x.length, drawn, refused, before, after: m.charts.length, onPage: document.contains(c.root) };
+  })()`) as { points: number; drawn: number[]; refused: string; before: number; after: number; onPage: boolean };
+  assert.deepEqual(r.drawn, [r.points, 11.5]);
+  assert.match(r.refused, /expected 1 value lists of \d+ values each/);
+  assert.deepEqual([r.before - r.after, r.onPage], [1, false]);
+  assert.deepEqual(browser.errors, []);
+});
+
 test("KB billed restarts every billing month (30 days; a session at the end of a month is in it)", () => {
   const day = 86400, start = 1_000_000;
   const series = [1, 10, 29.9, 30, 31, 59, 60.5].map((d, i) => ({ t: start + d * day, kb: 10 * (i + 1) }));

@@ -74,6 +74,12 @@ const VALID: Record<string, { path: string; body?: () => string; status: number 
   "GET /devices/{serial}": { path: "/devices/ROUTES1", status: 200 },
   "POST /devices/{serial}/payments": { path: "/devices/ROUTES1/payments", body: () => JSON.stringify({ reference: `VALID-${++made}`, days: 1 }), status: 201 },
   "POST /devices/{serial}/reset-replay": { path: "/devices/ROUTES1/reset-replay", body: () => JSON.stringify({ timestamp: null, request_count: null }), status: 200 },
+  "GET /devices/{serial}/series": { path: "/devices/ROUTES1/series", status: 200 },
+  "GET /devices/{serial}/history": { path: "/devices/ROUTES1/history", status: 200 },
+  "GET /fleet": { path: "/fleet", status: 200 },
+  "GET /dashboard": { path: "/dashboard", status: 200 },
+  "GET /dashboard/devices/{serial}": { path: "/dashboard/devices/ROUTES1", status: 200 },
+  "POST /logout": { path: "/logout", body: () => "", status: 303 },
   "POST /data_format": { path: "/data_format", body: () => JSON.stringify(FORMAT), status: 201 },
   "GET /dd": { path: "/dd?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
   "GET /device_data": { path: "/device_data?from_datetime=2025-01-01&to_datetime=2025-01-02", status: 200 },
@@ -91,13 +97,18 @@ const WRONG: [string, string | undefined][] = [
   ["the token without a scheme", OPERATOR_TOKEN],
 ];
 
-test("every operator route: 401 with WWW-Authenticate: Bearer without the token or with a wrong one, nothing stored; 2xx with it", async () => {
+test("every operator route: 401 with WWW-Authenticate: Bearer without the token or with a wrong one (a page without any: the login page), nothing stored; 2xx with it", async () => {
   assert.deepEqual(Object.keys(VALID).sort(), [...OPERATOR_ROUTES].sort(), "the table covers every operator route");
   for (const [r, v] of Object.entries(VALID)) {
     const method = r.split(" ")[0];
     for (const [what, authorization] of WRONG) {
       const before = (await storedCounts(store));
       const res = await call(route(base, v.path), method, { authorization, body: v.body?.() });
+      if (authorization === undefined && r.startsWith("GET /dashboard")) {
+        // a page: a browser without a session goes to the login page
+        assert.deepEqual([res.status, res.headers.location], [303, "/m/login"], `${r} with ${what}`);
+        continue;
+      }
       assert.equal(res.status, 401, `${r} with ${what}: ${res.body}`);
       assert.match(String(res.headers["www-authenticate"]), /^Bearer realm="opaygo operator"/, `${r} with ${what}`);
       assert.equal(typeof JSON.parse(res.body).error, "string");
@@ -207,7 +218,7 @@ function selfSignedCert(d: string): { cert: string; key: string; certPem: Buffer
   return { cert, key, certPem: fs.readFileSync(cert) };
 }
 
-test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted client is refused, plain HTTP gets no answer", async () => {
+test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted client is refused, plain HTTP gets no answer; the session cookie is Secure", async () => {
   const d = fs.mkdtempSync(path.join(dir, "tls-"));
   const { cert, key, certPem } = selfSignedCert(d);
   const s = await openStore(path.join(d, "t.sqlite"));
@@ -229,6 +240,10 @@ test("HTTPS: a device uploads and verifies the answer over TLS; an untrusted cli
     await assert.rejects(exchange(route(b, "/health"), "GET", null, null), /self[- ]signed/, "the system CAs do not trust the test certificate");
     const plain = await exchange(new URL(b.replace("https:", "http:") + "/health"), "GET", null, null).catch((e: Error) => e);
     assert.ok(plain instanceof Error || plain.status === 400, "no plain-HTTP answer on the TLS port");
+    // the dashboard's session cookie is Secure under TLS (tests/dashboard.test.ts checks the rest)
+    const login = await exchange(route(b, "/login"), "POST", Buffer.from(`token=${OPERATOR_TOKEN}`), "application/x-www-form-urlencoded", { ca: certPem });
+    assert.equal(login.status, 303);
+    assert.match(String(login.headers["set-cookie"]), /^opaygo_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);
   } finally {
     await srv.close();
     await s.close();

@@ -10,6 +10,8 @@
 //   <link rel="stylesheet" href="/ui/vendor/uPlot.min.css"><link rel="stylesheet" href="/ui/charts.css">
 //   <script type="importmap">{"imports": {"uplot": "/ui/vendor/uPlot.js"}}</script>
 //   <script type="module">import { timeChart, deviceColors } from "/ui/charts.js"; ...</script>
+// A live page gives a chart new points with setPoints and takes it away with removeChart (a chart
+// only dropped from the DOM stays in `charts` and in its zoom group).
 import uPlot from "uplot";
 
 export interface Line {
@@ -49,6 +51,8 @@ export interface Chart {
   spec: ChartSpec;
   plot: uPlot;
   root: HTMLElement;
+  /** follows the parent's width */
+  resize: ResizeObserver;
 }
 
 export const LIMIT_COLOR = "#d62728";
@@ -96,15 +100,10 @@ export function timeChart(parent: HTMLElement, spec: ChartSpec): Chart {
   const digits = spec.digits ?? 2;
   const show = (v: number | null) => (v == null ? "–" : `${v.toFixed(digits)} ${spec.unit}`);
   const series: uPlot.Series[] = [{ label: "time (UTC)", value: "{YYYY}-{MM}-{DD} {HH}:{mm}" }];
-  const data: (number | null)[][] = [spec.x];
-  for (const line of spec.lines) {
-    series.push({ label: line.label, stroke: line.color, width: 1.5, value: (_u, v) => show(v), points: { show: false } });
-    data.push(line.values);
-  }
+  for (const line of spec.lines) series.push({ label: line.label, stroke: line.color, width: 1.5, value: (_u, v) => show(v), points: { show: false } });
   if (spec.limit) {
     const { value, label } = spec.limit;
     series.push({ label, stroke: LIMIT_COLOR, width: 1.5, dash: [6, 4], value: () => show(value), points: { show: false } });
-    data.push(spec.x.map(() => value));
   }
 
   const shadePeriods = (u: uPlot) => {
@@ -149,14 +148,40 @@ export function timeChart(parent: HTMLElement, spec: ChartSpec): Chart {
       setScale: [followZoom],
     },
   };
-  const plot = new uPlot(opts, data as uPlot.AlignedData, root);
-  const chart = { spec, plot, root };
-  charts.push(chart);
-  new ResizeObserver(() => {
+  const plot = new uPlot(opts, chartData(spec), root);
+  const resize = new ResizeObserver(() => {
     const width = Math.max(200, parent.clientWidth);
     if (width !== plot.width && parent.clientWidth > 0) plot.setSize({ width, height: plot.height });
-  }).observe(parent);
+  });
+  resize.observe(parent);
+  const chart = { spec, plot, root, resize };
+  charts.push(chart);
   return chart;
+}
+
+function chartData(spec: ChartSpec): uPlot.AlignedData {
+  const data: (number | null)[][] = [spec.x, ...spec.lines.map((l) => l.values)];
+  if (spec.limit) data.push(spec.x.map(() => spec.limit!.value));
+  return data as uPlot.AlignedData;
+}
+
+/** Replaces a chart's points: its times and each line's values, in the order of its lines. */
+export function setPoints(chart: Chart, x: number[], values: (number | null)[][]): void {
+  if (values.length !== chart.spec.lines.length || values.some((v) => v.length !== x.length)) {
+    throw new Error(`setPoints: expected ${chart.spec.lines.length} value lists of ${x.length} values each`);
+  }
+  chart.spec.x = x;
+  chart.spec.lines.forEach((line, i) => (line.values = values[i]));
+  chart.plot.setData(chartData(chart.spec));
+}
+
+/** Takes a chart off the page (and out of its zoom group). */
+export function removeChart(chart: Chart): void {
+  chart.resize.disconnect();
+  chart.plot.destroy();
+  chart.root.remove();
+  const at = charts.indexOf(chart);
+  if (at >= 0) charts.splice(at, 1);
 }
 
 // [min, max] as asked, or the whole span when asked for every point (zoomed out)

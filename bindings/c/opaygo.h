@@ -1,9 +1,11 @@
 /* opaygo.h: C API over the wasm2c translation of the opaygo-wasm modules.
  *
- * Three libraries implement this header:
+ * Four libraries implement this header (make c; or, in the source release of make dist-c, one
+ * file each: opaygo-token.c, opaygo-device.c, opaygo-seed.c):
  *   libopaygo-token.a   from build/opaygo-token.wasm (keypad tokens only: token decode and the
  *                       device's credit state; build your code with -DOPAYGO_TOKEN_ONLY=1)
  *   libopaygo-device.a  from build/opaygo-device.wasm (tokens and the metrics device side)
+ *   libopaygo-seed.a    from build/opaygo-seed.wasm (the same, the seed profile's Metrics features)
  *   libopaygo.a         from build/opaygo.wasm (device + token generation; server side;
  *                       build your code with -DOPAYGO_FULL=1)
  * Functions marked "full build only" exist only in libopaygo.a; the metrics functions are not in
@@ -14,19 +16,19 @@
  *     static uint8_t opaygo_mem[OPAYGO_MEMORY_BYTES];
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
- * The module uses only its static buffers, which end at opaygo_memory_required() bytes
- * (184 bytes on the token build, 4112 on the device build with its metrics buffers: assembly/
- * memory.ts lists them; the full build: its whole first page, 65536, where the server side's
- * requests follow the static buffers); opaygo_init() refuses a smaller block. The full build's
- * server side takes more for a large request, a 64 KiB page at a time, within the block given
- * (up to OPAYGO_MEMORY_MAX): a request that needs more is refused (OPAYGO_ERR_METRICS_TOO_LARGE). Every load and
+ * The module uses only its static buffers (assembly/memory.ts lists them), which end at
+ * opaygo_memory_required() bytes (the full build: its whole first page, where the server side's
+ * requests follow the static buffers); OPAYGO_MEMORY_BYTES below is enough for each build (make
+ * test-c fails if the module outgrows it; make size prints the exact figures). opaygo_init()
+ * refuses a smaller block. The full build's server side takes more for a large request, a 64 KiB
+ * page at a time, within the block given (up to OPAYGO_MEMORY_MAX): a request that needs more is
+ * refused (OPAYGO_ERR_METRICS_TOO_LARGE). Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
  * with explicit checks, no guard pages, no signals), so a block smaller than 64 KiB is safe:
  * an access past it is a trap, never a stray write.
  *
- * The library holds one module instance (its globals and pointers, .bss: 56 bytes on the token build,
- * 176 on the device build, x86-64); calls are not
- * reentrant. Time is whatever u32 seconds clock the firmware has; the module never reads a clock.
+ * The library holds one module instance (its globals and pointers, in .bss: make size prints its
+ * size per build); calls are not reentrant. Time is whatever u32 seconds clock the firmware has; the module never reads a clock.
  *
  * Traps. The module is written never to trap, whatever the input, so a trap is a bug. The
  * firmware must define opaygo_trap_handler(); it is called with an OPAYGO_TRAP_* code and must
@@ -144,6 +146,43 @@ uint32_t opaygo_device_blocked_until(void);
  * or old blob is refused (negative) and the state is left as it was. */
 int opaygo_device_save(uint8_t blob[OPAYGO_STATE_BLOB_SIZE]);
 int opaygo_device_load(const uint8_t blob[OPAYGO_STATE_BLOB_SIZE]);
+
+/* ---- state store: the blob in two flash slots ----------------------------------------------
+ *
+ * A power cut while the firmware rewrites its one copy of the blob leaves none: the device would
+ * boot blank. The store keeps two slots (OPAYGO_STORE_SLOT_SIZE bytes each: a sequence number, the
+ * blob, a CRC-32); a save writes the slot that does not hold the current state, a load takes the
+ * newest slot that verifies. The firmware supplies the flash access (each function returns 0 on
+ * success); the library calls nothing else and allocates nothing.
+ *
+ *   static opaygo_store_t store = {flash_read, flash_write, flash_erase, NULL, {SLOT_A, SLOT_B}};
+ *   opaygo_device_init(...);
+ *   opaygo_store_load(&store);       // at boot: OPAYGO_OK, or OPAYGO_ERR_STORE_EMPTY (new device)
+ *   ... after each token entered (accepted or not):  opaygo_store_save(&store);
+ *
+ * Each slot lies in an erase unit of its own. docs/codec.md counts the flash writes and erases. */
+#define OPAYGO_STORE_SLOT_SIZE 48u
+typedef struct {
+  int (*read)(void *ctx, uint32_t address, uint8_t *data, size_t len);
+  int (*write)(void *ctx, uint32_t address, const uint8_t *data, size_t len);
+  /* Erases the erase unit(s) holding address..address+len-1 (to 0xFF); NULL for memory written
+   * in place (EEPROM, FRAM). */
+  int (*erase)(void *ctx, uint32_t address, size_t len);
+  void *ctx; /* passed to the three functions */
+  uint32_t slot_address[2];
+  /* Kept by the library between calls: zero before opaygo_store_load. */
+  uint32_t seq;
+  uint8_t next_slot;
+  uint8_t loaded;
+} opaygo_store_t;
+/* Loads the newest slot whose CRC and blob verify (the blob with this device's key and starting
+ * code: call after opaygo_device_init). OPAYGO_ERR_STORE_EMPTY when none does: the state is
+ * then as opaygo_device_init left it. OPAYGO_ERR_STORE_IO when read failed. */
+int opaygo_store_load(opaygo_store_t *store);
+/* Saves the device state into the other slot: erase, write, read back.
+ * OPAYGO_ERR_STORE_NOT_LOADED before opaygo_store_load; OPAYGO_ERR_STORE_IO when the flash failed
+ * or read back something else (the last good slot is untouched: save again). */
+int opaygo_store_save(opaygo_store_t *store);
 
 /* ---- token generation (full build only) ------------------------------------------------ */
 

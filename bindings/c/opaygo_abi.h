@@ -1,6 +1,7 @@
 /* Generated from abi/abi.json by scripts/gen-abi.mjs: do not edit (change the table, then run node scripts/gen-abi.mjs). */
 /* Result and error codes, and the enums of the API (included by opaygo.h). Codes: positive
- * results, negative errors; -1..-99 come from the module, -100 and below from the C layer. */
+ * results, negative errors; -1..-99 come from the module, -100 and below from the C layer (the
+ * state store's also from the TypeScript bindings). */
 #ifndef OPAYGO_ABI_H
 #define OPAYGO_ABI_H
 
@@ -63,6 +64,9 @@
 #define OPAYGO_ERR_MEMORY_SIZE (-101) /* memory block smaller than opaygo_memory_required() */
 #define OPAYGO_ERR_ARGUMENT (-102) /* NULL pointer, text too long for its buffer, bad hex key */
 #define OPAYGO_ERR_MODULE (-103) /* the interpreter refused the module (an opcode it was not built for, or a malformed module) */
+#define OPAYGO_ERR_STORE_EMPTY (-104) /* no slot of the state store holds a state that verifies (a new device, or both slots corrupt) */
+#define OPAYGO_ERR_STORE_IO (-105) /* the state store's flash access failed, or read back other bytes than written */
+#define OPAYGO_ERR_STORE_NOT_LOADED (-106) /* state store saved before it was loaded (load it once at boot, after device init) */
 /* Deprecated: never returned (-72 stays reserved; abi/abi.json); removed in the next release. */
 #define OPAYGO_ERR_JSON_TYPE (-72)
 /* Deprecated: never returned (-35 stays reserved; abi/abi.json); removed in the next release. */
@@ -171,7 +175,10 @@
   X(OPAYGO_ERR_NOT_INITIALIZED) \
   X(OPAYGO_ERR_MEMORY_SIZE) \
   X(OPAYGO_ERR_ARGUMENT) \
-  X(OPAYGO_ERR_MODULE)
+  X(OPAYGO_ERR_MODULE) \
+  X(OPAYGO_ERR_STORE_EMPTY) \
+  X(OPAYGO_ERR_STORE_IO) \
+  X(OPAYGO_ERR_STORE_NOT_LOADED)
 #define OPAYGO_CODES_DEVICE(X) \
   X(OPAYGO_ERR_METRICS_FULL) \
   X(OPAYGO_ERR_METRICS_UNKNOWN_VARIABLE) \

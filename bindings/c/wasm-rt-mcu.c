@@ -2,7 +2,13 @@
  * Static memory only (the caller's block), no malloc, no signals, no setjmp, no libc calls.
  * The generated code must be compiled with -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 so that every
  * load and store is checked against wasm_rt_memory_t.size, the size the caller provided, and with
- * -DWASM_RT_USE_STACK_DEPTH_COUNT=0 (the modules have no recursion: the C stack depth is fixed).
+ * -DWASM_RT_USE_STACK_DEPTH_COUNT=0: no call depth counter, since the C stack depth is bounded by
+ * the modules themselves. They recurse in two places only, each at most MAX_DEPTH levels deep
+ * (assembly/json/limits.ts; docs/codec.md gives the nesting limit per build): the JSON reader's
+ * skipValue (device, seed and full builds) and the CBOR decoder's item (full build). The token
+ * build does not recurse.
+ * opaygo.c includes this file, so that each library is one translation unit (and the amalgamation
+ * of make dist-c compiles to the same code).
  * Only what a strict-MVP module without tables, imports or exceptions needs is implemented; a
  * module that needs more fails to link rather than misbehave. */
 #include <stdarg.h>
@@ -22,6 +28,10 @@ void wasm_rt_init(void) { initialized = true; }
 bool wasm_rt_is_initialized(void) { return initialized; }
 void wasm_rt_free(void) { initialized = false; }
 
+/* Out of line: a copy of the handler call at each of the module's bounds checks costs more text. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
 void wasm_rt_trap(wasm_rt_trap_t trap) {
   opaygo_trap_handler((int)trap);
   for (;;) {

@@ -1,6 +1,7 @@
 """Prints the size table of `make size` and writes it to build/size.json. Every number is read
 from the build: file sizes, `size` / `arm-none-eabi-size` of the libraries and images, the
-module's memory_used() export (run on wasm3), and the footprint the C harness measured."""
+module's memory_used() export (run on wasm3), and the footprint the C harness measured. Exits 1
+when the source release's amalgamations, built with its own CMake, differ from the libraries."""
 import json
 import os
 import subprocess
@@ -36,6 +37,8 @@ def touched(name):
     return int(open(path).read().split()[1]) if os.path.exists(path) else None
 
 
+# The source release's libraries for the Cortex-M0+, built by its CMake (mk/release.mk).
+RELEASE_M0PLUS = "build/dist/size-cortex-m0plus/build"
 MODULES = (("token", "build/opaygo-token.wasm"), ("device", "build/opaygo-device.wasm"), ("seed", "build/opaygo-seed.wasm"),
            ("full", "build/opaygo.wasm"))
 # The goals of the firmware issue: (label, limit, where the figure is in the report).
@@ -73,6 +76,17 @@ def main():
         inst = symbol_size("arm-none-eabi-nm", f"build/arm/cortex-m0plus/libopaygo-{name}.a", "inst")
         r["ram"][name]["module_instance_cortex-m0plus"] = inst
 
+    # The source release's amalgamations, built for the Cortex-M0+ with its own CMake (make dist-c,
+    # mk/release.mk): the same code as the libraries above, so the same text.
+    r["cortex-m0plus"]["release"] = {}
+    differ = []
+    for lib in sorted(os.listdir(RELEASE_M0PLUS)):
+        if lib.endswith(".a"):
+            got = size_of("arm-none-eabi-size", os.path.join(RELEASE_M0PLUS, lib), True)
+            r["cortex-m0plus"]["release"][lib] = got
+            if got["text"] != r["cortex-m0plus"].get(lib, {}).get("text"):
+                differ.append(lib)
+
     def row(label, s):
         return f"  {label:<44} {s['text']:>8} {s['data']:>6} {s['bss']:>6}"
 
@@ -89,6 +103,10 @@ def main():
         lines.append(row(f"{cpu} token-decode.elf", t) + f"   ({t['text_less_startup']} text less start-up)")
         a = r[cpu]["device-all.elf"]
         lines.append(row(f"{cpu} device-all.elf", a) + f"   ({a['text_less_startup']} text less start-up)")
+    for lib, got in r["cortex-m0plus"]["release"].items():
+        name = "opaygo-" + lib[len("libopaygo-"):-2] + ".c"
+        lines.append(row(f"cortex-m0plus {name}, release", got)
+                     + ("   DIFFERS from the library" if lib in differ else "   (= the library: the same code)"))
     for name, _ in MODULES:
         m = r["ram"][name]
         extra = (f"; module instance {m['module_instance_cortex-m0plus']} (Cortex-M0+ .bss)"
@@ -107,6 +125,7 @@ def main():
     with open("build/size.json", "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
+    return 1 if differ or not r["cortex-m0plus"]["release"] else 0
 
 
 if __name__ == "__main__":
