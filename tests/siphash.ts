@@ -1,51 +1,58 @@
-// SipHash-2-4 in TypeScript (32-bit halves), for tests that sign requests too large for the
-// device's encoder: an implementation of its own, checked against the reference's signatures
-// (tests/metrics-server.test.ts), so that the module's verification is compared with it.
+// SipHash-2-4 in TypeScript (each 64-bit word as two 32-bit halves), for tests that sign requests
+// too large for the device's encoder: an implementation of its own, checked against the
+// reference's signature of the seed scenario (tests/metrics-server.test.ts), so that the module's
+// verification is compared with it.
 
-type U64 = [number, number]; // [hi, lo], unsigned 32-bit each
+// the state: v0..v3, high and low halves
+const v = new Uint32Array(8);
 
-const add = (a: U64, b: U64): U64 => {
-  const lo = (a[1] + b[1]) >>> 0;
-  return [(a[0] + b[0] + (lo < a[1] ? 1 : 0)) >>> 0, lo];
-};
-const xor = (a: U64, b: U64): U64 => [(a[0] ^ b[0]) >>> 0, (a[1] ^ b[1]) >>> 0];
-const rotl = (a: U64, n: number): U64 => {
-  if (n === 32) return [a[1], a[0]];
-  if (n > 32) return rotl([a[1], a[0]], n - 32);
-  return [((a[0] << n) | (a[1] >>> (32 - n))) >>> 0, ((a[1] << n) | (a[0] >>> (32 - n))) >>> 0];
-};
-const word = (b: Uint8Array, i: number): U64 => [
-  (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24)) >>> 0,
-  (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0,
-];
+// v[a] += v[b] (64-bit)
+function add(a: number, b: number): void {
+  const lo = (v[a + 1] + v[b + 1]) >>> 0;
+  v[a] = v[a] + v[b] + (lo < v[a + 1] ? 1 : 0);
+  v[a + 1] = lo;
+}
+// v[a] = rotl(v[a], n) ^ v[b] (0 < n < 32)
+function rotXor(a: number, n: number, b: number): void {
+  const hi = v[a], lo = v[a + 1];
+  v[a] = ((hi << n) | (lo >>> (32 - n))) ^ v[b];
+  v[a + 1] = ((lo << n) | (hi >>> (32 - n))) ^ v[b + 1];
+}
+// v[a] = rotl(v[a], 32)
+function swap(a: number): void {
+  const hi = v[a];
+  v[a] = v[a + 1];
+  v[a + 1] = hi;
+}
+function round(): void {
+  add(0, 2); rotXor(2, 13, 0); swap(0);
+  add(4, 6); rotXor(6, 16, 4);
+  add(0, 6); rotXor(6, 21, 0);
+  add(4, 2); rotXor(2, 17, 4); swap(4);
+}
+function compress(hi: number, lo: number): void {
+  v[6] ^= hi; v[7] ^= lo;
+  round(); round();
+  v[0] ^= hi; v[1] ^= lo;
+}
+const le32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 
 /** SipHash-2-4 of data with a 16-byte key, as lowercase hex without leading zeros (the reference's
  *  "{:x}".format(hash)). */
 export function sipHashHex(key: Uint8Array, data: Uint8Array): string {
-  const k0 = word(key, 0), k1 = word(key, 8);
-  let v0 = xor(k0, [0x736f6d65, 0x70736575]), v1 = xor(k1, [0x646f7261, 0x6e646f6d]);
-  let v2 = xor(k0, [0x6c796765, 0x6e657261]), v3 = xor(k1, [0x74656462, 0x79746573]);
-  const round = () => {
-    v0 = add(v0, v1); v1 = rotl(v1, 13); v1 = xor(v1, v0); v0 = rotl(v0, 32);
-    v2 = add(v2, v3); v3 = rotl(v3, 16); v3 = xor(v3, v2);
-    v0 = add(v0, v3); v3 = rotl(v3, 21); v3 = xor(v3, v0);
-    v2 = add(v2, v1); v1 = rotl(v1, 17); v1 = xor(v1, v2); v2 = rotl(v2, 32);
-  };
-  const n = data.length;
+  const k0h = le32(key, 4), k0l = le32(key, 0), k1h = le32(key, 12), k1l = le32(key, 8);
+  v[0] = k0h ^ 0x736f6d65; v[1] = k0l ^ 0x70736575; v[2] = k1h ^ 0x646f7261; v[3] = k1l ^ 0x6e646f6d;
+  v[4] = k0h ^ 0x6c796765; v[5] = k0l ^ 0x6e657261; v[6] = k1h ^ 0x74656462; v[7] = k1l ^ 0x79746573;
+  const n = data.length, whole = n - (n % 8);
+  for (let i = 0; i < whole; i += 8) compress(le32(data, i + 4), le32(data, i));
   const last = new Uint8Array(8);
-  const whole = n - (n % 8);
   last.set(data.subarray(whole));
   last[7] = n & 0xff;
-  for (let i = 0; i <= whole; i += 8) {
-    const m = i < whole ? word(data, i) : word(last, 0);
-    v3 = xor(v3, m);
-    round(); round();
-    v0 = xor(v0, m);
-  }
-  v2 = xor(v2, [0, 0xff]);
+  compress(le32(last, 4), le32(last, 0));
+  v[5] ^= 0xff;
   round(); round(); round(); round();
-  const h = xor(xor(v0, v1), xor(v2, v3));
-  return h[0] !== 0 ? h[0].toString(16) + h[1].toString(16).padStart(8, "0") : h[1].toString(16);
+  const hi = (v[0] ^ v[2] ^ v[4] ^ v[6]) >>> 0, lo = (v[1] ^ v[3] ^ v[5] ^ v[7]) >>> 0;
+  return hi !== 0 ? hi.toString(16) + lo.toString(16).padStart(8, "0") : lo.toString(16);
 }
 
 const utf8 = new TextEncoder();
@@ -55,7 +62,7 @@ const utf8 = new TextEncoder();
 export function recursiveAuth(keyHex: string, sn: string, ts: number | null, rc: number | null, d: string, rows: readonly string[]): string {
   const key = Buffer.from(keyHex, "hex");
   let h = sipHashHex(key, utf8.encode(sn));
-  for (const v of [ts, rc]) if (v) h = sipHashHex(key, utf8.encode(h + String(v)));
+  for (const x of [ts, rc]) if (x) h = sipHashHex(key, utf8.encode(h + String(x)));
   h = sipHashHex(key, utf8.encode(h + d));
   for (const row of rows) h = sipHashHex(key, utf8.encode(h + row));
   return "ra" + h;

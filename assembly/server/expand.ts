@@ -246,6 +246,7 @@ function expandHistory(hd: usize, end: usize): isize {
     if (idx > 0) wComma();
     let r = expandRow(q, idx, end);
     if (r < 0) return r;
+    if (outOverflow()) return ERR_METRICS_TOO_LARGE; // past the memory limit: no use reading on
     q = next(<usize>r);
     idx++;
   }
