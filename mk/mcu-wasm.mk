@@ -46,14 +46,14 @@ MCU_STACK_seed := 4096
 MCU_STACK_lean := 4096
 MCU_STACK_full := 8192
 # wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 96,024,
-# lean 72,168, full 226,000 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 97,152,
+# lean 72,168, full 239,176 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 117760
 MCU_HEAP_seed := 107520
 MCU_HEAP_lean := 79872
-MCU_HEAP_full := 248832
+MCU_HEAP_full := 263168
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 

@@ -121,12 +121,14 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "siphash/v2": "SipHash rounds in progress", "siphash/v3": "SipHash rounds in progress",
   "decimal/mant": "number being printed or parsed", "decimal/bexp": "number being printed or parsed",
   "decimal/digitCount": "number being printed", "decimal/decimalExponent": "number being printed",
-  "json/writer/base": "byte-layer writer of the call in progress", "json/writer/capacity": "byte-layer writer of the call in progress",
-  "json/writer/length": "byte-layer writer of the call in progress", "json/writer/writing": "byte-layer writer of the call in progress",
-  "json/writer/full": "byte-layer writer of the call in progress",
+  "json/out/grows": "writer of the call in progress",
+  "json/value/keyTable": "the server's hash table of keys, during one load",
   "cbor/decode/N": "CBOR reader's end", "cbor/decode/major": "CBOR item being read", "cbor/decode/arg": "CBOR item being read",
   "cbor/decode/indefinite": "CBOR item being read", "cbor/decode/info": "CBOR item being read",
-  "metrics/server/lastTime": "row time of the expansion in progress",
+  ...Object.fromEntries(["seconds", "micros"].map((g) => [`server/expand/${g}`, "row time of the expansion in progress"])),
+  ...Object.fromEntries(["order", "orderLength", "orderDistinct", "lookedUp", "lookedUpAt", "relativeAt", "timestampAt", "interval", "tsName"]
+    .map((g) => [`server/expand/${g}`, "format of the expansion in progress"])),
+  "server/verify/chainHash": "the `ra` hash chain of the verification in progress",
   "cbor/decode/S": "CBOR reader's position",
 };
 
@@ -147,8 +149,9 @@ const GETTERS: Record<string, unknown[][]> = {
   metrics_answer_time_kind: [[]], metrics_answer_time: [[]], metrics_answer_format_id: [[]],
   metrics_answer_object_offset: [[0], [1], [2]], metrics_answer_object_length: [[0], [1], [2]],
   token_generated_count: [[]], json_in_buffer: [[]], json_out_buffer: [[]], json_buffer_capacity: [[]],
-  metrics_server_request_buffer: [[]],
-  metrics_server_request_number: [[0], [1]], metrics_server_verify: [[0n, 0n], [5n, 5n]],
+  metrics_server_request_buffer: [[]], metrics_server_out_buffer: [[]], metrics_server_index_buffer: [[]], metrics_server_auth_method: [[]],
+  ...Object.fromEntries(["kind", "int", "offset", "length"].map((g) => [`metrics_server_member_${g}`, [[-1], [0], [1], [3], [5], [7], [8], [10]]])),
+  metrics_server_verify: [[0n, 0n], [5n, 5n]],
 };
 // Exports that never refuse: each returns nothing or succeeds for every argument (void setters,
 // metrics_ring_clear, device_save, any i64 formatted, a valid metrics_row_begin). device_enter_token's INVALID is not a refusal
@@ -182,9 +185,17 @@ class Twin {
   }
   /** Writes bytes at the address an export returns, in both. */
   write(bufferExport: string, bytes: Uint8Array, offset = 0): void {
-    const at = this.shipped[bufferExport]() + offset;
+    this.writeAt(this.shipped[bufferExport]() + offset, bytes);
+  }
+  writeAt(at: number, bytes: Uint8Array): void {
     new Uint8Array(this.shipped.memory.buffer).set(bytes, at);
     new Uint8Array(this.probe.memory.buffer).set(bytes, at);
+  }
+  /** A request body where metrics_server_load reads it (metrics_server_body_buffer, in both). */
+  body(bytes: Uint8Array): void {
+    const at = this.call("metrics_server_body_buffer", bytes.length);
+    assert.ok(at > 0, `metrics_server_body_buffer(${bytes.length}) = ${at}`);
+    this.writeAt(at, bytes);
   }
   area(name: string): [number, number] {
     const a = this.areas.get(name);
@@ -212,6 +223,11 @@ function designatedRanges(t: Twin): Array<[number, number, string]> {
   for (const name of Object.keys(DESIGNATED_AREAS)) {
     const a = t.areas.get(name);
     if (a) r.push([a[0], a[1], name]);
+  }
+  if ("metrics_server_out_buffer" in t.shipped) {
+    // the server's free memory (the body being loaded, an expansion's index and text, answers), to
+    // the end of memory, which may grow
+    r.push([t.shipped.metrics_server_index_buffer(), Infinity, "the server's free memory"]);
   }
   if ("metrics_out_buffer" in t.shipped) {
     const out = t.shipped.metrics_out_buffer();
@@ -301,7 +317,7 @@ function serverState(): Twin {
   const n = t.call("metrics_encode", 0, false);
   assert.ok(n > 0);
   const body = Buffer.from(new Uint8Array(t.shipped.memory.buffer, t.shipped.metrics_out_buffer(), n));
-  t.write("json_in_buffer", body);
+  t.body(body);
   assert.ok(t.call("metrics_server_load", n, false) > 0);
   t.write("json_in_buffer", enc(FORMAT));
   assert.ok(t.call("metrics_server_format", FORMAT.length) > 0);
@@ -405,9 +421,10 @@ const FULL_CASES: Case[] = [
   { name: "json_format_float / cbor_encode_float", call: (t, r) => t.call(pick(r, ["json_format_float", "cbor_encode_float"]), pick(r, [NaN, Infinity])), refused: neg },
   { name: "metrics_server_load", call: (t, r) => {
     const b = badJson(r, '{"sn":"SN-42","df":4,"d":[1],"hd":[]}');
-    t.write("json_in_buffer", b);
+    t.body(b);
     return randInt(r, 6) ? t.call("metrics_server_load", b.length, randInt(r, 2)) : t.call("metrics_server_load", pick(r, LENGTHS), 0);
   }, refused: neg },
+  { name: "metrics_server_body_buffer", call: (t, r) => t.call("metrics_server_body_buffer", pick(r, [-1, -2147483648, 2147483647, 64 << 20])), refused: neg },
   { name: "metrics_server_format", call: (t, r) => {
     const b = badJson(r, FORMAT);
     t.write("json_in_buffer", b);
@@ -457,19 +474,19 @@ const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: Mo
     return t;
   }, call: (t) => { t.write("text_buffer", enc("222222222")); return t.call("device_enter_token", 5030, 9); } },
   { name: "metrics_server_load, then the same request (replay check unchanged)", kinds: ["full"], prepare: () => serverState(), call: (t) => {
-    t.write("json_in_buffer", enc('{"sn":"SN-42","d":{}}'.repeat(2)));
+    t.body(enc('{"sn":"SN-42","d":{}}'.repeat(2)));
     return t.call("metrics_server_load", 42, 0);
   } },
   { name: "metrics_server_expand of a format naming a variable twice", kinds: ["full"], prepare: () => {
     const t = serverState();
     const body = '{"sn":"X","d":[1,2],"hd":[]}';
-    t.write("json_in_buffer", enc(body));
+    t.body(enc(body));
     assert.ok(t.call("metrics_server_load", body.length, 0) > 0);
     const format = '{"data_order":["x","x"]}';
     t.write("json_in_buffer", enc(format));
     assert.ok(t.call("metrics_server_format", format.length) > 0);
     return t;
-  }, call: (t) => t.call("metrics_server_expand", 0n) },
+  }, call: (t) => t.call("metrics_server_expand", 0) },
 ];
 
 // ---- the tests -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// The .wasm files themselves: strict MVP, no imports, one page that never grows.
+// The .wasm files themselves: strict MVP, no imports; the firmware modules in one page that never
+// grows, the full module's server side growing its memory up to its declared maximum.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -6,16 +7,19 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers.js";
 import { ERR_METRICS_NOT_BUILT, FEATURE_ACCESSORIES, FEATURE_ANSWER_OBJECTS, FEATURE_FLOATS, FEATURE_FORMAT_OBJECT } from "../bindings/abi.js";
+import { SERVER_MEMORY_LIMIT } from "../bindings/server.js";
 
 for (const name of ["opaygo-token.wasm", "opaygo-device.wasm", "opaygo-seed.wasm", "opaygo-lean.wasm", "opaygo.wasm"]) {
   const file = path.join(ROOT, "build", name);
-  test(`${name}: no imports, one fixed 64 KiB page, no memory.grow, strict MVP`, () => {
+  const full = name === "opaygo.wasm";
+  test(`${name}: no imports, ${full ? "one page growing up to SERVER_MEMORY_LIMIT (one memory.grow)" : "one fixed 64 KiB page, no memory.grow"}, strict MVP`, () => {
     const module = new WebAssembly.Module(fs.readFileSync(file));
     assert.deepEqual(WebAssembly.Module.imports(module), []);
     const dump = spawnSync("wasm-objdump", ["-x", "-d", file], { encoding: "utf8", maxBuffer: 64 << 20 });
     assert.equal(dump.status, 0, dump.stderr);
-    assert.match(dump.stdout, /memory\[0\] pages: initial=1 max=1/);
-    assert.doesNotMatch(dump.stdout, /memory\.grow/);
+    assert.match(dump.stdout, new RegExp(`memory\\[0\\] pages: initial=1 max=${full ? SERVER_MEMORY_LIMIT >> 16 : 1}\\b`));
+    // the full module's only memory.grow is the server region's (assembly/server/region.ts)
+    assert.equal(dump.stdout.match(/memory\.grow/g)?.length ?? 0, full ? 1 : 0);
     const validate = spawnSync("wasm-validate", [
       "--disable-sign-extension", "--disable-saturating-float-to-int", "--disable-bulk-memory",
       "--disable-multi-value", "--disable-reference-types", "--disable-mutable-globals", "--disable-simd", file,

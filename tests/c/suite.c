@@ -538,7 +538,7 @@ static int check_strerror(const void *arg, char *why, size_t why_size) {
    * -80..-83). */
   for (int c = -20; c >= -83; c--) {
     int used = (c >= -38 && c != -35) || c == -40 || c == -41 || c == OPAYGO_ERR_JSON_NOT_FOUND;
-    if (OPAYGO_FULL) used = used || (c <= -60 && c >= -71) || (c <= -80); /* the byte layer */
+    if (OPAYGO_FULL) used = used || c == OPAYGO_ERR_METRICS_TOO_LARGE || (c <= -60 && c >= -71) || (c <= -80); /* the server, the byte layer */
     if (OPAYGO_TOKEN_ONLY) used = 0;                                   /* no metrics at all */
     const char *name = opaygo_strerror(c);
     if (used ? strncmp(name, "OPAYGO_ERR_", 11) != 0 : strcmp(name, "OPAYGO_UNKNOWN_CODE") != 0)
@@ -592,6 +592,49 @@ static int check_footprint(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+#if OPAYGO_FULL
+/* ---- the server side past the first page ------------------------------------------------- */
+
+/* A 512 KiB block: the server side grows into it for a request its first page cannot hold. */
+static uint8_t big_memory[1u << 19] __attribute__((aligned(8)));
+static char big_body[24000], big_out[160000];
+#define BIG_ROWS 5000
+
+static int check_server_large(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  int n = snprintf(big_body, sizeof big_body, "{\"sn\":\"BIG\",\"ts\":100,\"hd\":[");
+  for (int i = 0; i < BIG_ROWS; i++) n += snprintf(big_body + n, sizeof big_body - (size_t)n, i ? ",[%d]" : "[%d]", i % 10);
+  n += snprintf(big_body + n, sizeof big_body - (size_t)n, "]}");
+  static const char format[] = "{\"historical_data_order\":[\"v\"],\"historical_data_interval\":60}";
+  /* one page: refused as too large, and the request loaded before it stays */
+  if (opaygo_init(memory, 65536) != OPAYGO_OK) return FAILWHY("init");
+  static const char small[] = "{\"sn\":\"A\",\"d\":{}}";
+  if (opaygo_metrics_server_load((const uint8_t *)small, sizeof small - 1, 0, NULL, 0) != (int)sizeof small - 1) return FAILWHY("small request");
+  int r = opaygo_metrics_server_load((const uint8_t *)big_body, (size_t)n, 0, NULL, 0);
+  if (r != OPAYGO_ERR_METRICS_TOO_LARGE) return FAILWHY("large request in one page: %d", r);
+  r = opaygo_metrics_server_expand(NULL, 0, 5, big_out, sizeof big_out);
+  static const char small_expanded[] = "{\"serial_number\":\"A\",\"data\":{},\"historical_data\":[]}";
+  if (r != (int)sizeof small_expanded - 1 || memcmp(big_out, small_expanded, (size_t)r) != 0) return FAILWHY("the request before it: %d", r);
+#if OPAYGO_WASM3
+  /* wasm3 keeps the module in its first page (tests/mcu/opaygo_wasm3.c): a larger block is refused */
+  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_ERR_ARGUMENT) return FAILWHY("wasm3 took a 512 KiB block");
+  return 1;
+#endif
+  /* 512 KiB: loaded, expanded row for row */
+  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_OK) return FAILWHY("init 512 KiB");
+  r = opaygo_metrics_server_load((const uint8_t *)big_body, (size_t)n, 0, NULL, 0);
+  if (r != n) return FAILWHY("large request: %d of %d", r, n);
+  r = opaygo_metrics_server_expand(format, sizeof format - 1, 5, big_out, sizeof big_out);
+  if (r < 0) return FAILWHY("expansion: %d", r);
+  int rows = -1; /* the request's own timestamp is one */
+  for (const char *p = big_out; (p = strstr(p, "\"timestamp\":")) != NULL; p++) rows++;
+  char last[48];
+  snprintf(last, sizeof last, "{\"v\":9,\"timestamp\":%d}],\"data\":{}}", 100 + (BIG_ROWS - 1) * 60);
+  if (rows != BIG_ROWS || r < (int)strlen(last) || strcmp(big_out + r - strlen(last), last) != 0) return FAILWHY("%d rows, ending %.40s", rows, big_out + r - 40);
+  return 1;
+}
+#endif
+
 int suite_run(int measure_footprint) {
   printf("opaygo C harness (%s build)\n", OPAYGO_FULL ? "full" : OPAYGO_TOKEN_ONLY ? "token" : "device");
   run_check("init refuses a small block; calls before init are refused", check_not_initialized, NULL);
@@ -605,6 +648,9 @@ int suite_run(int measure_footprint) {
   }
   run_workload();
   printf("memory given: %lu bytes\n", (unsigned long)clamp);
+#if OPAYGO_FULL
+  run_check("server: a request past the first page (too large in one page; row for row in 512 KiB)", check_server_large, NULL);
+#endif
 #if !OPAYGO_TOKEN_ONLY
   printf("metrics: %u payloads compared byte for byte, %u refused as too big for the output buffer\n",
          metrics_bytes_compared, metrics_refused_full);

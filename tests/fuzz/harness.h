@@ -28,7 +28,8 @@ typedef Z_opaygo_device_instance_t fz_instance_t;
 #endif
 
 static fz_instance_t fz_inst;
-static uint8_t fz_mem[65536];
+/* The full build's server side grows its memory within the block: 1 MiB lets it. */
+static uint8_t fz_mem[FUZZ_FULL ? 1u << 20 : 65536u];
 static uint32_t fz_mem_size;
 #define CALL(name, ...) FZ(name)(&fz_inst, ##__VA_ARGS__)
 
@@ -49,7 +50,8 @@ void opaygo_trap_handler(int trap_code) {
 }
 
 /* Fresh instance over exactly the bytes the module needs (memory_used(): the device build gets
- * its real footprint, so any access past its static buffers traps), or a full page. */
+ * its real footprint, so any access past its static buffers traps), or the whole block (the full
+ * build: its first page, which the server side grows into the rest). */
 static inline void fz_instantiate(int full_page) {
   static int module_ready;
   if (!module_ready) {
@@ -57,8 +59,8 @@ static inline void fz_instantiate(int full_page) {
     FZ_INIT_MODULE();
     module_ready = 1;
   }
-  fz_mem_size = full_page ? 65536u : CALL(memory_used);
-  if (fz_mem_size == 0 || fz_mem_size > 65536u) abort();
+  fz_mem_size = full_page ? (uint32_t)sizeof fz_mem : CALL(memory_used);
+  if (fz_mem_size == 0 || fz_mem_size > sizeof fz_mem) abort();
   wasm_rt_mcu_provide_memory(fz_mem, fz_mem_size);
   FZ_INSTANTIATE(&fz_inst);
 }
