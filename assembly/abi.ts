@@ -37,6 +37,7 @@ export const ERR_METRICS_SIGNATURE: i32 = -34; // signature missing or wrong
 export const ERR_METRICS_SHAPE: i32 = -36; // a field has the wrong type
 export const ERR_METRICS_TOKEN: i32 = -37; // a token of the answer is not token text (digits and spaces, or a non-negative integer)
 export const ERR_METRICS_NOT_BUILT: i32 = -38; // this Metrics feature is not in this build (its profile: docs/profiles.md)
+export const ERR_METRICS_TOO_LARGE: i32 = -39; // the request needs more memory than the server side may take (SERVER_MEMORY_LIMIT: 64 MiB for the request, its canonical form and its expansion)
 export const ERR_NUMBER_SYNTAX: i32 = -40; // malformed number
 export const ERR_NUMBER_RANGE: i32 = -41; // number out of range (overflows, or more than 40 significant digits)
 export const ERR_JSON_SPACE: i32 = -60; // output buffer too small
@@ -80,6 +81,7 @@ export const FEATURE_SIMPLE: i32 = 4; // the simple form, and variables outside 
 export const FEATURE_ACCESSORIES: i32 = 8; // accessories' requests (acc)
 export const FEATURE_FORMAT_OBJECT: i32 = 16; // the data format sent inline (dfo)
 export const FEATURE_ANSWER_OBJECTS: i32 = 32; // the answer's settings and extra data read by the host
+export const FEATURE_FLOATS: i32 = 64; // readings as doubles, and numbers with a fraction or exponent in answers
 export const FEATURE_AUTH_SHIFT: i32 = 8; // auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set
 
 // lists of metrics_format_name
@@ -118,3 +120,25 @@ export const VERIFY_VALID: i32 = 1;
 export const VERIFY_UNSIGNED: i32 = 2;
 export const VERIFY_REPLAY: i32 = 3; // ts / rc not above the last accepted one
 export const VERIFY_NO_TS_OR_RC: i32 = 4; // signed, but neither ts nor rc: no replay protection
+
+// members of a loaded request (metrics_server_member_*): the index of the member's simple name among the distinct simple names of the key pairs
+export const REQUEST_MEMBER_SN: i32 = 0;
+export const REQUEST_MEMBER_TS: i32 = 1;
+export const REQUEST_MEMBER_A: i32 = 2;
+export const REQUEST_MEMBER_RC: i32 = 3;
+export const REQUEST_MEMBER_DTC: i32 = 4; // dtc, dct or data_collection_timestamp
+export const REQUEST_MEMBER_DF: i32 = 5;
+export const REQUEST_MEMBER_DFO: i32 = 6;
+export const REQUEST_MEMBER_D: i32 = 7;
+export const REQUEST_MEMBER_HD: i32 = 8;
+export const REQUEST_MEMBER_ACC: i32 = 9;
+
+// JSON types of metrics_server_member_kind
+export const VALUE_ABSENT: i32 = 0;
+export const VALUE_NULL: i32 = 1;
+export const VALUE_BOOL: i32 = 2;
+export const VALUE_INT: i32 = 3; // an integer within i64 (metrics_server_member_int)
+export const VALUE_NUMBER: i32 = 4; // a float, or an integer beyond i64
+export const VALUE_STRING: i32 = 5;
+export const VALUE_ARRAY: i32 = 6;
+export const VALUE_OBJECT: i32 = 7;

@@ -61,17 +61,39 @@ export function json_number_float(): f64 { return numberFloat(); }
 // json_in_buffer() and requests are written to json_out_buffer() (metrics_io_buffer() and
 // metrics_out_buffer() return them; sizes in assembly/metrics/request.ts).
 
-// ---- OpenPAYGO Metrics, server side: the body goes to json_in_buffer(), results come back
-// in json_out_buffer(). See assembly/metrics/server.ts.
-import * as mserver from "./metrics/server";
-// Loads a request body (JSON, or CBOR when cbor); returns its canonical JSON length.
-export function metrics_server_load(length: i32, cbor: bool): i32 { return mserver.serverLoad(length, cbor); }
-export function metrics_server_request_buffer(): usize { return mserver.requestBuffer(); }
-// The host's data format as JSON in json_in_buffer() (0: use the request's own).
-export function metrics_server_format(length: i32): i32 { return mserver.serverFormat(length); }
-// 1 valid, 0 bad signature, 2 unsigned, 3 replay, 4 neither ts nor rc; key in key_buffer().
-export function metrics_server_verify(lastTimestamp: i64, lastRequestCount: i64): i32 { return mserver.serverVerify(lastTimestamp, lastRequestCount); }
-// The request's ts (which 0) or rc (1) as an integer, 0 when absent.
-export function metrics_server_request_number(which: i32): i64 { return mserver.serverRequestNumber(which); }
-export function metrics_server_expand(receivedAt: i64): i32 { return mserver.serverExpand(receivedAt); }
-export function metrics_server_answer(length: i32, sign: bool): i32 { return mserver.serverAnswer(length, sign); }
+// ---- OpenPAYGO Metrics, server side (assembly/server/): one request loaded at a time; verify,
+// expand and answer it. The body goes to metrics_server_body_buffer(length); data formats and
+// answer objects to json_in_buffer(); expansions and answers come back at metrics_server_out_buffer(),
+// an expansion's index at metrics_server_index_buffer().
+import { answer } from "./server/answer";
+import { expand } from "./server/expand";
+import { authMethod, bodyBuffer, indexBuffer, loadFormat, loadRequest, memberInt, memberKind, memberLength, memberOffset, outBuffer,
+  requestBuffer } from "./server/load";
+import { verify } from "./server/verify";
+// Room for a body of length bytes (the server's memory grows for it): its address, or an error
+// (ERR_METRICS_TOO_LARGE past the server's memory limit).
+export function metrics_server_body_buffer(length: i32): i32 { return bodyBuffer(length); }
+// Loads the body (JSON, or CBOR when cbor); returns its canonical JSON's length (at
+// metrics_server_request_buffer()).
+export function metrics_server_load(length: i32, cbor: bool): i32 { return loadRequest(length, cbor); }
+export function metrics_server_request_buffer(): usize { return requestBuffer(); }
+// A member of the loaded request (REQUEST_MEMBER): its JSON type (VALUE_*), its value when an
+// integer within i64, its text's offset in the request buffer (-1: absent) and length.
+export function metrics_server_member_kind(member: i32): i32 { return memberKind(member); }
+export function metrics_server_member_int(member: i32): i64 { return memberInt(member); }
+export function metrics_server_member_offset(member: i32): i32 { return memberOffset(member); }
+export function metrics_server_member_length(member: i32): i32 { return memberLength(member); }
+// The auth method `a` names (METRICS_AUTH), 0 when unsigned or none of them.
+export function metrics_server_auth_method(): i32 { return authMethod(); }
+// The host's data format as JSON in json_in_buffer() (0, or a falsy format: the request's own).
+export function metrics_server_format(length: i32): i32 { return loadFormat(length); }
+// VERIFY_*; key in key_buffer().
+export function metrics_server_verify(lastTimestamp: i64, lastRequestCount: i64): i32 { return verify(lastTimestamp, lastRequestCount); }
+// receivedAt: seconds (a float: the reference rounds it to the microsecond).
+export function metrics_server_expand(receivedAt: f64): i32 { return expand(receivedAt); }
+export function metrics_server_answer(length: i32, sign: bool): i32 { return answer(length, sign); }
+export function metrics_server_out_buffer(): usize { return outBuffer(); }
+// The last expansion's index (u32 offsets in its text): `data`'s value start and end; the number
+// of historical rows; per row its start, its "timestamp" member's start and end (0, 0: none), its
+// end. So a host stores rows without reading the text.
+export function metrics_server_index_buffer(): usize { return indexBuffer(); }

@@ -46,5 +46,7 @@ export function device_save(): i32 { return device.deviceSave(); }
 export function device_load(): i32 { return device.deviceLoad(); }
 
 // End of the module's static memory: every byte the module ever touches lies below it (there is no
-// heap and no shadow stack), so a host may provide just this many bytes of linear memory.
-export function memory_used(): usize { return __heap_base; }
+// heap and no shadow stack), so a host may provide just this many bytes of linear memory. The full
+// build takes its whole first page: the server's region follows the static areas (and grows past
+// the page for large requests: memory.ts).
+export function memory_used(): usize { return OPAYGO_FULL ? 65536 : __heap_base; }

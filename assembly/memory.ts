@@ -12,6 +12,7 @@ import { SIPHASHER_SIZE } from "./siphash";
 import { DeviceState } from "./device";
 import { TokenResult } from "./token";
 import { BN_SIZE } from "./bignum";
+import { FLOATS_BUILT } from "./profile";
 
 // ---- every build ----------------------------------------------------------------- token  device  full
 // The key (key_buffer()).                                                               16      16     16
@@ -95,18 +96,25 @@ export const DIGITS_CAPACITY: i32 = OPAYGO_FULL ? 801 : 40;
 @lazy export const BN_M: usize = memory.data(BN_SIZE, 8);
 // The character the metrics writer is writing, escaped or in UTF-8 (out.ts; a string being
 // written may lie in NUM_TEXT): 12 bytes at the start of BN_M, which only the shortest-digit
-// printer uses, and it writes no character.                                              in BN_M  in BN_M
-@lazy export const CHAR_BYTES: usize = BN_M;
+// printer uses, and it writes no character; a profile without floats has no BN_M.  in BN_M  in BN_M
+export const CHAR_BYTES_SIZE: i32 = 12;
+@lazy export const CHAR_BYTES: usize = FLOATS_BUILT ? BN_M : memory.data(CHAR_BYTES_SIZE, 4);
 
-// ---- full build only: the byte layer and the server (json/, cbor/, metrics/server.ts) ------------ full
-// Byte-layer input and output (json_in_buffer(), json_out_buffer()).                         2 x 16,384
+// ---- full build only: the byte layer and the server (json/, cbor/, server/) --------------------- full
+// Byte-layer input and output (json_in_buffer(), json_out_buffer()); the server's data format
+// and answer object in.                                                                      2 x 16,384
 @lazy export const JSON_IN: usize = OPAYGO_FULL ? memory.data(JSON_IO_CAPACITY, 8) : 0;
 @lazy export const JSON_OUT: usize = OPAYGO_FULL ? memory.data(JSON_IO_CAPACITY, 8) : 0;
-// The canonical request and the host's data format (server.ts).                             12,288 + 2,048
-export const REQUEST_CAPACITY: i32 = 12288;
-@lazy export const SERVER_REQUEST: usize = memory.data(REQUEST_CAPACITY, 8);
-export const SERVER_FORMAT_CAPACITY: i32 = 2048;
-@lazy export const SERVER_FORMAT: usize = memory.data(SERVER_FORMAT_CAPACITY, 8);
+// The loaded request's lengths, members, auth method and rows (server/state.ts, which checks it). 56
+export const SERVER_STATE_SIZE: i32 = 56;
+@lazy export const SERVER_STATE: usize = OPAYGO_FULL ? memory.data(SERVER_STATE_SIZE, 4) : 0;
+// The server's region: from the end of the static areas (__heap_base) to the end of linear memory,
+// which the server grows by 64 KiB pages as a request needs, up to SERVER_MEMORY_PAGES (the
+// module's declared maximum, asconfig.json; tests/wasm.test.ts checks they agree). It holds the
+// canonical request, the host's data format, and after them the body being loaded or the
+// expansion / answer being written (server/region.ts). The full build's memory_used() is the
+// whole first page: static areas, then the region's first part.
+export const SERVER_MEMORY_PAGES: i32 = 1024;
 
 // ---- read-only tables (initialised data, kept next to the code that reads them) -------- device  full
 // metrics/names.ts KEYS (170) and ANSWER_KEYS (115), generated from abi/abi.json;                298    309

@@ -38,6 +38,7 @@ export const ERR_METRICS_SIGNATURE = -34;
 export const ERR_METRICS_SHAPE = -36;
 export const ERR_METRICS_TOKEN = -37;
 export const ERR_METRICS_NOT_BUILT = -38;
+export const ERR_METRICS_TOO_LARGE = -39;
 export const ERR_NUMBER_SYNTAX = -40;
 export const ERR_NUMBER_RANGE = -41;
 export const ERR_JSON_SPACE = -60;
@@ -102,6 +103,7 @@ export const CODE_NAMES: Readonly<Record<number, string>> = {
   [-36]: "ERR_METRICS_SHAPE",
   [-37]: "ERR_METRICS_TOKEN",
   [-38]: "ERR_METRICS_NOT_BUILT",
+  [-39]: "ERR_METRICS_TOO_LARGE",
   [-40]: "ERR_NUMBER_SYNTAX",
   [-41]: "ERR_NUMBER_RANGE",
   [-60]: "ERR_JSON_SPACE",
@@ -176,6 +178,7 @@ export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   [-36]: "a field has the wrong type",
   [-37]: "a token of the answer is not token text (digits and spaces, or a non-negative integer)",
   [-38]: "this Metrics feature is not in this build (its profile: docs/profiles.md)",
+  [-39]: "the request needs more memory than the server side may take (SERVER_MEMORY_LIMIT: 64 MiB for the request, its canonical form and its expansion)",
   [-40]: "malformed number",
   [-41]: "number out of range (overflows, or more than 40 significant digits)",
   [-60]: "output buffer too small",
@@ -226,8 +229,9 @@ export const FEATURE_SIMPLE = 4;
 export const FEATURE_ACCESSORIES = 8;
 export const FEATURE_FORMAT_OBJECT = 16;
 export const FEATURE_ANSWER_OBJECTS = 32;
+export const FEATURE_FLOATS = 64;
 export const FEATURE_AUTH_SHIFT = 8;
-export const METRICS_FEATURES = { json: 1, cbor: 2, simple: 4, accessories: 8, formatObject: 16, answerObjects: 32, authShift: 8 } as const;
+export const METRICS_FEATURES = { json: 1, cbor: 2, simple: 4, accessories: 8, formatObject: 16, answerObjects: 32, floats: 64, authShift: 8 } as const;
 
 // lists of metrics_format_name
 export const METRICS_DATA_ORDER = 0;
@@ -284,6 +288,34 @@ export const VERIFY_NO_TS_OR_RC = 4;
 export const VERIFY = { bad_signature: 0, valid: 1, unsigned: 2, replay: 3, no_timestamp_or_count: 4 } as const;
 /** The labels by value. */
 export const VERIFY_LABELS = ["bad_signature", "valid", "unsigned", "replay", "no_timestamp_or_count"] as const;
+
+// members of a loaded request (metrics_server_member_*): the index of the member's simple name among the distinct simple names of the key pairs
+export const REQUEST_MEMBER_SN = 0;
+export const REQUEST_MEMBER_TS = 1;
+export const REQUEST_MEMBER_A = 2;
+export const REQUEST_MEMBER_RC = 3;
+export const REQUEST_MEMBER_DTC = 4;
+export const REQUEST_MEMBER_DF = 5;
+export const REQUEST_MEMBER_DFO = 6;
+export const REQUEST_MEMBER_D = 7;
+export const REQUEST_MEMBER_HD = 8;
+export const REQUEST_MEMBER_ACC = 9;
+export const REQUEST_MEMBER = { sn: 0, ts: 1, a: 2, rc: 3, dtc: 4, df: 5, dfo: 6, d: 7, hd: 8, acc: 9 } as const;
+/** The labels by value. */
+export const REQUEST_MEMBER_LABELS = ["sn", "ts", "a", "rc", "dtc", "df", "dfo", "d", "hd", "acc"] as const;
+
+// JSON types of metrics_server_member_kind
+export const VALUE_ABSENT = 0;
+export const VALUE_NULL = 1;
+export const VALUE_BOOL = 2;
+export const VALUE_INT = 3;
+export const VALUE_NUMBER = 4;
+export const VALUE_STRING = 5;
+export const VALUE_ARRAY = 6;
+export const VALUE_OBJECT = 7;
+export const VALUE_KIND = { absent: 0, null: 1, bool: 2, int: 3, number: 4, string: 5, array: 6, object: 7 } as const;
+/** The labels by value. */
+export const VALUE_KIND_LABELS = ["absent", "null", "bool", "int", "number", "string", "array", "object"] as const;
 
 /** Metrics member names [condensed, simple], in the reference's order. */
 export const KEY_PAIRS: readonly (readonly [string, string])[] = [

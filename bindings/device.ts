@@ -16,8 +16,9 @@ export interface DeviceOptions {
   waitingPeriod?: boolean;
   /** seconds of credit per token value unit; 86400 (days) by default */
   secondsPerUnit?: number;
-  /** the module to run on: "device" (default) or "token", the keypad-only firmware build */
-  module?: "token" | "device";
+  /** the module to run on: "device" (default), "token" (the keypad-only firmware build), or a
+   *  profile of the device with fewer Metrics features, "seed" or "lean" (docs/profiles.md) */
+  module?: FirmwareModuleKind;
   /** the WebAssembly engine: "node" (default) or "wasm3", the interpreter built for WASI */
   engine?: Engine;
 }
@@ -31,8 +32,11 @@ export interface Entry {
   value: number | null;
 }
 
+/** The firmware builds: every module but the full one. */
+export type FirmwareModuleKind = "token" | "device" | "seed" | "lean";
+
 export class Device {
-  readonly wasm: ModuleInstance<"token" | "device">;
+  readonly wasm: ModuleInstance<FirmwareModuleKind>;
 
   constructor(o: DeviceOptions) {
     this.wasm = instantiate(o.module ?? "device", o.engine);

@@ -143,47 +143,66 @@ export function truthy(v: JsonValue | undefined): boolean {
   return Boolean(v);
 }
 
+// ---- raw spans: reading JSON text without parsing its values ------------------------------------
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The end of the (valid) JSON value that starts at i: strings to their closing quote, arrays
+ *  and objects by depth, other values to the next comma, bracket or space. */
+export function valueEnd(text: string, i: number): number {
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (depth === 0) return i + 1;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) return i;
+      if (--depth === 0) return i + 1;
+    } else if (depth === 0 && (c === 0x2c || isSpace(c))) return i;
+  }
+  return i;
+}
+
+/** The members of the (valid) JSON object text at i: the raw key (with its quotes) and the value's
+ *  span, each, and where the member starts. */
+export function* rawEntries(text: string, i = 0): Generator<{ key: string; start: number; valueStart: number; valueEnd: number }> {
+  i = skipSpace(text, i);
+  if (text[i] !== "{") return;
+  i = skipSpace(text, i + 1);
+  while (text[i] === '"') {
+    const start = i;
+    const keyEnd = valueEnd(text, i);
+    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
+    const end = valueEnd(text, valueStart);
+    yield { key: text.slice(start, keyEnd), start, valueStart, valueEnd: end };
+    i = skipSpace(text, end);
+    if (text[i] !== ",") return;
+    i = skipSpace(text, i + 1);
+  }
+}
+
+/** The elements of the (valid) JSON array text at i, as spans [start, end). */
+export function* rawElements(text: string, i = 0): Generator<[number, number]> {
+  i = skipSpace(text, i);
+  if (text[i] !== "[") return;
+  i = skipSpace(text, i + 1);
+  while (i < text.length && text[i] !== "]") {
+    const end = valueEnd(text, i);
+    yield [i, end];
+    i = skipSpace(text, end);
+    if (text[i] !== ",") return;
+    i = skipSpace(text, i + 1);
+  }
+}
+
 /** The raw text of a top-level member of a JSON object text (for exact comparisons). */
 export function rawMember(text: string, key: string): string | undefined {
-  let i = 0;
-  const skipString = () => {
-    i++;
-    while (text[i] !== '"') { if (text[i] === "\\") i++; i++; }
-    i++;
-  };
-  const skipValue = () => {
-    let depth = 0;
-    for (;;) {
-      const c = text[i];
-      if (c === '"') { skipString(); if (depth === 0) return; continue; }
-      if (c === "{" || c === "[") depth++;
-      else if (c === "}" || c === "]") {
-        if (depth === 0) return;
-        depth--;
-        if (depth === 0) { i++; return; }
-      }
-      else if (depth === 0 && (c === "," || c === undefined)) return;
-      i++;
-    }
-  };
-  const ws = () => { while (" \t\r\n".includes(text[i])) i++; };
-  ws();
-  if (text[i] !== "{") return undefined;
-  i++;
-  for (;;) {
-    ws();
-    if (text[i] !== '"') return undefined;
-    const ks = i;
-    skipString();
-    const k = JSON.parse(text.slice(ks, i));
-    ws();
-    i++; // ':'
-    ws();
-    const vs = i;
-    skipValue();
-    if (k === key) return text.slice(vs, i).trim();
-    ws();
-    if (text[i] !== ",") return undefined;
-    i++;
-  }
+  for (const m of rawEntries(text)) if (JSON.parse(m.key) === key) return text.slice(m.valueStart, m.valueEnd);
+  return undefined;
 }

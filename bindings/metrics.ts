@@ -1,7 +1,8 @@
 // OpenPAYGO Metrics over the wasm modules.
 //  - MetricsEncoder: the device side (request encoder + historical ring) on its own module
 //    instance, by default opaygo-device.wasm (what firmware links; 1 KiB output buffer).
-//  - Server functions (verifyRequest, expandRequest, buildAnswer) on opaygo.wasm.
+//  - The server side (server.ts, re-exported here): a request loaded once on opaygo.wasm, then
+//    verified, expanded and answered (LoadedRequest; verifyRequest, expandRequest, buildAnswer).
 // Values: a JS number is an integer when Number.isInteger, else a float; wrap integral floats
 // in Float (new Float(684) is sent as 684.0); bigint for integers beyond 2^53.
 // Objects (rows, data formats, answers) may be given as JSON text, as Maps (parseOrdered) or as
@@ -9,15 +10,17 @@
 // which the simple form and signatures depend on.
 import { Float, JsonMap, JsonValue, parseLossless, parseOrdered, stringifyLossless, truthy } from "./metrics-json.js";
 import { Engine, instantiate } from "./engine.js";
-import { ModuleInstance, ModuleKind, OpaygoError, WasmInstance, f64Bits } from "./wasm.js";
+import { ModuleInstance, ModuleKind, OpaygoError, f64Bits } from "./wasm.js";
+import { describe, int64, metricsError, text, utf8, wellFormed } from "./convert.js";
 import {
   ADD_TIME, ANSWER_FORMAT_ID, ANSWER_OBJECT_EXTRA_DATA, ANSWER_OBJECT_SETTINGS, ANSWER_SETTINGS, ANSWER_SIGNED, ANSWER_TIME_NONE,
-  ANSWER_TIME_UNTIL, CODE_MESSAGES, COUNTER_SYNC, METRICS_AUTH, METRICS_CONDENSED, METRICS_DATA_ORDER, METRICS_HISTORICAL_DATA_ORDER,
-  METRICS_ROW_CURRENT, METRICS_ROW_HISTORICAL, METRICS_ROW_NONE, METRICS_SIMPLE, RESULT_NAMES, SET_TIME, VERIFY_LABELS, VERIFY_VALID,
+  ANSWER_TIME_UNTIL, COUNTER_SYNC, METRICS_AUTH, METRICS_CONDENSED, METRICS_DATA_ORDER, METRICS_HISTORICAL_DATA_ORDER,
+  METRICS_ROW_CURRENT, METRICS_ROW_HISTORICAL, METRICS_ROW_NONE, METRICS_SIMPLE, RESULT_NAMES, SET_TIME,
 } from "./abi.js";
 import type { Device } from "./device.js";
 
 export { Float, parseLossless, parseOrdered, stringifyLossless, rawMember } from "./metrics-json.js";
+export { METRICS_ERRORS, metricsError } from "./convert.js";
 export type { JsonMap, JsonValue } from "./metrics-json.js";
 
 export type AuthMethod = Exclude<keyof typeof METRICS_AUTH, "none">;
@@ -35,28 +38,6 @@ export interface DataFormat {
   [other: string]: JsonValue | undefined;
 }
 
-/** The message of each code the module returns (all of them: token, device, metrics, JSON/CBOR). */
-export const METRICS_ERRORS: Readonly<Record<number, string>> = CODE_MESSAGES;
-
-export function metricsError(code: number, what: string): OpaygoError {
-  return new OpaygoError(`${what}: ${METRICS_ERRORS[code] ?? `error ${code}`}`, code);
-}
-
-const utf8 = new TextEncoder();
-
-const describe = (v: unknown): string => {
-  try { return stringifyLossless(v as JsonValue); } catch { return String(v); }
-};
-
-// An integer the module can carry (i64): a JS integer or a bigint. 7.0 (Float), "7", true and
-// integers beyond 64 bits are refused, not converted.
-function int64(v: unknown, what: string): bigint {
-  const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : null;
-  if (n === null) throw new OpaygoError(`${what} must be an integer, not ${describe(v)}`);
-  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new OpaygoError(`${what} ${n} is out of range (64-bit signed integers)`);
-  return n;
-}
-
 // An object given as JSON text, Map or plain object, as an ordered Map.
 function asMap<T>(v: string | Map<string, T> | Record<string, T>, what: string): Map<string, T> {
   if (typeof v === "string") {
@@ -70,15 +51,6 @@ function asMap<T>(v: string | Map<string, T> | Record<string, T>, what: string):
   return new Map(Object.entries(v));
 }
 
-// A lone surrogate (a JS string can hold one) has no UTF-8 form: TextEncoder would turn it into U+FFFD.
-function wellFormed(s: string, what: string): string {
-  const lone = /\p{Cs}/u.exec(s);
-  if (lone) throw new OpaygoError(`${what}: a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) has no UTF-8 form`);
-  return s;
-}
-// JSON text (or bytes) as UTF-8 bytes for the module.
-const text = (s: string | Uint8Array) => (typeof s === "string" ? utf8.encode(wellFormed(s, "JSON text")) : s);
-
 export interface EncoderOptions {
   serialNumber: string;
   /** 32 hex characters; required with an auth method */
@@ -87,8 +59,8 @@ export interface EncoderOptions {
   /** as an object, a Map (parseOrdered) or JSON text; sent as `df` when its id is a non-zero
    *  integer, else whole as `dfo` */
   dataFormat?: DataFormat | JsonMap | string | null;
-  /** which module to run on: "device" (default, the firmware's buffers), "seed" (the device's
-   *  buffers, the seed profile's features: docs/profiles.md) or "full" (16 KiB output) */
+  /** which module to run on: "device" (default, the firmware's buffers), "seed" or "lean" (the
+   *  device's buffers, that profile's features: docs/profiles.md) or "full" (16 KiB output) */
   module?: MetricsModuleKind;
   /** the WebAssembly engine: "node" (default) or "wasm3" (ignored with `device`, which has its own) */
   engine?: Engine;
@@ -317,106 +289,7 @@ export class MetricsEncoder {
   }
 }
 
-// ---- server side (opaygo.wasm) ---------------------------------------------------------------
-
-let serverWasm: WasmInstance<"full"> | null = null;
-function server(): WasmInstance<"full"> {
-  return (serverWasm ??= new WasmInstance("full"));
-}
-
-function serverInput(w: WasmInstance<"full">, data: Uint8Array, what: string): number {
-  w.write(w.exports.json_in_buffer(), data, w.exports.json_buffer_capacity(), what);
-  return data.length;
-}
-
-const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
-
-export interface RequestInput {
-  /** the body as received: JSON text or bytes, or CBOR bytes with cbor: true */
-  body: string | Uint8Array;
-  cbor?: boolean;
-}
-
-/** Loads a request into the server module; returns its canonical JSON (what signatures cover). */
-export function canonicalRequest(req: RequestInput): string {
-  const w = server();
-  const n = w.exports.metrics_server_load(serverInput(w, text(req.body), "request body"), !!req.cbor);
-  if (n < 0) throw metricsError(n, "request");
-  return latin1(w.read(w.exports.metrics_server_request_buffer(), n));
-}
-
-export type Verification = (typeof VERIFY_LABELS)[number];
-
-export interface VerifyOptions extends RequestInput {
-  key: string;
-  /** last accepted timestamp / request count of this device (omit or 0: none) */
-  lastTimestamp?: number | bigint;
-  lastRequestCount?: number | bigint;
-}
-
-export interface VerifyResult {
-  result: Verification;
-  valid: boolean;
-  /** the request's ts / rc as integers (null when absent): store them when valid */
-  timestamp: bigint | null;
-  requestCount: bigint | null;
-}
-
-/** Verifies a request's auth exactly as the reference does, plus replay protection. */
-export function verifyRequest(o: VerifyOptions): VerifyResult {
-  canonicalRequest(o);
-  const w = server();
-  w.setKey(o.key);
-  const r = w.exports.metrics_server_verify(int64(o.lastTimestamp ?? 0, "last timestamp"), int64(o.lastRequestCount ?? 0, "last request count"));
-  if (r < 0) throw metricsError(r, "verification");
-  const ts = w.exports.metrics_server_request_number(0) as bigint;
-  const rc = w.exports.metrics_server_request_number(1) as bigint;
-  return { result: VERIFY_LABELS[r], valid: r === VERIFY_VALID, timestamp: ts === 0n ? null : ts, requestCount: rc === 0n ? null : rc };
-}
-
-export interface ExpandOptions extends RequestInput {
-  /** the registered data format (JSON text, Map or object); default: the request's own `dfo` */
-  dataFormat?: string | DataFormat | JsonMap | null;
-  /** reception time (s) used when the request has no timestamp */
-  receivedAt: number;
-}
-
-/** Expands a request to the simple form with historical timestamps filled: canonical JSON text. */
-export function expandRequest(o: ExpandOptions): string {
-  canonicalRequest(o);
-  const w = server();
-  const f = o.dataFormat == null ? "" : typeof o.dataFormat === "string" ? o.dataFormat : stringifyLossless(o.dataFormat as JsonMap);
-  const fr = w.exports.metrics_server_format(serverInput(w, text(f), "data format"));
-  if (fr < 0) throw metricsError(fr, "data format");
-  if (!Number.isFinite(o.receivedAt)) throw new OpaygoError(`the reception time must be a number of seconds, not ${describe(o.receivedAt)}`);
-  const n = w.exports.metrics_server_expand(int64(Math.trunc(o.receivedAt), "reception time"));
-  if (n < 0) throw metricsError(n, "expansion");
-  return latin1(w.read(w.exports.json_out_buffer(), n));
-}
-
-export interface AnswerOptions extends RequestInput {
-  /** signs the answer (`a`, data auth) when given */
-  key?: string | null;
-  /** answer members in the order to write: token_list, settings, extra_data,
-   *  active_until_timestamp, active_seconds_left (simple or condensed names), as JSON text, Map or object */
-  answer: string | JsonMap | Record<string, JsonValue>;
-}
-
-/** Builds the answer payload (condensed keys, canonical JSON, `a` last when signed). */
-export function buildAnswer(o: AnswerOptions): string {
-  canonicalRequest(o);
-  const w = server();
-  if (o.key) w.setKey(o.key);
-  const a = typeof o.answer === "string" ? o.answer : stringifyLossless(o.answer as JsonValue);
-  const n = w.exports.metrics_server_answer(serverInput(w, text(a), "answer"), !!o.key);
-  if (n < 0) throw metricsError(n, "answer");
-  return latin1(w.read(w.exports.json_out_buffer(), n));
-}
-
-/** Canonical JSON (Python json.dumps with compact separators) of a JSON text. */
-export function canonicalJson(json: string): string {
-  const w = server();
-  const n = w.exports.json_canonicalize(serverInput(w, text(json), "JSON text"));
-  if (n < 0) throw metricsError(n, "JSON");
-  return latin1(w.read(w.exports.json_out_buffer(), n));
-}
+// The server side (opaygo.wasm) lives in server.ts; its functions are also exported from here.
+export { LoadedRequest, loadRequest, verifyRequest, expandRequest, buildAnswer, canonicalRequest, canonicalJson, canonicalBody } from "./server.js";
+export type { RequestInput, RequestMemberName, ValueKind, Verification, VerifyOptions, VerifyParams, VerifyResult, ExpandOptions, ExpandParams,
+  AnswerOptions, AnswerParams } from "./server.js";

@@ -6,14 +6,15 @@ import type { instantiate as tokenModule } from "./asc/opaygo-token.js";
 import type { instantiate as deviceModule } from "./asc/opaygo-device.js";
 import type { instantiate as fullModule } from "./asc/opaygo.js";
 
-// token: keypad tokens only; device: tokens and the metrics device side; seed: the device module
-// built with the seed profile's Metrics features (docs/profiles.md); full: everything.
-export type ModuleKind = "token" | "device" | "seed" | "full";
+// token: keypad tokens only; device: tokens and the metrics device side; seed and lean: the device
+// module built with the seed or lean profile's Metrics features (docs/profiles.md); full: everything.
+export type ModuleKind = "token" | "device" | "seed" | "lean" | "full";
 
 const files: Record<ModuleKind, URL> = {
   token: new URL("../../opaygo-token.wasm", import.meta.url),
   device: new URL("../../opaygo-device.wasm", import.meta.url),
   seed: new URL("../../opaygo-seed.wasm", import.meta.url),
+  lean: new URL("../../opaygo-lean.wasm", import.meta.url),
   full: new URL("../../opaygo.wasm", import.meta.url),
 };
 const compiled = new Map<ModuleKind, WebAssembly.Module>();
@@ -45,7 +46,7 @@ type Raw<T> = { [K in keyof T as K extends "memory" ? never : K]: T[K] extends (
 export type TokenExports = Raw<Declared<typeof tokenModule>>;
 export type DeviceExports = Raw<Declared<typeof deviceModule>>;
 export type FullExports = Raw<Declared<typeof fullModule>>;
-interface ExportsByKind { token: TokenExports; device: DeviceExports; seed: DeviceExports; full: FullExports }
+interface ExportsByKind { token: TokenExports; device: DeviceExports; seed: DeviceExports; lean: DeviceExports; full: FullExports }
 /** The exported functions of a module kind (of a union of kinds: the ones they all have). */
 export type ModuleExports<K extends ModuleKind = ModuleKind> = ExportsByKind[K];
 

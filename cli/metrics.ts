@@ -4,7 +4,7 @@
 // module losslessly; outputs embed canonical JSON verbatim).
 import fs from "node:fs";
 import { Command } from "commander";
-import { MetricsEncoder, buildAnswer, expandRequest, verifyRequest, parseOrdered, rawMember, Float } from "../bindings/metrics.js";
+import { MetricsEncoder, buildAnswer, loadRequest, parseOrdered, rawMember, Float } from "../bindings/metrics.js";
 import type { AuthMethod, JsonMap, JsonValue, MetricRow } from "../bindings/metrics.js";
 import { eachLine, fail } from "./jsonl.js";
 
@@ -105,12 +105,13 @@ export function register(program: Command): void {
         const at = v.get("received_at");
         const receivedAt = at == null ? Date.now() / 1000 : at instanceof Float ? at.value : typeof at === "number" || typeof at === "bigint" ? Number(at) : NaN;
         if (!Number.isFinite(receivedAt)) throw new Error(`"received_at" must be a number of seconds`);
-        const simple = expandRequest({ body, dataFormat: rawMember(line, "data_format") ?? null, receivedAt });
+        const request = loadRequest({ body });
+        const simple = request.expand({ dataFormat: rawMember(line, "data_format") ?? null, receivedAt });
         // null: no signature member at all; a present but empty one is invalid (false), as the reference says
         let valid: boolean | null = null;
         const key = textOf(v, "key");
         if (key) {
-          const r = verifyRequest({ body, key });
+          const r = request.verify({ key });
           valid = r.result === "unsigned" ? null : r.valid;
         }
         return `{"simple_metrics":${simple},"auth_valid":${JSON.stringify(valid)}}`;

@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runSim, DEFAULTS, SimResult } from "../host-sim/sim.js";
-import { AUTH_METHODS, ENCODINGS } from "../host-sim/codec.js";
+import { runSim, moduleMismatch, DEFAULTS, SimResult } from "../host-sim/sim.js";
+import { AUTH_METHODS, ENCODINGS, SIM_MODULES } from "../host-sim/codec.js";
 import { writeReport } from "../host-sim/report.js";
 import { integer } from "./options.js";
 import { OPERATOR_TOKEN_ENV, readOperatorToken } from "./server.js";
@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .addOption(new Option("--encoding <kind>", "request encoding").choices(ENCODINGS).default(DEFAULTS.encoding))
     .addOption(new Option("--auth <method>", "request signature").choices(AUTH_METHODS).default(DEFAULTS.auth))
     .option("--no-scale", "send the readings as 2-decimal floats instead of integers x100 (scale_factor 0.01 in the data format)")
+    .addOption(new Option("--module <kind>", "each device's firmware module: opaygo-device.wasm, or opaygo-lean.wasm for integer readings, condensed JSON and ra (docs/profiles.md)").choices(SIM_MODULES).default("device"))
     .option("--seed <n>", "seed of every random choice", integer("seed", 0xffffffff), DEFAULTS.seed)
     .option("--db <path>", "SQLite file of the embedded server (default: a temporary file)")
     .option("--server <url>", `an external server's base URL (e.g. one started by \`opaygo server\`) instead of the embedded one; its operator token in --operator-token-file or ${OPERATOR_TOKEN_ENV}`, serverUrl)
@@ -49,12 +50,14 @@ export function register(program: Command): void {
       if (o.operatorTokenFile && !o.server) throw new InvalidArgumentError("--operator-token-file is for an external --server; the embedded one makes its own");
       const operatorToken = o.server ? readOperatorToken(o.operatorTokenFile) ?? undefined : undefined;
       if (o.uploadEvery < o.interval) throw new InvalidArgumentError("--upload-every must be at least --interval");
+      const mismatch = moduleMismatch(o);
+      if (mismatch) throw new InvalidArgumentError(mismatch);
       if (o.db && fs.existsSync(o.db) && !fs.statSync(o.db).isFile()) throw new InvalidArgumentError(`--db ${o.db} is not a file`);
       const report = o.report ? reportFile(o.report) : null;
       const tty = process.stderr.isTTY && !o.json;
       const result = await runSim({
         devices: o.devices, days: o.days, interval: o.interval, uploadEvery: o.uploadEvery, encoding: o.encoding, auth: o.auth,
-        scale: o.scale, seed: o.seed, db: o.db, server: o.server, operatorToken,
+        scale: o.scale, module: o.module, seed: o.seed, db: o.db, server: o.server, operatorToken,
         onProgress: tty ? progressBar(o.days) : undefined,
       });
       if (tty) process.stderr.write("\r\x1b[K");
@@ -90,7 +93,7 @@ function table(r: SimResult): string {
   const o = r.options;
   const rows: [string, string][] = [
     ["devices x days", `${o.devices} x ${o.days} (sampling every ${o.interval} s, uploads every ${o.uploadEvery} s)`],
-    ["encoding / auth", `${o.encoding}${o.scale === false ? " (floats)" : " (readings x100)"} / ${o.auth}`],
+    ["encoding / auth", `${o.encoding}${o.scale === false ? " (floats)" : " (readings x100)"} / ${o.auth}${o.module === "lean" ? " (lean module)" : ""}`],
     ["rows per request", `${r.rows_per_request} on average (largest body ${r.largest_body_up} of 1024 bytes; ${r.early_uploads} early uploads, ${r.rows_dropped} rows dropped)`],
     ["server", r.server],
     ["requests", String(r.requests)],

@@ -5,16 +5,18 @@
 //    the requests, keeps the historical rows in the module's ring until an answer acknowledges
 //    them (rows recorded after a send are the ring's secondary store), and applies the answers
 //    (signature, tokens, time, settings) on the same instance that holds the credit.
-//  - server side: verification with replay protection, expansion and signed answers on
-//    opaygo.wasm (bindings/metrics.ts), token generation on opaygo.wasm (bindings/token.ts).
+//  - server side: each upload is loaded into opaygo.wasm once (readRequest: a LoadedRequest of
+//    bindings/server.ts), then verified with replay protection, expanded and answered from that
+//    load; token generation on opaygo.wasm (bindings/token.ts).
 import { Device, type Entry } from "../bindings/device.js";
 import {
-  Float, MetricsEncoder, buildAnswer, canonicalJson, canonicalRequest, expandRequest as expandWasm, parseLossless, stringifyLossless,
-  verifyRequest, AUTH_METHODS, type AuthMethod, type Verification, type DataFormat, type JsonValue, type MetricRow, type MetricValue,
+  Float, MetricsEncoder, parseLossless, stringifyLossless, AUTH_METHODS, type AuthMethod, type Verification, type DataFormat, type JsonValue,
+  type MetricRow, type MetricValue,
 } from "../bindings/metrics.js";
+import { LoadedRequest, canonicalBody, canonicalJson, type RequestMemberName } from "../bindings/server.js";
 import { generateToken, startingCodeOf } from "../bindings/token.js";
-import { OpaygoError, WasmInstance } from "../bindings/wasm.js";
-import { ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, KEY_PAIRS } from "../bindings/abi.js";
+import { OpaygoError } from "../bindings/wasm.js";
+import { ERR_METRICS_FULL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOO_LARGE } from "../bindings/abi.js";
 
 export type { AuthMethod, DataFormat };
 export { AUTH_METHODS };
@@ -23,10 +25,15 @@ export const ENCODINGS: Encoding[] = ["simple", "condensed", "cbor"];
 export type BodyKind = "json" | "cbor";
 export type Scalar = number | boolean | string | null;
 
-/** A payload the codec refuses: the server answers 400 with this message. */
+/** A payload the codec refuses: the server answers 400 with this message, or 413 when tooLarge. */
 export class CodecError extends Error {
   constructor(message: string, readonly code?: number) {
     super(message);
+  }
+  /** the request is well-formed but needs more memory than the server module may take
+   *  (SERVER_MEMORY_LIMIT): 413, not 400 */
+  get tooLarge(): boolean {
+    return this.code === ERR_METRICS_TOO_LARGE;
   }
 }
 
@@ -63,7 +70,13 @@ export interface DeviceCodecOptions {
   /** variables sent as integers = round(value / scale_factor); the format declares the same
    *  `variables.<name>.scale_factor` so that the server scales them back */
   scaled?: Readonly<Record<string, number>>;
+  /** the firmware module: "device" (default) or "lean" (integer readings, condensed JSON, ra:
+   *  docs/profiles.md) */
+  module?: SimModule;
 }
+
+export type SimModule = "device" | "lean";
+export const SIM_MODULES: SimModule[] = ["device", "lean"];
 
 export interface AppliedToken extends Entry {
   token: string;
@@ -87,7 +100,7 @@ export class DeviceCodec {
   private dtcSet = false; // the module sends dtc (until its init) once it was set
 
   constructor(readonly o: DeviceCodecOptions) {
-    this.credit = new Device({ key: o.key, startingCode: o.startingCode, count: o.count });
+    this.credit = new Device({ key: o.key, startingCode: o.startingCode, count: o.count, module: o.module });
     this.enc = new MetricsEncoder({ serialNumber: o.serial, authMethod: o.auth, dataFormat: o.format, device: this.credit });
     this.interval = o.format.historical_data_interval ?? 0;
     if (!(this.interval > 0)) throw new CodecError("the device's data format needs a positive historical_data_interval (rows go oldest first)");
@@ -236,17 +249,17 @@ export function bodyKind(contentType: string | undefined): BodyKind | null {
   return null;
 }
 
-let cborModule: WasmInstance<"full"> | null = null;
-
-/** A JSON or CBOR body as a JSON value (opaygo.wasm parses it; canonical text in between). */
+/** A JSON or CBOR body (up to 16 KiB) as a JSON value (opaygo.wasm parses it; canonical text in between). */
 export function decodeBody(body: Buffer, kind: BodyKind): JsonValue {
   return wrap(() => {
-    const w = (cborModule ??= new WasmInstance("full"));
-    const x = w.exports;
-    w.write(x.json_in_buffer(), body, x.json_buffer_capacity(), "body");
-    const n = kind === "cbor" ? x.cbor_to_json(body.length) : x.json_canonicalize(body.length);
-    if (n < 0) throw new OpaygoError(`body: ${kind === "cbor" ? "not CBOR with a JSON form" : "invalid JSON"} (error ${n})`, n);
-    return parseLossless(Buffer.from(w.read(x.json_out_buffer(), n)).toString("latin1"));
+    let text: string;
+    try {
+      text = canonicalBody({ body, cbor: kind === "cbor" });
+    } catch (err) {
+      if (!(err instanceof OpaygoError) || err.code === undefined) throw err; // too long for the byte layer
+      throw new OpaygoError(`body: ${kind === "cbor" ? "not CBOR with a JSON form" : "invalid JSON"} (error ${err.code})`, err.code);
+    }
+    return parseLossless(text);
   });
 }
 
@@ -254,68 +267,61 @@ export interface IncomingRequest {
   serial: string;
   formatId: number | null;
   inlineFormat: DataFormat | null;
+  /** the auth string as sent (`a`), and the method it names (null: unsigned, or none of them) */
   auth: string | null;
+  authMethod: AuthMethod | null;
   timestamp: number | null;
   requestCount: number | null;
   /** the body as received */
   body: Buffer;
   kind: BodyKind;
+  /** the request as loaded into opaygo.wasm: verifyAuth, expandRequest and encodeAnswer use it */
+  loaded: LoadedRequest;
 }
 
 const TIME_LIMIT = 0xffffffff;
-// simple name -> condensed (the first pair naming it, as the server translates)
-const LONG_NAMES = new Map<string, string>();
-for (const [condensed, simple] of KEY_PAIRS) if (!LONG_NAMES.has(simple)) LONG_NAMES.set(simple, condensed);
 
-function optionalCounter(v: JsonValue | undefined, name: string): number | null {
-  if (v === undefined || v === null) return null;
-  if (!isInt(v) || v < 0 || Number(v) > Number.MAX_SAFE_INTEGER) throw new CodecError(`${name} must be a non-negative integer`);
+// A member that must be a non-negative integer (within 2^53) when present and not null.
+function optionalCounter(r: LoadedRequest, m: RequestMemberName, name: string): number | null {
+  const kind = r.kind(m);
+  if (kind === "absent" || kind === "null") return null;
+  const v = r.int(m);
+  if (v === null || v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CodecError(`${name} must be a non-negative integer`);
   return Number(v);
 }
 
-/** Loads a device request (JSON or CBOR) into opaygo.wasm and checks its structure. */
+/** Loads a device request (JSON or CBOR) into opaygo.wasm, once, and checks its structure. A body
+ *  that is well-formed but too large for the server module throws a CodecError with tooLarge. */
 export function readRequest(body: Buffer, kind: BodyKind): IncomingRequest {
-  let text: string;
+  let r: LoadedRequest;
   try {
-    text = wrap(() => canonicalRequest({ body, cbor: kind === "cbor" }));
+    r = LoadedRequest.load({ body, cbor: kind === "cbor" });
   } catch (err) {
-    // The module says which kind of error ("a field has the wrong type"); the checks below say
-    // which field, on the body parsed as plain JSON / CBOR.
-    if (!(err instanceof CodecError) || err.code !== ERR_METRICS_SHAPE) throw err;
-    let v: JsonValue;
-    try {
-      v = decodeBody(body, kind);
-    } catch {
-      throw err;
-    }
-    checkRequest(v);
-    throw err;
+    // the module's "a field has the wrong type" at load: the body is not an object
+    if (err instanceof OpaygoError && err.code === ERR_METRICS_SHAPE) throw new CodecError("the request must be an object", err.code);
+    return wrap(() => { throw err; });
   }
-  return checkRequest(wrap(() => parseLossless(text)), body, kind);
-}
-
-function checkRequest(v: JsonValue, body: Buffer = Buffer.alloc(0), kind: BodyKind = "json"): IncomingRequest {
-  if (!isObject(v)) throw new CodecError("the request must be an object");
-  const m: JObject = {};
-  for (const [k, x] of Object.entries(v)) m[LONG_NAMES.get(k) ?? k] = x;
-  const serial = m.sn;
-  if (typeof serial !== "string" || serial.length === 0 || serial.length > 64) throw new CodecError("serial_number must be a string of 1 to 64 characters");
-  const df = m.df, dfo = m.dfo, a = m.a;
-  if (df !== undefined && dfo !== undefined) throw new CodecError("data_format and data_format_id cannot both be given");
-  if (df !== undefined && (!isInt(df) || df < 0 || Number(df) > Number.MAX_SAFE_INTEGER)) throw new CodecError("data_format_id must be a non-negative integer");
-  if (a !== undefined && typeof a !== "string") throw new CodecError("auth must be a string");
-  if (m.d === undefined && m.hd === undefined) throw new CodecError("a request needs data or historical_data");
-  const timestamp = optionalCounter(m.ts, "timestamp");
+  const serial = r.serialNumber;
+  if (serial === null || serial.length === 0 || serial.length > 64) throw new CodecError("serial_number must be a string of 1 to 64 characters");
+  const df = r.kind("df"), dfo = r.kind("dfo"), a = r.kind("a");
+  if (df !== "absent" && dfo !== "absent") throw new CodecError("data_format and data_format_id cannot both be given");
+  const formatId = df === "absent" ? null : r.int("df");
+  if (formatId !== null ? formatId < 0n || formatId > BigInt(Number.MAX_SAFE_INTEGER) : df !== "absent") throw new CodecError("data_format_id must be a non-negative integer");
+  if (a !== "absent" && a !== "string") throw new CodecError("auth must be a string");
+  if (r.kind("d") === "absent" && r.kind("hd") === "absent") throw new CodecError("a request needs data or historical_data");
+  const timestamp = optionalCounter(r, "ts", "timestamp");
   if (timestamp !== null && timestamp > TIME_LIMIT) throw new CodecError("timestamp out of range");
   return {
     serial,
-    formatId: df === undefined ? null : Number(df),
-    inlineFormat: dfo === undefined ? null : readFormat(dfo),
-    auth: (a as string | undefined) ?? null,
+    formatId: formatId === null ? null : Number(formatId),
+    inlineFormat: dfo === "absent" ? null : readFormat(wrap(() => parseLossless(r.text("dfo")!))),
+    auth: a === "string" ? (JSON.parse(r.text("a")!) as string) : null,
+    authMethod: r.authMethod,
     timestamp,
-    requestCount: optionalCounter(m.rc, "request_count"),
+    requestCount: optionalCounter(r, "rc", "request_count"),
     body,
     kind,
+    loaded: r,
   };
 }
 
@@ -372,7 +378,7 @@ export type Verdict = { ok: true } | { ok: false; kind: Exclude<Verification, "v
 /** Signature (as the reference computes it) and replay protection against the device's last
  *  accepted ts / rc, on opaygo.wasm. */
 export function verifyAuth(req: IncomingRequest, keyHex: string, lastTs: number | null, lastRc: number | null): Verdict {
-  const v = wrap(() => verifyRequest({ body: req.body, cbor: req.kind === "cbor", key: keyHex, lastTimestamp: lastTs ?? 0, lastRequestCount: lastRc ?? 0 }));
+  const v = wrap(() => req.loaded.verify({ key: keyHex, lastTimestamp: lastTs ?? 0, lastRequestCount: lastRc ?? 0 }));
   switch (v.result) {
     case "valid": return { ok: true };
     case "unsigned": return { ok: false, kind: v.result, reason: "the request is not signed" };
@@ -415,12 +421,28 @@ function applyScale(v: JsonValue, s: Scale): JsonValue {
   return scaleNumber(v, s.factor);
 }
 
+// A point whose variables' JSON is known; its values are read from it only when asked.
+class Point implements ExpandedPoint {
+  constructor(readonly timestamp: number, readonly json: string) {}
+  get values(): Record<string, unknown> { return toPlain(parseLossless(this.json)) as Record<string, unknown>; }
+}
+const pointOf = (timestamp: number, json: string): ExpandedPoint => new Point(timestamp, json);
+
+const TIMESTAMP_KEY = '"timestamp":';
+
+// The time of a row as the server stores it: whole seconds from 0 to 2^32 - 1.
+function rowTime(t: number): number {
+  if (!(t >= 0 && t <= TIME_LIMIT)) throw new CodecError("a row's timestamp is out of range");
+  return Math.trunc(t);
+}
+
 /** Condensed -> simple with times filled (opaygo.wasm), then scale factors applied. The status
- *  `data` becomes a point at the request's time. */
+ *  `data` becomes a point at the request's time. A row's JSON is cut from the module's canonical
+ *  text (the digits as the device sent them), without its timestamp; rows are parsed only to
+ *  apply a scale factor. */
 export function expandRequest(req: IncomingRequest, format: DataFormat | null, receivedAt: number): { data: ExpandedPoint | null; rows: ExpandedPoint[]; tokenCount: number | null; wantsTime: boolean; wantsSecondsLeft: boolean } {
-  const text = wrap(() => expandWasm({ body: req.body, cbor: req.kind === "cbor", dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
-  const e = wrap(() => parseLossless(text));
-  if (!isObject(e)) throw new CodecError("expansion is not an object");
+  const x = wrap(() => req.loaded.expandIndexed({ dataFormat: format ? stringifyLossless(format as JsonValue) : null, receivedAt }));
+  const text = x.text;
   const f = format ?? req.inlineFormat;
   const scales = new Map<string, Scale>();
   if (f && isObject(f.variables)) {
@@ -435,16 +457,25 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
       const s = scales.get(k);
       if (k !== "timestamp") rest[k] = s ? applyScale(x, s) : x;
     }
-    return { timestamp: t, json: stringifyLossless(rest), values: toPlain(rest) as Record<string, unknown> };
+    return pointOf(t, stringifyLossless(rest));
   };
-  const hd = e.historical_data;
-  const rows = (Array.isArray(hd) ? hd : []).map((r) => {
-    if (!isObject(r)) throw new CodecError("a historical row is not an object");
-    const t = r.timestamp instanceof Float ? r.timestamp.value : typeof r.timestamp === "number" || typeof r.timestamp === "bigint" ? Number(r.timestamp) : NaN;
-    if (!(t >= 0 && t <= TIME_LIMIT)) throw new CodecError("a row's timestamp is out of range");
-    return point(r, Math.trunc(t));
-  });
-  const d = isObject(e.data) ? e.data : {};
+  const rows: ExpandedPoint[] = [];
+  for (let i = 0; i < x.rows.length; i += 4) {
+    const s = x.rows[i], a = x.rows[i + 1], b = x.rows[i + 2], e = x.rows[i + 3];
+    if (text[s] !== "{") throw new CodecError("a historical row is not an object");
+    if (scales.size > 0) {
+      const r = wrap(() => parseLossless(text.slice(s, e))) as JObject;
+      const t = r.timestamp instanceof Float ? r.timestamp.value : typeof r.timestamp === "number" || typeof r.timestamp === "bigint" ? Number(r.timestamp) : NaN;
+      rows.push(point(r, rowTime(t)));
+      continue;
+    }
+    if (b === 0) throw new CodecError("a row's timestamp is out of range");
+    const t = rowTime(Number(text.slice(a + TIMESTAMP_KEY.length, b)));
+    // the row without its timestamp member and one comma beside it
+    rows.push(pointOf(t, text[b] === "," ? text.slice(s, a) + text.slice(b + 1, e) : text.slice(s, text[a - 1] === "," ? a - 1 : a) + text.slice(b, e)));
+  }
+  const data = wrap(() => parseLossless(text.slice(x.data[0], x.data[1])));
+  const d = isObject(data) ? data : {};
   const tc = d.token_count ?? d.tc;
   const requested = (v: JsonValue | undefined) => v !== undefined && v !== null && v !== false && v !== 0 && v !== "";
   return {
@@ -474,7 +505,7 @@ export function encodeAnswer(keyHex: string, req: IncomingRequest, ans: ServerAn
   if (ans.settings) answer.st = toJson(ans.settings);
   if (ans.activeUntil !== null) answer.auts = ans.activeUntil;
   else if (ans.secondsLeft !== undefined && ans.secondsLeft !== null) answer.asl = ans.secondsLeft;
-  const text = wrap(() => buildAnswer({ body: req.body, cbor: req.kind === "cbor", key: keyHex, answer }));
+  const text = wrap(() => req.loaded.answer({ key: keyHex, answer }));
   return { body: Buffer.from(text, "latin1"), contentType: "application/json" };
 }
 

@@ -1,6 +1,6 @@
 // A simulated solar home system: sensors, its own opaygo-device.wasm instance (through the codec
 // adapter) with its own serial, key, state blob and clock, and hourly uploads over HTTP.
-import { CodecError, DeviceCodec, AppliedToken, AuthMethod, DataFormat, Encoding } from "./codec.js";
+import { CodecError, DeviceCodec, AppliedToken, AuthMethod, DataFormat, Encoding, SimModule } from "./codec.js";
 import { SolarHomeSystem, Reading, HISTORICAL_ORDER } from "./sensors.js";
 import { Prng } from "./prng.js";
 import { exchange, route } from "./http.js";
@@ -19,6 +19,8 @@ export interface SimDeviceOptions {
   keepSamples: boolean;
   /** variables sent as round(value / scale_factor) (the format declares the same scale factors) */
   scaled?: Record<string, number>;
+  /** the firmware module (DeviceCodecOptions.module) */
+  module?: SimModule;
 }
 
 export interface DeviceStats {
@@ -77,7 +79,7 @@ export class SimDevice {
     this.system = new SolarHomeSystem(o.rng);
     this.codec = new DeviceCodec({
       serial: o.serial, key: o.key, startingCode: o.startingCode, count: 1, format: o.format, auth: o.auth, encoding: o.encoding,
-      floatVariables: HISTORICAL_ORDER, scaled: o.scaled,
+      floatVariables: HISTORICAL_ORDER, scaled: o.scaled, module: o.module,
     });
     this.uploadEvery = o.uploadEvery;
     this.flash = this.codec.saveState();

@@ -289,7 +289,7 @@ export class ReferenceServer {
   }
 
   private fail(res: http.ServerResponse, err: unknown): void {
-    const status = err instanceof HttpError ? err.status : err instanceof CodecError ? 400 : 500;
+    const status = err instanceof HttpError ? err.status : err instanceof CodecError ? (err.tooLarge ? 413 : 400) : 500;
     const message = err instanceof Error ? err.message : String(err);
     if (status >= 400 && status < 500 || status === 500) this.counts.rejected++;
     if (res.headersSent) return void res.destroy();

@@ -9,7 +9,7 @@ import { Prng } from "./prng.js";
 import { HISTORICAL_ORDER } from "./sensors.js";
 import { ReferenceServer } from "./server.js";
 import { Store, openStore } from "./store.js";
-import { AuthMethod, DataFormat, Encoding, keyStartingCode } from "./codec.js";
+import { AuthMethod, CodecError, DataFormat, Encoding, SimModule, keyStartingCode } from "./codec.js";
 import { exchange, postJson, route } from "./http.js";
 
 export interface SimOptions {
@@ -22,6 +22,9 @@ export interface SimOptions {
   encoding: Encoding;
   /** readings as integers x100 with scale_factor 0.01 in the data format (default), or floats */
   scale?: boolean;
+  /** each device's firmware module: "device" (default) or "lean", the profile for integer readings
+   *  (condensed JSON, ra, readings x100 only: docs/profiles.md) */
+  module?: SimModule;
   auth: AuthMethod;
   seed: number;
   /** SQLite file for the embedded server (a temporary one, deleted after, when absent) */
@@ -104,7 +107,18 @@ export function paymentSchedule(rng: Prng, start: number, days: number): { at: n
   return out;
 }
 
+/** Why a fleet's options do not fit its module (null: they do). */
+export function moduleMismatch(o: Pick<SimOptions, "module" | "encoding" | "auth" | "scale">): string | null {
+  if (o.module !== "lean") return null;
+  if (o.scale === false) return "the lean module sends integer readings only (no --no-scale)";
+  if (o.encoding !== "condensed") return "the lean module sends condensed JSON only (--encoding condensed)";
+  if (o.auth !== "ra") return "the lean module signs with ra only (--auth ra)";
+  return null;
+}
+
 export async function runSim(o: SimOptions): Promise<SimResult> {
+  const mismatch = moduleMismatch(o);
+  if (mismatch) throw new CodecError(mismatch);
   const started = process.hrtime.bigint();
   const start = o.start ?? DEFAULTS.start;
   const steps = Math.floor((o.days * 86400) / o.interval);
@@ -150,7 +164,7 @@ export async function runSim(o: SimOptions): Promise<SimResult> {
       await postJson(route(base, "/devices"), { serial, key, starting_code: startingCode, count: 1, auth_methods: [o.auth], payments: paymentSchedule(drng, start, o.days) }, operator);
       devices.push(new SimDevice({
         serial, key, startingCode, format: { ...format, id: formatId }, auth: o.auth, encoding: o.encoding, uploadEvery: o.uploadEvery,
-        rng: drng, keepSamples: o.keepSamples ?? false, scaled,
+        rng: drng, keepSamples: o.keepSamples ?? false, scaled, module: o.module,
       }));
     }
 

@@ -9,3 +9,11 @@ bench: build c size wasm3-x86
 TEST_SUITES += test-bench
 test-bench: build c wasm3-x86
 	node tests/tools/node-suite.mjs test-bench build/js/tests/bench/bench.test.js
+
+# make bench-codec [BASELINE=DIR]: the server codec's cost per seed upload (instructions under
+# callgrind: the whole upload in Node, the module's calls in C; CPU time in Node), where it goes,
+# and 1 MiB / 4 MiB backlogs (time, memory); build/bench-codec.json and the table in docs/codec.md.
+# BASELINE: another checkout, built with make build/c/libopaygo.a, whose module is measured beside.
+.PHONY: bench-codec
+bench-codec: build build/c/libopaygo.a
+	node build/js/tests/bench/codec-bench.js --write-docs $(if $(BASELINE),--baseline $(BASELINE))

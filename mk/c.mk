@@ -46,7 +46,8 @@ $(C_DIR)/opaygo-%.wasm: $(AS_SOURCES) | deps
 C_VECTORS := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_random.jsonl tests/vectors/device_procedure.jsonl \
              tests/vectors/device_procedure_official.jsonl \
              tests/vectors/metrics_requests.jsonl tests/vectors/metrics_responses.jsonl \
-             tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json
+             tests/vectors/metrics_expand.jsonl tests/vectors/seed_scenario.json \
+             tests/vectors/metrics_requests_int.jsonl tests/vectors/seed_scenario_int.json
 $(C_DIR)/test_vectors.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json $(C_VECTORS)
 	@mkdir -p $(C_DIR)
 	python3 tests/c/gen_vectors.py $@ $(C_VECTORS)

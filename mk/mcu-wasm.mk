@@ -33,10 +33,12 @@ WASM3_DEFS := -Dd_m3MaxFunctionStackHeight=128 -Dd_m3VerboseErrorMessages=0 -Dd_
 WASM3_PAGE_token := 512
 WASM3_PAGE_device := 1024
 WASM3_PAGE_seed := 1024
+WASM3_PAGE_lean := 1024
 WASM3_PAGE_full := 1024
 WASM3_FLOAT_token := 0
 WASM3_FLOAT_device := 0
 WASM3_FLOAT_seed := 0
+WASM3_FLOAT_lean := 0
 WASM3_FLOAT_full := 1
 # wasm3's value stack per module (on its heap): the deepest any input takes it plus about 25%,
 # rounded up to 512 bytes. The deepest is the suite's nesting check (tests/c/suite.c: values
@@ -45,6 +47,7 @@ WASM3_FLOAT_full := 1
 MCU_STACK_token := 1536
 MCU_STACK_device := 7168
 MCU_STACK_seed := 6144
+MCU_STACK_lean := 7168
 MCU_STACK_full := 23552
 # wasm3's heap per module: its high-water mark, every function of the module compiled (the
 # backend compiles them all at load) and the value stack allocated (make mcu-size: heap_peak_bytes),
@@ -53,7 +56,8 @@ MCU_STACK_full := 23552
 MCU_HEAP_token := 21504
 MCU_HEAP_device := 121856
 MCU_HEAP_seed := 110592
-MCU_HEAP_full := 267264
+MCU_HEAP_lean := 82944
+MCU_HEAP_full := 280576
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 

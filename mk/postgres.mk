@@ -5,9 +5,15 @@ TEST_SUITES += test-postgres
 test-postgres: build
 	node tests/tools/node-suite.mjs test-postgres build/js/tests/postgres.test.js
 
-# make bench-server: requests/s and points/s of the reference server, SQLite (1 process) and
-# PostgreSQL (1, 2 and 4 processes on one database), side by side; build/bench-server.json.
-# Not a test: nothing is timed against a threshold.
+# make bench-server: the reference server's uploads per second, CPU per upload and PostgreSQL round
+# trips per upload (seed-sized uploads; SQLite with 1 process, PostgreSQL with 1, 2 and 4 on one
+# database), and a 1 MiB backlog's time and peak memory; build/bench-server.json. Not a test.
+# BASELINE=<commit>: that commit's server measured in the same run, beside this build's (built once
+# in build/baseline/<commit>/, a git worktree of this repository).
 .PHONY: bench-server
+BASELINE_DIR = build/baseline/$(BASELINE)
 bench-server: build
-	node build/js/tests/bench/server-bench.js
+	@if [ -n "$(BASELINE)" ] && [ ! -f $(BASELINE_DIR)/build/js/cli/main.js ]; then \
+	  rm -rf $(BASELINE_DIR) && git worktree add --detach $(BASELINE_DIR) $(BASELINE) && \
+	  (cd $(BASELINE_DIR) && npm ci --no-audit --no-fund --loglevel=error && $(MAKE) build); fi
+	$(if $(BASELINE),OPAYGO_BENCH_BASELINE=$(abspath $(BASELINE_DIR))/bin/opaygo.js OPAYGO_BENCH_BASELINE_NAME=$(BASELINE)) node build/js/tests/bench/server-bench.js

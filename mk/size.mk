@@ -5,5 +5,5 @@
 $(C_DIR)/footprint-%.txt: $(C_DIR)/test-c-%
 	$< $@ > /dev/null
 
-size: wasm c cortex-m $(foreach m,token device seed full,build/riscv/libopaygo-$(m).a) $(foreach v,$(VARIANTS),$(C_DIR)/footprint-$(v).txt) $(DIST_SIZE_BUILD)/.built
+size: wasm c cortex-m $(foreach m,$(VARIANTS),build/riscv/libopaygo-$(m).a) $(foreach v,$(VARIANTS),$(C_DIR)/footprint-$(v).txt) $(DIST_SIZE_BUILD)/.built
 	@python3 tests/tools/size_report.py

@@ -17,11 +17,12 @@
 VARIANT_token  := assembly/index-token.ts   opaygo-token.wasm   -Oz  -DOPAYGO_TOKEN_ONLY=1  c/opaygo-token.wasm   opaygo_token   opaygo_token_wasm.c        libopaygo-token.a
 VARIANT_device := assembly/index-device.ts  opaygo-device.wasm  -Oz  -DOPAYGO_FULL=0        c/opaygo-device.wasm  opaygo_device  opaygo_device_wasm.c       libopaygo-device.a
 VARIANT_seed   := assembly/index-device.ts  opaygo-seed.wasm    -Oz  -DOPAYGO_FULL=0        c/opaygo-seed.wasm    opaygo_device  seed/opaygo_device_wasm.c  libopaygo-seed.a
+VARIANT_lean   := assembly/index-device.ts  opaygo-lean.wasm    -Oz  -DOPAYGO_FULL=0        c/opaygo-lean.wasm    opaygo_device  lean/opaygo_device_wasm.c  libopaygo-lean.a
 VARIANT_full   := assembly/index-full.ts    opaygo.wasm         -O3  -DOPAYGO_FULL=1        opaygo.wasm           opaygo         opaygo_full_wasm.c         libopaygo.a
-VARIANTS := token device seed full
+VARIANTS := token device seed lean full
 # The profiles a device links: the C libraries for every Cortex-M, wasm3 built for every Cortex-M.
 # The full build (server side, generation) runs on the Cortex-M3 under QEMU only.
-FIRMWARE_VARIANTS := token device seed
+FIRMWARE_VARIANTS := token device seed lean
 
 variant_entry = $(word 1,$(VARIANT_$(1)))
 variant_wasm = build/$(word 2,$(VARIANT_$(1)))

@@ -117,10 +117,12 @@ $(foreach cpu,$(INTERP_CPUS),$(eval $(call INTERP_CPU_RULES,$(cpu))))
 INTERP_HEAP_wamr_token := 11264
 INTERP_HEAP_wamr_device := 60416
 INTERP_HEAP_wamr_seed := 54528
+INTERP_HEAP_wamr_lean := 50688
 INTERP_HEAP_wamr_full := 92160
 INTERP_HEAP_toywasm_token := 6144
 INTERP_HEAP_toywasm_device := 37376
 INTERP_HEAP_toywasm_seed := 33792
+INTERP_HEAP_toywasm_lean := 31488
 INTERP_HEAP_toywasm_full := 67072
 # The wasm stack per module: WAMR's (frames and operands, on its heap); toywasm's room for the stacks
 # a call grows on its heap, checked free at each instantiation. Each the deepest any input takes it
@@ -130,10 +132,12 @@ INTERP_HEAP_toywasm_full := 67072
 INTERP_STACK_wamr_token := 1536
 INTERP_STACK_wamr_device := 7168
 INTERP_STACK_wamr_seed := 4608
+INTERP_STACK_wamr_lean := 7168
 INTERP_STACK_wamr_full := 10752
 INTERP_STACK_toywasm_token := 1024
 INTERP_STACK_toywasm_device := 4096
 INTERP_STACK_toywasm_seed := 3072
+INTERP_STACK_toywasm_lean := 4096
 INTERP_STACK_toywasm_full := 3584
 INTERP_HEAP_SCALE_cortex-m3 := 1
 INTERP_HEAP_SCALE_rv32 := 1
@@ -174,7 +178,8 @@ $(INTERP_DIR)/$(1)/toywasm-$(2)/insn.o: $(MCU_DIR)/gen/$(2)/toywasm/insn.c bindi
 endef
 $(MCU_DIR)/gen/%/toywasm/insn.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/toywasm_opcodes.py scripts/wasm3_opcodes.py $(TOYWASM_SRC)/.fetched
 	python3 scripts/toywasm_opcodes.py $(call variant_wasm,$*) $(TOYWASM_SRC)/lib $(@D)
-INTERP_MCU_MODULES := token device seed
+# (the profiles a device links: mk/variants.mk)
+INTERP_MCU_MODULES := $(FIRMWARE_VARIANTS)
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES),$(eval $(call INTERP_LIB_RULES,cortex-m3,$(b),$(m)))))
 $(foreach b,$(INTERP_BACKENDS),$(foreach m,$(INTERP_MCU_MODULES) full,$(eval $(call INTERP_LIB_RULES,x86,$(b),$(m)))))
 $(foreach m,$(INTERP_MCU_MODULES),$(eval $(call TOYWASM_INSN_RULE,cortex-m3,$(m))))

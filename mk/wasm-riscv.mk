@@ -30,7 +30,7 @@ $(RV_DIR)/test-c-$(1).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_
 	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$(1)) $(C_INC) -Itests/c -Itests/mcu -DSUITE_WASM2C=1 $(RV_LDFLAGS) \
 	  $$(filter-out tests/c/arm/startup.c,$$(filter %.c,$$^)) $(RV_DIR)/libopaygo-$(1).a -o $$@
 endef
-$(foreach m,token device seed full,$(eval $(call RV_W2C_RULES,$(m))))
+$(foreach m,$(VARIANTS),$(eval $(call RV_W2C_RULES,$(m))))
 $(RV_DIR)/decode-wasm2c-%.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h $(RV_DIR)/libopaygo-%.a
 	$(RV_CC) $(RV_CFLAGS) $(call variant_cdefs,$*) $(C_INC) -Itests/mcu -Wall -Werror $(RV_LDFLAGS) -Wl,-Map=$@.map $< $(RV_DIR)/libopaygo-$*.a -o $@
 
@@ -75,7 +75,7 @@ endef
 $(foreach b,$(RV_BACKENDS),$(foreach m,$(RV_MODULES),$(eval $(call RV_INTERP_IMAGES,$(b),$(m)))))
 
 .PHONY: riscv test-riscv
-RV_TESTS := $(foreach m,token device seed full,$(RV_DIR)/test-c-$(m).elf) \
+RV_TESTS := $(foreach m,$(VARIANTS),$(RV_DIR)/test-c-$(m).elf) \
             $(foreach b,$(RV_BACKENDS),$(foreach m,$(RV_MODULES),$(RV_DIR)/test-$(b)-$(m).elf))
 riscv: $(RV_TESTS) $(foreach m,$(RV_MODULES),$(RV_DIR)/decode-wasm2c-$(m).elf $(foreach b,$(RV_BACKENDS),$(RV_DIR)/decode-$(b)-$(m).elf))
 
@@ -87,15 +87,16 @@ test-riscv: riscv
 	python3 tests/tools/count_results.py test-riscv build/test-results/test-riscv.log $(words $(RV_TESTS)) || status=1; exit $$status
 
 # ---- the figures of every backend on both architectures (here: this file comes after every MCU build) ----
-#   make mcu-size        prints the table and writes build/mcu/footprint.json (tests/tools/mcu_size_report.py:
+#   make mcu-size        prints the table and writes build/mcu/footprint.json and the tables of docs/mcu.md and
+#                        README.md (tests/tools/mcu_size_report.py --docs:
 #                        reads the suites' QEMU outputs where they are newer than the images, runs the rest)
 #   make test-mcu-size   (suite) the same, then checks the file: every architecture x backend x module, each
 #                        figure a positive number where it must be, the RAM the sum of its parts, the flash
 #                        split summing to its total
 .PHONY: mcu-size test-mcu-size
-MCU_SIZE_IMAGES := mcu-wasm mcu-interp riscv $(foreach m,token device seed,$(MCU_DIR)/cortex-m3/decode-$(m)-wasm2c.elf)
+MCU_SIZE_IMAGES := mcu-wasm mcu-interp riscv $(foreach m,$(FIRMWARE_VARIANTS),$(MCU_DIR)/cortex-m3/decode-$(m)-wasm2c.elf)
 mcu-size: $(MCU_SIZE_IMAGES)
-	@python3 tests/tools/mcu_size_report.py
+	@python3 tests/tools/mcu_size_report.py --docs
 TEST_SUITES += test-mcu-size
 test-mcu-size: $(MCU_SIZE_IMAGES)
 	@mkdir -p build/test-results

@@ -2,7 +2,7 @@
 // Writes every copy of the module's ABI (codes, enums, Metrics member names) from abi/abi.json:
 //   assembly/abi.ts            codes and enums as AssemblyScript constants
 //   assembly/metrics/names.ts  the member names as the byte tables of the request encoder and answer reader
-//   assembly/metrics/name-pairs.ts  all of them as the server's translation string
+//   assembly/server/names.ts   all of them as the server's table (key translation, request members)
 //   bindings/c/opaygo_abi.h    OPAYGO_* codes and enums, and the name tables of opaygo_strerror
 //   bindings/abi.ts            codes, names, messages and enums for the TypeScript bindings
 // Usage: node scripts/gen-abi.mjs [--out DIR]   (DIR: write there instead of the repository, for
@@ -41,6 +41,9 @@ function check() {
   }
   for (const p of abi.keys.pairs) {
     for (const s of [p.condensed, p.simple]) if (!/^[a-z_]{1,255}$/.test(s)) throw new Error(`bad member name ${s}`);
+  }
+  for (const [k, v] of Object.entries(abi.keys.names)) {
+    if (k !== "about" && (!/^[A-Z_]+$/.test(k) || !/^[a-z_]{1,255}$/.test(v))) throw new Error(`bad name ${k}: ${v}`);
   }
 }
 
@@ -96,13 +99,35 @@ function assemblyNames() {
   ].join("\n");
 }
 
-// A file of its own: a string global is compiled into every build whose files it is in.
-function assemblyNamePairs() {
+// The server's table: every pair, in the table's order (the first pair naming a member wins when
+// translating), each [member u8][condensed: length u8, bytes][simple: length u8, bytes], where
+// member numbers the distinct simple names in order of first appearance; the request members
+// come first, as the REQUEST_MEMBER enum numbers them. Then the auth method prefixes.
+function assemblyServerNames() {
+  const pairs = abi.keys.pairs;
+  const simple = [...new Set(pairs.map((p) => p.simple))];
+  const members = abi.enums.find((e) => e.name === "REQUEST_MEMBER").members;
+  members.forEach((m, i) => {
+    const first = pairs.find((p) => p.simple === simple[i]);
+    if (m.value !== i || !first || m.label !== first.condensed || !first.request) throw new Error(`REQUEST_MEMBER ${m.name} must be ${i}, the pair of ${simple[i]}`);
+  });
+  if (simple.length > 32) throw new Error("at most 32 members (the server keeps a bitmask of them)");
+  const bytes = pairs.flatMap((p) => [simple.indexOf(p.simple), ...lengthPrefixed(p.condensed), ...lengthPrefixed(p.simple)]);
+  const auth = abi.enums.find((e) => e.name === "METRICS_AUTH").members.filter((m) => m.value > 0).sort((a, b) => a.value - b.value);
   return [
     banner("//"),
-    "// Every Metrics member name pair, condensed then simple, space-separated, in the reference's order",
-    "// (the server's key translation: the first pair naming a member wins).",
-    `export const NAME_PAIRS: string = "${abi.keys.pairs.map((p) => `${p.condensed} ${p.simple}`).join(" ")}";`,
+    "// The server's member names: every pair of the table in its order, each [member u8][condensed:",
+    "// length u8, ASCII][simple: length u8, ASCII]; member numbers the distinct simple names (the",
+    "// request's members first, as REQUEST_MEMBER numbers them; dct shares dtc's).",
+    `export const PAIRS: usize = memory.data<u8>([${byteList(bytes)}]);`,
+    `export const PAIRS_LENGTH: i32 = ${bytes.length};`,
+    `export const MEMBER_COUNT: i32 = ${simple.length};`,
+    "// The members past the request's (REQUEST_MEMBER): the answer's and the data's.",
+    ...simple.slice(members.length).map((name, i) => `export const MEMBER_${pairs.find((p) => p.simple === name).condensed.toUpperCase()}: i32 = ${members.length + i};`),
+    "// Other names the server reads, each [length u8][ASCII].",
+    ...Object.entries(abi.keys.names).filter(([k]) => k !== "about").map(([k, v]) => `export const ${k}: usize = memory.data<u8>([${byteList(lengthPrefixed(v))}]);`),
+    `// The auth method prefixes ${auth.map((m) => m.label).join(" ")}, two bytes each, by method - 1.`,
+    `export const AUTH_PREFIXES: usize = memory.data<u8>([${byteList([...Buffer.from(auth.map((m) => m.label).join(""), "latin1")])}]);`,
     "",
   ].join("\n");
 }
@@ -186,7 +211,7 @@ check();
 const files = {
   "assembly/abi.ts": assemblyAbi(),
   "assembly/metrics/names.ts": assemblyNames(),
-  "assembly/metrics/name-pairs.ts": assemblyNamePairs(),
+  "assembly/server/names.ts": assemblyServerNames(),
   "bindings/c/opaygo_abi.h": cHeader(),
   "bindings/abi.ts": typescript(),
 };

@@ -22,7 +22,7 @@ test("the generated ABI files are committed as the generator writes them from ab
     const run = spawnSync(process.execPath, [path.join(ROOT, "scripts/gen-abi.mjs"), "--out", out], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     const files = filesUnder(out).sort();
-    assert.deepEqual(files, ["assembly/abi.ts", "assembly/metrics/name-pairs.ts", "assembly/metrics/names.ts", "bindings/abi.ts", "bindings/c/opaygo_abi.h"]);
+    assert.deepEqual(files, ["assembly/abi.ts", "assembly/metrics/names.ts", "assembly/server/names.ts", "bindings/abi.ts", "bindings/c/opaygo_abi.h"]);
     for (const f of files) {
       const fresh = fs.readFileSync(path.join(out, f), "utf8");
       assert.match(fresh.split("\n")[0], /Generated from abi\/abi\.json by scripts\/gen-abi\.mjs: do not edit/, f);

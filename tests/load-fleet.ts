@@ -30,10 +30,11 @@ export class ChildServer {
   /** `opaygo server --db DB --port 0 --log LOG` on 127.0.0.1 with the tests' operator token (from
    *  the environment); resolves with its URL once it listens. The request log goes to a file (by
    *  default DB.log, for a SQLite file): on a pipe to this busy test process its writes would wait
-   *  for the test to read them. `cli`: another build's bin/opaygo.js (make bench-server). */
-  static start(db: string, extra: string[] = [], log = `${db}.log`, cli = CLI): Promise<ChildServer> {
-    const proc = spawn(process.execPath, [cli, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
-      stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN },
+   *  for the test to read them. `cli`: another build's bin/opaygo.js, `node`: options to Node, `env`:
+   *  more of the environment (make bench-server). */
+  static start(db: string, extra: string[] = [], log = `${db}.log`, o: { cli?: string; node?: string[]; env?: Record<string, string> } = {}): Promise<ChildServer> {
+    const proc = spawn(process.execPath, [...(o.node ?? []), o.cli ?? CLI, "server", "--db", db, "--port", "0", "--log", log, ...extra], {
+      stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OPAYGO_OPERATOR_TOKEN: OPERATOR_TOKEN, ...o.env },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
     return new Promise((resolve, reject) => {

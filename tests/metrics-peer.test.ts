@@ -9,6 +9,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Decoder } from "cbor-x";
 import { Device } from "../bindings/device.js";
 import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, parseOrdered, rawMember, stringifyLossless, verifyRequest } from "../bindings/metrics.js";
@@ -640,4 +643,48 @@ test("the specification's time rules (tests/spec-time-vectors.ts): the reference
       assert.deepEqual(ours.historical_data.map((r: Obj) => r.timestamp), v.times, v.name);
     }
   });
+});
+
+test("the profile vectors (seed_scenario_int.json, metrics_requests_int.jsonl) are what the reference makes today", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-profile-vectors-"));
+  try {
+    const script = new URL("../../../tests/peers/make_profile_vectors.py", import.meta.url).pathname;
+    const run = spawnSync("python3", [script, dir], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    for (const name of ["seed_scenario_int.json", "metrics_requests_int.jsonl"]) {
+      const committed = fs.readFileSync(new URL(`../../../tests/vectors/${name}`, import.meta.url), "utf8");
+      assert.equal(fs.readFileSync(path.join(dir, name), "utf8"), committed, `${name}: run python3 tests/peers/make_profile_vectors.py`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Two differences a random differential run found (issue 19): the reference expands with the
+// request's own dfo when the host's format is falsy (None or {}), and its datetime rounds a
+// fractional time to the microsecond (half to even) before int() truncates it.
+test("a null or empty host data format, and fractional times: expanded as the reference expands them", () => {
+  const DFO = '{"data_order":["a","b"],"historical_data_order":["v","relative_time","timestamp"],"historical_data_interval":60}';
+  const cases: { payload: string; format: JsonValue; receivedAt: number }[] = [];
+  for (const format of [null, {}] as JsonValue[]) {
+    cases.push({ payload: `{"sn":"S","dfo":${DFO},"ts":1700000000,"d":[1,2],"hd":[[1],[2,30],{"0":3}]}`, format, receivedAt: 1 });
+    cases.push({ payload: `{"sn":"S","dfo":${DFO},"rc":4,"d":[7],"hd":[[1]]}`, format, receivedAt: 1_650_000_000 });
+  }
+  const noTs = (hd: string) => `{"sn":"S","dfo":${DFO},"rc":1,"hd":${hd}}`;
+  for (const t of [1700000000.9999995, 1700000000.4999995, 1700000000.0000005, 1699999999.9999994, 1700000000.9999985, 0.5, 1e-7]) {
+    cases.push({ payload: noTs("[[1],[2]]"), format: null, receivedAt: t });
+  }
+  for (const [name, t] of [["ts", "1700000000.9999995"], ["dtc", "1700000000.5000005"], ["ts", "1700000000.9999996"]]) {
+    cases.push({ payload: `{"sn":"S","dfo":${DFO},"${name}":${t},"hd":[[1],[2],[3,-1]]}`, format: null, receivedAt: 1 });
+  }
+  // an explicit fractional timestamp restarts the rows; relative_time is truncated, not rounded
+  cases.push({ payload: noTs("[[1],[2,null,1700000000.9999996],[3],[4,0.9999995],[5,-1.5]]"), format: null, receivedAt: 1 });
+  const refs = peer(cases.map((c) => cmd("check", { payload: c.payload, key: KEY, format: c.format, received_at: c.receivedAt })));
+  cases.forEach((c, i) => {
+    const what = `${c.payload} with format ${JSON.stringify(c.format)} at ${c.receivedAt}`;
+    assert.equal(refs[i].simple_error, undefined, `${what}: the reference refuses it: ${refs[i].simple_error}`);
+    assert.equal(expandRequest({ body: c.payload, dataFormat: c.format as DataFormat | null, receivedAt: c.receivedAt }), canonicalJson(refs[i].simple), what);
+  });
+  // the fraction that made the difference: 1700000000.9999995 starts the rows at 1700000001
+  assert.equal(JSON.parse(refs[4].simple).historical_data[0].timestamp, 1700000001);
 });

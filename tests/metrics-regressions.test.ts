@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsEncoder, expandRequest, canonicalRequest, buildAnswer } from "../bindings/metrics.js";
-import { ERR_METRICS_DUPLICATE, ERR_METRICS_STATE } from "../bindings/abi.js";
+import { ERR_METRICS_DUPLICATE, ERR_METRICS_STATE, REQUEST_MEMBER_RC } from "../bindings/abi.js";
 import { WasmInstance, f64Bits } from "../bindings/wasm.js";
 
 const KEY = "a29ab82edc5fbbc41ec9530f6dac86b1";
@@ -208,12 +208,12 @@ test("a refused request body or host data format on the server keeps the one loa
   enc.setRequestCount(3);
   const body = Buffer.from(enc.simple());
   const w = new WasmInstance("full"), x = w.exports;
-  w.bytes().set(body, x.json_in_buffer());
+  w.bytes().set(body, x.metrics_server_body_buffer(body.length));
   const n = x.metrics_server_load(body.length, false);
   assert.ok(n > 0);
   const loaded = Buffer.from(w.read(x.metrics_server_request_buffer(), n)).toString();
-  w.bytes().set(Buffer.from('{"sn":"X","sn":"Y"}'), x.json_in_buffer());
+  w.bytes().set(Buffer.from('{"sn":"X","sn":"Y"}'), x.metrics_server_body_buffer(19));
   assert.equal(x.metrics_server_load(19, false), -68);
   assert.equal(Buffer.from(w.read(x.metrics_server_request_buffer(), n)).toString(), loaded);
-  assert.equal(x.metrics_server_request_number(1), 3n);
+  assert.equal(x.metrics_server_member_int(REQUEST_MEMBER_RC), 3n);
 });

@@ -13,7 +13,7 @@ const dir = new URL("../../../tests/vectors/", import.meta.url);
 const lines = (name: string) => fs.readFileSync(new URL(name, dir), "utf8").split("\n").filter(Boolean);
 const num = (v: JsonValue | undefined) => (v instanceof Float ? v.value : (v as number | bigint));
 
-function encoder(v: Obj, module: "device" | "seed" | "full" = "full"): MetricsEncoder {
+function encoder(v: Obj, module: "device" | "seed" | "lean" | "full" = "full"): MetricsEncoder {
   const e = new MetricsEncoder({ serialNumber: v.serial_number as string, key: v.key as string, authMethod: (v.auth_method as any) ?? null, dataFormat: v.data_format as any, module });
   if (v.timestamp != null) e.setTimestamp(num(v.timestamp));
   if (v.request_count != null) e.setRequestCount(num(v.request_count));
@@ -62,7 +62,7 @@ test("seed profile: the seed scenario byte for byte, its answer applied; the fea
   const v = parseLossless(text) as Obj;
   const exp = JSON.parse(text);
   const e = encoder(v, "seed");
-  assert.equal(e.wasm.exports.metrics_features(), 1 | 2 | (1 << 8) | (1 << 13)); // JSON, CBOR; auth none and ra
+  assert.equal(e.wasm.exports.metrics_features(), 1 | 2 | 64 | (1 << 8) | (1 << 13)); // JSON, CBOR, floats; auth none and ra
   assert.equal(e.condensed(), exp.condensed);
   // CBOR: 30 rows of 2-decimal readings are doubles (9 bytes each) and overflow the 1 KiB buffer
   // (JSON is the smaller form here); 10 rows give the full module's bytes
@@ -84,6 +84,65 @@ test("seed profile: the seed scenario byte for byte, its answer applied; the fea
   assert.throws(() => f.setData({ a: 1, b: 2 }), (err: unknown) => err instanceof OpaygoError && err.code === -21);
   f.setData({ a: 1 });
   assert.equal(f.condensed(), '{"sn":"X","df":1,"d":[1],"hd":[]}');
+});
+
+// The lean profile (docs/profiles.md): integer readings, condensed JSON, ra, formats by id, the ring,
+// the answer; floats, CBOR and the rest refused with ERR_METRICS_NOT_BUILT.
+const notBuilt = (err: unknown) => err instanceof OpaygoError && err.code === -38 && /not in this build/.test(err.message);
+test("lean profile: the seed scenario with integer readings byte for byte, its answer applied; the features left out refused", () => {
+  const text = fs.readFileSync(new URL("seed_scenario_int.json", dir), "utf8");
+  const v = parseLossless(text) as Obj;
+  const exp = JSON.parse(text);
+  const e = encoder(v, "lean");
+  assert.equal(e.wasm.exports.metrics_features(), 1 | (1 << 13)); // JSON; auth ra
+  assert.equal(e.condensed(), exp.condensed);
+  assert.equal(encoder(v, "full").simple(), exp.simple);
+  assert.throws(() => e.cbor(), notBuilt);
+  assert.throws(() => e.simple(), notBuilt);
+  assert.throws(() => e.addHistoricalRow({ battery_voltage: 13.22 }), notBuilt);
+  assert.throws(() => e.addHistoricalRow({ battery_voltage: new Float(13) }), notBuilt);
+  assert.equal(e.ring().rows, 30);
+  // an answer holding a float (here in its extra data, which the signature covers) cannot be
+  // checked without floats: refused, nothing changed
+  const withFloat = buildAnswer({ body: exp.condensed, key: exp.key, answer: { token_list: ["703181784"], extra_data: { t: new Float(21.5) } } });
+  assert.throws(() => e.applyAnswer(withFloat, 1611583100), notBuilt);
+  assert.equal(e.ring().rows, 30);
+  const answer = e.applyAnswer(exp.answer, 1611583100);
+  assert.deepEqual(answer.tokens.map((t) => t.result), ["ACCEPTED"]);
+  assert.equal(answer.signed, true);
+  assert.equal(e.ring().rows, 0);
+  for (const authMethod of [null, "sa", "ta", "ca", "da"] as const) {
+    assert.throws(() => new MetricsEncoder({ serialNumber: "X", module: "lean", authMethod, key: v.key as string }), notBuilt);
+  }
+  assert.throws(() => new MetricsEncoder({ serialNumber: "X", module: "lean", authMethod: "ra", key: v.key as string, dataFormat: { data_order: ["a"] } }), notBuilt);
+});
+
+// The integer requests (tests/peers/make_profile_vectors.py): byte for byte on the full module; the
+// lean profile does what the device module does with them (same buffers), and gives the reference's
+// payload whenever its ring kept every row.
+lines("metrics_requests_int.jsonl").forEach((line, i) => {
+  test(`metrics_requests_int line ${i + 1}: full, device and lean modules`, () => {
+    const v = parseLossless(line) as Obj;
+    const exp = JSON.parse(line);
+    if (exp.error) {
+      assert.throws(() => { const e = encoder(v); e.condensed(); e.simple(); });
+      return;
+    }
+    assert.equal(encoder(v).condensed(), exp.condensed);
+    assert.equal(encoder(v).simple(), exp.simple);
+    const run = (module: "device" | "lean") => {
+      try {
+        const e = encoder(v, module);
+        return { out: e.condensed(), dropped: e.ring().dropped };
+      } catch (err) {
+        assert.ok(err instanceof OpaygoError, String(err));
+        return { out: `error ${err.code}`, dropped: 0 };
+      }
+    };
+    const lean = run("lean");
+    assert.deepEqual(lean, run("device"));
+    if (!lean.out.startsWith("error") && lean.dropped === 0) assert.equal(lean.out, exp.condensed);
+  });
 });
 
 lines("metrics_responses.jsonl").forEach((line, i) => {

@@ -49,7 +49,7 @@ after(() => fs.rmSync(WORK, { recursive: true, force: true }));
 
 test("the tarball holds the modules, the compiled JS and types, the AssemblyScript and C sources; no tests or vectors", () => {
   const files = ok("tar", ["tzf", tarball], WORK).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-  for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
+  for (const f of ["build/opaygo.wasm", "build/opaygo-device.wasm", "build/opaygo-seed.wasm", "build/opaygo-lean.wasm", "build/opaygo-token.wasm", "build/wasm3-wasi/wasm3.wasm", "bin/opaygo.js", "build/js/cli/main.js",
     "build/js/bindings/index.js", "build/js/bindings/index.d.ts", "build/js/bindings/server.d.ts", "assembly/index-device.ts",
     "index.ts", "bindings/c/opaygo.h", "README.md", "package.json",
     // the pages' chart module and uPlot with its licence (make ui)

@@ -1,4 +1,4 @@
-// A refused call changes nothing: for every export of the three modules that can refuse, seeded
+// A refused call changes nothing: for every export of every module that can refuse, seeded
 // refused inputs in several prepared states, and after each one the module's whole state is
 // byte-identical: all of its linear memory and every mutable global, except the areas and globals
 // listed in DESIGNATED below (each with the reason it may change).
@@ -121,12 +121,14 @@ const DESIGNATED_GLOBALS: Record<string, string> = {
   "siphash/v2": "SipHash rounds in progress", "siphash/v3": "SipHash rounds in progress",
   "decimal/mant": "number being printed or parsed", "decimal/bexp": "number being printed or parsed",
   "decimal/digitCount": "number being printed", "decimal/decimalExponent": "number being printed",
-  "json/writer/base": "byte-layer writer of the call in progress", "json/writer/capacity": "byte-layer writer of the call in progress",
-  "json/writer/length": "byte-layer writer of the call in progress", "json/writer/writing": "byte-layer writer of the call in progress",
-  "json/writer/full": "byte-layer writer of the call in progress",
+  "json/out/grows": "writer of the call in progress",
+  "json/value/keyTable": "the server's hash table of keys, during one load",
   "cbor/decode/N": "CBOR reader's end", "cbor/decode/major": "CBOR item being read", "cbor/decode/arg": "CBOR item being read",
   "cbor/decode/indefinite": "CBOR item being read", "cbor/decode/info": "CBOR item being read",
-  "metrics/server/lastTime": "row time of the expansion in progress",
+  ...Object.fromEntries(["seconds", "micros"].map((g) => [`server/expand/${g}`, "row time of the expansion in progress"])),
+  ...Object.fromEntries(["order", "orderLength", "orderDistinct", "lookedUp", "lookedUpAt", "relativeAt", "timestampAt", "interval", "tsName"]
+    .map((g) => [`server/expand/${g}`, "format of the expansion in progress"])),
+  "server/verify/chainHash": "the `ra` hash chain of the verification in progress",
   "cbor/decode/S": "CBOR reader's position",
 };
 
@@ -147,8 +149,9 @@ const GETTERS: Record<string, unknown[][]> = {
   metrics_answer_time_kind: [[]], metrics_answer_time: [[]], metrics_answer_format_id: [[]],
   metrics_answer_object_offset: [[0], [1], [2]], metrics_answer_object_length: [[0], [1], [2]],
   token_generated_count: [[]], json_in_buffer: [[]], json_out_buffer: [[]], json_buffer_capacity: [[]],
-  metrics_server_request_buffer: [[]],
-  metrics_server_request_number: [[0], [1]], metrics_server_verify: [[0n, 0n], [5n, 5n]],
+  metrics_server_request_buffer: [[]], metrics_server_out_buffer: [[]], metrics_server_index_buffer: [[]], metrics_server_auth_method: [[]],
+  ...Object.fromEntries(["kind", "int", "offset", "length"].map((g) => [`metrics_server_member_${g}`, [[-1], [0], [1], [3], [5], [7], [8], [10]]])),
+  metrics_server_verify: [[0n, 0n], [5n, 5n]],
 };
 // Exports that never refuse: each returns nothing or succeeds for every argument (void setters,
 // metrics_ring_clear, device_save, any i64 formatted, a valid metrics_row_begin). device_enter_token's INVALID is not a refusal
@@ -182,9 +185,17 @@ class Twin {
   }
   /** Writes bytes at the address an export returns, in both. */
   write(bufferExport: string, bytes: Uint8Array, offset = 0): void {
-    const at = this.shipped[bufferExport]() + offset;
+    this.writeAt(this.shipped[bufferExport]() + offset, bytes);
+  }
+  writeAt(at: number, bytes: Uint8Array): void {
     new Uint8Array(this.shipped.memory.buffer).set(bytes, at);
     new Uint8Array(this.probe.memory.buffer).set(bytes, at);
+  }
+  /** A request body where metrics_server_load reads it (metrics_server_body_buffer, in both). */
+  body(bytes: Uint8Array): void {
+    const at = this.call("metrics_server_body_buffer", bytes.length);
+    assert.ok(at > 0, `metrics_server_body_buffer(${bytes.length}) = ${at}`);
+    this.writeAt(at, bytes);
   }
   area(name: string): [number, number] {
     const a = this.areas.get(name);
@@ -212,6 +223,11 @@ function designatedRanges(t: Twin): Array<[number, number, string]> {
   for (const name of Object.keys(DESIGNATED_AREAS)) {
     const a = t.areas.get(name);
     if (a) r.push([a[0], a[1], name]);
+  }
+  if ("metrics_server_out_buffer" in t.shipped) {
+    // the server's free memory (the body being loaded, an expansion's index and text, answers), to
+    // the end of memory, which may grow
+    r.push([t.shipped.metrics_server_index_buffer(), Infinity, "the server's free memory"]);
   }
   if ("metrics_out_buffer" in t.shipped) {
     const out = t.shipped.metrics_out_buffer();
@@ -260,18 +276,23 @@ function io(t: Twin, s: string | Uint8Array): number {
   return b.length;
 }
 
+/** A reading put as the profile takes it: a double, or x100 as an integer (the lean profile has no floats). */
+function putReading(t: Twin, nameLength: number, x: number): number {
+  return t.kind === "lean" ? t.call("metrics_put_int", nameLength, BigInt(Math.round(x * 100))) : t.call("metrics_put_float", nameLength, f64Bits(x));
+}
+
 /** A metrics encoder with a format, ts / rc, current data, a ring row; `stage` says what is open. */
 function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"): Twin {
   const t = tokenState(kind);
   assert.equal(t.call("metrics_init", io(t, "SN-42"), 5), 0);
-  // the seed profile has no inline format (docs/profiles.md): its format goes by id
-  if (kind === "seed") assert.equal(t.call("metrics_format_id", 7n, true), 0);
+  // the seed and lean profiles have no inline format (docs/profiles.md): their format goes by id
+  if (kind === "seed" || kind === "lean") assert.equal(t.call("metrics_format_id", 7n, true), 0);
   else assert.equal(t.call("metrics_format_object", io(t, FORMAT), true), 0);
   for (const [list, n] of [[0, "a"], [0, "b"], [0, "gps"], [1, "timestamp"], [1, "v"]] as const) assert.equal(t.call("metrics_format_name", list, io(t, n)), 0);
   t.call("metrics_timestamp", 1700000000n);
   t.call("metrics_request_count", 7n);
   assert.equal(t.call("metrics_row_begin", 1), 0);
-  assert.equal(t.call("metrics_put_float", io(t, "a"), f64Bits(12.5)), 0);
+  assert.equal(putReading(t, io(t, "a"), 12.5), 0);
   assert.equal(t.call("metrics_row_end"), 0);
   assert.equal(t.call("metrics_row_begin", 2), 0);
   assert.equal(t.call("metrics_put_int", io(t, "timestamp"), 1699999000n), 0);
@@ -284,7 +305,7 @@ function metricsState(kind: ModuleKind, stage: "idle" | "row" | "array" | "sent"
   }
   if (stage === "array") {
     assert.equal(t.call("metrics_array_begin", io(t, "gps")), 0);
-    assert.equal(t.call("metrics_put_float", 0, f64Bits(1.25)), 0);
+    assert.equal(putReading(t, 0, 1.25), 0);
   }
   return t;
 }
@@ -296,7 +317,7 @@ function serverState(): Twin {
   const n = t.call("metrics_encode", 0, false);
   assert.ok(n > 0);
   const body = Buffer.from(new Uint8Array(t.shipped.memory.buffer, t.shipped.metrics_out_buffer(), n));
-  t.write("json_in_buffer", body);
+  t.body(body);
   assert.ok(t.call("metrics_server_load", n, false) > 0);
   t.write("json_in_buffer", enc(FORMAT));
   assert.ok(t.call("metrics_server_format", FORMAT.length) > 0);
@@ -400,9 +421,10 @@ const FULL_CASES: Case[] = [
   { name: "json_format_float / cbor_encode_float", call: (t, r) => t.call(pick(r, ["json_format_float", "cbor_encode_float"]), pick(r, [NaN, Infinity])), refused: neg },
   { name: "metrics_server_load", call: (t, r) => {
     const b = badJson(r, '{"sn":"SN-42","df":4,"d":[1],"hd":[]}');
-    t.write("json_in_buffer", b);
+    t.body(b);
     return randInt(r, 6) ? t.call("metrics_server_load", b.length, randInt(r, 2)) : t.call("metrics_server_load", pick(r, LENGTHS), 0);
   }, refused: neg },
+  { name: "metrics_server_body_buffer", call: (t, r) => t.call("metrics_server_body_buffer", pick(r, [-1, -2147483648, 2147483647, 64 << 20])), refused: neg },
   { name: "metrics_server_format", call: (t, r) => {
     const b = badJson(r, FORMAT);
     t.write("json_in_buffer", b);
@@ -418,23 +440,23 @@ const FULL_CASES: Case[] = [
 // Some refusals only exist in a state: ring in use (init), data or a row in use (format), full
 // tables and rows. Each is a prepared state plus the call.
 const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: ModuleKind) => Twin; call: (t: Twin) => number }> = [
-  { name: "metrics_init while the ring holds rows", kinds: ["device", "seed", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_init", io(t, "OTHER"), 1) },
-  { name: "metrics_format_object while rows use the format", kinds: ["device", "seed", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_format_object", io(t, '{"data_order":["q"]}'), true) },
-  { name: "metrics_format_name into a full name table", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "metrics_init while the ring holds rows", kinds: ["device", "seed", "lean", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_init", io(t, "OTHER"), 1) },
+  { name: "metrics_format_object while rows use the format", kinds: ["device", "seed", "lean", "full"], prepare: (k) => metricsState(k, "idle"), call: (t) => t.call("metrics_format_object", io(t, '{"data_order":["q"]}'), true) },
+  { name: "metrics_format_name into a full name table", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "idle");
     for (let i = 0; t.call("metrics_format_name", 1, io(t, `name-${i}-${"x".repeat(20)}`)) === 0; i++) assert.ok(i < 300);
     return t;
   }, call: (t) => t.call("metrics_format_name", 1, io(t, "one more")) },
-  { name: "metrics_put_* that overflows the row", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "metrics_put_* that overflows the row", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "row");
     for (let i = 0; t.call("metrics_put_int", io(t, `k${i}`), 123456789n) === 0; i++) assert.ok(i < 2000);
     return t;
   }, call: (t) => t.call("metrics_put_string", io(t, "long" + "y".repeat(100)) - 100, 100) },
-  { name: "an array element that overflows the row", kinds: ["device", "seed", "full"], prepare: (k) => {
+  { name: "an array element that overflows the row", kinds: ["device", "seed", "lean", "full"], prepare: (k) => {
     const t = metricsState(k, "array");
-    for (let i = 0; t.call("metrics_put_float", 0, f64Bits(Math.PI + i)) === 0; i++) assert.ok(i < 300);
+    for (let i = 0; putReading(t, 0, Math.PI + i) === 0; i++) assert.ok(i < 300);
     return t;
-  }, call: (t) => t.call("metrics_put_float", 0, f64Bits(Math.PI)) },
+  }, call: (t) => putReading(t, 0, Math.PI) },
   { name: "metrics_encode that does not fit the output", kinds: ["device"], prepare: (k) => {
     const t = metricsState(k, "idle");
     for (let i = 0; i < 7; i++) {
@@ -445,26 +467,26 @@ const STATE_CASES: Array<{ name: string; kinds: ModuleKind[]; prepare: (kind: Mo
     }
     return t;
   }, call: (t) => t.call("metrics_encode", 1, 0) },
-  { name: "device_enter_token while blocked", kinds: ["token", "device", "seed", "full"], prepare: (k) => {
+  { name: "device_enter_token while blocked", kinds: ["token", "device", "seed", "lean", "full"], prepare: (k) => {
     const t = tokenState(k);
     t.write("text_buffer", enc("111111111"));
     assert.equal(t.call("device_enter_token", 5000, 9), 10);
     return t;
   }, call: (t) => { t.write("text_buffer", enc("222222222")); return t.call("device_enter_token", 5030, 9); } },
   { name: "metrics_server_load, then the same request (replay check unchanged)", kinds: ["full"], prepare: () => serverState(), call: (t) => {
-    t.write("json_in_buffer", enc('{"sn":"SN-42","d":{}}'.repeat(2)));
+    t.body(enc('{"sn":"SN-42","d":{}}'.repeat(2)));
     return t.call("metrics_server_load", 42, 0);
   } },
   { name: "metrics_server_expand of a format naming a variable twice", kinds: ["full"], prepare: () => {
     const t = serverState();
     const body = '{"sn":"X","d":[1,2],"hd":[]}';
-    t.write("json_in_buffer", enc(body));
+    t.body(enc(body));
     assert.ok(t.call("metrics_server_load", body.length, 0) > 0);
     const format = '{"data_order":["x","x"]}';
     t.write("json_in_buffer", enc(format));
     assert.ok(t.call("metrics_server_format", format.length) > 0);
     return t;
-  }, call: (t) => t.call("metrics_server_expand", 0n) },
+  }, call: (t) => t.call("metrics_server_expand", 0) },
 ];
 
 // ---- the tests -------------------------------------------------------------------------------------
@@ -511,6 +533,8 @@ const STATES: Record<ModuleKind, Array<[string, () => Twin]>> = {
     ["array open", () => metricsState("device", "array")], ["request sent", () => metricsState("device", "sent")]],
   seed: [["idle", () => metricsState("seed", "idle")], ["row open", () => metricsState("seed", "row")],
     ["array open", () => metricsState("seed", "array")], ["request sent", () => metricsState("seed", "sent")]],
+  lean: [["idle", () => metricsState("lean", "idle")], ["row open", () => metricsState("lean", "row")],
+    ["array open", () => metricsState("lean", "array")], ["request sent", () => metricsState("lean", "sent")]],
   full: [["idle", () => metricsState("full", "idle")], ["row open", () => metricsState("full", "row")],
     ["array open", () => metricsState("full", "array")], ["server: request and format loaded", () => serverState()]],
 };
@@ -518,10 +542,11 @@ const CASES: Record<ModuleKind, Case[]> = {
   token: TOKEN_CASES,
   device: [...TOKEN_CASES, ...METRICS_CASES],
   seed: [...TOKEN_CASES, ...METRICS_CASES],
+  lean: [...TOKEN_CASES, ...METRICS_CASES],
   full: [...TOKEN_CASES, ...METRICS_CASES, ...FULL_CASES],
 };
 
-for (const kind of ["token", "device", "seed", "full"] as const) {
+for (const kind of ["token", "device", "seed", "lean", "full"] as const) {
   test(`${kind}: the unoptimised build has the shipped build's memory layout`, () => {
     const t = new Twin(kind);
     for (const e of ["key_buffer", "text_buffer", "state_buffer", "memory_used", "metrics_io_buffer", "metrics_out_buffer", "json_in_buffer", "json_out_buffer"]) {
@@ -566,14 +591,14 @@ for (const kind of ["token", "device", "seed", "full"] as const) {
 }
 
 test("the device modules keep no state in globals: every mutable global is per-call scratch", () => {
-  for (const kind of ["token", "device", "seed"] as const) {
+  for (const kind of ["token", "device", "seed", "lean"] as const) {
     assert.deepEqual(probe(kind).globals.filter((g) => !(g in DESIGNATED_GLOBALS)), [], `${kind}: globals that are not per-call scratch`);
   }
 });
 
 test("every designated area and global exists (no stale entries in the lists)", () => {
-  const areas = new Set((["token", "device", "seed", "full"] as ModuleKind[]).flatMap((k) => [...probe(k).areas.keys()]));
-  const globals = new Set((["token", "device", "seed", "full"] as ModuleKind[]).flatMap((k) => probe(k).globals));
+  const areas = new Set((["token", "device", "seed", "lean", "full"] as ModuleKind[]).flatMap((k) => [...probe(k).areas.keys()]));
+  const globals = new Set((["token", "device", "seed", "lean", "full"] as ModuleKind[]).flatMap((k) => probe(k).globals));
   assert.deepEqual(Object.keys(DESIGNATED_AREAS).filter((a) => !areas.has(a)), []);
   assert.deepEqual(Object.keys(DESIGNATED_GLOBALS).filter((g) => !globals.has(g)), []);
 });

@@ -1,4 +1,4 @@
-// Signatures are compared in constant time (assembly/metrics/server.ts serverVerify: a fixed 16
+// Signatures are compared in constant time (assembly/server/verify.ts sameHex: a fixed 16
 // XOR rounds with the length folded in; assembly/metrics/answer.ts: stringEqualsSecret). This is
 // the functional side of that change: a wrong signature of every length, and the right one with
 // any single digit changed, is still refused, on the server and on the device; the right one is

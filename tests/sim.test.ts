@@ -49,6 +49,18 @@ test("a short sim: every upload accepted, every token applied, every sample stor
   }
 });
 
+test("an integer fleet on the lean module makes the device module's requests, byte for byte, and the same run", async () => {
+  const o = { devices: 2, days: 1, interval: 120, uploadEvery: 3600, encoding: "condensed" as const, auth: "ra" as const, seed: 5 };
+  const device = await runSim(o);
+  const lean = await runSim({ ...o, module: "lean" });
+  assert.equal(lean.accepted, lean.requests);
+  assert.equal(lean.tokens_applied, lean.tokens_delivered);
+  assert.equal(lean.samples_stored, lean.samples_taken);
+  for (const k of ["requests", "accepted", "body_up", "body_down", "tokens_applied", "rows_dropped", "early_uploads"] as const) assert.equal(lean[k], device[k], k);
+  assert.deepEqual(lean.devices.map((d) => d.series), device.devices.map((d) => d.series));
+  await assert.rejects(runSim({ ...o, module: "lean", scale: false }), /integer readings only/);
+});
+
 test("the same seed gives the same run; CBOR and simple encodings are accepted too", async () => {
   const a = await runSim({ devices: 2, days: 1, interval: 120, uploadEvery: 3600, encoding: "cbor", auth: "da", seed: 11 });
   const b = await runSim({ devices: 2, days: 1, interval: 120, uploadEvery: 3600, encoding: "cbor", auth: "da", seed: 11 });
@@ -96,6 +108,10 @@ test("bad options get a message and exit status 2, never a stack trace", () => {
       [["sim", "--days", "abc"], /days must be a whole number/],
       [["sim", "--encoding", "xml"], /Allowed choices/],
       [["sim", "--auth", "zz"], /Allowed choices/],
+      [["sim", "--module", "seed"], /Allowed choices/],
+      [["sim", "--module", "lean", "--encoding", "cbor"], /condensed JSON only/],
+      [["sim", "--module", "lean", "--no-scale"], /integer readings only/],
+      [["sim", "--module", "lean", "--auth", "da"], /ra only/],
       [["sim", "--server", "ftp://x"], /http:\/\/ or https:\/\/ URL/],
       [["sim", "--interval", "600", "--upload-every", "300"], /at least --interval/],
       [["sim", "--db", dir], /is not a file/],

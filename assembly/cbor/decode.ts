@@ -11,8 +11,8 @@
 import { ERR_CBOR_KEY, ERR_CBOR_SYNTAX, ERR_CBOR_TRUNCATED, ERR_CBOR_UNSUPPORTED, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_NOT_FINITE, ERR_JSON_SPACE, ERR_JSON_UTF8 } from "../abi";
 import { MAX_DEPTH } from "../json/limits";
 import { lastCodePoint, utf8Sequence } from "../utf8";
-import { keyBefore } from "../json/value";
-import { wBase, wBegin, wByte, wBytes, wCodePoint, wFloat, wFull, wLen, wUint, wWriting } from "../json/writer";
+import { FEW_KEYS, distinctStrings, keyBefore } from "../json/value";
+import { OUT_JSON, jsonByte, jsonBytes, jsonCodePoint, jsonUint, outBase, outBegin, outGrows, outLength, outOverflow, wFloat } from "../json/out";
 
 let S: usize = 0;
 let N: i32 = 0;
@@ -57,7 +57,7 @@ function text(p: i32, n: u64): i32 {
   while (p < end) {
     let size = utf8Sequence(S + <usize>p, end - p);
     if (size == 0) return ERR_JSON_UTF8;
-    wCodePoint(lastCodePoint);
+    jsonCodePoint(lastCodePoint);
     p += size;
   }
   return end;
@@ -75,13 +75,13 @@ function item(p: i32, depth: i32): i32 {
   if (p < 0) return p;
   if (major == 0 || major == 1) {
     if (major == 1 && arg == 0xffffffffffffffff) {
-      wByte(0x2d);
-      wBytes(TWO_POW_64, 20);
-    } else wUint(major == 1 ? arg + 1 : arg, major == 1);
+      jsonByte(0x2d);
+      jsonBytes(TWO_POW_64, 20);
+    } else jsonUint(major == 1 ? arg + 1 : arg, major == 1);
     return p;
   }
   if (major == 3) {
-    wByte(0x22);
+    jsonByte(0x22);
     if (!indefinite) p = text(p, arg);
     else {
       while (true) {
@@ -94,7 +94,7 @@ function item(p: i32, depth: i32): i32 {
         if (p < 0) return p;
       }
     }
-    wByte(0x22);
+    jsonByte(0x22);
     return p;
   }
   if (major == 4 || major == 5) {
@@ -102,30 +102,39 @@ function item(p: i32, depth: i32): i32 {
     let isMap = major == 5;
     let count = arg;
     let open = indefinite;
-    let start = wLen();
-    wByte(isMap ? 0x7b : 0x5b);
-    for (let i: u64 = 0; open || i < count; i++) {
+    let start = outLength();
+    // a large map in the server's region: its keys are checked at its end, through a hash table
+    let late = outGrows();
+    jsonByte(isMap ? 0x7b : 0x5b);
+    let i: u64 = 0;
+    for (; open || i < count; i++) {
       if (p >= N) return ERR_CBOR_TRUNCATED;
       if (open && at(p) == 0xff) { p++; break; }
-      if (i > 0) wByte(0x2c);
+      if (i > 0) jsonByte(0x2c);
       if (isMap) {
         if (at(p) >> 5 != 3) return at(p) == 0xff ? ERR_CBOR_SYNTAX : ERR_CBOR_KEY;
-        let key = wLen();
+        let key = outLength();
         p = item(p, depth + 1);
         if (p < 0) return p;
-        if (duplicate(start, key)) return ERR_JSON_DUPLICATE_KEY;
-        wByte(0x3a);
+        if ((!late || i < <u64>FEW_KEYS) && duplicate(start, key)) return ERR_JSON_DUPLICATE_KEY;
+        jsonByte(0x3a);
         if (p < N && at(p) == 0xff) return ERR_CBOR_SYNTAX;
       }
       p = item(p, depth + 1);
       if (p < 0) return p;
     }
-    wByte(isMap ? 0x7d : 0x5d);
+    jsonByte(isMap ? 0x7d : 0x5d);
+    if (isMap && late && i > <u64>FEW_KEYS && !outOverflow()) {
+      let base = outBase();
+      let end = base + <usize>outLength();
+      let u = distinctStrings(base + <usize>start, end, <i32>i, (end + 3) & ~3);
+      if (u <= 0) return u == 0 ? ERR_JSON_DUPLICATE_KEY : ERR_JSON_SPACE;
+    }
     return p;
   }
   if (major == 7) {
-    if (info == 20 || info == 21) { wBytes(WORDS + <usize>(info == 21 ? 0 : 4), info == 21 ? 4 : 5); return p; }
-    if (info == 22) { wBytes(WORDS + 9, 4); return p; }
+    if (info == 20 || info == 21) { jsonBytes(WORDS + <usize>(info == 21 ? 0 : 4), info == 21 ? 4 : 5); return p; }
+    if (info == 22) { jsonBytes(WORDS + 9, 4); return p; }
     let v: f64;
     if (info == 25) {
       if ((arg & 0x7c00) == 0x7c00) return ERR_JSON_NOT_FINITE;
@@ -134,8 +143,9 @@ function item(p: i32, depth: i32): i32 {
     else if (info == 26) v = <f64>reinterpret<f32>(<u32>arg);
     else if (info == 27) v = reinterpret<f64>(arg);
     else return info == 31 || (info == 24 && arg < 32) ? ERR_CBOR_SYNTAX : ERR_CBOR_UNSUPPORTED;
-    let e = wFloat(v);
-    return e < 0 ? e : p;
+    if (v - v != 0) return ERR_JSON_NOT_FINITE;
+    wFloat(reinterpret<u64>(v));
+    return p;
   }
   return ERR_CBOR_UNSUPPORTED;
 }
@@ -143,17 +153,18 @@ function item(p: i32, depth: i32): i32 {
 // Whether the key just written at output offset key repeats one of the object opened at start
 // (read back from the JSON written so far, while it is all there).
 function duplicate(start: i32, key: i32): bool {
-  if (!wWriting()) return false;
-  let base = wBase();
-  return keyBefore(base + <usize>start, base + <usize>key, base + <usize>wLen());
+  if (outOverflow()) return false;
+  let base = outBase();
+  return keyBefore(base + <usize>start, base + <usize>key, base + <usize>outLength());
 }
 
+// cap: out's capacity, or OUT_GROWS (the server's region).
 export function cborToJson(src: usize, len: i32, out: usize, cap: i32): i32 {
   S = src;
   N = len;
-  wBegin(out, cap, true);
+  outBegin(out, cap, OUT_JSON);
   let p = item(0, 0);
   if (p < 0) return p;
   if (p != len) return ERR_CBOR_SYNTAX;
-  return wFull() ? ERR_JSON_SPACE : wLen();
+  return outOverflow() ? ERR_JSON_SPACE : outLength();
 }

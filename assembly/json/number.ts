@@ -7,6 +7,8 @@ import { ERR_JSON_NOT_FINITE, ERR_JSON_NUMBER_LIMIT, ERR_JSON_SPACE, ERR_JSON_SY
 import { MAX_INT_DIGITS } from "./limits";
 import { SIGN, bitsFinite, bitsZero, formatF64, formatInteger, nearestDouble } from "../decimal";
 import { DIGITS, DIGITS_CAPACITY, NUM_TEXT } from "../memory";
+import { ERR_METRICS_NOT_BUILT } from "../abi";
+import { FLOATS_BUILT } from "../profile";
 
 // Significant digits of a parsed number kept exactly; longer numbers are refused.
 export const MAX_DIGITS: i32 = 40;
@@ -74,6 +76,7 @@ export function scanNumber(ptr: usize, len: i32): i32 {
 // have at most 767, so the rounding is that of the whole text).
 // check: only whether the number is one to take (a reader's validation): a float whose value is
 // certainly finite returns NUM_FLOAT without its double (parsedFloatBits unchanged).
+// A profile without floats (OPAYGO_FLOATS=0) refuses a float with ERR_METRICS_NOT_BUILT.
 export function parseNumber(ptr: usize, len: i32, python: bool = false, check: bool = false): i32 {
   if (len <= 0 || scanNumber(ptr, len) != len) return ERR_NUMBER_SYNTAX;
   let anyLength = OPAYGO_FULL && python;
@@ -98,6 +101,7 @@ export function parseNumber(ptr: usize, len: i32, python: bool = false, check: b
     parsedInt = neg ? <i64>(<u64>0 - v) : <i64>v;
     return NUM_INT;
   }
+  if (!FLOATS_BUILT) return ERR_METRICS_NOT_BUILT;
   // Significant digits into DIGITS, exponent so that value = digits * 10^e10.
   let keep = anyLength ? DIGITS_CAPACITY - 1 : MAX_DIGITS;
   let sticky = false;

@@ -1,19 +1,27 @@
-// The payload writer. Every value goes out in two forms at once: canonical JSON (Python's
-// json.dumps with separators (",", ":"), ensure_ascii) and CBOR (preferred serialization).
-// The output buffer receives one of them; the streaming SipHash, when on, always receives the
-// canonical JSON, so a CBOR payload is signed exactly like its JSON twin.
-import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWriteByte } from "../siphash";
+// The one output stream of every writer: the device's payloads and answers' checks, the JSON
+// reader's canonical re-writing, the CBOR decoder's JSON, the server's expansions and answers.
+// Every value goes out in two forms at once: canonical JSON (Python's json.dumps with separators
+// (",", ":"), ensure_ascii) and CBOR (preferred serialization). The output buffer receives one of
+// them; the streaming SipHash, when on, always receives the canonical JSON, so a CBOR payload is
+// signed exactly like its JSON twin. Running out of room sets a flag (outOverflow) instead of
+// failing at once, so that callers check once at the end. In the full build an output begun with
+// capacity OUT_GROWS is the server's region, which takes memory as it needs (server/region.ts).
+import { SipHasher, SIPHASHER_SIZE, sipFinish, sipReset, sipWrite, sipWriteByte } from "../siphash";
 import { keyWord0, keyWord1 } from "../key";
 import { CHAR_BYTES, NUM_TEXT, SIGN_HASH } from "../memory";
 import { formatI64 } from "./number";
-import { decimalBits, formatDecimal, formatF64 } from "../decimal";
+import { decimalBits, formatDecimal, formatF64, formatInteger } from "../decimal";
+import { reach, roomFrom } from "../server/region";
 import { ERR_METRICS_UTF8, ERR_METRICS_NOT_FINITE } from "../abi";
 import { lastCodePoint, utf8Encode, utf8Sequence, utf8Valid } from "../utf8";
 import { escapeCodePoint } from "./string";
+import { CBOR_BUILT } from "../profile";
 // request.ts reads UTF-8 through here.
 
 export const OUT_JSON: i32 = 0;
 export const OUT_CBOR: i32 = 1;
+// outBegin's capacity for the server's region (full build): up to its limit, growing memory.
+export const OUT_GROWS: i32 = -1;
 
 let outPtr: usize = 0;
 let outCap: i32 = 0;
@@ -22,11 +30,16 @@ let overflow = false;
 let outMode: i32 = OUT_JSON;
 let hashing = false;
 let error: i32 = 0;
+let grows = false;
 const HASH = changetype<SipHasher>(SIGN_HASH);
 
 export function outBegin(ptr: usize, cap: i32, mode: i32): void {
   outPtr = ptr;
   outCap = cap;
+  if (OPAYGO_FULL) {
+    grows = cap == OUT_GROWS;
+    if (grows) outCap = roomFrom(ptr);
+  }
   outLen = 0;
   overflow = false;
   outMode = mode;
@@ -37,22 +50,35 @@ export function outLength(): i32 { return outLen; }
 export function outOverflow(): bool { return overflow; }
 // First value error (bad UTF-8, NaN...) since outBegin, or 0.
 export function outError(): i32 { return error; }
-export function outIsCbor(): bool { return outMode == OUT_CBOR; }
+// (a profile without CBOR writes none: its CBOR code is left out)
+export function outIsCbor(): bool { return CBOR_BUILT && outMode == OUT_CBOR; }
+// Where the output starts (the CBOR decoder reads back the keys it wrote).
+export function outBase(): usize { return outPtr; }
+// Whether the output is the server's region (full build).
+export function outGrows(): bool { return OPAYGO_FULL && grows; }
 
 function raw(b: u32): void {
-  if (outLen < outCap) { store<u8>(outPtr + <usize>outLen, b); outLen++; }
+  if (outLen < outCap || (OPAYGO_FULL && grows && more())) { store<u8>(outPtr + <usize>outLen, b); outLen++; }
   else overflow = true;
 }
 
+// The server's region is full: grows memory for at least one more byte (full build).
+function more(): bool {
+  if (overflow || !reach(outPtr + <usize>outLen + 1)) return false;
+  outCap = roomFrom(outPtr);
+  return true;
+}
+
 export function jsonByte(b: u32): void {
-  if (outMode == OUT_JSON) raw(b);
+  if (!outIsCbor()) raw(b);
   if (hashing) sipWriteByte(HASH, b);
 }
 export function cborByte(b: u32): void {
-  if (outMode == OUT_CBOR) raw(b);
+  if (outIsCbor()) raw(b);
 }
 // Bytes that are signed but not sent (the hex of the previous hash in `ra`, str(ts) in `da`).
 export function hashOnly(ptr: usize, len: i32): void {
+  if (OPAYGO_FULL) { sipWrite(HASH, ptr, len); return; } // (the device's texts are short)
   for (let i = 0; i < len; i++) sipWriteByte(HASH, load<u8>(ptr + <usize>i));
 }
 
@@ -64,6 +90,7 @@ export function hashEnd(): u64 { hashing = false; return sipFinish(HASH); }
 // ---- CBOR heads ------------------------------------------------------------------------
 
 export function cborHead(major: u32, v: u64): void {
+  if (!CBOR_BUILT) return;
   let m = major << 5;
   if (v < 24) cborByte(m | <u32>v);
   else if (v < 0x100) { cborByte(m | 24); cborByte(<u32>v); }
@@ -76,6 +103,32 @@ export function cborHead(major: u32, v: u64): void {
 
 function jsonText(len: i32): void {
   for (let i = 0; i < len; i++) jsonByte(load<u8>(NUM_TEXT + i));
+}
+
+// JSON bytes as they are (a span of canonical JSON copied, a literal of the CBOR decoder): in one
+// copy when they go to the output only (full build).
+export function jsonBytes(p: usize, n: i32): void {
+  if (OPAYGO_FULL && !hashing && outMode == OUT_JSON && room(n)) {
+    let to = outPtr + <usize>outLen;
+    if (n < 16) for (let i: usize = 0; i < <usize>n; i++) store<u8>(to + i, load<u8>(p + i));
+    else memory.copy(to, p, <usize>n);
+    outLen += n;
+    return;
+  }
+  for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
+}
+
+// Whether n more bytes fit, the server's region grown for them (full build).
+function room(n: i32): bool {
+  if (outLen + n <= outCap) return true;
+  if (!grows || overflow || !reach(outPtr + <usize>outLen + <usize>n)) return false;
+  outCap = roomFrom(outPtr);
+  return true;
+}
+
+// The decimal digits of a magnitude up to 2^64 - 1, with a '-' in front when neg (JSON only).
+export function jsonUint(v: u64, neg: bool): void {
+  jsonText(formatInteger(v, neg));
 }
 
 export function cborInt(v: i64): void {
@@ -126,14 +179,14 @@ export function wFloat(bits: u64): void {
   let n = formatF64(bits);
   if (n < 0) { if (error == 0) error = ERR_METRICS_NOT_FINITE; return; }
   jsonText(n);
-  if (outMode == OUT_CBOR) cborFloat(bits);
+  if (outIsCbor()) cborFloat(bits);
 }
 
 // The double nearest to n * 10^-k, whose repr is those digits (a reading the ring keeps as a
 // decimal: n < 2^53, k <= 19); neg: its sign.
 export function wDecimal(n: u64, k: i32, neg: bool): void {
   jsonText(formatDecimal(n, k, neg));
-  if (outMode != OUT_CBOR) return;
+  if (!outIsCbor()) return;
   let bits = decimalBits(n, k);
   cborFloat(neg ? bits | 0x8000000000000000 : bits);
 }

@@ -13,8 +13,10 @@ import { ERR_JSON_CONTROL, ERR_JSON_DEPTH, ERR_JSON_DUPLICATE_KEY, ERR_JSON_ESCA
   ERR_JSON_TRUNCATED, ERR_JSON_UTF8, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_MALFORMED, ERR_METRICS_TOO_DEEP, ERR_NUMBER_RANGE } from "../abi";
 import { NUM_FLOAT, parseNumber, parsedFloatBits, parsedInt, parsedIntFits, scanNumber } from "./number";
 import { MAX_DEPTH } from "./limits";
-import { OUT_JSON, cborHead, jsonByte, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
+import { OUT_JSON, cborHead, jsonByte, jsonBytes, outBegin, outIsCbor, outLength, outOverflow, wArrayClose, wArrayOpen, wBool, wColon, wComma, wFloat, wInt, wMapClose, wMapOpen, wNull, jsonCodePoint, cborCodePoint } from "./out";
 import { lastCodePoint, utf8Length, utf8Sequence } from "../utf8";
+import { FLOATS_BUILT } from "../profile";
+import { reach } from "../server/region";
 
 const SYNTAX: i32 = OPAYGO_FULL ? ERR_JSON_SYNTAX : ERR_METRICS_MALFORMED;
 const TRUNCATED: i32 = OPAYGO_FULL ? ERR_JSON_TRUNCATED : ERR_METRICS_MALFORMED;
@@ -269,6 +271,56 @@ export function keyBefore(obj: usize, key: usize, end: usize): bool {
   return false;
 }
 
+// ---- objects of many members (full build) -----------------------------------------------------
+// An object's keys are checked for a repeat by comparing each with the ones before it: quadratic,
+// which the byte layer's 16 KiB inputs bound. The server's inputs go to megabytes: there, past
+// FEW_KEYS members, an object's keys go into a hash table in the server's free memory, at keyTable
+// (0: no table), once the object is read.
+export const FEW_KEYS: i32 = 16;
+export let keyTable: usize = 0;
+export function useKeyTable(at: usize): void { keyTable = at; }
+
+// FNV-1a of the decoded characters of the (valid) string at p.
+function stringHash(p: usize, end: usize): u32 {
+  let h: u32 = 2166136261;
+  p++;
+  while (true) {
+    let q = stringChar(p, end);
+    if (q <= 0) return h;
+    h = (h ^ strCodePoint) * 16777619;
+    p = <usize>q;
+  }
+}
+
+// Whether the keys of the object, or the strings of the array, at p (valid JSON, count members or
+// elements) are all different as decoded text: 1 yes, 0 no, -1 no memory for the hash table at
+// table (4 bytes a slot, twice as many slots as strings; memory grows for it).
+export function distinctStrings(p: usize, end: usize, count: i32, table: usize): i32 {
+  let slots: u32 = 32;
+  while (slots < <u32>count * 2) slots <<= 1;
+  let mask = slots - 1;
+  if (!reach(table + (<usize>slots << 2))) return -1;
+  memory.fill(table, 0, <usize>slots << 2);
+  let obj = load<u8>(p) == 0x7b;
+  let q = skipWs(p + 1, end);
+  while (q < end && load<u8>(q) != (obj ? 0x7d : 0x5d)) {
+    if (load<u8>(q) == 0x22) {
+      let i = stringHash(q, end) & mask;
+      while (true) {
+        let at = load<u32>(table + (<usize>i << 2));
+        if (at == 0) break;
+        if (stringsEqual(p + <usize>at, q, end)) return 0;
+        i = (i + 1) & mask;
+      }
+      store<u32>(table + (<usize>i << 2), <u32>(q - p));
+    }
+    q = skipWs(<usize>skipValue(q, end, 0, VALID), end);
+    if (obj) q = skipWs(<usize>skipValue(q + 1, end, 0, VALID), end); // past ':' and the value
+    if (q < end && load<u8>(q) == 0x2c) q = skipWs(q + 1, end);
+  }
+  return 1;
+}
+
 // Skips one value at p (after whitespace): its end, or the first error in it. containerCount
 // receives the number of elements / members of an array / object. flags: UNIQUE_KEYS, PYTHON (the
 // errors as the byte layer reports them; without it the metrics layer's, metricsError), VALID.
@@ -292,7 +344,7 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
       if (c == 0x7b) {
         let k = (flags & VALID) != 0 ? <isize>stringEnd(p, end) : scanString(p, end);
         if (k < 0) return stringError(k, flags);
-        if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
+        if ((flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS && (!OPAYGO_FULL || keyTable == 0 || count < FEW_KEYS) && keyBefore(open, p, end)) return fail(DUPLICATE, flags);
         p = skipWs(<usize>k, end);
         if (p >= end || load<u8>(p) != 0x3a) return fail(p >= end ? TRUNCATED : SYNTAX, flags);
         p++;
@@ -303,21 +355,37 @@ export function skipValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isi
       p = skipWs(<usize>q, end);
       if (p >= end) return fail(TRUNCATED, flags);
       let d = load<u8>(p);
-      if (d == close) { containerCount = count; return <isize>(p + 1); }
+      if (d == close) {
+        if (OPAYGO_FULL && c == 0x7b && keyTable != 0 && count > FEW_KEYS && (flags & (UNIQUE_KEYS | VALID)) == UNIQUE_KEYS) {
+          let u = distinctStrings(open, end, count, keyTable);
+          if (u <= 0) return fail(u == 0 ? DUPLICATE : ERR_JSON_SPACE, flags);
+        }
+        containerCount = count;
+        return <isize>(p + 1);
+      }
       if (d != 0x2c) return fail(SYNTAX, flags);
       p = skipWs(p + 1, end);
     }
   }
-  if (literal(p, end, 0, 4)) return <isize>(p + 4);
-  if (literal(p, end, 4, 5)) return <isize>(p + 5);
-  if (literal(p, end, 9, 4)) return <isize>(p + 4);
+  // (the full build reads numbers first: a literal starts with t, f or n, a number with - or a digit)
+  if (!OPAYGO_FULL || c >= 0x66) {
+    if (literal(p, end, 0, 4)) return <isize>(p + 4);
+    if (literal(p, end, 4, 5)) return <isize>(p + 5);
+    if (literal(p, end, 9, 4)) return <isize>(p + 4);
+  }
   let n = scanNumber(p, <i32>(end - p));
   if (n == 0) return fail(OPAYGO_FULL && (flags & PYTHON) != 0 ? valueError(p, end) : SYNTAX, flags);
-  if ((flags & VALID) == 0) {
+  // (as Python reads them, a number of fewer than 300 characters with no exponent is in range)
+  if ((flags & VALID) == 0 && !(OPAYGO_FULL && (flags & PYTHON) != 0 && n < 300 && noExponent(p, n))) {
     let kind = parseNumber(p, n, (flags & PYTHON) != 0, OPAYGO_FULL != 0);
     if (kind < 0) return kind;
   }
   return <isize>(p + <usize>n);
+}
+
+function noExponent(p: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) if ((load<u8>(p + <usize>i) | 0x20) == 0x65) return false;
+  return true;
 }
 
 // Whether WORDS[at..at+n) is at p.
@@ -381,6 +449,7 @@ function metricsError(code: i32): i32 {
 // 64 bits in CBOR).
 export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): isize {
   p = skipWs(p, end);
+  if (OPAYGO_FULL && (flags & PYTHON) != 0 && !outIsCbor()) return writeJson(p, end);
   let after = skipValue(p, end, depth, VALID);
   if (after < 0) return after;
   let c = load<u8>(p);
@@ -411,13 +480,88 @@ export function writeValue(p: usize, end: usize, depth: i32, flags: i32 = 0): is
   if (c == 0x66) { wBool(false); return after; }
   if (c == 0x6e) { wNull(); return after; }
   let n = <i32>(<usize>after - p);
-  if (parseNumber(p, n, (flags & PYTHON) != 0) == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
+  let kind = parseNumber(p, n, (flags & PYTHON) != 0);
+  // (a profile without floats never gets here with one: skipValue refused it)
+  if (FLOATS_BUILT && kind == NUM_FLOAT) { wFloat(parsedFloatBits); return after; }
   if (parsedIntFits) { wInt(parsedInt); return after; }
   // An integer beyond 64 bits: Python keeps it exactly; JSON copies the digits. CBOR would
   // need a bignum tag, which this codec does not write.
   if (outIsCbor()) return ERR_NUMBER_RANGE;
   for (let i = 0; i < n; i++) jsonByte(load<u8>(p + <usize>i));
   return after;
+}
+
+// ---- the byte layer's JSON (full build) ---------------------------------------------------------
+// writeValue with PYTHON into JSON: one pass over the text (no container is skipped first to
+// count it, as CBOR heads need), and text already in the form Python writes copied as it is:
+// plain ASCII string characters, integers, floats whose repr is their text.
+
+function writeJson(p: usize, end: usize): isize {
+  let c = <u32>load<u8>(p);
+  if (c == 0x22) return writeJsonString(p, end);
+  if (c == 0x7b || c == 0x5b) {
+    let close: u32 = c + 2;
+    jsonByte(c);
+    p = skipWs(p + 1, end);
+    let first = true;
+    while (load<u8>(p) != close) {
+      if (!first) jsonByte(0x2c);
+      first = false;
+      if (c == 0x7b) {
+        p = skipWs(skipWs(<usize>writeJsonString(p, end), end) + 1, end); // past ':'
+        jsonByte(0x3a);
+      }
+      p = skipWs(<usize>writeJson(p, end), end);
+      if (load<u8>(p) == 0x2c) p = skipWs(p + 1, end);
+    }
+    jsonByte(close);
+    return <isize>(p + 1);
+  }
+  let n = c == 0x74 || c == 0x6e ? 4 : c == 0x66 ? 5 : scanNumber(p, <i32>(end - p));
+  if (c >= 0x66 || asPythonWrites(p, n)) { jsonBytes(p, n); return <isize>(p + <usize>n); }
+  if (parseNumber(p, n, true) == NUM_FLOAT) wFloat(parsedFloatBits);
+  else wInt(parsedInt); // -0: an integer beyond 64 bits is written as it is above
+  return <isize>(p + <usize>n);
+}
+
+function writeJsonString(p: usize, end: usize): isize {
+  jsonByte(0x22);
+  p++;
+  while (true) {
+    let b = <u32>load<u8>(p);
+    if (b - 0x20 < 0x5f && b != 0x22 && b != 0x5c) { jsonByte(b); p++; continue; }
+    let q = stringChar(p, end);
+    if (q <= 0) break;
+    jsonCodePoint(strCodePoint);
+    p = <usize>q;
+  }
+  jsonByte(0x22);
+  return <isize>(p + 1);
+}
+
+// Whether the JSON number text at p (n bytes, valid) is what Python writes for its value: an
+// integer other than -0; a float without exponent whose value lies in [1e-4, 1e16) (Python's
+// plain range), with no trailing zero after the point but a single one, and at most 15
+// significant digits: two decimals of 15 digits never round to the same double, so the shortest
+// digits that give its double back (Python's repr) are these.
+function asPythonWrites(p: usize, n: i32): bool {
+  let i = load<u8>(p) == 0x2d ? 1 : 0;
+  let intStart = i;
+  while (i < n && load<u8>(p + <usize>i) - 0x30 < 10) i++;
+  if (i == n) return !(n == 2 && i == 2 && load<u8>(p + 1) == 0x30 && intStart == 1);
+  if (load<u8>(p + <usize>i) != 0x2e) return false; // an exponent
+  let intLen = i - intStart;
+  let fracStart = ++i;
+  while (i < n && load<u8>(p + <usize>i) - 0x30 < 10) i++;
+  if (i != n) return false; // an exponent
+  let fracLen = n - fracStart;
+  if (fracLen > 1 && load<u8>(p + <usize>(n - 1)) == 0x30) return false;
+  if (intLen == 1 && load<u8>(p + <usize>intStart) == 0x30) {
+    let zeros = 0;
+    while (zeros < fracLen && load<u8>(p + <usize>(fracStart + zeros)) == 0x30) zeros++;
+    return zeros == fracLen || (zeros < 4 && fracLen - zeros <= 15);
+  }
+  return intLen <= 16 && intLen + fracLen <= 15;
 }
 
 // Python's json.dumps(json.loads(text), separators=(",", ":")) of the text src[0..len) (whitespace

@@ -16,6 +16,10 @@
 // time (auts: the device's clock is Unix time; asl: now + seconds, for clocks that are not),
 // which replaces the credit like a SET_TIME token; st.data_format_id switches the encoder to
 // that format id; then the historical rows the last request carried are released.
+//
+// A profile without floats (OPAYGO_FLOATS=0) refuses an answer holding a number with a fraction or
+// an exponent anywhere (ERR_METRICS_NOT_BUILT, from the first reading of it): it could neither
+// take its value nor write its canonical form for the signature.
 import { ANSWER } from "./state";
 import { TEXT, TEXT_CAPACITY, ANSWER_RESULTS, MAX_ANSWER_TOKENS, ANSWER_MEMBERS, ANSWER_MEMBER_SLOTS, IO, IO_CAPACITY, NUM_TEXT } from "../memory";
 import { deviceApplyNetworkToken, deviceSetActiveUntil } from "../device";
@@ -32,7 +36,7 @@ import { ringAcknowledge } from "./ring";
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_FULL, ERR_METRICS_MALFORMED, ERR_METRICS_SERIAL, ERR_METRICS_SHAPE, ERR_METRICS_SIGNATURE, ERR_METRICS_TOKEN,
   ANSWER_TOKENS, ANSWER_TIME, ANSWER_SETTINGS, ANSWER_EXTRA_DATA, ANSWER_SIGNED, ANSWER_FORMAT_ID, ANSWER_TIME_NONE, ANSWER_TIME_UNTIL,
   ANSWER_TIME_SECONDS_LEFT, ERR_METRICS_NOT_BUILT } from "../abi";
-import { ANSWER_OBJECTS_BUILT } from "../profile";
+import { ANSWER_OBJECTS_BUILT, FLOATS_BUILT } from "../profile";
 
 // Per token of the last applied answer, in ANSWER_RESULTS: (result type << 24) | value (a token
 // value is below 10^6 < 2^24, a result type below 2^8).
@@ -124,7 +128,7 @@ function timeOf(p: usize, end: usize): i64 {
   let c = load<u8>(p);
   if (c != 0x2d && (c < 0x30 || c > 0x39)) return -1;
   let kind = parseNumber(p, <i32>(<usize>e - p));
-  if (kind == NUM_FLOAT) {
+  if (FLOATS_BUILT && kind == NUM_FLOAT) {
     // floor of a non-negative double, saturated to u32, from its bits (-0.0 counts as 0)
     let bits = parsedFloatBits;
     if (bitsZero(bits)) return 0;
@@ -147,7 +151,8 @@ function truthy(p: usize, end: usize): bool {
   let c = load<u8>(p);
   if (c == 0x5b || c == 0x7b) return load<u8>(skipWs(p + 1, end)) != c + 2;
   let e = skipValue(p, end, 1);
-  if (parseNumber(p, <i32>(<usize>e - p)) == NUM_FLOAT) return !bitsZero(parsedFloatBits);
+  let kind = parseNumber(p, <i32>(<usize>e - p));
+  if (FLOATS_BUILT && kind == NUM_FLOAT) return !bitsZero(parsedFloatBits);
   return !(parsedIntFits && parsedInt == 0);
 }
 

@@ -18,7 +18,7 @@ import { KEYS, K_SN, K_DF, K_DFO, K_TS, K_RC, K_DTC, K_ACC, K_D, K_HD, K_A, K_AU
 import { ERR_METRICS_ARGUMENT, ERR_METRICS_SHAPE, ERR_METRICS_UTF8, ERR_METRICS_DUPLICATE, ERR_METRICS_FULL, ERR_METRICS_NEEDS_COUNT, ERR_METRICS_NEEDS_TIMESTAMP, ERR_METRICS_NO_FORMAT, ERR_METRICS_NOT_FINITE, ERR_METRICS_STORAGE_FULL, ERR_METRICS_STATE, ERR_METRICS_UNKNOWN_VARIABLE, ERR_METRICS_MALFORMED,
   ERR_METRICS_NOT_BUILT, METRICS_AUTH_NONE, METRICS_AUTH_SA, METRICS_AUTH_TA, METRICS_AUTH_CA, METRICS_AUTH_DA, METRICS_AUTH_RA, METRICS_CONDENSED,
   METRICS_SIMPLE } from "../abi";
-import { ACCESSORIES_BUILT, CBOR_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_BUILT, authBuilt } from "../profile";
+import { ACCESSORIES_BUILT, CBOR_BUILT, FLOATS_BUILT, FORMAT_OBJECT_BUILT, JSON_BUILT, SIMPLE_BUILT, authBuilt } from "../profile";
 
 // Buffers (memory.ts): sized per build (OPAYGO_FULL, from asconfig.json): the device keeps small
 // static buffers; the full build (server side, CLI) shares the byte layer's 16 KiB buffers and
@@ -213,6 +213,7 @@ export function putInt(nameLen: i32, v: i64): i32 {
 }
 // v: a double's IEEE 754 bits.
 export function putFloat(nameLen: i32, v: u64): i32 {
+  if (!FLOATS_BUILT) return ERR_METRICS_NOT_BUILT;
   if (!bitsFinite(v)) return ERR_METRICS_NOT_FINITE;
   let from = entryStart(nameLen);
   if (from < 0) return from;
@@ -398,8 +399,9 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   let rows = ringRows();
   if (form == METRICS_CONDENSED) {
     if (formatKind == 0) return ERR_METRICS_NO_FORMAT;
-    if (hasInline(DATA_ROW, dataLen)) return ERR_METRICS_UNKNOWN_VARIABLE;
-    for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_METRICS_UNKNOWN_VARIABLE;
+    // (without the simple form no row holds a variable outside the format)
+    if (SIMPLE_BUILT && hasInline(DATA_ROW, dataLen)) return ERR_METRICS_UNKNOWN_VARIABLE;
+    if (SIMPLE_BUILT) for (let p = ringFirst(); p < ringEnd(); p = ringNext(p)) if (!ringIsAccessory(p) && hasInline(p + 2, ringRowLength(p))) return ERR_METRICS_UNKNOWN_VARIABLE;
     // the reference needs a historical_data_order as soon as there are rows, even empty ones
     if (rows > 0 && nameCount(1) == 0) return ERR_METRICS_NO_FORMAT;
   }
@@ -419,7 +421,7 @@ export function encodeRequest(form: i32, cbor: bool): i32 {
   writeKey(K_SN, form);
   wString(SERIAL, s.serialLen);
   if (formatKind == 1) { wComma(); writeKey(K_DF, form); wInt(s.formatId); }
-  else if (formatKind == 2) {
+  else if (FORMAT_OBJECT_BUILT && formatKind == 2) {
     wComma();
     writeKey(K_DFO, form);
     // CBOR has no form for an integer beyond 64 bits in the format (JSON copies its digits)

@@ -7,6 +7,7 @@
 // When a new entry does not fit, the oldest entries are dropped and counted.
 import { RING, RING_CAPACITY, RING_STATE } from "../memory";
 import { RING_COUNTS } from "./state";
+import { ACCESSORIES_BUILT } from "../profile";
 
 const ACCESSORY_BIT: u32 = 0x8000;
 export const MAX_ENTRY: i32 = 0x7fff;
@@ -30,7 +31,8 @@ export function ringFirst(): usize { return RING; }
 export function ringEnd(): usize { return RING + <usize>RING_COUNTS.used; }
 // Entry at p: its bytes start at p + 2; the next entry is at ringNext(p).
 export function ringRowLength(p: usize): i32 { return <i32>(load<u16>(p) & ~ACCESSORY_BIT); }
-export function ringIsAccessory(p: usize): bool { return (load<u16>(p) & ACCESSORY_BIT) != 0; }
+// (a profile without accessories never stores one)
+export function ringIsAccessory(p: usize): bool { return ACCESSORIES_BUILT && (load<u16>(p) & ACCESSORY_BIT) != 0; }
 export function ringNext(p: usize): usize { return p + 2 + <usize>ringRowLength(p); }
 
 // Removes the n oldest entries.

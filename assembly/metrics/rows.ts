@@ -4,11 +4,14 @@
 //   [255][n u8][name: n bytes][tag][payload]   for a variable that is not in the order.
 // Payloads: INT zigzag LEB128; DEC a float that is m / 10^k exactly (zigzag LEB128 m, u8 k);
 // F64 8 bytes; STR LEB128 length + UTF-8; ARR u8 count + elements (tag + payload, flat).
+// A profile without floats (OPAYGO_FLOATS=0) never stores DEC or F64, one without the simple form
+// (OPAYGO_SIMPLE=0) never an inline name: their code is left out.
 import { formatF64 } from "../decimal";
 import { utf8Valid } from "../utf8";
 import { ROWS } from "./state";
 import { NAMES0, NAMES1, NAMES_CAPACITY, NUM_TEXT, STAGE_ROW, ROW_CAPACITY } from "../memory";
 import { wBool, wDecimal, wFloat, wInt, wNull, wString, wArrayOpen, wArrayClose, wComma } from "../json/out";
+import { FLOATS_BUILT, SIMPLE_BUILT } from "../profile";
 
 export const T_NULL: u8 = 0;
 export const T_FALSE: u8 = 1;
@@ -159,8 +162,8 @@ export function valueEnd(p: usize, end: usize): usize {
   if (p >= end) return end;
   let tag = load<u8>(p++);
   if (tag == T_INT) return varintEnd(p, end);
-  if (tag == T_DEC) return varintEnd(p, end) + 1;
-  if (tag == T_F64) return p + 8;
+  if (FLOATS_BUILT && tag == T_DEC) return varintEnd(p, end) + 1;
+  if (FLOATS_BUILT && tag == T_F64) return p + 8;
   if (tag == T_STR) { let n = readVarint(p, end); return varintEnd(p, end) + <usize>n; }
   if (tag == T_ARR) {
     let n = <i32>load<u8>(p++);
@@ -172,7 +175,7 @@ export function valueEnd(p: usize, end: usize): usize {
 
 // Position of the value of an entry at p (skipping its variable reference).
 export function entryValue(p: usize): usize {
-  if (load<u8>(p) == INLINE_NAME) return p + 2 + <usize>load<u8>(p + 1);
+  if (SIMPLE_BUILT && load<u8>(p) == INLINE_NAME) return p + 2 + <usize>load<u8>(p + 1);
   return p + 1;
 }
 
@@ -183,8 +186,8 @@ export function valueTruthy(p: usize, end: usize): bool {
   let tag = load<u8>(p);
   if (tag == T_NULL || tag == T_FALSE) return false;
   if (tag == T_INT) return readVarint(p + 1, end) != 0;
-  if (tag == T_DEC) return readVarint(p + 1, end) != 0;
-  if (tag == T_F64) return (load<u64>(p + 1) << 1) != 0;
+  if (FLOATS_BUILT && tag == T_DEC) return readVarint(p + 1, end) != 0;
+  if (FLOATS_BUILT && tag == T_F64) return (load<u64>(p + 1) << 1) != 0;
   if (tag == T_STR || tag == T_ARR) return load<u8>(p + 1) != 0;
   return true;
 }
@@ -197,10 +200,10 @@ export function writeStoredValue(p: usize, end: usize): void {
   else if (tag == T_FALSE) wBool(false);
   else if (tag == T_TRUE) wBool(true);
   else if (tag == T_INT) wInt(unzigzag(readVarint(p, end)));
-  else if (tag == T_DEC) {
+  else if (FLOATS_BUILT && tag == T_DEC) {
     let m = unzigzag(readVarint(p, end));
     wDecimal(<u64>(m < 0 ? -m : m), <i32>load<u8>(varintEnd(p, end)), m < 0);
-  } else if (tag == T_F64) wFloat(load<u64>(p));
+  } else if (FLOATS_BUILT && tag == T_F64) wFloat(load<u64>(p));
   else if (tag == T_STR) {
     let n = <i32>readVarint(p, end);
     wString(varintEnd(p, end), n);
@@ -219,7 +222,7 @@ export function writeStoredValue(p: usize, end: usize): void {
 // Index of the variable of the entry at p (-1 for an inline name).
 export function entryVar(p: usize): i32 {
   let v = load<u8>(p);
-  return v == INLINE_NAME ? -1 : <i32>v;
+  return SIMPLE_BUILT && v == INLINE_NAME ? -1 : <i32>v;
 }
 
 // Finds the entry for variable idx in a row; returns its address or 0.
@@ -229,8 +232,14 @@ export function findEntry(row: usize, len: i32, idx: i32): usize {
   return 0;
 }
 
-// Whether the row has an entry whose name (from `list` or inline) equals the bytes.
+// The row's entry whose name (from `list` or inline) equals the bytes, or 0. Without the simple
+// form every entry is in the format: the name's first index in the list finds it (a name the list
+// holds twice is always put under its first).
 export function findNamed(row: usize, len: i32, list: i32, name: usize, nameLen: i32): usize {
+  if (!SIMPLE_BUILT) {
+    let idx = nameIndex(list, name, nameLen);
+    return idx < 0 ? 0 : findEntry(row, len, idx);
+  }
   let end = row + <usize>len;
   for (let p = row; p < end; p = entryEnd(p, end)) {
     let np: usize;

@@ -68,10 +68,12 @@ static int ready;
 
 int opaygo_init_unchecked(void *memory, uint32_t size) {
   ready = 0;
-  if (memory == NULL || size > 65536u) return OPAYGO_ERR_ARGUMENT;
+  if (memory == NULL || size > OPAYGO_MEMORY_MAX) return OPAYGO_ERR_ARGUMENT;
 #if OPAYGO_INTERP
   /* The interpreter keeps the linear memory on its own heap: the block is not used, its size is
-   * the clamp. */
+   * the clamp. The module stays in its first page there (memory.grow fails: an interpreter would
+   * move a grown memory on its heap), so a larger block is refused. */
+  if (size > 65536u) return OPAYGO_ERR_ARGUMENT;
   int rc = opaygo_interp_instantiate(size, &mem);
   if (rc != OPAYGO_OK) return rc;
   mem_size = size;
@@ -426,7 +428,13 @@ static int put_json_in(const void *data, size_t len) {
 
 int opaygo_metrics_server_load(const uint8_t *body, size_t len, int cbor, char *canonical,
                                size_t canonical_size) {
-  JSON_IN_OR_RETURN(body, len);
+  REQUIRE_READY();
+  if (body == NULL && len != 0) return OPAYGO_ERR_ARGUMENT;
+  if (len > OPAYGO_MEMORY_MAX) return OPAYGO_ERR_METRICS_TOO_LARGE;
+  int at = (int)CALL(metrics_server_body_buffer, (uint32_t)len);
+  if (at < 0) return at;
+  int rc = put((uint32_t)at, body, len);
+  if (rc != OPAYGO_OK) return rc;
   int n = (int)CALL(metrics_server_load, (uint32_t)len, cbor ? 1u : 0u);
   if (n < 0 || canonical == NULL) return n;
   return copy_out(n, GET(metrics_server_request_buffer), canonical, canonical_size);
@@ -437,8 +445,8 @@ int opaygo_metrics_server_verify(int64_t *last_ts, int64_t *last_rc) {
   int64_t ts = last_ts != NULL ? *last_ts : 0, rc = last_rc != NULL ? *last_rc : 0;
   int r = (int)CALL(metrics_server_verify, (uint64_t)ts, (uint64_t)rc);
   if (r == OPAYGO_VERIFY_VALID) {
-    int64_t new_ts = (int64_t)CALL(metrics_server_request_number, 0u);
-    int64_t new_rc = (int64_t)CALL(metrics_server_request_number, 1u);
+    int64_t new_ts = (int64_t)CALL(metrics_server_member_int, (uint32_t)OPAYGO_REQUEST_MEMBER_TS);
+    int64_t new_rc = (int64_t)CALL(metrics_server_member_int, (uint32_t)OPAYGO_REQUEST_MEMBER_RC);
     if (last_ts != NULL && new_ts != 0) *last_ts = new_ts;
     if (last_rc != NULL && new_rc != 0) *last_rc = new_rc;
   }
@@ -450,14 +458,14 @@ int opaygo_metrics_server_expand(const char *format, size_t format_len, int64_t 
   JSON_IN_OR_RETURN(format, format_len);
   int rc = (int)CALL(metrics_server_format, (uint32_t)format_len);
   if (rc < 0) return rc;
-  int n = (int)CALL(metrics_server_expand, (uint64_t)received_at);
-  return copy_out(n, GET(json_out_buffer), out, out_size);
+  int n = (int)CALL(metrics_server_expand, (double)received_at);
+  return copy_out(n, GET(metrics_server_out_buffer), out, out_size);
 }
 
 int opaygo_metrics_server_answer(const char *answer, size_t len, int sign, char *out, size_t out_size) {
   JSON_IN_OR_RETURN(answer, len);
   int n = (int)CALL(metrics_server_answer, (uint32_t)len, sign ? 1u : 0u);
-  return copy_out(n, GET(json_out_buffer), out, out_size);
+  return copy_out(n, GET(metrics_server_out_buffer), out, out_size);
 }
 
 int opaygo_json_canonicalize(const char *json, size_t len, char *out, size_t out_size) {

@@ -17,9 +17,12 @@
  *     opaygo_init(opaygo_mem, sizeof opaygo_mem);
  *
  * The module uses only its static buffers (assembly/memory.ts lists them), which end at
- * opaygo_memory_required() bytes; OPAYGO_MEMORY_BYTES below is enough for each build (make test-c
- * fails if the module outgrows it; make size prints the exact figures). opaygo_init() refuses a
- * smaller block. Every load and
+ * opaygo_memory_required() bytes (the full build: its whole first page, where the server side's
+ * requests follow the static buffers); OPAYGO_MEMORY_BYTES below is enough for each build (make
+ * test-c fails if the module outgrows it; make size prints the exact figures). opaygo_init()
+ * refuses a smaller block. The full build's server side takes more for a large request, a 64 KiB
+ * page at a time, within the block given (up to OPAYGO_MEMORY_MAX): a request that needs more is
+ * refused (OPAYGO_ERR_METRICS_TOO_LARGE). Every load and
  * store the module makes is bounds-checked against the size actually given (wasm2c compiled
  * with explicit checks, no guard pages, no signals), so a block smaller than 64 KiB is safe:
  * an access past it is a trap, never a stray write.
@@ -52,10 +55,15 @@ extern "C" {
 #endif
 #if OPAYGO_FULL
 #define OPAYGO_MEMORY_BYTES 65536u
+/* The largest block the full build takes: its server side's memory limit (64 MiB). */
+#define OPAYGO_MEMORY_MAX (64u << 20)
 #elif OPAYGO_TOKEN_ONLY
 #define OPAYGO_MEMORY_BYTES 192u
 #else
 #define OPAYGO_MEMORY_BYTES 4128u
+#endif
+#ifndef OPAYGO_MEMORY_MAX
+#define OPAYGO_MEMORY_MAX OPAYGO_MEMORY_BYTES
 #endif
 #define OPAYGO_KEY_SIZE 16u
 #define OPAYGO_STATE_BLOB_SIZE 32u
@@ -287,7 +295,9 @@ int opaygo_metrics_answer_object(int which, char *out, size_t out_size);
 int opaygo_metrics_answer_string(int which, const char *name, size_t name_len, char *out, size_t out_size);
 
 /* ---- OpenPAYGO Metrics: server side (full build only) -------------------------------------
- * One request at a time: load it, then verify / expand / answer it. Inputs up to 16 KiB. */
+ * One request at a time: load it, then verify / expand / answer it. A request of any size the
+ * memory block holds (its body, canonical form and expansion: OPAYGO_ERR_METRICS_TOO_LARGE past
+ * it); data formats and answer objects up to 16 KiB. */
 
 /* Loads a request body (JSON, or CBOR when cbor); returns the length of its canonical JSON (what
  * signatures cover), copied to canonical when not NULL. */

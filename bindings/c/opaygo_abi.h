@@ -41,6 +41,7 @@
 #define OPAYGO_ERR_METRICS_SHAPE (-36) /* a field has the wrong type */
 #define OPAYGO_ERR_METRICS_TOKEN (-37) /* a token of the answer is not token text (digits and spaces, or a non-negative integer) */
 #define OPAYGO_ERR_METRICS_NOT_BUILT (-38) /* this Metrics feature is not in this build (its profile: docs/profiles.md) */
+#define OPAYGO_ERR_METRICS_TOO_LARGE (-39) /* the request needs more memory than the server side may take (SERVER_MEMORY_LIMIT: 64 MiB for the request, its canonical form and its expansion) */
 #define OPAYGO_ERR_NUMBER_SYNTAX (-40) /* malformed number */
 #define OPAYGO_ERR_NUMBER_RANGE (-41) /* number out of range (overflows, or more than 40 significant digits) */
 #define OPAYGO_ERR_JSON_SPACE (-60) /* output buffer too small */
@@ -94,6 +95,7 @@
 #define OPAYGO_FEATURE_ACCESSORIES 8u /* accessories' requests (acc) */
 #define OPAYGO_FEATURE_FORMAT_OBJECT 16u /* the data format sent inline (dfo) */
 #define OPAYGO_FEATURE_ANSWER_OBJECTS 32u /* the answer's settings and extra data read by the host */
+#define OPAYGO_FEATURE_FLOATS 64u /* readings as doubles, and numbers with a fraction or exponent in answers */
 #define OPAYGO_FEATURE_AUTH_SHIFT 8u /* auth method m is built when bit (FEATURE_AUTH_SHIFT + m) is set */
 
 /* lists of metrics_format_name */
@@ -132,6 +134,28 @@
 #define OPAYGO_VERIFY_UNSIGNED 2
 #define OPAYGO_VERIFY_REPLAY 3 /* ts / rc not above the last accepted one */
 #define OPAYGO_VERIFY_NO_TS_OR_RC 4 /* signed, but neither ts nor rc: no replay protection */
+
+/* members of a loaded request (metrics_server_member_*): the index of the member's simple name among the distinct simple names of the key pairs */
+#define OPAYGO_REQUEST_MEMBER_SN 0
+#define OPAYGO_REQUEST_MEMBER_TS 1
+#define OPAYGO_REQUEST_MEMBER_A 2
+#define OPAYGO_REQUEST_MEMBER_RC 3
+#define OPAYGO_REQUEST_MEMBER_DTC 4 /* dtc, dct or data_collection_timestamp */
+#define OPAYGO_REQUEST_MEMBER_DF 5
+#define OPAYGO_REQUEST_MEMBER_DFO 6
+#define OPAYGO_REQUEST_MEMBER_D 7
+#define OPAYGO_REQUEST_MEMBER_HD 8
+#define OPAYGO_REQUEST_MEMBER_ACC 9
+
+/* JSON types of metrics_server_member_kind */
+#define OPAYGO_VALUE_ABSENT 0
+#define OPAYGO_VALUE_NULL 1
+#define OPAYGO_VALUE_BOOL 2
+#define OPAYGO_VALUE_INT 3 /* an integer within i64 (metrics_server_member_int) */
+#define OPAYGO_VALUE_NUMBER 4 /* a float, or an integer beyond i64 */
+#define OPAYGO_VALUE_STRING 5
+#define OPAYGO_VALUE_ARRAY 6
+#define OPAYGO_VALUE_OBJECT 7
 
 /* The codes each build can return, smallest build first, for opaygo_strerror (opaygo.c). */
 #define OPAYGO_CODES_TOKEN(X) \
@@ -183,6 +207,7 @@
   X(OPAYGO_ERR_VALUE_RANGE) \
   X(OPAYGO_ERR_STARTING_CODE) \
   X(OPAYGO_ERR_COUNT_RANGE) \
+  X(OPAYGO_ERR_METRICS_TOO_LARGE) \
   X(OPAYGO_ERR_JSON_SPACE) \
   X(OPAYGO_ERR_JSON_NOT_FINITE) \
   X(OPAYGO_ERR_JSON_SYNTAX) \

@@ -101,6 +101,10 @@ static int load(void) {
   runtime->memoryLimit = OPAYGO_MEMORY_BYTES; /* what the module says it needs (opaygo.h) */
   M3Result result = m3_ParseModule(env, &module, opaygo_wasm, opaygo_wasm_size);
   if (result != NULL) return fail_load(result);
+  /* The module stays in its first page: wasm3 would grow it past memoryLimit in name only (its
+   * pages counted, its bytes not), so memory.grow must fail (the full module's server side then
+   * refuses a large request as too large). */
+  module->memoryInfo.maxPages = module->memoryInfo.initPages;
   heap_parsed = heap_used();
   start_function = module->startFunction;
   result = m3_LoadModule(runtime, module);

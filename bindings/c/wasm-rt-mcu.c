@@ -56,19 +56,26 @@ void wasm_rt_mcu_provide_memory(uint8_t *data, uint32_t size) {
   pending_size = size;
 }
 
-/* The module declares one page; the caller may give less. Every access at or beyond `size`
+/* The module starts with one page; the caller may give less. Every access at or beyond `size`
  * traps (WASM_RT_TRAP_OOB), so a smaller block is safe and its sufficiency is testable. */
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
-  (void)max_pages;
   memory->data = pending_data;
   memory->pages = initial_pages;
-  memory->max_pages = initial_pages;
+  memory->max_pages = max_pages;
   memory->size = pending_size < initial_pages * 65536u ? pending_size : initial_pages * 65536u;
   for (uint32_t i = 0; i < memory->size; i++) memory->data[i] = 0;
 }
 
+/* memory.grow (the full build's server side only): whole pages within the caller's block, zeroed;
+ * past it, or past the module's maximum, it fails. */
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t pages) {
-  return pages == 0 ? memory->pages : 0xffffffffu; /* memory.grow fails: fixed block */
+  uint32_t old = memory->pages;
+  if (pages == 0) return old;
+  if (memory->size != old * 65536u || pages > memory->max_pages - old || pages > pending_size / 65536u - old) return 0xffffffffu;
+  for (uint32_t i = memory->size; i < (old + pages) * 65536u; i++) memory->data[i] = 0;
+  memory->pages = old + pages;
+  memory->size = memory->pages * 65536u;
+  return old;
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *memory) {

@@ -8,10 +8,12 @@
 // keep-alive connections (as through a reverse proxy). The load generator is this process; the
 // servers are child processes. Per run: uploads per second (wall clock, moves with the machine's
 // load), the servers' CPU time per upload (from their /stats: steadier), and on PostgreSQL the
-// round trips to the database per upload. The backlog: its time and the server's peak memory
-// (VmHWM) before and after. Prints tables and writes build/bench-server.json. Not a test: nothing
-// is compared with a threshold. OPAYGO_BENCH_CLI=path/to/bin/opaygo.js measures another build's
-// server (an older checkout) with the same load.
+// round trips to the database per upload (counted by tests/bench/count-pg-queries.mjs, preloaded
+// into each server: any build is counted the same way). The backlog: its time and the server's
+// peak memory (VmHWM) before and after. Prints tables and writes build/bench-server.json. Not a
+// test: nothing is compared with a threshold. OPAYGO_BENCH_BASELINE=path/to/bin/opaygo.js (an
+// older checkout, built) runs every measurement on that build's server too, in the same run:
+// `make bench-server BASELINE=eea1ed1` builds that commit beside the project and does so.
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -22,10 +24,15 @@ import { PgCluster } from "../pg-cluster.js";
 import { DeviceCodec, DataFormat } from "../../host-sim/codec.js";
 import { Prng } from "../../host-sim/prng.js";
 import { startingCodeOf } from "../../bindings/token.js";
-import { stringifyLossless, type JsonValue } from "../../bindings/metrics.js";
+import { Float, stringifyLossless, type JsonValue } from "../../bindings/metrics.js";
 import { CLI as OUR_CLI, OPERATOR_TOKEN, ROOT } from "../helpers.js";
 
-const CLI = process.env.OPAYGO_BENCH_CLI ?? OUR_CLI;
+/** the builds measured: this one, and a baseline's server when given */
+const BUILDS: { name: string; cli: string }[] = [
+  ...(process.env.OPAYGO_BENCH_BASELINE ? [{ name: `baseline (${process.env.OPAYGO_BENCH_BASELINE_NAME ?? process.env.OPAYGO_BENCH_BASELINE})`, cli: process.env.OPAYGO_BENCH_BASELINE }] : []),
+  { name: "this build", cli: OUR_CLI },
+];
+const COUNTER = path.join(ROOT, "tests/bench/count-pg-queries.mjs");
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 40);
 const T0 = 1736121600;
@@ -81,33 +88,45 @@ function call(base: string, method: string, p: string, body: Buffer | null, oper
 
 const TICKS_PER_S = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-/** A server's CPU time so far (user + system, from /proc: any build) and its database round trips
- *  (from its /stats; null for a build that does not count them). */
-async function processStats(s: ChildServer): Promise<{ cpu_ms: number; db_round_trips: number | null }> {
+/** A server's CPU time so far (user + system, from /proc) and its queries to PostgreSQL (its
+ *  preloaded counter, asked by SIGUSR2). */
+async function processStats(s: ChildServer, countFile: string): Promise<{ cpu_ms: number; db_round_trips: number }> {
   const fields = fs.readFileSync(`/proc/${s.proc.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
   const cpu_ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S; // utime, stime
-  const p = JSON.parse((await call(s.url, "GET", "/stats", null, true)).body).process;
-  return { cpu_ms, db_round_trips: p?.db_round_trips ?? null };
+  const seen = fs.existsSync(countFile) ? Number(fs.readFileSync(countFile, "utf8").split(" ")[0]) : 0;
+  s.proc.kill("SIGUSR2");
+  for (let i = 0; i < 200; i++) {
+    const [n, queries] = fs.existsSync(countFile) ? fs.readFileSync(countFile, "utf8").split(" ").map(Number) : [0, 0];
+    if (n > seen) return { cpu_ms, db_round_trips: queries };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`server ${s.proc.pid} did not write its query count`);
 }
 
 interface Row {
-  engine: string; processes: number; uploads: number; points: number; seconds: number; uploads_per_s: number;
+  build: string; engine: string; processes: number; uploads: number; points: number; seconds: number; uploads_per_s: number;
   server_cpu_ms_per_upload: number; db_round_trips_per_upload: number | null;
 }
 
-async function measure(engine: string, db: string, processes: number, logDir: string): Promise<Row> {
-  const procs = await Promise.all(Array.from({ length: processes }, (_, i) => ChildServer.start(db, [], path.join(logDir, `${engine}-${processes}-${i}.log`), CLI)));
+function start(build: { cli: string }, db: string, log: string, countFile: string): Promise<ChildServer> {
+  return ChildServer.start(db, [], log, { cli: build.cli, node: ["--import", COUNTER], env: { OPAYGO_COUNT_PG_FILE: countFile } });
+}
+
+async function measure(build: { name: string; cli: string }, engine: string, db: string, processes: number, logDir: string): Promise<Row> {
+  const tag = `${BUILDS.indexOf(build)}-${engine}-${processes}`;
+  const counts = Array.from({ length: processes }, (_, i) => path.join(logDir, `${tag}-${i}.queries`));
+  const procs = await Promise.all(counts.map((c, i) => start(build, db, path.join(logDir, `${tag}-${i}.log`), c)));
   try {
     const base = procs[0].url;
     const formatId = JSON.parse((await call(base, "POST", "/data_format", Buffer.from(JSON.stringify(FORMAT)), true)).body).id as number;
-    const devices = fleet(`B${processes}${engine[0]}`, formatId);
+    const devices = fleet(`B${BUILDS.indexOf(build)}${processes}${engine[0]}`, formatId);
     agent.destroy();
     agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
     for (const d of devices) {
       const r = await call(base, "POST", "/devices", Buffer.from(JSON.stringify({ serial: d.serial, key: d.key, auth_methods: ["ra"] })), true);
       if (r.status !== 201) throw new Error(`provisioning ${d.serial}: ${r.status} ${r.body}`);
     }
-    const before = await Promise.all(procs.map(processStats));
+    const before = await Promise.all(procs.map((p, i) => processStats(p, counts[i])));
     let turn = 0;
     const start = performance.now();
     await Promise.all(devices.map(async (d) => {
@@ -117,7 +136,7 @@ async function measure(engine: string, db: string, processes: number, logDir: st
       }
     }));
     const seconds = (performance.now() - start) / 1000;
-    const after = await Promise.all(procs.map(processStats));
+    const after = await Promise.all(procs.map((p, i) => processStats(p, counts[i])));
     const uploads = DEVICES * UPLOADS;
     const sum = (f: (s: Awaited<ReturnType<typeof processStats>>) => number, xs: typeof after) => xs.reduce((a, s) => a + f(s), 0);
     const answer = JSON.parse((await call(base, "GET", "/stats", null, true)).body);
@@ -125,10 +144,9 @@ async function measure(engine: string, db: string, processes: number, logDir: st
     if (stats.requests !== uploads) throw new Error(`${stats.requests} requests stored of ${uploads}`);
     for (const p of procs) await p.stop();
     return {
-      engine, processes, uploads, points: stats.points, seconds: +seconds.toFixed(2), uploads_per_s: Math.round(uploads / seconds),
+      build: build.name, engine, processes, uploads, points: stats.points, seconds: +seconds.toFixed(2), uploads_per_s: Math.round(uploads / seconds),
       server_cpu_ms_per_upload: +((sum((s) => s.cpu_ms, after) - sum((s) => s.cpu_ms, before)) / uploads).toFixed(3),
-      db_round_trips_per_upload: engine === "PostgreSQL" && after[0].db_round_trips !== null
-        ? +((sum((s) => s.db_round_trips!, after) - sum((s) => s.db_round_trips!, before)) / uploads).toFixed(2) : null,
+      db_round_trips_per_upload: engine === "PostgreSQL" ? +((sum((s) => s.db_round_trips, after) - sum((s) => s.db_round_trips, before)) / uploads).toFixed(2) : null,
     };
   } finally {
     await Promise.all(procs.map((p) => p.kill()));
@@ -138,15 +156,16 @@ async function measure(engine: string, db: string, processes: number, logDir: st
 const peakKb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
 
 /** One signed request of about 1 MiB (75,000 rows, made by the reference library) to a SQLite server. */
-async function backlog(dir: string): Promise<{ bytes: number; rows: number; status: number; seconds: number; peak_kb_before: number; peak_kb_after: number }> {
-  const proc = await ChildServer.start(path.join(dir, "backlog.sqlite"), [], path.join(dir, "backlog.log"), CLI);
+async function backlog(build: { name: string; cli: string }, dir: string): Promise<{ build: string; bytes: number; rows: number; status: number; seconds: number; peak_kb_before: number; peak_kb_after: number }> {
+  const tag = String(BUILDS.indexOf(build));
+  const proc = await start(build, path.join(dir, `backlog-${tag}.sqlite`), path.join(dir, `backlog-${tag}.log`), path.join(dir, `backlog-${tag}.queries`));
   try {
     const format = { data_order: ["token_count"], historical_data_interval: 60, historical_data_order: ["v", "w"] };
     const id = JSON.parse((await call(proc.url, "POST", "/data_format", Buffer.from(JSON.stringify(format)), true)).body).id;
     const key = "bc41ec9530f6dac86b1a29ab82edc5fb";
     await call(proc.url, "POST", "/devices", Buffer.from(JSON.stringify({ serial: "BACKLOG", key })), true);
     const rows = 75000;
-    const hd = Array.from({ length: rows }, (_, i) => new Map<string, JsonValue>([["v", 1000 + (i % 977)], ["w", i % 1013]]));
+    const hd = Array.from({ length: rows }, (_, i) => new Map<string, JsonValue>([["v", 1000 + (i % 977)], ["w", new Float(i / 8)]]));
     const command = stringifyLossless({ op: "request", serial: "BACKLOG", key, auth: "ra", format: { ...format, id }, ts: T0, rc: null, ts_first: true, data: new Map([["token_count", 1]]), hd, acc: null, dtc: null, forms: ["condensed"] } as JsonValue);
     const peer = spawnSync("python3", [path.join(ROOT, "tests/peers/metrics_peer.py")], { input: command + "\n", encoding: "utf8", maxBuffer: 1 << 28 });
     if (peer.status !== 0) throw new Error(`python3 with openpaygo is required: ${peer.stderr}`);
@@ -157,7 +176,7 @@ async function backlog(dir: string): Promise<{ bytes: number; rows: number; stat
     const start = performance.now();
     const r = await call(proc.url, "POST", "/dd", body);
     const seconds = (performance.now() - start) / 1000;
-    return { bytes: body.length, rows, status: r.status, seconds: +seconds.toFixed(2), peak_kb_before: peakBefore, peak_kb_after: peakKb(proc.proc.pid!) };
+    return { build: build.name, bytes: body.length, rows, status: r.status, seconds: +seconds.toFixed(2), peak_kb_before: peakBefore, peak_kb_after: peakKb(proc.proc.pid!) };
   } finally {
     await proc.kill();
   }
@@ -166,11 +185,12 @@ async function backlog(dir: string): Promise<{ bytes: number; rows: number; stat
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opaygo-bench-server-"));
 const cluster = PgCluster.start();
 const rows: Row[] = [];
-let big;
+const big: Awaited<ReturnType<typeof backlog>>[] = [];
 try {
-  rows.push(await measure("SQLite", path.join(dir, "bench.sqlite"), 1, dir));
-  for (const n of [1, 2, 4]) rows.push(await measure("PostgreSQL", await cluster.createDatabase(`bench${n}`), n, dir));
-  big = await backlog(dir);
+  // each measurement on each build in turn, so both see the machine as it is then
+  for (const b of BUILDS) rows.push(await measure(b, "SQLite", path.join(dir, `bench-${BUILDS.indexOf(b)}.sqlite`), 1, dir));
+  for (const n of [1, 2, 4]) for (const b of BUILDS) rows.push(await measure(b, "PostgreSQL", await cluster.createDatabase(`bench${BUILDS.indexOf(b)}_${n}`), n, dir));
+  for (const b of BUILDS) big.push(await backlog(b, dir));
 } finally {
   await killAllChildren();
   cluster.stop();
@@ -178,11 +198,13 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-console.log(`reference server${process.env.OPAYGO_BENCH_CLI ? ` (${process.env.OPAYGO_BENCH_CLI})` : ""}: ${DEVICES} devices x ${UPLOADS} seed-sized uploads (30 rows x 5 variables, ra); ` +
+console.log(`reference server: ${DEVICES} devices x ${UPLOADS} seed-sized uploads (30 rows x 5 variables, ra); ` +
   `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${load}, Node ${process.version}`);
-console.log("| store | server processes | uploads | points | seconds | uploads/s | server CPU ms per upload | database round trips per upload |");
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of rows) console.log(`| ${r.engine} | ${r.processes} | ${r.uploads} | ${r.points} | ${r.seconds} | ${r.uploads_per_s} | ${r.server_cpu_ms_per_upload} | ${r.db_round_trips_per_upload ?? "-"} |`);
-console.log(`1 MiB backlog: ${big!.bytes} bytes, ${big!.rows} rows: HTTP ${big!.status} in ${big!.seconds} s; server peak memory ${Math.round(big!.peak_kb_before / 1024)} MB before, ${Math.round(big!.peak_kb_after / 1024)} MB after`);
+console.log("| build | store | server processes | uploads | points | seconds | uploads/s | server CPU ms per upload | database round trips per upload |");
+console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.build} | ${r.engine} | ${r.processes} | ${r.uploads} | ${r.points} | ${r.seconds} | ${r.uploads_per_s} | ${r.server_cpu_ms_per_upload} | ${r.db_round_trips_per_upload ?? "-"} |`);
+console.log("| build | 1 MiB backlog | rows | answer | seconds | server peak memory before / after |");
+console.log("|---|---:|---:|---:|---:|---:|");
+for (const b of big) console.log(`| ${b.build} | ${b.bytes} B | ${b.rows} | HTTP ${b.status} | ${b.seconds} | ${Math.round(b.peak_kb_before / 1024)} / ${Math.round(b.peak_kb_after / 1024)} MB |`);
 fs.mkdirSync("build", { recursive: true });
 fs.writeFileSync("build/bench-server.json", JSON.stringify({ devices: DEVICES, uploads: UPLOADS, cpus: os.cpus().length, loadavg: os.loadavg(), node: process.version, rows, backlog: big }, null, 2) + "\n");

@@ -1,8 +1,8 @@
 """Turns the JSONL vectors into C arrays (build/c/test_vectors.c) so that the C harness needs no
 JSON parser, on the host and on the Cortex-M image alike.
 Usage: python3 tests/c/gen_vectors.py [--profile TARGET] OUT.c tokens_reference.jsonl tokens_random.jsonl device_procedure*.jsonl
-                                         [metrics_requests.jsonl metrics_responses.jsonl metrics_expand.jsonl seed_scenario.json]
-The metrics files (all four, from one directory) become API call lists: tests/c/metrics_ops.py.
+                                         [metrics_*.jsonl seed_scenario*.json]
+The metrics files (all of them, from one directory) become API call lists: tests/c/metrics_ops.py.
 --profile: the metrics vectors as the asconfig.json target of that name runs them (its Metrics
 features: metrics_ops.for_features), e.g. seed."""
 import json

@@ -107,7 +107,7 @@ def profile_features(target):
     flag = lambda name: int(use.get(name, "1"), 0) != 0  # noqa: E731
     bits = {"OPAYGO_JSON": "FEATURE_JSON", "OPAYGO_CBOR": "FEATURE_CBOR", "OPAYGO_SIMPLE": "FEATURE_SIMPLE",
             "OPAYGO_ACCESSORIES": "FEATURE_ACCESSORIES", "OPAYGO_FORMAT_OBJECT": "FEATURE_FORMAT_OBJECT",
-            "OPAYGO_ANSWER_OBJECTS": "FEATURE_ANSWER_OBJECTS"}
+            "OPAYGO_ANSWER_OBJECTS": "FEATURE_ANSWER_OBJECTS", "OPAYGO_FLOATS": "FEATURE_FLOATS"}
     features = sum(FEATURE[f] for u, f in bits.items() if flag(u))
     return features | ((int(use.get("OPAYGO_AUTH", "0x3f"), 0) & 0x3f) << FEATURE["FEATURE_AUTH_SHIFT"])
 
@@ -115,8 +115,9 @@ def profile_features(target):
 def for_features(ops, refuse, features):
     """The ops as a build with these FEATURE_* bits (metrics_features()) runs them: the first call
     that needs a feature the build left out must return ERR_METRICS_NOT_BUILT (a variable outside
-    the data format, without the simple form: ERR_METRICS_UNKNOWN_VARIABLE when it is put), and
-    the vector ends there; a simple ENCODE is refused and the vector goes on. None: the vector
+    the data format, without the simple form: ERR_METRICS_UNKNOWN_VARIABLE when it is put; a float
+    put, or an answer holding a number with a fraction or an exponent, without floats), and the
+    vector ends there; a simple ENCODE is refused and the vector goes on. None: the vector
     cannot say anything on this build (a refuse vector that reaches a feature left out: the
     reference's refusal may lie past it)."""
     if features is ALL_FEATURES:
@@ -143,6 +144,8 @@ def for_features(ops, refuse, features):
             return stop(o, "ERR_METRICS_UNKNOWN_VARIABLE")
         if k in ("ARRAY_BEGIN", "ARRAY_END"):
             in_array = k == "ARRAY_BEGIN"
+        if not features & FEATURE["FEATURE_FLOATS"] and (k == "PUT_FLOAT" or k == "ANSWER_APPLY" and has_float(o["text"])):
+            return stop(o, "ERR_METRICS_NOT_BUILT")
         if k == "ENCODE" and o["i"] == SIMPLE and not features & FEATURE["FEATURE_SIMPLE"]:
             if refuse:
                 continue  # refused for want of the feature: says nothing of the reference's refusal
@@ -152,15 +155,21 @@ def for_features(ops, refuse, features):
     return out
 
 
-def vectors(vector_dir):
+def has_float(text):
+    """Whether JSON text holds a number that Python reads as a float."""
+    found = []
+    json.loads(text, parse_float=lambda s: found.append(s) or 0.0)
+    return bool(found)
+
+
+def request_vectors(vector_dir, name):
     out = []
-    path = os.path.join(vector_dir, "metrics_requests.jsonl")
-    with open(path) as fh:
+    with open(os.path.join(vector_dir, name)) as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             v = json.loads(line)
-            where = f"metrics_requests.jsonl:{n}"
+            where = f"{name}:{n}"
             ops = request_ops(v)
             if "error" in v:
                 ops += [op("ENCODE", i=CONDENSED), op("ENCODE", i=SIMPLE)]
@@ -171,6 +180,13 @@ def vectors(vector_dir):
             out.append((where, ops, False, False))
             # CBOR carries the same values: loaded by the server it is the condensed payload.
             out.append((where + " cbor", request_ops(v) + [op("CBOR_CHECK", expect="EXPECT_OUT", out=v["condensed"].encode())], True, False))
+    return out
+
+
+def vectors(vector_dir):
+    # the requests, and those with a format by id as the lean profile makes them (ra, integer
+    # readings: tests/peers/make_profile_vectors.py)
+    out = request_vectors(vector_dir, "metrics_requests.jsonl") + request_vectors(vector_dir, "metrics_requests_int.jsonl")
     with open(os.path.join(vector_dir, "metrics_responses.jsonl")) as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -195,20 +211,22 @@ def vectors(vector_dir):
                    op("SERVER_EXPAND", text=fmt, i=v["received_at"], expect="EXPECT_OUT", out=want),
                    verify]
             out.append((f"metrics_expand.jsonl:{n}", ops, True, False))
-    with open(os.path.join(vector_dir, "seed_scenario.json")) as fh:
-        v = json.load(fh)
-    cond, simple, answer = v["condensed"].encode(), v["simple"].encode(), v["answer"].encode()
-    ops = request_ops(v) + [op("RING_ROWS", expect="EXPECT_VALUE", want=len(v["historical_data"])),
-                            op("ENCODE", i=CONDENSED, expect="EXPECT_OUT", out=cond),
-                            op("ENCODE", i=SIMPLE, expect="EXPECT_OUT", out=simple),
-                            # the server's answer, signed: one token; it acknowledges the rows sent
-                            op("ANSWER_APPLY", text=answer, i=SEED_NOW, expect="EXPECT_VALUE",
-                               want=ANSWER_TOKENS | ANSWER_SIGNED),
-                            op("ANSWER_TOKENS", expect="EXPECT_VALUE", want=1),
-                            op("RING_ROWS", expect="EXPECT_VALUE", want=0)]
-    out.append(("seed_scenario.json device", ops, False, False))
-    ops = [op("KEY", text=bytes.fromhex(v["key"])), op("SERVER_LOAD", text=cond),
-           op("SERVER_VERIFY", expect="EXPECT_VALUE", want=VERIFY_VALID),
-           op("SERVER_ANSWER", text=compact({"token_list": ["703181784"]}), flag=1, expect="EXPECT_OUT", out=answer)]
-    out.append(("seed_scenario.json server", ops, True, False))
+    # the seed scenario, and the same with integer readings (x100: make_int_scenario.py)
+    for name in ("seed_scenario.json", "seed_scenario_int.json"):
+        with open(os.path.join(vector_dir, name)) as fh:
+            v = json.load(fh)
+        cond, simple, answer = v["condensed"].encode(), v["simple"].encode(), v["answer"].encode()
+        ops = request_ops(v) + [op("RING_ROWS", expect="EXPECT_VALUE", want=len(v["historical_data"])),
+                                op("ENCODE", i=CONDENSED, expect="EXPECT_OUT", out=cond),
+                                op("ENCODE", i=SIMPLE, expect="EXPECT_OUT", out=simple),
+                                # the server's answer, signed: one token; it acknowledges the rows sent
+                                op("ANSWER_APPLY", text=answer, i=SEED_NOW, expect="EXPECT_VALUE",
+                                   want=ANSWER_TOKENS | ANSWER_SIGNED),
+                                op("ANSWER_TOKENS", expect="EXPECT_VALUE", want=1),
+                                op("RING_ROWS", expect="EXPECT_VALUE", want=0)]
+        out.append((f"{name} device", ops, False, False))
+        ops = [op("KEY", text=bytes.fromhex(v["key"])), op("SERVER_LOAD", text=cond),
+               op("SERVER_VERIFY", expect="EXPECT_VALUE", want=VERIFY_VALID),
+               op("SERVER_ANSWER", text=compact({"token_list": json.loads(answer)["tkl"]}), flag=1, expect="EXPECT_OUT", out=answer)]
+        out.append((f"{name} server", ops, True, False))
     return out

@@ -437,7 +437,10 @@ static int check_metrics_profile(const void *arg, char *why, size_t why_size) {
     int want = f & (1u << (OPAYGO_FEATURE_AUTH_SHIFT + m)) ? OPAYGO_OK : OPAYGO_ERR_METRICS_NOT_BUILT;
     if (opaygo_metrics_init("X", 1, m) != want) return FAILWHY("auth method %d: want %s", m, opaygo_strerror(want));
   }
-  if (opaygo_metrics_init("X", 1, OPAYGO_METRICS_AUTH_NONE) != OPAYGO_OK) return FAILWHY("init");
+  /* the first auth method built (none, or ra in the lean profile): the request is signed then */
+  int method = OPAYGO_METRICS_AUTH_NONE;
+  while (!(f & (1u << (OPAYGO_FEATURE_AUTH_SHIFT + method)))) method++;
+  if (opaygo_metrics_init("X", 1, method) != OPAYGO_OK) return FAILWHY("init");
   if (opaygo_metrics_format_id(3, 0) != OPAYGO_OK || opaygo_metrics_format_name(OPAYGO_METRICS_DATA_ORDER, "a", 1) != OPAYGO_OK)
     return FAILWHY("format");
   if (opaygo_metrics_row_begin(OPAYGO_METRICS_ROW_CURRENT) != OPAYGO_OK || opaygo_metrics_put_int("a", 1, 1) != OPAYGO_OK)
@@ -448,13 +451,18 @@ static int check_metrics_profile(const void *arg, char *why, size_t why_size) {
       opaygo_metrics_row_end() != OPAYGO_OK) return FAILWHY("row");
   if (opaygo_metrics_ring(&before) != OPAYGO_OK) return FAILWHY("ring");
   static const char want[] = "{\"sn\":\"X\",\"df\":3,\"d\":[1],\"hd\":[]}";
+  /* signed: the same members, then "a" */
+  size_t want_len = method == OPAYGO_METRICS_AUTH_NONE ? strlen(want) : strlen(want) - 1;
   for (int simple = 0; simple <= 1; simple++)
     for (int cbor = 0; cbor <= 1; cbor++) {
       uint32_t needs = (simple ? OPAYGO_FEATURE_SIMPLE : 0) | (cbor ? OPAYGO_FEATURE_CBOR : OPAYGO_FEATURE_JSON);
       int n = opaygo_metrics_encode(simple, cbor, mbuf, sizeof mbuf);
       if ((f & needs) != needs ? n != OPAYGO_ERR_METRICS_NOT_BUILT : n <= 0) return FAILWHY("encode simple %d cbor %d: %d", simple, cbor, n);
-      if (!simple && !cbor && (n != (int)strlen(want) || memcmp(mbuf, want, (size_t)n) != 0)) return FAILWHY("condensed request");
+      if (!simple && !cbor && (n < (int)want_len || memcmp(mbuf, want, want_len) != 0 ||
+                               (method != OPAYGO_METRICS_AUTH_NONE && memcmp(mbuf + want_len, ",\"a\":\"ra", 8) != 0)))
+        return FAILWHY("condensed request");
     }
+  if (!(f & OPAYGO_FEATURE_FLOATS) && opaygo_metrics_put_float("a", 1, 1.5) != OPAYGO_ERR_METRICS_NOT_BUILT) return FAILWHY("float");
   if (!(f & OPAYGO_FEATURE_FORMAT_OBJECT) && opaygo_metrics_format_object("{}", 2, 0) != OPAYGO_ERR_METRICS_NOT_BUILT) return FAILWHY("format object");
   if (!(f & OPAYGO_FEATURE_ACCESSORIES) && opaygo_metrics_accessory_add((const uint8_t *)"{\"sn\":\"A\"}", 10) != OPAYGO_ERR_METRICS_NOT_BUILT)
     return FAILWHY("accessory");
@@ -620,7 +628,7 @@ static int check_strerror(const void *arg, char *why, size_t why_size) {
    * -80..-83). */
   for (int c = -20; c >= -83; c--) {
     int used = (c >= -38 && c != -35) || c == -40 || c == -41 || c == OPAYGO_ERR_JSON_NOT_FOUND;
-    if (OPAYGO_FULL) used = used || (c <= -60 && c >= -71) || (c <= -80); /* the byte layer */
+    if (OPAYGO_FULL) used = used || c == OPAYGO_ERR_METRICS_TOO_LARGE || (c <= -60 && c >= -71) || (c <= -80); /* the server, the byte layer */
     if (OPAYGO_TOKEN_ONLY) used = 0;                                   /* no metrics at all */
     const char *name = opaygo_strerror(c);
     if (used ? strncmp(name, "OPAYGO_ERR_", 11) != 0 : strcmp(name, "OPAYGO_UNKNOWN_CODE") != 0)
@@ -689,6 +697,49 @@ static int check_clamp_at(const void *arg, char *why, size_t why_size) {
   return 1;
 }
 
+#if OPAYGO_FULL
+/* ---- the server side past the first page ------------------------------------------------- */
+
+/* A 512 KiB block: the server side grows into it for a request its first page cannot hold. */
+static uint8_t big_memory[1u << 19] __attribute__((aligned(8)));
+static char big_body[24000], big_out[160000];
+#define BIG_ROWS 5000
+
+static int check_server_large(const void *arg, char *why, size_t why_size) {
+  (void)arg;
+  int n = snprintf(big_body, sizeof big_body, "{\"sn\":\"BIG\",\"ts\":100,\"hd\":[");
+  for (int i = 0; i < BIG_ROWS; i++) n += snprintf(big_body + n, sizeof big_body - (size_t)n, i ? ",[%d]" : "[%d]", i % 10);
+  n += snprintf(big_body + n, sizeof big_body - (size_t)n, "]}");
+  static const char format[] = "{\"historical_data_order\":[\"v\"],\"historical_data_interval\":60}";
+  /* one page: refused as too large, and the request loaded before it stays */
+  if (opaygo_init(memory, 65536) != OPAYGO_OK) return FAILWHY("init");
+  static const char small[] = "{\"sn\":\"A\",\"d\":{}}";
+  if (opaygo_metrics_server_load((const uint8_t *)small, sizeof small - 1, 0, NULL, 0) != (int)sizeof small - 1) return FAILWHY("small request");
+  int r = opaygo_metrics_server_load((const uint8_t *)big_body, (size_t)n, 0, NULL, 0);
+  if (r != OPAYGO_ERR_METRICS_TOO_LARGE) return FAILWHY("large request in one page: %d", r);
+  r = opaygo_metrics_server_expand(NULL, 0, 5, big_out, sizeof big_out);
+  static const char small_expanded[] = "{\"serial_number\":\"A\",\"data\":{},\"historical_data\":[]}";
+  if (r != (int)sizeof small_expanded - 1 || memcmp(big_out, small_expanded, (size_t)r) != 0) return FAILWHY("the request before it: %d", r);
+#if OPAYGO_INTERP
+  /* an interpreter keeps the module in its first page (bindings/c/opaygo.c): a larger block is refused */
+  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_ERR_ARGUMENT) return FAILWHY("the interpreter took a 512 KiB block");
+  return 1;
+#endif
+  /* 512 KiB: loaded, expanded row for row */
+  if (opaygo_init(big_memory, sizeof big_memory) != OPAYGO_OK) return FAILWHY("init 512 KiB");
+  r = opaygo_metrics_server_load((const uint8_t *)big_body, (size_t)n, 0, NULL, 0);
+  if (r != n) return FAILWHY("large request: %d of %d", r, n);
+  r = opaygo_metrics_server_expand(format, sizeof format - 1, 5, big_out, sizeof big_out);
+  if (r < 0) return FAILWHY("expansion: %d", r);
+  int rows = -1; /* the request's own timestamp is one */
+  for (const char *p = big_out; (p = strstr(p, "\"timestamp\":")) != NULL; p++) rows++;
+  char last[48];
+  snprintf(last, sizeof last, "{\"v\":9,\"timestamp\":%d}],\"data\":{}}", 100 + (BIG_ROWS - 1) * 60);
+  if (rows != BIG_ROWS || r < (int)strlen(last) || strcmp(big_out + r - strlen(last), last) != 0) return FAILWHY("%d rows, ending %.40s", rows, big_out + r - 40);
+  return 1;
+}
+#endif
+
 int suite_run(int measure_footprint) {
   printf("opaygo C harness (%s build)\n", OPAYGO_FULL ? "full" : OPAYGO_TOKEN_ONLY ? "token" : "device");
   run_check("init refuses a small block; calls before init are refused", check_not_initialized, NULL);
@@ -706,6 +757,9 @@ int suite_run(int measure_footprint) {
 #ifdef SUITE_COUNT_LIMIT
   printf("token vectors above count %u: %u of %u run (a fixed sample); the highest-count decodes: one text\n",
          (unsigned)SUITE_COUNT_LIMIT, high_count_run, high_count_seen);
+#endif
+#if OPAYGO_FULL
+  run_check("server: a request past the first page (too large in one page; row for row in 512 KiB)", check_server_large, NULL);
 #endif
 #if !OPAYGO_TOKEN_ONLY
   printf("metrics: %u payloads compared byte for byte, %u refused as too big for the output buffer\n",

@@ -56,9 +56,10 @@ static void check_payload(uint32_t out, int32_t n, int cbor, int auth, int64_t t
     FZ_ASSERT(c == n && memcmp(fz_at(jout, (size_t)n), payload, (size_t)n) == 0,
               "payload is not canonical JSON (canonicalize %d, length %d): %.*s", c, n, n, (const char *)payload);
   }
-  fz_put(jin, payload, (size_t)n);
+  int32_t at = (int32_t)CALL(metrics_server_body_buffer, (uint32_t)n);
+  FZ_ASSERT(at > 0, "no room for a %d-byte body (%d)", n, at);
+  fz_put((uint32_t)at, payload, (size_t)n);
   int32_t l = (int32_t)CALL(metrics_server_load, (uint32_t)n, (uint32_t)cbor);
-  if (l == OPAYGO_ERR_METRICS_FULL || l == OPAYGO_ERR_JSON_SPACE) return; /* bigger than the server's request buffer */
   FZ_ASSERT(l > 0, "server refused the device's payload (%d): %.*s", l, cbor ? 0 : n, (const char *)payload);
   int32_t v = (int32_t)CALL(metrics_server_verify, 0u, 0u);
   if (auth == 0) {

@@ -61,7 +61,14 @@ typedef Z_opaygo_device_instance_t fz_instance_t;
 #endif
 
 static fz_instance_t fz_inst;
-static uint8_t fz_block[65536];
+#if FUZZ_DIFF
+/* The differential: every backend in the module's first page, where the interpreters keep it. */
+#define FZ_BLOCK_BYTES 65536u
+#else
+/* The full build's server side grows its memory within the block: 1 MiB lets it. */
+#define FZ_BLOCK_BYTES (FUZZ_FULL ? 1u << 20 : 65536u)
+#endif
+static uint8_t fz_block[FZ_BLOCK_BYTES];
 static uint8_t *fz_mem = fz_block; /* the linear memory: the block, or the interpreter's */
 static uint32_t fz_mem_size;
 #define CALL(name, ...) FZ(name)(&fz_inst, ##__VA_ARGS__)
@@ -83,7 +90,8 @@ void opaygo_trap_handler(int trap_code) {
 }
 
 /* Fresh instance over exactly the bytes the module needs (memory_used(): the device build gets
- * its real footprint, so any access past its static buffers traps), or a full page. */
+ * its real footprint, so any access past its static buffers traps), or the whole block (the full
+ * build: its first page, which the server side grows into the rest). */
 static inline void fz_instantiate(int full_page) {
 #if FUZZ_INTERP
   fz_mem_size = full_page ? 65536u : CALL(memory_used);
@@ -95,8 +103,8 @@ static inline void fz_instantiate(int full_page) {
     FZ_INIT_MODULE();
     module_ready = 1;
   }
-  fz_mem_size = full_page ? 65536u : CALL(memory_used);
-  if (fz_mem_size == 0 || fz_mem_size > 65536u) abort();
+  fz_mem_size = full_page ? FZ_BLOCK_BYTES : CALL(memory_used);
+  if (fz_mem_size == 0 || fz_mem_size > FZ_BLOCK_BYTES) abort();
   wasm_rt_mcu_provide_memory(fz_mem, fz_mem_size);
   FZ_INSTANTIATE(&fz_inst);
 #endif

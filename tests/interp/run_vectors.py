@@ -307,11 +307,11 @@ class Suite:
             if n < 0:
                 return n, None
             body = m.read(m.call("metrics_out_buffer"), n)
-            m.write(m.call("json_in_buffer"), body)
+            m.write(m.call("metrics_server_body_buffer", len(body)), body)
             n = c("metrics_server_load", n, 1)
             return n, (m.read(m.call("metrics_server_request_buffer"), n) if n >= 0 else None)
         if k == "SERVER_LOAD":
-            m.write(m.call("json_in_buffer"), o["text"])
+            m.write(m.call("metrics_server_body_buffer", len(o["text"])), o["text"])
             return c("metrics_server_load", len(o["text"]), 0), None
         if k == "SERVER_VERIFY":
             return c("metrics_server_verify", 0, 0), None
@@ -319,10 +319,10 @@ class Suite:
             m.write(m.call("json_in_buffer"), o["text"])
             if k == "SERVER_EXPAND":
                 r = c("metrics_server_format", len(o["text"]))
-                n = r if r < 0 else c("metrics_server_expand", o["i"])
+                n = r if r < 0 else c("metrics_server_expand", float(o["i"]))
             else:
                 n = c("metrics_server_answer", len(o["text"]), o["flag"])
-            return n, (m.read(m.call("json_out_buffer"), n) if n >= 0 else None)
+            return n, (m.read(m.call("metrics_server_out_buffer"), n) if n >= 0 else None)
         raise ValueError(f"unknown op {k}")
 
     def run_metrics(self, ops, refuse):

@@ -6,7 +6,7 @@ Usage: python3 tests/tools/check_footprint.py build/mcu/footprint.json"""
 import json
 import sys
 
-EXPECTED = {"cortex-m3": ("token", "seed", "device"), "rv32": ("token", "device")}
+EXPECTED = {"cortex-m3": ("token", "seed", "device", "lean"), "rv32": ("token", "device")}
 BACKENDS = ("wasm3", "wamr", "toywasm", "wasm2c")
 FIELDS = ("heap_peak_bytes", "c_stack_bytes", "static_bytes", "ram_bytes", "instr_per_step")
 

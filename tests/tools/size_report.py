@@ -40,9 +40,11 @@ def touched(name):
 # The source release's libraries for the Cortex-M0+, built by its CMake (mk/release.mk).
 RELEASE_M0PLUS = "build/dist/size-cortex-m0plus/build"
 MODULES = (("token", "build/opaygo-token.wasm"), ("device", "build/opaygo-device.wasm"), ("seed", "build/opaygo-seed.wasm"),
-           ("full", "build/opaygo.wasm"))
+           ("lean", "build/opaygo-lean.wasm"), ("full", "build/opaygo.wasm"))
+FIRMWARE_LIBS = ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a")
 # The goals of the firmware issue: (label, limit, where the figure is in the report).
 GOALS = (("seed profile .wasm", 12 * 1024, ("wasm_bytes", "seed")),
+         ("lean profile .wasm", 12 * 1024, ("wasm_bytes", "lean")),
          ("device .wasm, every Metrics feature", 16 * 1024, ("wasm_bytes", "device")),
          ("token-decode firmware text, Cortex-M0+", 3 * 1024, ("cortex-m0plus", "token-decode.elf", "text_less_startup")),
          ("whole device library text, Cortex-M0+", 24 * 1024, ("cortex-m0plus", "libopaygo-device.a", "text")),
@@ -59,7 +61,7 @@ def main():
         r["x86_64"][lib] = size_of("size", f"build/c/{lib}", True)
     for cpu in ("cortex-m0plus", "cortex-m4"):
         d = f"build/arm/{cpu}"
-        for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a"):
+        for lib in FIRMWARE_LIBS:
             r[cpu][lib] = size_of("arm-none-eabi-size", f"{d}/{lib}", True)
         image = size_of("arm-none-eabi-size", f"{d}/token-decode.elf")
         base = size_of("arm-none-eabi-size", f"{d}/baseline.elf")
@@ -68,7 +70,7 @@ def main():
         every = size_of("arm-none-eabi-size", f"{d}/device-all.elf")
         every["text_less_startup"] = every["text"] - base["text"]
         r[cpu]["device-all.elf"] = every
-    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-full.a"):
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-full.a"):
         r["rv32imc"][lib] = size_of("riscv64-unknown-elf-size", f"build/riscv/{lib}", True)
     for name, path in MODULES:
         r["ram"][name] = {"linear_memory_required": memory_used(path), "linear_memory_touched": touched(name),
@@ -94,12 +96,12 @@ def main():
 
     w = r["wasm_bytes"]
     lines = ["opaygo-wasm sizes (bytes)",
-             f"  .wasm: token {w['token']}, device {w['device']}, seed {w['seed']}, full {w['full']}",
+             "  .wasm: " + ", ".join(f"{name} {w[name]}" for name, _ in MODULES),
              f"  {'C (text / data / bss)':<44} {'text':>8} {'data':>6} {'bss':>6}"]
     for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo.a"):
         lines.append(row(f"x86-64 {lib} (gcc -O2)", r["x86_64"][lib]))
     for cpu in ("cortex-m0plus", "cortex-m4"):
-        for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a"):
+        for lib in FIRMWARE_LIBS:
             lines.append(row(f"{cpu} {lib} (-Os)", r[cpu][lib]))
         t = r[cpu]["token-decode.elf"]
         lines.append(row(f"{cpu} token-decode.elf", t) + f"   ({t['text_less_startup']} text less start-up)")
@@ -109,7 +111,7 @@ def main():
         name = "opaygo-" + lib[len("libopaygo-"):-2] + ".c"
         lines.append(row(f"cortex-m0plus {name}, release", got)
                      + ("   DIFFERS from the library" if lib in differ else "   (= the library: the same code)"))
-    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-full.a"):
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-full.a"):
         lines.append(row(f"rv32imc {lib} (-Os, mk/wasm-riscv.mk)", r["rv32imc"][lib]))
     for name, _ in MODULES:
         m = r["ram"][name]
