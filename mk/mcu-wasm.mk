@@ -47,16 +47,16 @@ WASM3_FLOAT_full := 1
 MCU_STACK_token := 1536
 MCU_STACK_device := 7168
 MCU_STACK_seed := 6144
-MCU_STACK_lean := 7168
+MCU_STACK_lean := 5120
 MCU_STACK_full := 23552
 # wasm3's heap per module: its high-water mark, every function of the module compiled (the
 # backend compiles them all at load) and the value stack allocated (make mcu-size: heap_peak_bytes),
 # plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
-MCU_HEAP_token := 21504
-MCU_HEAP_device := 121856
-MCU_HEAP_seed := 110592
-MCU_HEAP_lean := 82944
+MCU_HEAP_token := 20480
+MCU_HEAP_device := 120832
+MCU_HEAP_seed := 108544
+MCU_HEAP_lean := 80896
 MCU_HEAP_full := 280576
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles

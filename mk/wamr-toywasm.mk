@@ -116,13 +116,13 @@ $(foreach cpu,$(INTERP_CPUS),$(eval $(call INTERP_CPU_RULES,$(cpu))))
 # gets twice as much heap and wasm stack (8-byte pointers).
 INTERP_HEAP_wamr_token := 11264
 INTERP_HEAP_wamr_device := 60416
-INTERP_HEAP_wamr_seed := 54528
-INTERP_HEAP_wamr_lean := 50688
+INTERP_HEAP_wamr_seed := 53760
+INTERP_HEAP_wamr_lean := 43520
 INTERP_HEAP_wamr_full := 92160
 INTERP_HEAP_toywasm_token := 6144
 INTERP_HEAP_toywasm_device := 37376
-INTERP_HEAP_toywasm_seed := 33792
-INTERP_HEAP_toywasm_lean := 31488
+INTERP_HEAP_toywasm_seed := 33536
+INTERP_HEAP_toywasm_lean := 27648
 INTERP_HEAP_toywasm_full := 67072
 # The wasm stack per module: WAMR's (frames and operands, on its heap); toywasm's room for the stacks
 # a call grows on its heap, checked free at each instantiation. Each the deepest any input takes it
@@ -132,12 +132,12 @@ INTERP_HEAP_toywasm_full := 67072
 INTERP_STACK_wamr_token := 1536
 INTERP_STACK_wamr_device := 7168
 INTERP_STACK_wamr_seed := 4608
-INTERP_STACK_wamr_lean := 7168
+INTERP_STACK_wamr_lean := 4608
 INTERP_STACK_wamr_full := 10752
 INTERP_STACK_toywasm_token := 1024
 INTERP_STACK_toywasm_device := 4096
 INTERP_STACK_toywasm_seed := 3072
-INTERP_STACK_toywasm_lean := 4096
+INTERP_STACK_toywasm_lean := 3072
 INTERP_STACK_toywasm_full := 3584
 INTERP_HEAP_SCALE_cortex-m3 := 1
 INTERP_HEAP_SCALE_rv32 := 1

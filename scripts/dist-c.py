@@ -6,9 +6,13 @@ chosen (unifdef) and every local file it includes written in its place, once: th
 of make c (build/c/), wabt's wasm-rt.h, the runtime shim. It compiles to the same code as the
 profile's library of make c / make cortex-m, which is the same translation unit.
 
-Usage: python3 scripts/dist-c.py --version V --out DIR [--size-libs DIR...] [--tests FILE...] [--interp FILE...]
-         --profile NAME --module-c FILE --define NAME=VALUE... --lib LIBRARY --wasm FILE --wasm3-gen DIR
-         --wasm3 heap=N,stack=N,page=N,float=N --vectors FILE   (each profile: mk/release.mk)
+Usage: python3 scripts/dist-c.py --version V --out DIR [--size-libs DIR...] [--tests FILE...] [--interp [SUBDIR:]FILE...]
+         [--interp-build BACKEND SOURCES DEFINES]...
+         --profile NAME --module-c FILE --define NAME=VALUE... --lib LIBRARY --wasm FILE --wasm-gen DIR
+         --wasm3 heap=N,stack=N,page=N,float=N --wamr heap=N,stack=N --toywasm heap=N,stack=N
+         --vectors FILE   (each profile: mk/release.mk)
+--interp: the interpreter glue, copied to interp/ (or interp/SUBDIR/); --interp-build: each interpreter's
+source files and defines as mk/ builds them, written into the CMake package (never their sources).
 The archives are written beside DIR: DIR.tar.gz, DIR.zip. --size-libs: build/arm/<cpu> directories holding
 libopaygo-PROFILE.a, whose text and bss the README gives per profile (the same code)."""
 import argparse
@@ -25,6 +29,7 @@ C_DIR = "bindings/c"
 TEMPLATES = "bindings/c/dist"
 WASM_RT_LICENSE = "/usr/share/common-licenses/Apache-2.0"
 WABT = subprocess.run(["wasm2c", "--version"], capture_output=True, text=True).stdout.strip() or "unknown version"
+BACKENDS = ("wasm3", "wamr", "toywasm")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*$')
 
 
@@ -146,12 +151,12 @@ def memory_required(wasm):
 def figures(profiles, size_libs):
     """The README's table: per profile, library text / bss per Cortex-M target, linear memory."""
     cpus = [os.path.basename(d.rstrip("/")) for d in size_libs]
-    head = "| profile | " + " | ".join(f"{c} text / .bss" for c in cpus) + " | memory for `opaygo_init` | `.wasm` | wasm3 heap |"
+    head = "| profile | " + " | ".join(f"{c} text / .bss" for c in cpus) + " | memory for `opaygo_init` | `.wasm` | heap: wasm3 / WAMR / toywasm |"
     rows = [head, "|" + " --- |" * (len(cpus) + 4)]
     for p in profiles:
         cells = [f"{t:,} / {b:,}" for t, b in (lib_size(os.path.join(d, p.lib)) for d in size_libs)]
         rows.append(f"| {p.name} | " + " | ".join(cells) + f" | {memory_required(p.wasm):,} | {os.path.getsize(p.wasm):,} |"
-                    f" {int(p.wasm3['heap']):,} |")
+                    f" {int(p.wasm3['heap']):,} / {int(p.wamr['heap']):,} / {int(p.toywasm['heap']):,} |")
     return "\n".join(rows)
 
 
@@ -213,7 +218,8 @@ def parse():
     ap.add_argument("--out", required=True)
     ap.add_argument("--size-libs", nargs="+", default=[])
     ap.add_argument("--tests", nargs="+", default=[], help="files copied to tests/")
-    ap.add_argument("--interp", nargs="+", default=[], help="interpreter glue copied to interp/wasm3/")
+    ap.add_argument("--interp", nargs="+", default=[], help="interpreter glue copied to interp/ ([SUBDIR:]FILE)")
+    ap.add_argument("--interp-build", nargs=3, action="append", default=[], metavar=("BACKEND", "SOURCES", "DEFINES"))
     args, rest = ap.parse_known_args()
     profiles, p = [], None
     it = iter(rest)
@@ -225,10 +231,10 @@ def parse():
             ap.error(f"{flag} before --profile")
         elif flag == "--define":
             p.define.append(next(it))
-        elif flag in ("--module-c", "--lib", "--wasm", "--wasm3-gen", "--vectors"):
+        elif flag in ("--module-c", "--lib", "--wasm", "--wasm-gen", "--vectors"):
             setattr(p, flag[2:].replace("-", "_"), next(it))
-        elif flag == "--wasm3":
-            p.wasm3 = dict(kv.split("=") for kv in next(it).split(","))
+        elif flag in ("--" + b for b in BACKENDS):
+            setattr(p, flag[2:], dict(kv.split("=") for kv in next(it).split(",")))
         else:
             ap.error(f"unknown argument {flag}")
     return args, profiles
@@ -247,13 +253,14 @@ def main():
         write(out, f"wasm/opaygo-{p.name}.wasm", data, binary=True)
         write(out, f"wasm/opaygo-{p.name}-wasm.c", wasm_array(p.name, data, args.version, commit))
         for f in ("opaygo_module.c", "opaygo_exports.h"):
-            copy(os.path.join(p.wasm3_gen, f), out, f"interp/wasm3/{p.name}/{f}")
+            copy(os.path.join(p.wasm_gen, f), out, f"interp/{p.name}/{f}")
         copy(p.vectors, out, f"tests/vectors-{p.name}.c")
     write(out, "opaygo.h", public_header(args.version, commit))
     for f in args.tests:
         copy(f, out, f"tests/{os.path.basename(f)}")
-    for f in args.interp:
-        copy(f, out, f"interp/wasm3/{os.path.basename(f)}")
+    for spec in args.interp:
+        sub, _, f = spec.rpartition(":")
+        copy(f, out, os.path.join("interp", sub, os.path.basename(f)))
     license_text = open("LICENSE").read() + (
         "\n\n---------------------------------------------------------------------------------------\n"
         f"opaygo-PROFILE.c holds wasm-rt.h of wabt {WABT} (the WebAssembly Binary Toolkit), Copyright 2018\n"
@@ -261,7 +268,10 @@ def main():
         + open(WASM_RT_LICENSE).read())
     write(out, "LICENSE", license_text)
     names = " ".join(p.name for p in profiles)
-    wasm3 = "\n".join(f"  set(OPAYGO_WASM3_{k.upper()}_{p.name} {v})" for p in profiles for k, v in sorted(p.wasm3.items()))
+    settings = "\n".join(f"set(OPAYGO_{b.upper()}_{k.upper()}_{p.name} {v})"
+                         for b in BACKENDS for p in profiles for k, v in sorted(getattr(p, b).items()))
+    builds = "\n".join(f"set(OPAYGO_{b.upper()}_SOURCES {sources})\nset(OPAYGO_{b.upper()}_DEFINES {defines})"
+                       for b, sources, defines in args.interp_build)
     defines = "\n".join(f"set(OPAYGO_DEFINES_{p.name} {' '.join(p.define)})" for p in profiles)
     readme = open(os.path.join(TEMPLATES, "README.md")).read()
     for p in profiles:
@@ -272,7 +282,8 @@ def main():
         "COMMIT": commit,
         "PROFILES": names,
         "PROFILE_DEFINES": defines,
-        "WASM3_SETTINGS": wasm3,
+        "INTERP_SETTINGS": settings,
+        "INTERP_BUILDS": builds,
         "FIGURES": figures(profiles, args.size_libs),
         "MAKE_DEFINES": "\n".join(f"OPAYGO_DEFINES_{p.name} := {' '.join('-D' + d for d in p.define)}" for p in profiles),
     })

@@ -48,6 +48,12 @@ void xlog_printf(const char *format, ...) { (void)format; }
 void xlog_printf_raw(const char *format, ...) { (void)format; }
 void xlog__trace(const char *format, ...) { (void)format; }
 void xlog_error(const char *format, ...) { (void)format; }
+/* (the statistics printers of module.c and instance.c, never called: for a link without
+ * --gc-sections) */
+int nbio_printf(const char *format, ...) {
+  (void)format;
+  return 0;
+}
 void vreport(struct report *r, const char *format, va_list ap) {
   (void)ap;
   if (r->msg == NULL) r->msg = (char *)(uintptr_t)format; /* the first report stays, unformatted */

@@ -52,6 +52,13 @@ int os_vprintf(const char *format, va_list ap) {
 }
 uint64 os_time_get_boot_us(void) { return 0; }
 uint64 os_time_thread_cputime_us(void) { return 0; }
+/* (bh_log.c's time and memory prints, never called: for a link without --gc-sections) */
+uint64 bh_get_tick_ms(void) { return 0; }
+int os_dumps_proc_mem_info(char *out, unsigned int size) {
+  (void)out;
+  (void)size;
+  return -1;
+}
 korp_tid os_self_thread(void) { return 0; }
 /* No native stack check: the classic interpreter runs wasm calls in its own loop, not on the C
  * stack. */
