@@ -57,6 +57,7 @@ $(RV_DIR)/wasm3-$(1)/glue.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.
 	@mkdir -p $$(@D)
 	$(RV_CC) $$(RV_W3_FLAGS_$(1)) -Wall -Wextra -Werror -c $$< -o $$@
 $(INTERP_DIR)/rv32/libopaygo-wasm3-$(1).a: $$(RV_W3_OBJ_$(1))
+	@mkdir -p $$(@D)
 	rm -f $$@ && $(RV_AR) rcs $$@ $$^
 IFLAGS_rv32_wasm3_$(1) := $$(RV_W3_FLAGS_$(1))
 endef

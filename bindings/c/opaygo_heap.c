@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "opaygo.h"
+#include "opaygo_interp.h"
 
 #ifndef OPAYGO_HEAP_BYTES
 #error "OPAYGO_HEAP_BYTES: the interpreter's heap, set per module in mk/wamr-toywasm.mk"
@@ -158,3 +159,18 @@ int opaygo_heap_reserve(uint32_t reserve) {
   limit -= reserve;
   return OPAYGO_OK;
 }
+
+int opaygo_heap_failure(uint32_t refusals_before) {
+  return refusals != refusals_before ? OPAYGO_ERR_MEMORY_SIZE : OPAYGO_ERR_MODULE;
+}
+
+void opaygo_heap_figures(void (*figure)(const char *name, uint32_t value)) {
+  figure("heap_size", limit);
+  figure("heap_now", in_use);
+  figure("heap_peak", peak);
+}
+
+/* The backend interface's heap calls (opaygo_interp.h), the same for every backend on the arena. */
+uint32_t opaygo_interp_heap_size(void) { return limit; }
+uint32_t opaygo_interp_heap_peak(void) { return peak; }
+int opaygo_interp_heap_reserve(uint32_t bytes) { return opaygo_heap_reserve(bytes); }

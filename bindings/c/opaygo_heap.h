@@ -22,4 +22,9 @@ uint32_t opaygo_heap_refusals(void);
 /* Takes bytes off the arena's end for good (the heap-budget tests: a smaller heap in the same
  * image); OPAYGO_ERR_MEMORY_SIZE when they are in use. */
 int opaygo_heap_reserve(uint32_t bytes);
+/* What a failed load or instantiation was: OPAYGO_ERR_MEMORY_SIZE when an allocation was refused
+ * since refusals_before (opaygo_heap_refusals()), else OPAYGO_ERR_MODULE. */
+int opaygo_heap_failure(uint32_t refusals_before);
+/* The arena's figures (opaygo_interp_figures): heap_size, heap_now, heap_peak. */
+void opaygo_heap_figures(void (*figure)(const char *name, uint32_t value));
 #endif

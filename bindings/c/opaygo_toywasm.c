@@ -67,17 +67,12 @@ const char *report_getmessage(const struct report *r) { return r->msg != NULL ? 
 
 /* ---- the backend ------------------------------------------------------------------------ */
 
-uint32_t opaygo_interp_heap_size(void) { return opaygo_heap_size(); }
-uint32_t opaygo_interp_heap_peak(void) { return opaygo_heap_peak(); }
-int opaygo_interp_heap_reserve(uint32_t bytes) { return opaygo_heap_reserve(bytes); }
 const char *opaygo_interp_last_error(void) { return last_error; }
 
 void opaygo_interp_figures(void (*figure)(const char *name, uint32_t value)) {
-  figure("heap_size", opaygo_heap_size());
+  opaygo_heap_figures(figure);
   figure("heap_after_load", heap_loaded);
   figure("heap_after_instance", heap_instance);
-  figure("heap_now", opaygo_heap_in_use());
-  figure("heap_peak", opaygo_heap_peak());
   figure("wasm_stack_size", OPAYGO_WASM_STACK_BYTES);
   figure("wasm_stack_used", stack_used);
 }
@@ -86,7 +81,7 @@ void opaygo_interp_figures(void (*figure)(const char *name, uint32_t value)) {
  * module's (OPAYGO_ERR_MODULE). */
 static int failed(uint32_t refusals_before, const char *text) {
   last_error = text;
-  return opaygo_heap_refusals() != refusals_before ? OPAYGO_ERR_MEMORY_SIZE : OPAYGO_ERR_MODULE;
+  return opaygo_heap_failure(refusals_before);
 }
 
 static int load(void) {

@@ -114,9 +114,6 @@ static void wamr_free(void *block) { opaygo_heap_free(block); }
 
 /* ---- the backend ------------------------------------------------------------------------ */
 
-uint32_t opaygo_interp_heap_size(void) { return opaygo_heap_size(); }
-uint32_t opaygo_interp_heap_peak(void) { return opaygo_heap_peak(); }
-int opaygo_interp_heap_reserve(uint32_t bytes) { return opaygo_heap_reserve(bytes); }
 const char *opaygo_interp_last_error(void) { return last_error; }
 
 /* The deepest the wasm stack went: WAMR's stack is painted when the exec env is made, and its
@@ -136,11 +133,9 @@ static void measure_stack(void) {
 
 void opaygo_interp_figures(void (*figure)(const char *name, uint32_t value)) {
   measure_stack();
-  figure("heap_size", opaygo_heap_size());
+  opaygo_heap_figures(figure);
   figure("heap_after_load", heap_loaded);
   figure("heap_after_instance", heap_instance);
-  figure("heap_now", opaygo_heap_in_use());
-  figure("heap_peak", opaygo_heap_peak());
   figure("module_copy", opaygo_wasm_size);
   figure("wasm_stack_size", OPAYGO_WASM_STACK_BYTES);
   figure("wasm_stack_used", stack_used);
@@ -150,7 +145,7 @@ void opaygo_interp_figures(void (*figure)(const char *name, uint32_t value)) {
  * module's (OPAYGO_ERR_MODULE). */
 static int failed(uint32_t refusals_before, const char *text) {
   last_error = text;
-  return opaygo_heap_refusals() != refusals_before ? OPAYGO_ERR_MEMORY_SIZE : OPAYGO_ERR_MODULE;
+  return opaygo_heap_failure(refusals_before);
 }
 
 static int load(void) {

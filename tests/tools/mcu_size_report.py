@@ -81,25 +81,47 @@ def category(path):
 
 
 def flash_split(map_path):
-    """Bytes per part in the flash sections of an image, from its linker map."""
+    """Bytes per part in the flash sections of an image, from its linker map: each input section
+    counted from its address to the next one's (or its output section's end), so that alignment
+    padding goes with what precedes it and merged strings are counted once."""
     text = open(map_path).read()
     text = text[text.index("Linker script and memory map"):]
-    split, section, pending = dict.fromkeys(PARTS, 0), None, False
+    split = dict.fromkeys(PARTS, 0)
+    section, end, entries, pending, header = None, 0, [], False, None
+
+    def close():
+        entries.sort(key=lambda e: e[0])
+        for i, (addr, part) in enumerate(entries):
+            split[part] += (entries[i + 1][0] if i + 1 < len(entries) else end) - addr
+        entries.clear()
+
     for line in text.splitlines():
-        m = re.match(r"^(\.[\w.]+)\s", line)
+        m = re.match(r"^(\.[\w.]+)(?:\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+))?", line)
         if m:
-            section = m.group(1)
+            close()
+            section, header = m.group(1), None
+            if m.group(2):
+                end = int(m.group(2), 16) + int(m.group(3), 16)
+            else:
+                header = section  # its address and size on the next line
+            continue
+        if header:
+            m = re.match(r"^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)", line)
+            if m:
+                end = int(m.group(1), 16) + int(m.group(2), 16)
+            header = None
             continue
         if section not in FLASH_SECTIONS:
             continue
-        m = re.match(r"^ (\.\S+|\*fill\*|COMMON)?\s*(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(\S.*)?$", line)
+        m = re.match(r"^ (\.\S+|COMMON)?\s*(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(\S.*)?$", line)
         if m and (m.group(1) or pending):
             path = (m.group(4) or "").strip()
-            if path and not path.startswith("0x"):
-                split[category(path)] += int(m.group(3), 16)
+            if path and not path.startswith("0x") and int(m.group(3), 16) > 0:
+                entries.append((int(m.group(2), 16), category(path)))
             pending = False
         elif re.match(r"^ \.\S+$", line):
             pending = True
+    close()
     return split
 
 
