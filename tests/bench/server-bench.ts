@@ -14,6 +14,8 @@
 // test: nothing is compared with a threshold. OPAYGO_BENCH_BASELINE=path/to/bin/opaygo.js (an
 // older checkout, built) runs every measurement on that build's server too, in the same run:
 // `make bench-server BASELINE=eea1ed1` builds that commit beside the project and does so.
+// BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" passes flags to every server's node (a
+// profile of the server under this load).
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -109,7 +111,8 @@ interface Row {
 }
 
 function start(build: { cli: string }, db: string, log: string, countFile: string): Promise<ChildServer> {
-  return ChildServer.start(db, [], log, { cli: build.cli, node: ["--import", COUNTER], env: { OPAYGO_COUNT_PG_FILE: countFile } });
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  return ChildServer.start(db, [], log, { cli: build.cli, node: ["--import", COUNTER, ...flags], env: { OPAYGO_COUNT_PG_FILE: countFile } });
 }
 
 async function measure(build: { name: string; cli: string }, engine: string, db: string, processes: number, logDir: string): Promise<Row> {
