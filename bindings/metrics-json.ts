@@ -117,6 +117,12 @@ export function stringifyLossless(v: JsonValue): string {
 export function pythonFloat(x: number): string {
   if (!Number.isFinite(x)) throw new Error("NaN and Infinity have no JSON form");
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-4 && abs < 1e16) {
+    // the range where JavaScript's shortest digits are written the same way, less a ".0"
+    const s = String(x);
+    return s.includes(".") ? s : s + ".0";
+  }
   const sign = x < 0 ? "-" : "";
   const [mantissa, exponent] = Math.abs(x).toExponential().split("e"); // shortest round-trip digits
   const digits = mantissa.replace(".", "");

@@ -421,6 +421,45 @@ function applyScale(v: JsonValue, s: Scale): JsonValue {
   return scaleNumber(v, s.factor);
 }
 
+// The scale factors applied to an object's canonical JSON (the module's text: no spaces, no
+// duplicate names), member by member: only a scaled member's value is parsed and printed again,
+// the other members' text is kept as it is.
+function scaleMembers(json: string, scales: Map<string, Scale>): string {
+  let out = "";
+  let copied = 0;
+  for (let i = 1; json[i] === '"'; ) {
+    const keyEnd = valueEnd(json, i);
+    const raw = json.slice(i + 1, keyEnd - 1);
+    const key = raw.includes("\\") ? (JSON.parse(json.slice(i, keyEnd)) as string) : raw;
+    const start = keyEnd + 1;
+    const end = valueEnd(json, start);
+    const s = scales.get(key);
+    if (s) {
+      out += json.slice(copied, start) + stringifyLossless(applyScale(parseLossless(json.slice(start, end)), s));
+      copied = end;
+    }
+    i = end + 1;
+  }
+  return copied === 0 ? json : out + json.slice(copied);
+}
+
+// Where the JSON value that starts at i ends (one past it), in canonical text.
+function valueEnd(json: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < json.length; j++) {
+    const c = json[j];
+    if (c === '"') {
+      for (j++; json[j] !== '"'; j++) if (json[j] === "\\") j++;
+      if (depth === 0) return j + 1;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      if (depth === 0) return j;
+      if (--depth === 0) return j + 1;
+    } else if (c === "," && depth === 0) return j;
+  }
+  throw new CodecError("a row is not canonical JSON");
+}
+
 // A point whose variables' JSON is known; its values are read from it only when asked.
 class Point implements ExpandedPoint {
   constructor(readonly timestamp: number, readonly json: string) {}
@@ -451,35 +490,23 @@ export function expandRequest(req: IncomingRequest, format: DataFormat | null, r
       if (sf !== null && sf !== 1) scales.set(name, { factor: sf, gps: isObject(d) && d.type === "gps" });
     }
   }
-  const point = (m: JObject, t: number): ExpandedPoint => {
-    const rest: JObject = {};
-    for (const [k, x] of Object.entries(m)) {
-      const s = scales.get(k);
-      if (k !== "timestamp") rest[k] = s ? applyScale(x, s) : x;
-    }
-    return pointOf(t, stringifyLossless(rest));
-  };
+  const scaled = (json: string) => (scales.size > 0 ? wrap(() => scaleMembers(json, scales)) : json);
   const rows: ExpandedPoint[] = [];
   for (let i = 0; i < x.rows.length; i += 4) {
     const s = x.rows[i], a = x.rows[i + 1], b = x.rows[i + 2], e = x.rows[i + 3];
     if (text[s] !== "{") throw new CodecError("a historical row is not an object");
-    if (scales.size > 0) {
-      const r = wrap(() => parseLossless(text.slice(s, e))) as JObject;
-      const t = r.timestamp instanceof Float ? r.timestamp.value : typeof r.timestamp === "number" || typeof r.timestamp === "bigint" ? Number(r.timestamp) : NaN;
-      rows.push(point(r, rowTime(t)));
-      continue;
-    }
     if (b === 0) throw new CodecError("a row's timestamp is out of range");
     const t = rowTime(Number(text.slice(a + TIMESTAMP_KEY.length, b)));
     // the row without its timestamp member and one comma beside it
-    rows.push(pointOf(t, text[b] === "," ? text.slice(s, a) + text.slice(b + 1, e) : text.slice(s, text[a - 1] === "," ? a - 1 : a) + text.slice(b, e)));
+    rows.push(pointOf(t, scaled(text[b] === "," ? text.slice(s, a) + text.slice(b + 1, e) : text.slice(s, text[a - 1] === "," ? a - 1 : a) + text.slice(b, e))));
   }
-  const data = wrap(() => parseLossless(text.slice(x.data[0], x.data[1])));
+  const dataText = text.slice(x.data[0], x.data[1]);
+  const data = wrap(() => parseLossless(dataText));
   const d = isObject(data) ? data : {};
   const tc = d.token_count ?? d.tc;
   const requested = (v: JsonValue | undefined) => v !== undefined && v !== null && v !== false && v !== 0 && v !== "";
   return {
-    data: Object.keys(d).length > 0 ? point(d, req.timestamp ?? receivedAt) : null,
+    data: Object.keys(d).length > 0 ? pointOf(req.timestamp ?? receivedAt, scaled(dataText)) : null,
     rows,
     tokenCount: isInt(tc) ? Number(tc) : null,
     wantsTime: requested(d.active_until_timestamp_requested ?? d.autsr),

@@ -2,6 +2,8 @@
 // (served at GET /openapi.json). tests/openapi.test.ts checks it against the official OpenAPI 3.1
 // schema, that it names exactly the server's routes (ROUTES in server.ts), and every answer the
 // server tests receive against the schema given here for its route and status.
+import { SERVER_MEMORY_LIMIT } from "../bindings/server.js";
+
 type Schema = Record<string, unknown>;
 
 const int = (description: string, extra: Schema = {}): Schema => ({ type: "integer", description, ...extra });
@@ -182,7 +184,7 @@ function operations(o: { maxBody: number; maxClockSkew: number }): Record<string
       400: error("malformed"),
       403: error(`refused, nothing changed: not signed, an auth method the device may not use, bad signature, replay, or a timestamp more than ${o.maxClockSkew} s ahead of the server's clock (server_time given)`),
       404: error("unknown device or data format"),
-      413: error(`body over ${o.maxBody} bytes`),
+      413: error(`body over ${o.maxBody} bytes, or a request whose expansion needs more than the server module's ${SERVER_MEMORY_LIMIT >> 20} MiB`),
       415: error("not JSON or CBOR"),
     },
   };

@@ -92,7 +92,7 @@ export async function upload(body: Buffer, kind: BodyKind, o: UploadOptions): Pr
     return { ...answer!, stored };
   } catch (e) {
     if (e instanceof Refusal) await o.store.refused(e.deviceId, e.reason, o.receivedAt);
-    else if (e instanceof CodecError && deviceId !== 0) await o.store.refused(deviceId, "malformed", o.receivedAt);
+    else if (e instanceof CodecError && deviceId !== 0) await o.store.refused(deviceId, e.tooLarge ? "too_large" : "malformed", o.receivedAt);
     throw e;
   }
 }

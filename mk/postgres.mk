@@ -16,4 +16,4 @@ bench-server: build
 	@if [ -n "$(BASELINE)" ] && [ ! -f $(BASELINE_DIR)/build/js/cli/main.js ]; then \
 	  rm -rf $(BASELINE_DIR) && git worktree add --detach $(BASELINE_DIR) $(BASELINE) && \
 	  (cd $(BASELINE_DIR) && npm ci --no-audit --no-fund --loglevel=error && $(MAKE) build); fi
-	$(if $(BASELINE),OPAYGO_BENCH_BASELINE=$(abspath $(BASELINE_DIR))/bin/opaygo.js OPAYGO_BENCH_BASELINE_NAME=$(BASELINE)) node build/js/tests/bench/server-bench.js
+	$(if $(BASELINE),OPAYGO_BENCH_BASELINE=$(abspath $(BASELINE_DIR))/bin/opaygo.js OPAYGO_BENCH_BASELINE_NAME=$(BASELINE)) node build/js/tests/bench/server-bench.js --write-docs

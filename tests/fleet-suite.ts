@@ -18,6 +18,7 @@ import { parseDevicesCsv } from "../host-sim/provision.js";
 import { exchange, postJson, route } from "../host-sim/http.js";
 import { MetricsEncoder, Float, parseOrdered, stringifyLossless, type JsonValue } from "../bindings/metrics.js";
 import { startingCodeOf } from "../bindings/token.js";
+import { recursiveAuth } from "./siphash.js";
 import { Prng } from "../host-sim/prng.js";
 import { OPERATOR, OPERATOR_TOKEN, ROOT, parseCsv, withSeed } from "./helpers.js";
 
@@ -307,6 +308,27 @@ describe(`fleet server on ${engine}`, () => {
     const over = await exchange(route(base, "/dd"), "POST", Buffer.alloc(MAX_BODY + 1, 0x20), "application/json");
     assert.equal(over.status, 413);
     assert.match(JSON.parse(over.body.toString()).error, new RegExp(`the limit is ${MAX_BODY} bytes`));
+  });
+
+  test("a signed request within the body limit whose expansion passes the module's memory is 413 (too large, not malformed), and changes nothing", async () => {
+    // 2^18 one-value rows named by a 1000-character variable: about 270 MiB expanded
+    const name = "v".repeat(1000);
+    const id = (await postJson(route(base, "/data_format"), { historical_data_order: [name], historical_data_interval: 60 }, OPERATOR)).id as number;
+    assert.equal((await post("/devices", { serial: "HUGE1", key: KEY })).status, 201);
+    const ts = now + 1;
+    const rows = Array.from({ length: 1 << 18 }, () => "[1]");
+    const body = Buffer.from(`{"sn":"HUGE1","df":${id},"ts":${ts},"hd":[${rows.join(",")}],"a":"${recursiveAuth(KEY, "HUGE1", ts, null, "[]", rows)}"}`);
+    assert.ok(body.length < MAX_BODY);
+    const r = await upload(body);
+    assert.equal(r.status, 413, r.body.toString().slice(0, 300));
+    assert.match(JSON.parse(r.body.toString()).error, /memory/);
+    const d = await device("HUGE1");
+    assert.deepEqual(d.replay, { timestamp: null, request_count: null }, "the replay state is unchanged");
+    assert.equal(d.refusals.too_large.count, 1);
+    // the same time again, a request of a normal size: accepted
+    const small = rows.slice(0, 3);
+    const next = Buffer.from(`{"sn":"HUGE1","df":${id},"ts":${ts},"hd":[${small.join(",")}],"a":"${recursiveAuth(KEY, "HUGE1", ts, null, "[]", small)}"}`);
+    assert.equal((await upload(next)).status, 201);
   });
 });
 }

@@ -18,7 +18,8 @@ import { MetricsEncoder, Float, canonicalJson, canonicalRequest, expandRequest, 
 import type { AuthMethod, DataFormat, JsonValue, MetricRow, MetricValue } from "../bindings/metrics.js";
 import { OpaygoError } from "../bindings/wasm.js";
 import { ERR_METRICS_DUPLICATE } from "../bindings/abi.js";
-import { jsonLines, opaygo, testSeed } from "./helpers.js";
+import { jsonLines, opaygo, testSeed, withSeed } from "./helpers.js";
+import { Prng } from "../host-sim/prng.js";
 import { TIME_VECTORS } from "./spec-time-vectors.js";
 
 const REQUEST_CASES = 200;
@@ -688,3 +689,20 @@ test("a null or empty host data format, and fractional times: expanded as the re
   // the fraction that made the difference: 1700000000.9999995 starts the rows at 1700000001
   assert.equal(JSON.parse(refs[4].simple).historical_data[0].timestamp, 1700000001);
 });
+
+test("floats leave the server as Python's repr writes them (json.dumps): seeded doubles, the exponent-form boundaries, decimal readings", () => withSeed(0xf10a7, (seed) => {
+  const rnd = new Prng(seed);
+  const bits = new DataView(new ArrayBuffer(8));
+  const xs: number[] = [1e-4, 9.999999999999999e-5, 1e16, 9999999999999998, 0.1, 100, 123456789.125, 5e-324, 1.7976931348623157e308, -0.0, 2 ** 53, 2 ** 53 + 2];
+  for (let i = 0; i < 3000; i++) {
+    if (i % 3 === 0) { bits.setUint32(0, rnd.nextU32()); bits.setUint32(4, rnd.nextU32()); xs.push(bits.getFloat64(0)); }
+    else if (i % 3 === 1) xs.push(rnd.int(-1000000, 1000000) / 100);
+    else xs.push(rnd.next() * 10 ** rnd.int(-20, 20));
+  }
+  const finite = xs.filter(Number.isFinite);
+  const run = spawnSync("python3", ["-c", "import sys,json,struct\nfor l in sys.stdin: print(json.dumps(struct.unpack('>d', bytes.fromhex(l.strip()))[0]))"],
+    { input: finite.map((x) => { bits.setFloat64(0, x); return bits.getBigUint64(0).toString(16).padStart(16, "0"); }).join("\n") + "\n", encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const theirs = run.stdout.trim().split("\n");
+  finite.forEach((x, i) => assert.equal(stringifyLossless(new Float(x)), theirs[i], `the double ${x}`));
+}));

@@ -130,3 +130,19 @@ test("MetricsEncoder writes data_collection_timestamp (dtc) in the order set; no
   second.setTimestamp(T0);
   assert.doesNotMatch(second.condensed(), /dtc/);
 });
+
+test("scale factors are applied member by member: names with escapes, strings holding brackets and commas, nested values, a scaled variable in the status data", () => {
+  const order = ['we"ird', "note", "nested", "v", "pos", "relative_time"];
+  const format: DataFormat = {
+    data_order: ["v", "note"], historical_data_order: order, historical_data_interval: 60,
+    variables: { 'we"ird': { scale_factor: 10 }, v: { scale_factor: 0.01 }, pos: { type: "gps", scale_factor: 0.000001 } },
+  };
+  const rows = [[3, 'a"],{"v":1,', { x: [1, { y: "}" }] }, 1234, [36821000, -1286000]], [-2, "\\", [], 99, null, 5]];
+  const body = JSON.stringify({ sn: "S", ts: T0, d: [250, "b,]}"], hd: rows });
+  const x = expandRequest(readRequest(Buffer.from(body), "json"), format, T0);
+  assert.deepEqual(x.rows.map((r) => [r.timestamp, r.values]), [
+    [T0, { 'we"ird': 30, note: 'a"],{"v":1,', nested: { x: [1, { y: "}" }] }, v: 12.34, pos: [36.821, -1.286] }],
+    [T0 + 5, { 'we"ird': -20, note: "\\", nested: [], v: 0.99, pos: null }],
+  ]);
+  assert.deepEqual(x.data?.values, { v: 2.5, note: "b,]}" });
+});

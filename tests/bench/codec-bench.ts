@@ -20,6 +20,7 @@ import { encodeAnswer, expandRequest, readRequest, verifyAuth, type DataFormat }
 import { LoadedRequest, buildAnswer, canonicalRequest, expandRequest as expandOnce, serverMemoryBytes, verifyRequest } from "../../bindings/server.js";
 import { parseLossless, stringifyLossless } from "../../bindings/metrics-json.js";
 import { recursiveAuth } from "../siphash.js";
+import { writeDocBlock } from "./doc-block.js";
 
 const seed = JSON.parse(fs.readFileSync(new URL("../../../../tests/vectors/seed_scenario.json", import.meta.url), "utf8"));
 const argText = (name: string) => {
@@ -189,12 +190,4 @@ for (const b of backlogs) {
   out(`| ${(b.body_bytes / 1048576).toFixed(2)} MiB | ${fmt(b.rows)} | ${b.cpu_ms} | ${(b.module_memory_bytes / 1048576).toFixed(0)} MiB | ${(b.rss_growth_bytes / 1048576).toFixed(0)} MiB |`);
 }
 console.log(lines.join("\n"));
-if (process.argv.includes("--write-docs")) {
-  const doc = at("docs/codec.md");
-  const text = fs.readFileSync(doc, "utf8");
-  const begin = "<!-- make bench-codec -->", end = "<!-- /make bench-codec -->";
-  const i = text.indexOf(begin), j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`docs/codec.md has no ${begin} ... ${end} block`);
-  fs.writeFileSync(doc, text.slice(0, i + begin.length) + "\n" + lines.join("\n") + "\n" + text.slice(j));
-  console.log("docs/codec.md: the bench-codec table written");
-}
+if (process.argv.includes("--write-docs")) writeDocBlock("docs/codec.md", "bench-codec", lines);

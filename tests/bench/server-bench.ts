@@ -7,13 +7,16 @@
 // then DEVICES devices send theirs at once, each waiting for its answer before the next, over
 // keep-alive connections (as through a reverse proxy). The load generator is this process; the
 // servers are child processes. Per run: uploads per second (wall clock, moves with the machine's
-// load), the servers' CPU time per upload (from their /stats: steadier), and on PostgreSQL the
+// load), the servers' CPU time per upload (from /proc/PID/stat: steadier), and on PostgreSQL the
 // round trips to the database per upload (counted by tests/bench/count-pg-queries.mjs, preloaded
 // into each server: any build is counted the same way). The backlog: its time and the server's
-// peak memory (VmHWM) before and after. Prints tables and writes build/bench-server.json. Not a
+// peak memory (VmHWM) before and after. Prints tables and writes build/bench-server.json (with
+// --write-docs, as make bench-server runs it, the tables in docs/storage.md too). Not a
 // test: nothing is compared with a threshold. OPAYGO_BENCH_BASELINE=path/to/bin/opaygo.js (an
 // older checkout, built) runs every measurement on that build's server too, in the same run:
 // `make bench-server BASELINE=eea1ed1` builds that commit beside the project and does so.
+// BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" passes flags to every server's node (a
+// profile of the server under this load).
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -26,6 +29,7 @@ import { Prng } from "../../host-sim/prng.js";
 import { startingCodeOf } from "../../bindings/token.js";
 import { Float, stringifyLossless, type JsonValue } from "../../bindings/metrics.js";
 import { CLI as OUR_CLI, OPERATOR_TOKEN, ROOT } from "../helpers.js";
+import { writeDocBlock } from "./doc-block.js";
 
 /** the builds measured: this one, and a baseline's server when given */
 const BUILDS: { name: string; cli: string }[] = [
@@ -109,7 +113,8 @@ interface Row {
 }
 
 function start(build: { cli: string }, db: string, log: string, countFile: string): Promise<ChildServer> {
-  return ChildServer.start(db, [], log, { cli: build.cli, node: ["--import", COUNTER], env: { OPAYGO_COUNT_PG_FILE: countFile } });
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  return ChildServer.start(db, [], log, { cli: build.cli, node: ["--import", COUNTER, ...flags], env: { OPAYGO_COUNT_PG_FILE: countFile } });
 }
 
 async function measure(build: { name: string; cli: string }, engine: string, db: string, processes: number, logDir: string): Promise<Row> {
@@ -197,14 +202,21 @@ try {
   agent.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-console.log(`reference server: ${DEVICES} devices x ${UPLOADS} seed-sized uploads (30 rows x 5 variables, ra); ` +
-  `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average ${load}, Node ${process.version}`);
-console.log("| build | store | server processes | uploads | points | seconds | uploads/s | server CPU ms per upload | database round trips per upload |");
-console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of rows) console.log(`| ${r.build} | ${r.engine} | ${r.processes} | ${r.uploads} | ${r.points} | ${r.seconds} | ${r.uploads_per_s} | ${r.server_cpu_ms_per_upload} | ${r.db_round_trips_per_upload ?? "-"} |`);
-console.log("| build | 1 MiB backlog | rows | answer | seconds | server peak memory before / after |");
-console.log("|---|---:|---:|---:|---:|---:|");
-for (const b of big) console.log(`| ${b.build} | ${b.bytes} B | ${b.rows} | HTTP ${b.status} | ${b.seconds} | ${Math.round(b.peak_kb_before / 1024)} / ${Math.round(b.peak_kb_after / 1024)} MB |`);
+const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const lines = [
+  `Reference server, ${DEVICES} devices x ${UPLOADS} seed-sized uploads (30 rows x 5 variables, scaled, \`ra\`), all devices at once; ` +
+    `\`make bench-server${process.env.OPAYGO_BENCH_BASELINE_NAME ? ` BASELINE=${process.env.OPAYGO_BENCH_BASELINE_NAME}` : ""}\`; ` +
+    `${os.cpus().length} CPUs (${os.cpus()[0]?.model.split(" ").slice(0, 2).join(" ") ?? "?"}), load average ${load} at the end, Node ${process.version}.`,
+  "",
+  "| build | store | server processes | uploads | points | seconds | uploads/s | server CPU ms per upload | database round trips per upload |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.build} | ${r.engine} | ${r.processes} | ${r.uploads} | ${r.points} | ${r.seconds} | ${r.uploads_per_s} | ${r.server_cpu_ms_per_upload} | ${r.db_round_trips_per_upload ?? "-"} |`),
+  "",
+  "| build | 1 MiB backlog (SQLite) | rows | answer | seconds | server peak memory before / after |",
+  "|---|---:|---:|---:|---:|---:|",
+  ...big.map((b) => `| ${b.build} | ${b.bytes} B | ${b.rows} | HTTP ${b.status} | ${b.seconds} | ${Math.round(b.peak_kb_before / 1024)} / ${Math.round(b.peak_kb_after / 1024)} MB |`),
+];
+console.log(lines.join("\n"));
+if (process.argv.includes("--write-docs")) writeDocBlock("docs/storage.md", "bench-server", lines);
 fs.mkdirSync("build", { recursive: true });
 fs.writeFileSync("build/bench-server.json", JSON.stringify({ devices: DEVICES, uploads: UPLOADS, cpus: os.cpus().length, loadavg: os.loadavg(), node: process.version, rows, backlog: big }, null, 2) + "\n");
