@@ -225,7 +225,7 @@ mcu-interp: $(addprefix mcu-interp-,$(INTERP_BACKENDS))
 # figures), the heap-budget sweep of each image; two at a time (tests/mcu/run_parallel.py keeps each
 # output beside its image: build/interp/x86/<backend>-<module>.out, build/interp/cortex-m3/
 # test-<backend>-<module>.{measure,heap}, which make mcu-size reads).
-INTERP_HEAP_BUDGETS := 16 512 1024 2048 3072 4096 5120 6144 8192 10240 12288 16384 24576 32768 49152 65536
+INTERP_HEAP_BUDGETS := 16 512 2048 4096 8192 16384 32768 65536
 # $(1): backend
 define INTERP_SUITE
 .PHONY: mcu-interp-$(1) test-mcu-$(1)

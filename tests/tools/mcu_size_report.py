@@ -18,7 +18,7 @@ Every number is read from the build or measured under QEMU:
   ram_bytes        heap_peak_bytes + c_stack_bytes + static_bytes
   instr_per_step   instructions per token chain step: the one-decode firmware under -icount shift=0,
                    an invalid token at last counts 1000 and 10000, (I(10000) - I(1000)) / 9000
-QEMU runs are kept beside their images (IMAGE.figures, TEST.measure, TEST.heap; the test suites
+QEMU runs (two at a time) are kept beside their images (IMAGE.figures, TEST.measure, TEST.heap; the test suites
 write the last two) and run again only when missing or older than the image.
 With --docs it also writes the tables of docs/mcu.md and README.md (between their "mcu-size" markers).
 Usage: python3 tests/tools/mcu_size_report.py [--docs]"""
@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 ARCHS = {
     "cortex-m3": dict(qemu=["qemu-system-arm", "-M", "mps2-an385", "-cpu", "cortex-m3", "-nographic", "-monitor", "none",
@@ -239,12 +240,11 @@ def write_between(path, table, marker="mcu-size"):
 
 def main():
     r = {}
-    for arch, a in ARCHS.items():
-        for backend in BACKENDS:
-            for module in a["modules"]:
-                if arch == "cortex-m3" and backend == "wasm2c" and not os.path.exists(images(arch, backend, module)[0]):
-                    continue
-                r.setdefault(arch, {}).setdefault(backend, {})[module] = measure(arch, backend, module)
+    todo = [(arch, backend, module) for arch, a in ARCHS.items() for backend in BACKENDS for module in a["modules"]
+            if not (arch == "cortex-m3" and backend == "wasm2c" and not os.path.exists(images(arch, backend, module)[0]))]
+    with ThreadPoolExecutor(2) as pool:  # the QEMU runs two at a time (2 cores)
+        for (arch, backend, module), v in zip(todo, pool.map(lambda k: measure(*k), todo)):
+            r.setdefault(arch, {}).setdefault(backend, {})[module] = v
     print("The .wasm as firmware (make mcu-size, build/mcu/footprint.json): one-decode firmware flash, RAM =")
     print("interpreter heap peak + C stack + static, instructions per token chain step (QEMU -icount)")
     head = f"  {'':22}{'flash':>8}" + "".join(f"{p[:6]:>8}" for p in PARTS) + f"{'RAM':>8}{'heap':>8}{'stack':>7}{'static':>7}{'instr':>8}"
