@@ -1,15 +1,17 @@
 # The .wasm as microcontroller firmware: the modules interpreted by wasm3 on a Cortex-M.
 #   make mcu-wasm        wasm3 0.5.0 (fetched at build time from the pinned pywasm3 sdist, patched by
-#                        tests/mcu/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
-#                        build/mcu/cortex-m3/test-<profile>.elf (tests/c/suite.c over the C
-#                        API of bindings/c/opaygo.c on wasm3, the .wasm a const array in flash) and
-#                        build/mcu/<cpu>/decode-<firmware profile>.elf (one decode: flash figures,
+#                        scripts/patches/wasm3-parse-oom.patch), built per module for Cortex-M0+, M3 and M4; the QEMU images
+#                        build/mcu/cortex-m3/test-{token,device,seed,full}.elf (tests/c/suite.c over the C
+#                        API of bindings/c/opaygo.c on wasm3: bindings/c/opaygo_wasm3.c, the .wasm a const
+#                        array in flash, scripts/gen_wasm_module.py) and
+#                        build/mcu/<cpu>/decode-{token,device,seed}.elf (one decode: flash figures,
 #                        instructions per chain step)
-#   make test-mcu-wasm3  (suite) the images on qemu-system-arm -M mps2-an385, then the heap
-#                        refusal of each (tests/mcu/heap_refusal.py): wasm3's heap cut to budgets
+#   make test-mcu-wasm3  (suite) the four images on qemu-system-arm -M mps2-an385 (in "measure" mode,
+#                        kept as build/mcu/cortex-m3/test-*.measure), then the heap refusal of each
+#                        (tests/mcu/heap_refusal.py, kept as test-*.heap): wasm3's heap cut to budgets
 #                        below what the module needs must be refused cleanly; the opcode refusal
-#                        (wasm3 built for another module); then prints the make mcu-size figures
-#   make mcu-size        the flash / RAM / instructions table (tests/tools/mcu_size_report.py)
+#                        (wasm3 built for another module)
+#   make mcu-size        the flash / RAM / instructions table of every backend (mk/wasm-riscv.mk)
 MCU_DIR := build/mcu
 WASM3_VERSION := 0.5.0
 WASM3_SHA256 := 5a47c8a39f7f6ae71b3316b2e5d86c9d0db6e771a65f09a86e4d4aa3a19aefcc
@@ -38,51 +40,52 @@ WASM3_FLOAT_device := 0
 WASM3_FLOAT_seed := 0
 WASM3_FLOAT_lean := 0
 WASM3_FLOAT_full := 1
-# wasm3's value stack per module (on its heap): about twice the deepest the suite goes (make
-# mcu-size: token 976, device 2,225, full 4,355 bytes).
-MCU_STACK_token := 2048
-MCU_STACK_device := 4096
-MCU_STACK_seed := 4096
-MCU_STACK_lean := 4096
-MCU_STACK_full := 8192
-# wasm3's heap per module: the high-water mark with every function of the module compiled (the
-# backend compiles them all at load; make mcu-size: token 18,768, device 106,360, seed 97,152,
-# lean 72,168, full 239,176 bytes), plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
+# wasm3's value stack per module (on its heap): the deepest any input takes it plus about 25%,
+# rounded up to 512 bytes. The deepest is the suite's nesting check (tests/c/suite.c: values
+# nested to MAX_DEPTH, where the JSON and CBOR readers recurse once per level); make mcu-size
+# prints it as wasm_stack_used. A stack too small traps (OPAYGO_INTERP_TRAP_STACK).
+MCU_STACK_token := 1536
+MCU_STACK_device := 7168
+MCU_STACK_seed := 6144
+MCU_STACK_lean := 5120
+MCU_STACK_full := 23552
+# wasm3's heap per module: its high-water mark, every function of the module compiled (the
+# backend compiles them all at load) and the value stack allocated (make mcu-size: heap_peak_bytes),
+# plus about 10%, rounded up to 1 KiB. A smaller heap makes opaygo_init refuse
 # (OPAYGO_ERR_MEMORY_SIZE); no call can run out of heap.
-MCU_HEAP_token := 21504
-MCU_HEAP_device := 117760
-MCU_HEAP_seed := 107520
-MCU_HEAP_lean := 79872
-MCU_HEAP_full := 263168
+MCU_HEAP_token := 20480
+MCU_HEAP_device := 120832
+MCU_HEAP_seed := 108544
+MCU_HEAP_lean := 80896
+MCU_HEAP_full := 280576
 MCU_CFLAGS := -Os -ffunction-sections -fdata-sections -mthumb $(C_STD)
 MCU_LDFLAGS := -Wl,--gc-sections -T tests/c/arm/cortex-m.ld -nostartfiles
 
-.PHONY: mcu-wasm test-mcu-wasm3 mcu-size
+.PHONY: mcu-wasm test-mcu-wasm3
 mcu-wasm: $(foreach m,$(VARIANTS),$(MCU_DIR)/cortex-m3/test-$(m).elf) \
           $(foreach cpu,$(MCU_CPUS),$(foreach m,$(FIRMWARE_VARIANTS),$(MCU_DIR)/$(cpu)/decode-$(m).elf))
 
 # The sources, never committed: the sdist's wasm3/ directory, checked against its hash, patched.
-$(WASM3_SRC)/.patched: tests/mcu/wasm3-parse-oom.patch
+$(WASM3_SRC)/.patched: scripts/patches/wasm3-parse-oom.patch
 	rm -rf $(MCU_DIR)/src && mkdir -p $(MCU_DIR)/src
 	python3 -m pip download --quiet --no-binary :all: --no-deps pywasm3==$(WASM3_VERSION) -d $(MCU_DIR)/src
 	echo "$(WASM3_SHA256)  $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz" | sha256sum -c --quiet
 	tar xzf $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION).tar.gz -C $(MCU_DIR)/src
-	patch --quiet -d $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION) -p0 < tests/mcu/wasm3-parse-oom.patch
+	patch --quiet -d $(MCU_DIR)/src/pywasm3-$(WASM3_VERSION) -p0 < scripts/patches/wasm3-parse-oom.patch
 	touch $@
 
-# The module as a const array and one C function per export.
-$(foreach m,$(VARIANTS),$(eval $(MCU_DIR)/gen/$(m)/module.c: $(call variant_wasm,$(m))))
-$(MCU_DIR)/gen/%/module.c: tests/mcu/gen_wasm3_module.py
-	@mkdir -p $(@D)
-	python3 tests/mcu/gen_wasm3_module.py $(filter %.wasm,$^) $@ $(@D)/opaygo_wasm3_exports.h
-$(MCU_DIR)/gen/%/opaygo_wasm3_exports.h: $(MCU_DIR)/gen/%/module.c
+# The module as a const array and one C function per export (any interpreter backend).
+$(foreach m,$(VARIANTS),$(eval $(MCU_DIR)/gen/$(m)/opaygo_module.c: $(call variant_wasm,$(m))))
+$(MCU_DIR)/gen/%/opaygo_module.c: scripts/gen_wasm_module.py
+	python3 scripts/gen_wasm_module.py $(filter %.wasm,$^) $(@D)
+$(MCU_DIR)/gen/%/opaygo_exports.h: $(MCU_DIR)/gen/%/opaygo_module.c
 	@test -f $@
 
 # wasm3 for the module it ships with: its opcode table keeps only the opcodes the module uses, so
-# the interpreter's code for the others is left out of the firmware (tests/mcu/wasm3_opcodes.py;
+# the interpreter's code for the others is left out of the firmware (scripts/wasm3_opcodes.py;
 # a module using an opcode left out is refused at load, never mid-call).
-$(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/module.c tests/mcu/wasm3_opcodes.py $(WASM3_SRC)/.patched
-	python3 tests/mcu/wasm3_opcodes.py $(call variant_wasm,$*) $(WASM3_SRC)/m3_compile.c $@
+$(MCU_DIR)/gen/%/m3_compile.c: $(MCU_DIR)/gen/%/opaygo_module.c scripts/wasm3_opcodes.py $(WASM3_SRC)/.patched
+	python3 scripts/wasm3_opcodes.py $(call variant_wasm,$*) $(WASM3_SRC)/m3_compile.c $@
 
 # $(1): CPU, $(2): module. wasm3 (its float setting, heap and opcodes are the module's), the module
 # array, the API over wasm3, as one library.
@@ -90,21 +93,22 @@ define MCU_LIB_RULES
 MCU_OBJ_$(1)_$(2) := $(foreach s,$(WASM3_SOURCES),$(MCU_DIR)/$(1)/$(2)/$(s).o) $(MCU_DIR)/$(1)/$(2)/module.o \
                      $(MCU_DIR)/$(1)/$(2)/opaygo.o $(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o
 MCU_FLAGS_$(1)_$(2) := -mcpu=$(1) $(MCU_CFLAGS) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(2)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(2)) \
-                       -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
-                       $(call variant_cdefs,$(2)) -DOPAYGO_WASM3=1
-$(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c
+                       -Dd_m3FixedHeap=$(MCU_HEAP_$(2)) -DOPAYGO_WASM_STACK_BYTES=$(MCU_STACK_$(2)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(2) -Ibindings/c -Itests/mcu \
+                       $(call variant_cdefs,$(2)) -DOPAYGO_INTERP=1
+$(MCU_DIR)/$(1)/$(2)/m3_compile.o: $(MCU_DIR)/gen/$(2)/m3_compile.c mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $$< -o $$@
-$(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/m3_%.o: $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
-$(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/module.c $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/module.o: $(MCU_DIR)/gen/$(2)/opaygo_module.c bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
-$(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_wasm3_exports.h tests/mcu/opaygo_wasm3.h
+$(MCU_DIR)/$(1)/$(2)/opaygo.o: $(C_BINDING_SOURCES) $(MCU_DIR)/gen/$(2)/opaygo_exports.h bindings/c/opaygo_interp.h
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c bindings/c/opaygo.c -o $$@
-$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h bindings/c/opaygo.h bindings/c/opaygo_abi.h $(WASM3_SRC)/.patched
+$(MCU_DIR)/$(1)/$(2)/opaygo_wasm3.o: bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h bindings/c/opaygo.h bindings/c/opaygo_abi.h \
+                                      $(MCU_DIR)/gen/$(2)/opaygo_exports.h $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	$(ARM_CC) $$(MCU_FLAGS_$(1)_$(2)) -Wall -Wextra -Werror -c $$< -o $$@
 $(MCU_DIR)/$(1)/libopaygo-wasm3-$(2).a: $$(MCU_OBJ_$(1)_$(2))
@@ -118,29 +122,29 @@ $(foreach cpu,$(MCU_CPUS),$(foreach m,$(FIRMWARE_VARIANTS),$(eval $(call MCU_LIB
 $(eval $(call MCU_LIB_RULES,cortex-m3,full))
 
 # The same wasm3 sources, settings and API on x86-64 (gcc -O2), under the bench driver: make bench
-# counts wasm3's instructions per chain step there with callgrind. Its heap is twice the MCU's
-# (pointers are 8 bytes here).
+# counts wasm3's instructions per chain step there with callgrind. Its heap and value stack are
+# twice the MCU's (pointers are 8 bytes here).
 W3X_DIR := build/wasm3-x86
 # $(1): module (token, device)
 define W3X_RULES
 W3X_FLAGS_$(1) := -O2 $(C_STD) $(WASM3_DEFS) -Dd_m3HasFloat=$(WASM3_FLOAT_$(1)) -Dd_m3CodePageAlignSize=$(WASM3_PAGE_$(1)) -Dd_m3FixedHeap=$$$$(( 2 * $(MCU_HEAP_$(1)) )) \
-                  -DOPAYGO_WASM3_STACK_BYTES=$(MCU_STACK_$(1)) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c -Itests/mcu \
-                  $(call variant_cdefs,$(1)) -DOPAYGO_WASM3=1
+                  -DOPAYGO_WASM_STACK_BYTES=$$$$(( 2 * $(MCU_STACK_$(1)) )) -I$(WASM3_SRC) -I$(MCU_DIR)/gen/$(1) -Ibindings/c \
+                  $(call variant_cdefs,$(1)) -DOPAYGO_INTERP=1
 W3X_OBJ_$(1) := $(foreach s,$(WASM3_SOURCES),$(W3X_DIR)/$(1)/$(s).o)
-$(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched
+$(W3X_DIR)/$(1)/m3_%.o: $(WASM3_SRC)/.patched mk/mcu-wasm.mk
 	@mkdir -p $$(@D)
 	gcc $$(W3X_FLAGS_$(1)) -w -c $(WASM3_SRC)/m3_$$*.c -o $$@
-$(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h \
-                              $(MCU_DIR)/gen/$(1)/module.c $(MCU_DIR)/gen/$(1)/opaygo_wasm3_exports.h $$(W3X_OBJ_$(1))
-	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror tests/bench/bench_driver.c bindings/c/opaygo.c tests/mcu/opaygo_wasm3.c \
-	  $(MCU_DIR)/gen/$(1)/module.c $$(W3X_OBJ_$(1)) -lm -o $$@
+$(W3X_DIR)/bench-driver-$(1): tests/bench/bench_driver.c $(C_BINDING_SOURCES) bindings/c/opaygo_wasm3.c bindings/c/opaygo_interp.h \
+                              $(MCU_DIR)/gen/$(1)/opaygo_module.c $(MCU_DIR)/gen/$(1)/opaygo_exports.h $$(W3X_OBJ_$(1))
+	gcc $$(W3X_FLAGS_$(1)) -Wall -Wextra -Werror tests/bench/bench_driver.c bindings/c/opaygo.c bindings/c/opaygo_wasm3.c \
+	  $(MCU_DIR)/gen/$(1)/opaygo_module.c $$(W3X_OBJ_$(1)) -lm -o $$@
 endef
 $(foreach m,token device,$(eval $(call W3X_RULES,$(m))))
 .PHONY: wasm3-x86
 wasm3-x86: $(W3X_DIR)/bench-driver-token $(W3X_DIR)/bench-driver-device
 
 # The C harness on wasm3: tests/c/suite.c unchanged, the profile's vectors compiled in (mk/c.mk).
-MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/wasm3_main.c tests/c/arm/startup.c
+MCU_TEST_SOURCES := tests/c/suite.c tests/mcu/interp_main.c tests/c/arm/startup.c
 define MCU_TEST_RULE
 $(MCU_DIR)/cortex-m3/test-$(1).elf: $(MCU_TEST_SOURCES) $(call variant_vectors,$(1)) $(C_TEST_HEADERS) tests/mcu/semihost.h tests/c/arm/cortex-m.ld $(MCU_DIR)/cortex-m3/libopaygo-wasm3-$(1).a
 	$(ARM_CC) $$(MCU_FLAGS_cortex-m3_$(1)) -Itests/c --specs=nano.specs --specs=rdimon.specs $(MCU_LDFLAGS) -Wl,-Map=$$@.map \
@@ -171,24 +175,23 @@ test-mcu-wasm3: mcu-wasm $(MCU_DIR)/cortex-m3/mismatch.elf $(MCU_DIR)/cortex-m3/
 	@mkdir -p build/test-results
 	@status=0; : > build/test-results/test-mcu-wasm3.log; \
 	for t in $(VARIANTS); do \
-	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	  timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/test-$$t.elf -append measure > $(MCU_DIR)/cortex-m3/test-$$t.measure || status=1; \
+	  cat $(MCU_DIR)/cortex-m3/test-$$t.measure | tee -a build/test-results/test-mcu-wasm3.log; \
 	done; \
 	for p in $(foreach m,$(VARIANTS),$(m):$(MCU_HEAP_$(m))); do \
 	  python3 tests/mcu/heap_refusal.py $(MCU_DIR)/cortex-m3/test-$${p%%:*}.elf $${p#*:} $(MCU_HEAP_BUDGETS) -- $(MCU_QEMU) \
-	    | tee -a build/test-results/test-mcu-wasm3.log || status=1; \
+	    > $(MCU_DIR)/cortex-m3/test-$${p%%:*}.heap || status=1; \
+	  cat $(MCU_DIR)/cortex-m3/test-$${p%%:*}.heap | tee -a build/test-results/test-mcu-wasm3.log; \
 	done; \
 	out=$$(timeout 300 $(MCU_QEMU) -kernel $(MCU_DIR)/cortex-m3/mismatch.elf -append heap=$(MCU_HEAP_seed)); rc=$$?; echo "$$out"; \
 	if [ $$rc = 0 ] && echo "$$out" | grep -q ": load refused: OPAYGO_ERR_MODULE "; then r="1 passed, 0 failed"; else r="0 passed, 1 failed"; fi; \
 	{ echo "opcode refusal: wasm3 built for the token module, given the seed module"; echo "$$r"; } | tee -a build/test-results/test-mcu-wasm3.log; \
-	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log $(words $(VARIANTS) $(VARIANTS) mismatch) || status=1; \
-	echo "The firmware figures (make mcu-size):"; python3 tests/tools/mcu_size_report.py $(MCU_QEMU) || status=1; exit $$status
+	python3 tests/tools/count_results.py test-mcu-wasm3 build/test-results/test-mcu-wasm3.log $(words $(VARIANTS) $(VARIANTS) mismatch) || status=1; exit $$status
 
 # Instructions per chain step, wasm3 and wasm2c on the same Cortex-M3 (the wasm2c image: the same
-# program over build/arm/cortex-m3/libopaygo-token.a).
+# program over build/arm/cortex-m3/libopaygo-<module>.a).
 $(MCU_DIR)/cortex-m3/decode-%-wasm2c.elf: tests/mcu/chain_steps.c tests/mcu/semihost.h tests/c/arm/startup.c tests/c/arm/cortex-m.ld $(ARM_DIR)/cortex-m3/libopaygo-%.a
 	@mkdir -p $(@D)
 	$(ARM_CC) -mcpu=cortex-m3 $(ARM_CFLAGS) $(call variant_cdefs,$*) -Itests/mcu -Wall -Werror --specs=nano.specs \
 	  $(MCU_LDFLAGS) -Wl,-Map=$@.map tests/c/arm/startup.c $< $(ARM_DIR)/cortex-m3/libopaygo-$*.a -lc -lgcc -o $@
 
-mcu-size: mcu-wasm $(MCU_DIR)/cortex-m3/decode-token-wasm2c.elf $(MCU_DIR)/cortex-m3/decode-device-wasm2c.elf
-	@python3 tests/tools/mcu_size_report.py $(MCU_QEMU)

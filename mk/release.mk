@@ -3,7 +3,8 @@
 #   make dist-c     build/dist/opaygo-c-<version>.tar.gz and .zip (scripts/dist-c.py): per profile
 #                   one amalgamated opaygo-<profile>.c (the same wasm2c output and code as the
 #                   libraries of make c / make cortex-m) and opaygo.h, a CMake package, a Makefile
-#                   fragment, the .wasm modules and the wasm3 glue, tests/, examples/keypad
+#                   fragment, the .wasm modules and the interpreter glue (wasm3, WAMR, toywasm: their
+#                   sources are the user's, never in the archive), tests/, examples/keypad
 #   make npm-dist   the same tree as dist/c/ for the npm package (package.json "files")
 #   make test-dist  (suite) the checks of tests/dist/check.sh, from the archive alone with no
 #                   generator on PATH
@@ -23,28 +24,37 @@ DIST_VECTOR_FILES := tests/vectors/tokens_reference.jsonl tests/vectors/tokens_r
                      tests/vectors/device_procedure.jsonl tests/vectors/device_procedure_official.jsonl
 # (a profile of the device, in a directory of its own, takes them as its features run them)
 dist_vector_profile = $(if $(filter-out $(C_DIR),$(call variant_c_dir,$(1))),--profile $(1))
-# The wasm3 backend: the API source and its glue (the generated module and export functions are
-# per profile: mk/mcu-wasm.mk).
-DIST_INTERP := bindings/c/opaygo.c tests/mcu/opaygo_wasm3.c tests/mcu/opaygo_wasm3.h tests/mcu/wasm3-parse-oom.patch
+# The interpreter backends: the API source, the backend interface and the arena WAMR and toywasm
+# allocate from (interp/), each backend's glue and build-time patch (interp/<backend>/; the generated
+# module and export functions are per profile: mk/mcu-wasm.mk). Each interpreter's source files and
+# defines go into the CMake package as mk/mcu-wasm.mk and mk/wamr-toywasm.mk build them.
+DIST_INTERP := bindings/c/opaygo.c bindings/c/opaygo_interp.h bindings/c/opaygo_heap.c bindings/c/opaygo_heap.h \
+               wasm3:bindings/c/opaygo_wasm3.c wasm3:scripts/patches/wasm3-parse-oom.patch \
+               wamr:bindings/c/opaygo_wamr.c wamr:bindings/c/wamr/platform_internal.h wamr:scripts/patches/wamr.patch \
+               toywasm:bindings/c/opaygo_toywasm.c toywasm:bindings/c/toywasm/toywasm_config.h toywasm:scripts/patches/toywasm.patch
+DIST_INTERP_BUILDS = --interp-build wasm3 "$(WASM3_SOURCES:%=%.c)" "$(WASM3_DEFS)" \
+                      --interp-build wamr "$(WAMR_C)" "$(WAMR_DEFS)" \
+                      --interp-build toywasm "$(TOYWASM_C)" "$(filter -D%,$(TOYWASM_DEFS))"
 
 $(DIST_DIR)/vectors/%.c: tests/c/gen_vectors.py tests/c/metrics_ops.py abi/abi.json asconfig.json $(DIST_VECTOR_FILES)
 	@mkdir -p $(@D)
 	python3 tests/c/gen_vectors.py $(call dist_vector_profile,$*) $@ $(DIST_VECTOR_FILES)
 
 DIST_INPUTS := scripts/dist-c.py $(shell find bindings/c/dist -type f) LICENSE $(C_BINDING_SOURCES) $(C_DIR)/wasm-rt.h \
-               $(DIST_TESTS) $(DIST_INTERP) tests/tools/size_report.py \
-               $(foreach p,$(DIST_PROFILES),$(call variant_w2c_source,$(p)) $(call variant_wasm,$(p)) $(MCU_DIR)/gen/$(p)/module.c \
-                 $(MCU_DIR)/gen/$(p)/opaygo_wasm3_exports.h $(DIST_DIR)/vectors/$(p).c \
+               $(DIST_TESTS) $(foreach f,$(DIST_INTERP),$(lastword $(subst :, ,$(f)))) tests/tools/size_report.py \
+               $(foreach p,$(DIST_PROFILES),$(call variant_w2c_source,$(p)) $(call variant_wasm,$(p)) $(MCU_DIR)/gen/$(p)/opaygo_module.c \
+                 $(MCU_DIR)/gen/$(p)/opaygo_exports.h $(DIST_DIR)/vectors/$(p).c \
                  $(foreach cpu,$(DIST_SIZE_CPUS),$(ARM_DIR)/$(cpu)/$(call variant_lib,$(p))))
 
 # $(1): the tree to write (the archives beside it, .tar.gz and .zip); $(2): where each profile's
 # wasm2c output is (a directory per profile), empty for make c's.
 dist_c_cmd = python3 scripts/dist-c.py --version $(DIST_VERSION) --out $(1) \
-  --size-libs $(foreach cpu,$(DIST_SIZE_CPUS),$(ARM_DIR)/$(cpu)) --tests $(DIST_TESTS) --interp $(DIST_INTERP) \
+  --size-libs $(foreach cpu,$(DIST_SIZE_CPUS),$(ARM_DIR)/$(cpu)) --tests $(DIST_TESTS) --interp $(DIST_INTERP) $(DIST_INTERP_BUILDS) \
   $(foreach p,$(DIST_PROFILES),--profile $(p) --module-c $(if $(2),$(2)/$(p)/$(notdir $(call variant_w2c_source,$(p))),$(call variant_w2c_source,$(p))) \
     $(foreach d,$(call variant_cdefs,$(p)),--define $(patsubst -D%,%,$(d))) --lib $(call variant_lib,$(p)) \
-    --wasm $(call variant_wasm,$(p)) --wasm3-gen $(MCU_DIR)/gen/$(p) \
-    --vectors $(DIST_DIR)/vectors/$(p).c --wasm3 heap=$(MCU_HEAP_$(p)),stack=$(MCU_STACK_$(p)),page=$(WASM3_PAGE_$(p)),float=$(WASM3_FLOAT_$(p)))
+    --wasm $(call variant_wasm,$(p)) --wasm-gen $(MCU_DIR)/gen/$(p) \
+    --vectors $(DIST_DIR)/vectors/$(p).c --wasm3 heap=$(MCU_HEAP_$(p)),stack=$(MCU_STACK_$(p)),page=$(WASM3_PAGE_$(p)),float=$(WASM3_FLOAT_$(p)) \
+    $(foreach b,$(INTERP_BACKENDS),--$(b) heap=$(INTERP_HEAP_$(b)_$(p)),stack=$(INTERP_STACK_$(b)_$(p))))
 # Each profile's wasm2c output made again into $(1)/<profile>/ (as mk/c.mk makes it).
 dist_w2c_out = $(1)/$(2)/$(notdir $(call variant_w2c_source,$(2)))
 dist_w2c_cmd = $(foreach p,$(DIST_PROFILES),mkdir -p $(1)/$(p) && \

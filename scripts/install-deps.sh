@@ -10,11 +10,14 @@ cd "$(dirname "$0")/.."
 # chromium: the sim's HTML report is checked headless; make/g++: better-sqlite3 builds from source;
 # openssl: the server tests make a self-signed certificate for HTTPS; postgresql: the server's
 # multi-process tests; lld, wasi-libc and the wasm32 compiler-rt builtins: clang builds wasm3 for
-# WASI (make wasm3-wasi); patch: the one fix applied to wasm3's fetched sources (make mcu-wasm);
+# WASI (make wasm3-wasi); patch: the fixes applied to the interpreters' fetched sources (make
+# mcu-wasm, mk/wamr-toywasm.mk; clang builds toywasm); the RISC-V (rv32imc) builds and their QEMU
+# (make test-riscv): gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf, qemu-system-misc;
 # systemd: systemd-analyze checks the server's example unit file (tests/package.test.ts);
 # unifdef: the C source release's amalgamations (make dist-c); cmake: its CMake package, checked
 # from the archive (make test-dist); libclang-rt-14-dev: clang's sanitizer and fuzzer runtimes.
-APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium postgresql lld wasi-libc libclang-rt-14-dev-wasm32 patch systemd unifdef cmake libclang-rt-14-dev)
+APT_PACKAGES=(make gcc g++ python3 python3-pip openssl wabt gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang valgrind chromium postgresql lld wasi-libc libclang-rt-14-dev-wasm32 patch systemd unifdef cmake libclang-rt-14-dev
+              gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -4,6 +4,7 @@
  * Compiled once per module: -DOPAYGO_TOKEN_ONLY=1 over build/c/opaygo_token_wasm.c (module name
  * opaygo_token), -DOPAYGO_FULL=0 over build/c/opaygo_device_wasm.c (opaygo_device),
  * -DOPAYGO_FULL=1 over build/c/opaygo_full_wasm.c (opaygo).
+ * Or, with -DOPAYGO_INTERP=1, over the .wasm on an interpreter (opaygo_interp.h).
  * New module exports slot in as one more wrapper calling EXPORT(name). */
 #include "opaygo.h"
 
@@ -22,12 +23,12 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wunused-value"
-#if OPAYGO_WASM3
-/* Or the .wasm itself on the wasm3 interpreter (tests/mcu/: the MCU firmware test): one generated
- * function per export, same signatures. */
-#include "opaygo_wasm3_exports.h"
+#if OPAYGO_INTERP
+/* Or the .wasm itself on an interpreter (opaygo_interp.h): one generated function per export,
+ * same signatures. */
+#include "opaygo_exports.h"
 typedef int instance_t;
-#define EXPORT(name) opaygo_wasm3_##name
+#define EXPORT(name) opaygo_wasm_##name
 #else
 #include "wasm-rt-mcu.h"
 #if OPAYGO_FULL
@@ -68,11 +69,12 @@ static int ready;
 int opaygo_init_unchecked(void *memory, uint32_t size) {
   ready = 0;
   if (memory == NULL || size > OPAYGO_MEMORY_MAX) return OPAYGO_ERR_ARGUMENT;
-#if OPAYGO_WASM3
-  /* wasm3 would move a grown memory on its heap: the module stays in its first page there. */
+#if OPAYGO_INTERP
+  /* The interpreter keeps the linear memory on its own heap: the block is not used, its size is
+   * the clamp. The module stays in its first page there (memory.grow fails: an interpreter would
+   * move a grown memory on its heap), so a larger block is refused. */
   if (size > 65536u) return OPAYGO_ERR_ARGUMENT;
-  /* wasm3 keeps the linear memory on its own heap: the block is not used, its size is the clamp. */
-  int rc = opaygo_wasm3_instantiate(size, &mem);
+  int rc = opaygo_interp_instantiate(size, &mem);
   if (rc != OPAYGO_OK) return rc;
   mem_size = size;
 #else
@@ -588,7 +590,7 @@ const char *opaygo_strerror(int code) {
   return "OPAYGO_UNKNOWN_CODE";
 }
 
-#if !OPAYGO_WASM3
+#if !OPAYGO_INTERP
 /* The runtime shim in the same translation unit: one object per library, and the same code as
  * the amalgamated opaygo-<profile>.c of make dist-c, which is this file flattened. */
 #include "wasm-rt-mcu.c"

@@ -94,9 +94,10 @@ const char *opaygo_strerror(int code);
 
 /* Instantiates the module over memory[0..size): zeroes it and resets all module state.
  * OPAYGO_ERR_MEMORY_SIZE if size < opaygo_memory_required() (the module is then unusable).
- * Over wasm3 (docs/mcu.md) the first call loads the .wasm: OPAYGO_ERR_MEMORY_SIZE when wasm3's
- * heap is too small for it, OPAYGO_ERR_MODULE when wasm3 refuses the module itself (built for
- * another module's opcodes, or a malformed .wasm). */
+ * Over an interpreter (opaygo_interp.h, docs/mcu.md) the first call loads the .wasm:
+ * OPAYGO_ERR_MEMORY_SIZE when the interpreter's heap is too small for it, OPAYGO_ERR_MODULE when
+ * the interpreter refuses the module itself (wasm3 built for another module's opcodes, or a
+ * malformed .wasm). */
 int opaygo_init(void *memory, uint32_t size);
 /* Same without the size check: for footprint tests that prove an access past size traps. */
 int opaygo_init_unchecked(void *memory, uint32_t size);

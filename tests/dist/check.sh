@@ -50,8 +50,13 @@ awk '/^## Firmware quick start/ { s = 1 } /^## / && !/Firmware/ { s = 0 } s && /
      s && on { print > (dir "/repo-readme-" n ".c") }' dir="$W/inputs" README.md
 cp tests/dist/readme_main.c "$W/inputs/"
 cp -R tests/dist/consumer "$W/inputs/consumer"
+# each interpreter's sources as a firmware team has them: pinned, checked and patched (mk/mcu-wasm.mk,
+# mk/wamr-toywasm.mk), the patches being those the archive ships
 WASM3_SRC=$(echo build/mcu/src/pywasm3-*/wasm3)
 [ -f "$WASM3_SRC/wasm3.h" ] && cp -R "$WASM3_SRC" "$W/inputs/wasm3"
+for backend in wamr toywasm; do
+  [ -f "build/interp/src/$backend/.fetched" ] && cp -R "build/interp/src/$backend" "$W/inputs/$backend"
+done
 
 # ---- 2. from the archive alone, no generator on PATH ------------------------------------------------
 for tool in bash sh env cat cp mkdir rm ls tail head grep sed awk sort tr wc cmp tee timeout tar gzip basename dirname \

@@ -129,14 +129,20 @@ check "keypad example: after a power cycle the state is kept, the same token ref
   echo \"\$out\" | grep -q '^boot: state loaded' && echo \"\$out\" | grep -q '^302249011: OPAYGO_ALREADY_USED' &&
   echo \"\$out\" | grep -q 'count 4, credit 169200 s, outputs on'"
 
-# ---- the wasm3 backend (interp/wasm3), wasm3's sources from a path, on x86-64: the token profile
-# (make test-mcu-wasm3 runs every module on wasm3 on the Cortex-M3) ------------------------------------
-if [ -d "$IN/wasm3" ]; then
-  check "cmake x86-64, OPAYGO_BACKEND=wasm3: the token profile's vectors, procedure, store (ctest)" sh -c "cmake -S '$SRC' \
-    -B '$W/cmake-wasm3' -DOPAYGO_BACKEND=wasm3 -DOPAYGO_WASM3_DIR='$IN/wasm3' -DCMAKE_C_FLAGS=-O1 > /dev/null &&
-    cmake --build '$W/cmake-wasm3' -j 2 --target opaygo-test-token opaygo-store-test-token &&
-    ctest --test-dir '$W/cmake-wasm3' --output-on-failure -R 'test-token\$'"
-fi
+# ---- each interpreter backend (interp/), its sources from a path, on x86-64: the token profile's
+# vectors, procedure and store (make test-mcu-wasm3, test-mcu-wamr, test-mcu-toywasm run every
+# module on each on the Cortex-M3 and x86-64) ----------------------------------------------------
+for backend in wasm3 wamr toywasm; do
+  dir=$(echo "$backend" | tr a-z A-Z)
+  if [ -d "$IN/$backend" ]; then
+    check "cmake x86-64, OPAYGO_BACKEND=$backend: the token profile's vectors, procedure, store (ctest)" sh -c "cmake -S '$SRC' \
+      -B '$W/cmake-$backend' -DOPAYGO_BACKEND=$backend -DOPAYGO_${dir}_DIR='$IN/$backend' -DCMAKE_C_FLAGS=-O1 > /dev/null &&
+      cmake --build '$W/cmake-$backend' -j 2 --target opaygo-test-token opaygo-store-test-token &&
+      ctest --test-dir '$W/cmake-$backend' --output-on-failure -R 'test-token\$'"
+  else
+    fail "no $backend sources given"
+  fi
+done
 
 echo "from the archive: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,4 +1,4 @@
-"""The heap refusal test of wasm3 on the microcontroller: runs a harness image (tests/mcu/wasm3_main.c)
+"""The heap refusal test of wasm3 on the microcontroller: runs a harness image (tests/mcu/interp_main.c)
 with wasm3's fixed heap cut to each budget ("heap=N": load, a fresh instance, one token decoded).
 Every run must end cleanly: "runs", or the load refused with an error code. A crash (a fault
 loops until the timeout) or any other end is a failure. The smallest heap that runs is found by

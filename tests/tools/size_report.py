@@ -54,7 +54,7 @@ GOALS = (("seed profile .wasm", 12 * 1024, ("wasm_bytes", "seed")),
 
 
 def main():
-    r = {"wasm_bytes": {}, "x86_64": {}, "cortex-m0plus": {}, "cortex-m4": {}, "ram": {}}
+    r = {"wasm_bytes": {}, "x86_64": {}, "cortex-m0plus": {}, "cortex-m4": {}, "rv32imc": {}, "ram": {}}
     for name, path in MODULES:
         r["wasm_bytes"][name] = os.path.getsize(path)
     for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo.a"):
@@ -70,6 +70,8 @@ def main():
         every = size_of("arm-none-eabi-size", f"{d}/device-all.elf")
         every["text_less_startup"] = every["text"] - base["text"]
         r[cpu]["device-all.elf"] = every
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-full.a"):
+        r["rv32imc"][lib] = size_of("riscv64-unknown-elf-size", f"build/riscv/{lib}", True)
     for name, path in MODULES:
         r["ram"][name] = {"linear_memory_required": memory_used(path), "linear_memory_touched": touched(name),
                           "state_blob": 32}
@@ -109,6 +111,8 @@ def main():
         name = "opaygo-" + lib[len("libopaygo-"):-2] + ".c"
         lines.append(row(f"cortex-m0plus {name}, release", got)
                      + ("   DIFFERS from the library" if lib in differ else "   (= the library: the same code)"))
+    for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-full.a"):
+        lines.append(row(f"rv32imc {lib} (-Os, mk/wasm-riscv.mk)", r["rv32imc"][lib]))
     for name, _ in MODULES:
         m = r["ram"][name]
         extra = (f"; module instance {m['module_instance_cortex-m0plus']} (Cortex-M0+ .bss)"
