@@ -1,4 +1,5 @@
-"""Prints the size table of `make size` and writes it to build/size.json. Every number is read
+"""Prints the size table of `make size`, writes it to build/size.json and the table of
+docs/sizes.md (between `<!-- make size -->` and `<!-- /make size -->`). Every number is read
 from the build: file sizes, `size` / `arm-none-eabi-size` of the libraries and images, the
 module's memory_used() export (run on wasm3), and the footprint the C harness measured. Exits 1
 when the source release's amalgamations, built with its own CMake, differ from the libraries."""
@@ -53,10 +54,113 @@ GOALS = (("seed profile .wasm", 12 * 1024, ("wasm_bytes", "seed")),
          ("device linear memory, state blob included", 4 * 1024 + 32, ("ram", "device", "linear_memory_required")))
 
 
+def n(v):
+    return f"{v:,}"
+
+
+def goal(r, label, how=""):
+    g = r["goals"][label]
+    if g["met"]:
+        return f"≤ {g['limit'] // 1024} KiB{how}: met"
+    return f"≤ {g['limit'] // 1024} KiB{how}: **missed** by {n(g['measured'] - g['limit'])} B"
+
+
+def function_count(path):
+    """The count of the module's Function section (section id 3)."""
+    data = open(path, "rb").read()
+
+    def leb(i):
+        v = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            v |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return v, i
+
+    i = 8
+    while i < len(data):
+        sid = data[i]
+        size, i = leb(i + 1)
+        if sid == 3:
+            return leb(i)[0]
+        i += size
+    return 0
+
+
+def profiles_table(r):
+    """The table of docs/profiles.md: what each build costs, from the measured report."""
+    order = ("token", "seed", "lean", "device", "full")
+    w, m0, rv, ram = r["wasm_bytes"], r["cortex-m0plus"], r["rv32imc"], r["ram"]
+    lib = lambda d, m: n(d[f"libopaygo-{m}.a"]["text"]) if f"libopaygo-{m}.a" in d else ""
+    rows = [
+        ("`.wasm` bytes", [n(w[m]) for m in order]),
+        ("functions in the `.wasm` (its Function section)", [n(r["functions"][m]) for m in order]),
+        ("linear memory the module requires (bytes)", [n(ram[m]["linear_memory_required"]) for m in order]),
+        ("C library text, Cortex-M0+ (`-Os`; the state store included)", [lib(m0, m) for m in order[:4]] + [""]),
+        ("C library text, RISC-V rv32imc (`-Os`)", [lib(rv, m) for m in order]),
+    ]
+    return ["| | " + " | ".join(order) + " |", "| --- " * (len(order) + 1) + "|"] + \
+        [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+
+
+def docs_table(r):
+    """The table of docs/sizes.md, from the measured report."""
+    w, m0, m4, x86, rv, ram = r["wasm_bytes"], r["cortex-m0plus"], r["cortex-m4"], r["x86_64"], r["rv32imc"], r["ram"]
+    t = lambda d, lib: n(d[lib]["text"])
+    rel = m0["release"]
+    rows = [
+        ("`opaygo-seed.wasm` (the seed profile, `docs/profiles.md`; wasm-opt -Oz)", n(w["seed"]), goal(r, "seed profile .wasm")),
+        ("`opaygo-lean.wasm` (the lean profile: integer readings, `docs/profiles.md`; -Oz)", n(w["lean"]), goal(r, "lean profile .wasm")),
+        ("`opaygo-device.wasm` (every Metrics feature, -Oz) / `opaygo-token.wasm` (-Oz) / `opaygo.wasm` (-O3)",
+         f"{n(w['device'])} / {n(w['token'])} / {n(w['full'])}", "device " + goal(r, "device .wasm, every Metrics feature")),
+        ("Cortex-M0+ `libopaygo-device.a` text (-Os)", t(m0, "libopaygo-device.a"), goal(r, "whole device library text, Cortex-M0+") + " (see below)"),
+        ("Cortex-M0+ `libopaygo-seed.a` / `libopaygo-lean.a` text (-Os)", f"{t(m0, 'libopaygo-seed.a')} / {t(m0, 'libopaygo-lean.a')}", ""),
+        ("Cortex-M0+ `token-decode.elf` text, less start-up (linked against `libopaygo-token.a`)",
+         n(m0["token-decode.elf"]["text_less_startup"]), goal(r, "token-decode firmware text, Cortex-M0+")),
+        ("Cortex-M0+ `libopaygo-token.a` text", t(m0, "libopaygo-token.a"), ""),
+        ("Cortex-M0+ / M4 `device-all.elf` text, less start-up (every device function linked, the state store too, libgcc and newlib-nano included)",
+         f"{n(m0['device-all.elf']['text_less_startup'])} / {n(m4['device-all.elf']['text_less_startup'])}", ""),
+        ("Cortex-M4 `libopaygo-device.a` / `libopaygo-seed.a` / `libopaygo-lean.a` / `libopaygo-token.a` text; `token-decode.elf` text less start-up",
+         " / ".join(t(m4, lib) for lib in ("libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-token.a"))
+         + f"; {n(m4['token-decode.elf']['text_less_startup'])}", ""),
+        ("RISC-V rv32imc `libopaygo-device.a` / `libopaygo-seed.a` / `libopaygo-lean.a` / `libopaygo-token.a` / `libopaygo-full.a` text (-Os)",
+         " / ".join(t(rv, lib) for lib in ("libopaygo-device.a", "libopaygo-seed.a", "libopaygo-lean.a", "libopaygo-token.a", "libopaygo-full.a")), ""),
+        ("x86-64 `libopaygo-device.a` / `libopaygo-token.a` / `libopaygo.a` text (gcc -O2)",
+         " / ".join(t(x86, lib) for lib in ("libopaygo-device.a", "libopaygo-token.a", "libopaygo.a")), ""),
+        ("device RAM: linear memory required / touched by the tests (the state blob included)",
+         f"{n(ram['device']['linear_memory_required'])} / {n(ram['device']['linear_memory_touched'])}",
+         "≤ 4 KiB + 32-byte blob: " + ("met" if r["goals"]["device linear memory, state blob included"]["met"] else "**missed**")),
+        ("lean profile RAM: linear memory required / touched", f"{n(ram['lean']['linear_memory_required'])} / {n(ram['lean']['linear_memory_touched'])}", ""),
+        ("token build RAM: linear memory required / touched", f"{n(ram['token']['linear_memory_required'])} / {n(ram['token']['linear_memory_touched'])}", ""),
+        ("full build RAM: linear memory required (its first page) / touched by the tests' vectors",
+         f"{n(ram['full']['linear_memory_required'])} / {n(ram['full']['linear_memory_touched'])}", "more for large server requests (docs/codec.md, Server side)"),
+        ("module instance globals (.bss, Cortex-M0+): device / token",
+         f"{n(ram['device']['module_instance_cortex-m0plus'])} / {n(ram['token']['module_instance_cortex-m0plus'])}", ""),
+        ("the source release's `opaygo-device.c` / `opaygo-seed.c` / `opaygo-lean.c` / `opaygo-token.c`, Cortex-M0+ text with its own CMake (`make dist-c`)",
+         " / ".join(t(rel, lib) for lib in FIRMWARE_LIBS[1:] + FIRMWARE_LIBS[:1]),
+         "the libraries' (the same code): " + ("met" if all(rel[lib]["text"] == m0[lib]["text"] for lib in FIRMWARE_LIBS) else "**differs**")),
+    ]
+    return ["| item | bytes | goal |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+
+
+def write_docs(page, name, lines):
+    text = open(page).read()
+    begin, end = f"<!-- make {name} -->", f"<!-- /make {name} -->"
+    i, j = text.find(begin), text.find(end)
+    if i < 0 or j < i:
+        raise SystemExit(f"{page} has no {begin} ... {end} block")
+    with open(page, "w") as f:
+        f.write(text[:i + len(begin)] + "\n" + "\n".join(lines) + "\n" + text[j:])
+
+
 def main():
     r = {"wasm_bytes": {}, "x86_64": {}, "cortex-m0plus": {}, "cortex-m4": {}, "rv32imc": {}, "ram": {}}
+    r["functions"] = {}
     for name, path in MODULES:
         r["wasm_bytes"][name] = os.path.getsize(path)
+        r["functions"][name] = function_count(path)
     for lib in ("libopaygo-token.a", "libopaygo-device.a", "libopaygo.a"):
         r["x86_64"][lib] = size_of("size", f"build/c/{lib}", True)
     for cpu in ("cortex-m0plus", "cortex-m4"):
@@ -131,6 +235,9 @@ def main():
     with open("build/size.json", "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
+    if r["cortex-m0plus"]["release"]:
+        write_docs("docs/sizes.md", "size", docs_table(r))
+        write_docs("docs/profiles.md", "size", profiles_table(r))
     return 1 if differ or not r["cortex-m0plus"]["release"] else 0
 
 
