@@ -24,6 +24,8 @@ TOYWASM_SRC := $(INTERP_DIR)/src/toywasm
 $(INTERP_DIR)/src/%/.fetched: scripts/fetch_interp.py scripts/patches/%.patch
 	python3 scripts/fetch_interp.py $* $(INTERP_DIR)/src/$*
 	touch $@
+# make test-dist builds the source release on each backend from these sources (tests/dist/check.sh)
+test-dist: $(WAMR_SRC)/.fetched $(TOYWASM_SRC)/.fetched
 
 # ---- WAMR: the classic interpreter, WebAssembly 1.0 only, our platform layer (bindings/c/wamr/).
 # Its cache of block addresses (in the exec env, on the heap) has 8 entries, not 64: 1,344 bytes less
