@@ -1,5 +1,5 @@
 """Prints the size table of `make size`, writes it to build/size.json and the table of
-docs/sizes.md (between `<!-- make size -->` and `<!-- /make size -->`). Every number is read
+docs/sizes.md (between `<!-- size:begin -->` and `<!-- size:end -->`). Every number is read
 from the build: file sizes, `size` / `arm-none-eabi-size` of the libraries and images, the
 module's memory_used() export (run on wasm3), and the footprint the C harness measured. Exits 1
 when the source release's amalgamations, built with its own CMake, differ from the libraries."""
@@ -7,6 +7,10 @@ import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from gen_wasm_module import parse as parse_wasm  # noqa: E402
+from mcu_size_report import write_between  # noqa: E402
 
 
 def size_of(tool, path, total=False):
@@ -66,28 +70,8 @@ def goal(r, label, how=""):
 
 
 def function_count(path):
-    """The count of the module's Function section (section id 3)."""
-    data = open(path, "rb").read()
-
-    def leb(i):
-        v = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            v |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                return v, i
-
-    i = 8
-    while i < len(data):
-        sid = data[i]
-        size, i = leb(i + 1)
-        if sid == 3:
-            return leb(i)[0]
-        i += size
-    return 0
-
+    """The count of the module's Function section (scripts/gen_wasm_module.py reads the sections)."""
+    return parse_wasm(open(path, "rb").read())[3].get(3, 0)
 
 def profiles_table(r):
     """The table of docs/profiles.md: what each build costs, from the measured report."""
@@ -143,16 +127,6 @@ def docs_table(r):
          "the libraries' (the same code): " + ("met" if all(rel[lib]["text"] == m0[lib]["text"] for lib in FIRMWARE_LIBS) else "**differs**")),
     ]
     return ["| item | bytes | goal |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
-
-
-def write_docs(page, name, lines):
-    text = open(page).read()
-    begin, end = f"<!-- make {name} -->", f"<!-- /make {name} -->"
-    i, j = text.find(begin), text.find(end)
-    if i < 0 or j < i:
-        raise SystemExit(f"{page} has no {begin} ... {end} block")
-    with open(page, "w") as f:
-        f.write(text[:i + len(begin)] + "\n" + "\n".join(lines) + "\n" + text[j:])
 
 
 def main():
@@ -236,8 +210,8 @@ def main():
         json.dump(r, f, indent=2)
         f.write("\n")
     if r["cortex-m0plus"]["release"]:
-        write_docs("docs/sizes.md", "size", docs_table(r))
-        write_docs("docs/profiles.md", "size", profiles_table(r))
+        write_between("docs/sizes.md", "\n".join(docs_table(r)), "size")
+        write_between("docs/profiles.md", "\n".join(profiles_table(r)), "size")
     return 1 if differ or not r["cortex-m0plus"]["release"] else 0
 
 
